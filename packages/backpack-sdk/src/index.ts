@@ -1,0 +1,8 @@
+/**
+ * Work in progress.
+ *
+ * @module
+ */
+
+/** The package's version. */
+export const VERSION = '0.0.0'

@@ -1,0 +1,3 @@
+import { defineRungConfig } from '../../tsup.base.js'
+
+export default defineRungConfig({ index: 'src/index.ts' })
