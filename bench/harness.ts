@@ -36,14 +36,14 @@ export async function compare(c: Comparison): Promise<void> {
   for (const k of all) bench.add(k.name, k.fn)
   await bench.run()
   const rate = (k: Case, i: number) => {
-    const hz = bench.tasks[i]?.result?.throughput?.mean ?? Number.NaN
+    const result = bench.tasks[i]?.result
+    const hz =
+      result && 'throughput' in result ? result.throughput.mean : Number.NaN
     return hz * (k.units ?? 1)
   }
   const base = rate(c.baseline, 0)
   console.log(`\n## ${c.title}`)
-  console.log(
-    `${'case'.padEnd(48)} ${c.unit.padStart(16)}  cost vs baseline`,
-  )
+  console.log(`${'case'.padEnd(48)} ${c.unit.padStart(16)}  cost vs baseline`)
   all.forEach((k, i) => {
     const r = rate(k, i)
     const ratio = i === 0 ? 'baseline' : `${(base / r).toFixed(2)}x`
