@@ -1,0 +1,192 @@
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { DEFAULTS, parseBotSettings, readConfigFile } from './config.js'
+import { ConfigError } from './errors.js'
+
+const classic = {
+  api: { privateKey: '', publicKey: '' },
+  trading: {
+    tradingCoin: 'BTC',
+    maxDropPercentage: 7,
+    totalAmount: 2000,
+    orderCount: 8,
+    incrementPercentage: 50,
+    takeProfitPercentage: 0.25,
+  },
+  actions: {
+    sellNonUsdcAssets: true,
+    cancelAllOrders: true,
+    restartAfterTakeProfit: true,
+    autoRestartNoFill: true,
+  },
+  advanced: {
+    minOrderAmount: 10,
+    priceTickSize: 0.01,
+    checkOrdersIntervalMinutes: 10,
+    monitorIntervalSeconds: 15,
+    sellNonUsdcMinValue: 10,
+    noFillRestartMinutes: 1,
+  },
+  websocket: {
+    url: 'wss://ws.backpack.exchange',
+    options: {
+      reconnect: true,
+      reconnectInterval: 5000,
+      maxReconnectAttempts: 5,
+    },
+  },
+}
+
+const errorOf = (fn: () => unknown): ConfigError => {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof ConfigError) return error
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('parseBotSettings', () => {
+  test('default: the classic file is accepted with no warnings', () => {
+    const { settings, warnings } = parseBotSettings(classic, {}, '/home/u')
+    expect(warnings).toEqual([])
+    expect(settings).toMatchObject({
+      dataDir: '/home/u/.rung',
+      wsUrl: 'wss://ws.backpack.exchange',
+      baseUrl: DEFAULTS.baseUrl,
+      cancelAllOrders: true,
+      sellNonUsdcAssets: true,
+      sellNonUsdcMinValue: '10',
+      monitorIntervalMs: 15_000,
+      checkOrdersIntervalMs: 600_000,
+      onStop: 'cancel',
+      websocket: {
+        reconnect: true,
+        reconnectIntervalMs: 5000,
+        maxReconnectAttempts: 5,
+      },
+    })
+  })
+
+  test('default: an empty object gets every default; paper has its own data dir', () => {
+    expect(parseBotSettings({}, { paper: true }, '/w').settings.dataDir).toBe(
+      '/w/.rung-paper',
+    )
+  })
+
+  test('args: overrides win over the file', () => {
+    const { settings } = parseBotSettings(
+      { ...classic, bot: { dataDir: 'a', logFormat: 'plain' } },
+      {
+        dataDir: 'b',
+        baseUrl: 'http://127.0.0.1:9/',
+        wsUrl: 'ws://127.0.0.1:9',
+        logFormat: 'json',
+      },
+      '/w',
+    )
+    expect(settings).toMatchObject({
+      dataDir: '/w/b',
+      baseUrl: 'http://127.0.0.1:9',
+      wsUrl: 'ws://127.0.0.1:9',
+      logFormat: 'json',
+    })
+  })
+
+  test('behavior: unknown fields draw a warning naming them', () => {
+    const { warnings } = parseBotSettings({
+      ...classic,
+      actions: { ...classic.actions, cancelAll: true },
+    })
+    expect(warnings).toEqual([expect.stringContaining('actions.cancelAll')])
+  })
+
+  test('error: messages name the field, the value and the fix', () => {
+    expect(
+      errorOf(() => parseBotSettings({ actions: { cancelAllOrders: 'yes' } }))
+        .message,
+    ).toMatchInlineSnapshot(`
+      "Invalid config: actions.cancelAllOrders = "yes" is not a boolean.
+      Fix: write true or false (no quotes)"
+    `)
+    expect(
+      errorOf(() => parseBotSettings({ websocket: { url: 'https://x' } }))
+        .field,
+    ).toBe('websocket.url')
+    expect(
+      errorOf(() =>
+        parseBotSettings({ advanced: { monitorIntervalSeconds: 0 } }),
+      ).message,
+    ).toContain('advanced.monitorIntervalSeconds = 0')
+    expect(
+      errorOf(() =>
+        parseBotSettings({ advanced: { sellNonUsdcMinValue: '1e3' } }),
+      ).field,
+    ).toBe('advanced.sellNonUsdcMinValue')
+    expect(
+      errorOf(() => parseBotSettings({ bot: { onStop: 'keep' } })).message,
+    ).toContain('"cancel", "leave"')
+    expect(
+      errorOf(() =>
+        parseBotSettings({
+          websocket: { options: { maxReconnectAttempts: -1 } },
+        }),
+      ).field,
+    ).toBe('websocket.options.maxReconnectAttempts')
+    expect(errorOf(() => parseBotSettings([])).field).toBe('(root)')
+  })
+
+  test('error: a non-string key is reported without its value', () => {
+    const error = errorOf(() =>
+      parseBotSettings({ api: { privateKey: 123456789 } }),
+    )
+    expect(error.field).toBe('api.privateKey')
+    expect(error.message).not.toContain('123456789')
+  })
+})
+
+describe('readConfigFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rung-config-'))
+
+  test('default: reads JSONC', () => {
+    const path = join(dir, 'a.jsonc')
+    writeFileSync(path, '{ // comment\n "trading": { "orderCount": 3, }, }')
+    expect(readConfigFile(path).raw).toEqual({ trading: { orderCount: 3 } })
+  })
+
+  test.skipIf(process.platform === 'win32')(
+    'error: a readable config with a private key is refused with the chmod fix',
+    () => {
+      const path = join(dir, 'keys.json')
+      writeFileSync(
+        path,
+        JSON.stringify({
+          api: {
+            privateKey: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlYz0=',
+            publicKey: 'x',
+          },
+        }),
+      )
+      chmodSync(path, 0o644)
+      const error = errorOf(() => readConfigFile(path))
+      expect(error.message).toContain(`chmod 600 ${path}`)
+      expect(error.message).not.toContain('c2VjcmV0')
+      chmodSync(path, 0o600)
+      expect(readConfigFile(path).mode).toBe(0o600)
+    },
+  )
+
+  test('error: a missing file and bad JSON name the fix', () => {
+    expect(
+      errorOf(() => readConfigFile(join(dir, 'nope.json'))).message,
+    ).toContain('rung init')
+    const path = join(dir, 'bad.json')
+    writeFileSync(path, '{"a": }')
+    expect(errorOf(() => readConfigFile(path)).message).toContain(
+      'not valid JSON',
+    )
+  })
+})

@@ -1,0 +1,75 @@
+import {
+  appendFileSync,
+  mkdtempSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { openJournal, parseJournal } from './journal.js'
+
+const fresh = () =>
+  join(mkdtempSync(join(tmpdir(), 'rung-journal-')), 'journal.jsonl')
+
+describe('openJournal', () => {
+  test('default: a new journal replays nothing', () => {
+    const journal = openJournal(fresh())
+    expect(journal.replay).toEqual({
+      snapshot: undefined,
+      events: [],
+      tornTail: false,
+    })
+    journal.close()
+  })
+
+  test('behavior: events survive a reopen, after the last snapshot', () => {
+    const path = fresh()
+    const a = openJournal(path)
+    a.appendEvent({ type: 'started' }, 1)
+    a.compact({ status: 'laddering' }, 2)
+    a.appendEvent({ type: 'orderFilled', clientId: 7 }, 3)
+    a.close()
+    const b = openJournal(path)
+    expect(b.replay).toEqual({
+      snapshot: { status: 'laddering' },
+      events: [{ type: 'orderFilled', clientId: 7 }],
+      tornTail: false,
+    })
+    b.appendEvent({ type: 'x' }, 4)
+    b.close()
+    const seqs = readFileSync(path, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).seq)
+    expect(seqs).toEqual([1, 2, 3])
+  })
+
+  test('behavior: a torn last line (crash mid-write) is dropped and the file repaired', () => {
+    const path = fresh()
+    const a = openJournal(path)
+    a.appendEvent({ type: 'started' }, 1)
+    a.close()
+    appendFileSync(path, '{"type":"event","seq":2,"at":2,"ev')
+    const b = openJournal(path)
+    expect(b.replay.tornTail).toBe(true)
+    expect(b.replay.events).toEqual([{ type: 'started' }])
+    b.appendEvent({ type: 'next' }, 3)
+    b.close()
+    expect(openJournal(path).replay.events).toEqual([
+      { type: 'started' },
+      { type: 'next' },
+    ])
+  })
+
+  test('error: a corrupt line in the middle is reported with its number', () => {
+    const path = fresh()
+    writeFileSync(
+      path,
+      '{"type":"event","seq":1,"at":1,"event":{}}\nnot json\n{"type":"event","seq":3,"at":1,"event":{}}\n',
+    )
+    expect(() => parseJournal(readFileSync(path, 'utf8'), path)).toThrow(
+      /corrupt at line 2/,
+    )
+  })
+})

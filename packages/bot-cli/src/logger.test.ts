@@ -1,0 +1,79 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { createLogger, formatPlain } from './logger.js'
+import { createRedactor } from './redact.js'
+
+const SECRET = 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlYz0='
+
+describe('createLogger', () => {
+  test('default: plain console lines and a daily JSON file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rung-log-'))
+    const lines: string[] = []
+    const logger = createLogger({
+      format: 'plain',
+      write: (l) => lines.push(l),
+      dir,
+      redactor: createRedactor(),
+      now: () => Date.UTC(2026, 0, 2, 3, 4, 5),
+    })
+    logger.info('order placed', { clientId: 5, price: '100.10' })
+    logger.debug('hidden')
+    expect(lines).toEqual([
+      '2026-01-02T03:04:05.000Z INFO  order placed clientId=5 price=100.10',
+    ])
+    expect(readdirSync(dir)).toEqual(['rung-2026-01-02.log'])
+    expect(
+      JSON.parse(readFileSync(join(dir, 'rung-2026-01-02.log'), 'utf8')),
+    ).toMatchObject({
+      level: 'info',
+      msg: 'order placed',
+      fields: { price: '100.10' },
+    })
+  })
+
+  test('args: json format and level', () => {
+    const lines: string[] = []
+    const logger = createLogger({
+      format: 'json',
+      level: 'debug',
+      write: (l) => lines.push(l),
+      dir: false,
+      redactor: createRedactor(),
+    })
+    logger.debug('d')
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      level: 'debug',
+      msg: 'd',
+    })
+  })
+
+  test('behavior: secrets are scrubbed from messages and nested fields', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rung-log-'))
+    const redactor = createRedactor()
+    redactor.addSecret(SECRET)
+    const lines: string[] = []
+    const logger = createLogger({
+      format: 'plain',
+      write: (l) => lines.push(l),
+      dir,
+      redactor,
+    })
+    logger.error(`failed with ${SECRET}`, { nested: { header: SECRET } })
+    const file = readdirSync(dir)
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('')
+    expect(lines.join('\n')).not.toContain(SECRET)
+    expect(file).not.toContain(SECRET)
+    expect(file).toContain('[redacted]')
+  })
+})
+
+describe('formatPlain', () => {
+  test('default', () => {
+    expect(
+      formatPlain({ time: 't', level: 'warn', msg: 'm', fields: { a: [1] } }),
+    ).toBe('t WARN  m a=[1]')
+  })
+})

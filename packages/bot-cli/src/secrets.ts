@@ -1,0 +1,134 @@
+/**
+ * API credentials, from (first match wins):
+ *   1. BACKPACK_API_KEY + BACKPACK_API_SECRET in the environment;
+ *   2. a key file (`--key-file` or `api.keyFile`), JSON `{ "apiKey", "secretKey" }`
+ *      (or the classic `{ "publicKey", "privateKey" }`), mode 0600;
+ *   3. the classic `api.publicKey` / `api.privateKey` of a config file that only
+ *      its owner can read (checked in `readConfigFile`).
+ * Every value found is registered with the redactor at once, so it can never
+ * reach a log line or an error message.
+ */
+import { readFileSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { ConfigError } from './errors.js'
+import { parseJsonc } from './jsonc.js'
+import type { Redactor } from './redact.js'
+
+/** Loaded credentials. */
+export interface Credentials {
+  /** Base64 ED25519 public key (X-API-Key). */
+  apiKey: string
+  /** Base64 ED25519 secret seed. */
+  secretKey: string
+  /** Where they came from, for the log (never the values). */
+  source: 'env' | 'keyFile' | 'config'
+}
+
+/** Inputs of {@link resolveCredentials}. */
+export interface CredentialSources {
+  /** The process environment. */
+  env: Record<string, string | undefined>
+  /** `--key-file`, else `api.keyFile` from the config. */
+  keyFile?: string | undefined
+  /** The config's `api` section (already permission-checked). */
+  configApi?: { publicKey?: unknown; privateKey?: unknown } | undefined
+  /** Registers secrets for scrubbing. */
+  redactor: Redactor
+}
+
+const HAS_MODES = process.platform !== 'win32'
+
+/** Reads a key file, refusing one that group or others can access. */
+export function readKeyFile(path: string): {
+  apiKey: string
+  secretKey: string
+} {
+  const absolute = resolve(path)
+  let text: string
+  try {
+    if (HAS_MODES) {
+      const mode = statSync(absolute).mode & 0o777
+      if ((mode & 0o077) !== 0) {
+        throw new ConfigError(
+          'keyFile',
+          `Refusing to use the key file ${absolute}: its mode is ${mode.toString(8).padStart(4, '0')}, so other users can read (or change) it.\nFix: \`chmod 600 ${absolute}\`.`,
+        )
+      }
+    }
+    text = readFileSync(absolute, 'utf8')
+  } catch (cause) {
+    if (cause instanceof ConfigError) throw cause
+    throw new ConfigError(
+      'keyFile',
+      `Cannot read the key file ${absolute}: ${(cause as NodeJS.ErrnoException).code ?? 'error'}.\nFix: check the path given to --key-file or api.keyFile.`,
+    )
+  }
+  let parsed: unknown
+  try {
+    parsed = parseJsonc(text)
+  } catch {
+    // The parser's message could quote the file's content: keep it out.
+    throw new ConfigError(
+      'keyFile',
+      `The key file ${absolute} is not valid JSON.\nFix: write { "apiKey": "<base64 public key>", "secretKey": "<base64 secret>" }.`,
+    )
+  }
+  const obj = (
+    typeof parsed === 'object' && parsed !== null ? parsed : {}
+  ) as Record<string, unknown>
+  const apiKey = obj.apiKey ?? obj.publicKey
+  const secretKey = obj.secretKey ?? obj.privateKey
+  if (
+    typeof apiKey !== 'string' ||
+    typeof secretKey !== 'string' ||
+    apiKey === '' ||
+    secretKey === ''
+  ) {
+    throw new ConfigError(
+      'keyFile',
+      `The key file ${absolute} lacks "apiKey" and "secretKey".\nFix: write { "apiKey": "<base64 public key>", "secretKey": "<base64 secret>" }.`,
+    )
+  }
+  return { apiKey, secretKey }
+}
+
+/**
+ * Finds credentials, or returns undefined when none are configured.
+ * @throws {ConfigError} on a half-set pair or an unsafe key file.
+ */
+export function resolveCredentials(
+  sources: CredentialSources,
+): Credentials | undefined {
+  const { env, keyFile, configApi, redactor } = sources
+  const register = (c: Credentials) => {
+    redactor.addSecret(c.secretKey)
+    redactor.addPublic(c.apiKey)
+    return c
+  }
+  const envKey = env.BACKPACK_API_KEY
+  const envSecret = env.BACKPACK_API_SECRET
+  if (envSecret) redactor.addSecret(envSecret)
+  if (envKey || envSecret) {
+    if (!envKey || !envSecret)
+      throw new ConfigError(
+        envKey ? 'BACKPACK_API_SECRET' : 'BACKPACK_API_KEY',
+        `Only one of BACKPACK_API_KEY and BACKPACK_API_SECRET is set.\nFix: set both (the base64 public key and the base64 secret), or neither.`,
+      )
+    return register({ apiKey: envKey, secretKey: envSecret, source: 'env' })
+  }
+  if (keyFile !== undefined) {
+    return register({ ...readKeyFile(keyFile), source: 'keyFile' })
+  }
+  const pub = configApi?.publicKey
+  const priv = configApi?.privateKey
+  if (typeof priv === 'string' && priv !== '') redactor.addSecret(priv)
+  if (
+    typeof pub === 'string' &&
+    pub !== '' &&
+    typeof priv === 'string' &&
+    priv !== ''
+  ) {
+    return register({ apiKey: pub, secretKey: priv, source: 'config' })
+  }
+  return undefined
+}

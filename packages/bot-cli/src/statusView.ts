@@ -1,0 +1,127 @@
+/**
+ * The live terminal status view (TTY only). It redraws one block in place at
+ * most `fps` times a second: the cursor moves up over the previous block and
+ * clears to the end of the screen, so scrollback above it is untouched. The
+ * cursor is hidden while drawing and shown again by `stop()` (also called on
+ * exit paths), which leaves the terminal as it was found.
+ */
+import { add, cmp, mul, percentChange, round, sub } from './decimal.js'
+
+/** What the view shows; every amount is a decimal string. */
+export interface StatusSnapshot {
+  /** Market, e.g. `BTC_USDC`. */
+  symbol: string
+  /** `paper`, `live` or `dry-run`. */
+  mode: string
+  /** Strategy status (`laddering`, `inPosition`...). */
+  status: string
+  /** Last price seen. */
+  price?: string | undefined
+  /** Average entry of this cycle's fills. */
+  averageEntry?: string | undefined
+  /** Take-profit trigger price. */
+  takeProfitPrice?: string | undefined
+  /** Rungs filled in this cycle. */
+  rungsFilled: number
+  /** Rungs placed in this cycle. */
+  rungsTotal: number
+  /** Base quantity held by the cycle. */
+  position: string
+  /** Realised profit over all cycles (quote). */
+  realisedProfit: string
+  /** Completed take-profit cycles. */
+  cycles: number
+  /** Stream state: `open`, `reconnecting`, `polling`... */
+  connection: string
+  /** The last few log messages, newest last. */
+  events: readonly string[]
+}
+
+/** Derived figures shown by the view and by `rung status`. */
+export function describeStatus(s: StatusSnapshot): {
+  unrealised: string | undefined
+  tpDistance: string | undefined
+} {
+  const unrealised =
+    s.price !== undefined &&
+    s.averageEntry !== undefined &&
+    cmp(s.position, '0') > 0
+      ? mul(sub(s.price, s.averageEntry), s.position)
+      : undefined
+  const tpDistance =
+    s.price !== undefined &&
+    s.takeProfitPrice !== undefined &&
+    cmp(s.price, '0') > 0
+      ? percentChange(s.takeProfitPrice, s.price)
+      : undefined
+  return { unrealised, tpDistance }
+}
+
+const money = (v: string | undefined, dp = 2) =>
+  v === undefined ? '-' : round(v, dp, 'halfUp')
+
+/** Renders the block as lines (no ANSI), for the view and for tests. */
+export function renderStatus(s: StatusSnapshot, width = 80): string[] {
+  const { unrealised, tpDistance } = describeStatus(s)
+  const total =
+    unrealised === undefined
+      ? s.realisedProfit
+      : add(s.realisedProfit, unrealised)
+  const lines = [
+    `rung ${s.mode} ${s.symbol}  status ${s.status}  stream ${s.connection}`,
+    `price ${s.price ?? '-'}   avg entry ${s.averageEntry ?? '-'}   take profit ${s.takeProfitPrice ?? '-'}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}`,
+    `rungs ${s.rungsFilled}/${s.rungsTotal}   position ${s.position}   cycles ${s.cycles}`,
+    `profit realised ${money(s.realisedProfit)}   unrealised ${money(unrealised)}   total ${money(total)}`,
+    '-'.repeat(Math.min(width, 60)),
+    ...s.events.slice(-6),
+  ]
+  return lines.map((line) =>
+    line.length > width ? `${line.slice(0, width - 1)}…` : line,
+  )
+}
+
+/** A running status view. */
+export interface StatusView {
+  /** Schedules a redraw with the new snapshot (throttled). */
+  update(snapshot: StatusSnapshot): void
+  /** Draws the final block and restores the cursor. */
+  stop(): void
+}
+
+/** Creates a view on a TTY stream. */
+export function createStatusView(
+  stream: NodeJS.WriteStream,
+  { fps = 4 }: { fps?: number } = {},
+): StatusView {
+  let drawn = 0
+  let latest: StatusSnapshot | undefined
+  let timer: NodeJS.Timeout | undefined
+  let stopped = false
+  const restore = () => stream.write('\x1b[?25h')
+  process.once('exit', restore)
+  stream.write('\x1b[?25l')
+
+  const draw = () => {
+    timer = undefined
+    if (latest === undefined) return
+    const lines = renderStatus(latest, stream.columns ?? 80)
+    const up = drawn > 0 ? `\x1b[${drawn}F` : ''
+    stream.write(`${up}\x1b[J${lines.join('\n')}\n`)
+    drawn = lines.length
+  }
+  return {
+    update(snapshot) {
+      if (stopped) return
+      latest = snapshot
+      timer ??= setTimeout(draw, 1000 / fps)
+    },
+    stop() {
+      if (stopped) return
+      stopped = true
+      if (timer) clearTimeout(timer)
+      draw()
+      restore()
+      process.removeListener('exit', restore)
+    },
+  }
+}
