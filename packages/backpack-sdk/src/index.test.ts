@@ -1,6 +1,9 @@
 import { expect, test } from 'vitest'
-import { VERSION } from './index.js'
+import * as root from './index.js'
+import * as signing from './signing/index.js'
 
-test('default', () => {
-  expect(VERSION).toBe('0.0.0')
+test('behavior: every signing-subpath export is also on the root entry', () => {
+  for (const [name, value] of Object.entries(signing)) {
+    expect(root[name as keyof typeof root], name).toBe(value)
+  }
 })

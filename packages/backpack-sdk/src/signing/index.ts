@@ -1,8 +1,56 @@
 /**
- * Work in progress.
+ * `@rung/backpack-sdk/signing`: Backpack's request signing on its own, for
+ * auditors, simulators and other runtimes. Pure functions, no `fetch`, no
+ * WebSocket.
+ *
+ * - {@link buildSigningPayload}: the canonical signing string (reference
+ *   §2.3 / §2.4), kept separate from the key.
+ * - {@link createSigner}: Ed25519 over that string → base64 `X-Signature`.
+ *   Node's built-in crypto where available, `@noble/ed25519` elsewhere.
+ * - {@link verifySignature}, {@link derivePublicKey},
+ *   {@link generateKeyPair}, {@link signSubscription}.
+ * - {@link instructionFor} / {@link INSTRUCTIONS}: the endpoint → instruction
+ *   table (reference §2.8).
+ *
+ * ```ts
+ * import { buildSigningPayload, createSigner, instructionFor } from '@rung/backpack-sdk/signing'
+ *
+ * const signer = createSigner(process.env.BACKPACK_SECRET_KEY!)
+ * const timestamp = Date.now()
+ * const payload = buildSigningPayload({
+ *   instruction: instructionFor('GET', '/api/v1/capital')!,
+ *   timestamp,
+ *   windowMs: 5000,
+ * })
+ * const headers = {
+ *   'X-API-Key': signer.publicKey,
+ *   'X-Signature': signer.sign(payload),
+ *   'X-Timestamp': String(timestamp),
+ *   'X-Window': '5000',
+ * }
+ * ```
  *
  * @module
  */
 
-/** The signing scheme's name. */
-export const SCHEME = 'ed25519'
+export type {
+  BackpackErrorName,
+  BackpackErrorOptions,
+} from '../errors.js'
+export { BackpackError, SigningError, ValidationError } from '../errors.js'
+export type { SigningBackend } from './backends.js'
+export type {
+  BuildSigningPayloadArgs,
+  SigningParams,
+} from './buildSigningPayload.js'
+export { buildSigningPayload, MAX_WINDOW_MS } from './buildSigningPayload.js'
+export type { Instruction, SignedRoute } from './instructions.js'
+export { INSTRUCTIONS, instructionFor } from './instructions.js'
+export type { KeyPair, SigningBackendOptions } from './keys.js'
+export { derivePublicKey, generateKeyPair } from './keys.js'
+export type {
+  Signer,
+  SignSubscriptionArgs,
+  VerifySignatureArgs,
+} from './sign.js'
+export { createSigner, signSubscription, verifySignature } from './sign.js'
