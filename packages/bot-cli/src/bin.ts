@@ -1,2 +1,13 @@
 #!/usr/bin/env node
-console.log('rung: not built yet')
+import { main } from './main.js'
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    // main() reports every error itself; this is a last resort.
+    process.stderr.write(`rung: ${String(error)}\n`)
+    process.exitCode = 1
+  },
+)

@@ -79,3 +79,9 @@ export const percentChange = (
 /** True for a plain non-negative or negative decimal string. */
 export const isDecimal = (a: string): boolean =>
   /^-?(0|[1-9]\d*)(\.\d+)?$/.test(a)
+
+/**
+ * Converts a decimal to a float for drawing only (pixel coordinates of the
+ * equity chart). Never use the result for money.
+ */
+export const toPlotNumber = (a: DecimalString): number => Number(a)

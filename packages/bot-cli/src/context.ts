@@ -1,0 +1,109 @@
+/**
+ * Turns global flags + environment + config file into a validated context
+ * for a subcommand. Nothing here touches the network.
+ */
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import {
+  type BotSettings,
+  type ConfigFile,
+  parseBotSettings,
+  readConfigFile,
+} from './config.js'
+import { ConfigError } from './errors.js'
+import type { CliIo } from './io.js'
+import type { Redactor } from './redact.js'
+import { CLASSIC_CONFIG_NAME, STARTER_CONFIG_NAME } from './starterConfig.js'
+
+/** Flags shared by every subcommand. */
+export interface GlobalOptions {
+  /** `--config`. */
+  config?: string | undefined
+  /** `--data-dir`. */
+  dataDir?: string | undefined
+  /** `--base-url`. */
+  baseUrl?: string | undefined
+  /** `--ws-url`. */
+  wsUrl?: string | undefined
+  /** `--json`. */
+  json?: boolean | undefined
+  /** `--log-format`. */
+  logFormat?: string | undefined
+  /** `--dry-run`. */
+  dryRun?: boolean | undefined
+}
+
+/** How much a command needs: `live` requires a config file. */
+export type ContextMode = 'offline' | 'public' | 'paper' | 'live' | 'backtest'
+
+/** A command's validated context. */
+export interface CommandContext {
+  /** The bot's own settings. */
+  settings: BotSettings
+  /** The raw config object (the strategy validates its own fields). */
+  raw: Record<string, unknown>
+  /** The config file used, if any. */
+  file: ConfigFile | undefined
+  /** Non-fatal findings (unknown fields...). */
+  warnings: string[]
+  /** `--json` output. */
+  json: boolean
+  /** `--dry-run`. */
+  dryRun: boolean
+  /** The redactor shared by the command's logger and error output. */
+  redactor: Redactor
+}
+
+/** Finds the config file: --config, RUNG_CONFIG, ./rung.config.jsonc, ./backpack_trading_config.json. */
+export function findConfigPath(
+  flag: string | undefined,
+  env: Record<string, string | undefined>,
+  cwd: string,
+): string | undefined {
+  if (flag !== undefined) return resolve(cwd, flag)
+  if (env.RUNG_CONFIG) return resolve(cwd, env.RUNG_CONFIG)
+  for (const name of [STARTER_CONFIG_NAME, CLASSIC_CONFIG_NAME]) {
+    const path = resolve(cwd, name)
+    if (existsSync(path)) return path
+  }
+  return undefined
+}
+
+/**
+ * Builds a command's context.
+ * @throws {ConfigError} when the config is missing (live) or invalid.
+ */
+export function resolveContext(
+  options: GlobalOptions,
+  { mode, io, redactor }: { mode: ContextMode; io: CliIo; redactor: Redactor },
+): CommandContext {
+  const path = findConfigPath(options.config, io.env, io.cwd)
+  if (path === undefined && mode === 'live') {
+    throw new ConfigError(
+      '--config',
+      `No config file found (looked for ./${STARTER_CONFIG_NAME} and ./${CLASSIC_CONFIG_NAME}).\nFix: create one with \`rung init\`, or pass --config <file>. Live trading never runs on built-in defaults.`,
+    )
+  }
+  const file = path === undefined ? undefined : readConfigFile(path)
+  const raw = file?.raw ?? {}
+  const { settings, warnings } = parseBotSettings(
+    raw,
+    {
+      dataDir: options.dataDir,
+      baseUrl: options.baseUrl ?? io.env.BACKPACK_BASE_URL,
+      wsUrl: options.wsUrl ?? io.env.BACKPACK_WS_URL,
+      logFormat: options.logFormat ?? (options.json ? 'json' : undefined),
+      paper: mode === 'paper',
+    },
+    file?.path === undefined ? io.cwd : resolve(file.path, '..'),
+  )
+  return {
+    settings,
+    raw,
+    file,
+    warnings,
+    json: options.json === true,
+    dryRun: options.dryRun === true,
+    redactor,
+  }
+}

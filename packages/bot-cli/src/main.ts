@@ -1,0 +1,173 @@
+/**
+ * The `rung` command: parses flags (commander), then hands each subcommand
+ * its validated context. Controlled failures are `ExitError`s; only `main()`
+ * turns them into an exit code (the caller sets `process.exitCode`).
+ */
+import { existsSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Command, CommanderError, Option } from 'commander'
+import { type GlobalOptions, resolveContext } from './context.js'
+import { EXIT, ExitError } from './errors.js'
+import { type CliIo, processIo } from './io.js'
+import { isAlive, readRunningPid } from './lock.js'
+import { createRedactor, type Redactor } from './redact.js'
+import { STARTER_CONFIG, STARTER_CONFIG_NAME } from './starterConfig.js'
+import { readStatusFile } from './statusFile.js'
+import { renderStatus } from './statusView.js'
+
+/** Runs the CLI with `argv` (without `node` and the script), returning the exit code. */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = processIo(),
+): Promise<number> {
+  const redactor = createRedactor()
+  const program = buildProgram(io, redactor)
+  try {
+    await program.parseAsync([...argv], { from: 'user' })
+    return EXIT.ok
+  } catch (error) {
+    return reportError(error, io, redactor)
+  }
+}
+
+function reportError(error: unknown, io: CliIo, redactor: Redactor): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors were already printed.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage
+  }
+  if (error instanceof ExitError) {
+    io.stderr.write(`${redactor.redact(`rung: ${error.message}`)}\n`)
+    return error.exitCode
+  }
+  const message =
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  io.stderr.write(
+    `${redactor.redact(`rung: unexpected failure: ${message}`)}\n`,
+  )
+  return EXIT.runtime
+}
+
+function buildProgram(io: CliIo, redactor: Redactor): Command {
+  const program = new Command('rung')
+  program
+    .description(
+      'Ladder trading on Backpack: paper trading by default, crash-safe live trading.',
+    )
+    .version('0.0.0')
+    .option(
+      '-c, --config <file>',
+      `config file (JSON or JSONC); default ./${STARTER_CONFIG_NAME}, then ./backpack_trading_config.json`,
+    )
+    .option(
+      '-d, --data-dir <dir>',
+      'data directory: journal, pid file, status, logs/ (default .rung, .rung-paper for paper)',
+    )
+    .option('--base-url <url>', 'REST origin (env BACKPACK_BASE_URL)')
+    .option('--ws-url <url>', 'WebSocket URL (env BACKPACK_WS_URL)')
+    .option(
+      '--json',
+      'machine-readable output: JSON results and JSON log lines',
+    )
+    .addOption(
+      new Option('--log-format <format>', 'console log format').choices([
+        'plain',
+        'json',
+      ]),
+    )
+    .option('--dry-run', 'log the commands instead of sending orders')
+    .showHelpAfterError()
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+
+  const globals = (command: Command) => command.optsWithGlobals<GlobalOptions>()
+  const withContext = (
+    command: Command,
+    mode: Parameters<typeof resolveContext>[1]['mode'],
+  ) => resolveContext(globals(command), { mode, io, redactor })
+
+  program
+    .command('init')
+    .description('write a commented starter config (JSONC) to start from')
+    .option('-o, --output <file>', 'where to write it', STARTER_CONFIG_NAME)
+    .option('-f, --force', 'overwrite an existing file')
+    .action((options: { output: string; force?: boolean }) => {
+      const path = resolve(io.cwd, options.output)
+      if (existsSync(path) && !options.force) {
+        throw new ExitError(
+          EXIT.usage,
+          `${path} already exists.\nFix: pass --force to overwrite it, or --output to write elsewhere.`,
+        )
+      }
+      writeFileSync(path, STARTER_CONFIG, { mode: 0o600 })
+      io.stdout.write(
+        `Wrote ${path}. Try it: rung paper --config ${options.output}\n`,
+      )
+    })
+
+  program
+    .command('status')
+    .description('show the status of the bot running on the data directory')
+    .action((_options, command: Command) => {
+      const ctx = withContext(command, 'offline')
+      const pid = readRunningPid(ctx.settings.dataDir)
+      const status = readStatusFile(ctx.settings.dataDir)
+      if (ctx.json) {
+        io.stdout.write(
+          `${JSON.stringify({ running: pid !== undefined, pid: pid ?? null, status: status ?? null })}\n`,
+        )
+        return
+      }
+      io.stdout.write(
+        pid === undefined
+          ? `No bot is running on ${ctx.settings.dataDir}.\n`
+          : `Bot running (pid ${pid}) on ${ctx.settings.dataDir}.\n`,
+      )
+      if (status) {
+        io.stdout.write(
+          `Last status (${status.updatedAt}):\n${renderStatus(status, 100).join('\n')}\n`,
+        )
+      }
+    })
+
+  program
+    .command('stop')
+    .description(
+      'ask the running bot to stop (it cancels or leaves its orders as configured)',
+    )
+    .option('--timeout <seconds>', 'how long to wait for it to exit', '60')
+    .option('--no-wait', 'send the signal and return at once')
+    .action(
+      async (options: { timeout: string; wait: boolean }, command: Command) => {
+        const ctx = withContext(command, 'offline')
+        const pid = readRunningPid(ctx.settings.dataDir)
+        if (pid === undefined) {
+          throw new ExitError(
+            EXIT.runtime,
+            `No bot is running on ${ctx.settings.dataDir} (no live pid in rung.pid).\nFix: pass the bot's --data-dir.`,
+          )
+        }
+        process.kill(pid, 'SIGTERM')
+        io.stdout.write(`Sent SIGTERM to pid ${pid}.\n`)
+        if (!options.wait) return
+        const deadline = Date.now() + Number(options.timeout) * 1000
+        while (isAlive(pid)) {
+          if (Date.now() > deadline) {
+            throw new ExitError(
+              EXIT.runtime,
+              `The bot (pid ${pid}) is still running after ${options.timeout} s.\nFix: run \`rung stop\` again to force it (a second signal skips the cleanup).`,
+            )
+          }
+          await new Promise((r) => setTimeout(r, 200))
+        }
+        io.stdout.write('Stopped.\n')
+      },
+    )
+
+  return program
+}
+
+export { buildProgram }
