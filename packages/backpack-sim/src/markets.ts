@@ -1,0 +1,123 @@
+import { dec } from './decimal.js'
+
+/**
+ * A spot market the simulator lists. All amounts are decimal strings, as on
+ * the wire.
+ */
+export interface SimMarketConfig {
+  /** Market symbol, `BASE_QUOTE`, e.g. `"BTC_USDC"`. */
+  symbol: string
+  /** Base asset, e.g. `"BTC"`. */
+  baseSymbol: string
+  /** Quote asset, e.g. `"USDC"`. */
+  quoteSymbol: string
+  /** Price increment, e.g. `"0.1"`. */
+  tickSize: string
+  /** Quantity increment, e.g. `"0.00001"`. */
+  stepSize: string
+  /** Smallest order quantity. */
+  minQuantity: string
+  /** Smallest limit price. */
+  minPrice: string
+  /** Limit prices must be at most the last price times this. @defaultValue `"1.25"` */
+  maxMultiplier?: string | undefined
+  /** Limit prices must be at least the last price times this. @defaultValue `"0.75"` */
+  minMultiplier?: string | undefined
+  /** A market order may not fill above the best ask times this. @defaultValue `"1.05"` */
+  maxImpactMultiplier?: string | undefined
+  /** A market order may not fill below the best bid times this. @defaultValue `"0.95"` */
+  minImpactMultiplier?: string | undefined
+  /** Starting price of the feed. */
+  initialPrice: string
+  /** Relative volatility of the generated feed versus BTC. @defaultValue `1` */
+  volatility?: number | undefined
+}
+
+/** The markets listed by default: filters like the live exchange's. */
+export const DEFAULT_MARKETS: readonly SimMarketConfig[] = Object.freeze([
+  {
+    symbol: 'BTC_USDC',
+    baseSymbol: 'BTC',
+    quoteSymbol: 'USDC',
+    tickSize: '0.1',
+    stepSize: '0.00001',
+    minQuantity: '0.00001',
+    minPrice: '0.1',
+    initialPrice: '65000.0',
+  },
+  {
+    symbol: 'ETH_USDC',
+    baseSymbol: 'ETH',
+    quoteSymbol: 'USDC',
+    tickSize: '0.01',
+    stepSize: '0.0001',
+    minQuantity: '0.0001',
+    minPrice: '0.01',
+    initialPrice: '3400.00',
+    volatility: 1.2,
+  },
+  {
+    symbol: 'SOL_USDC',
+    baseSymbol: 'SOL',
+    quoteSymbol: 'USDC',
+    tickSize: '0.01',
+    stepSize: '0.01',
+    minQuantity: '0.01',
+    minPrice: '0.01',
+    initialPrice: '150.00',
+    volatility: 1.5,
+  },
+])
+
+/** Display data for the assets the default markets use. */
+export const ASSET_INFO: Readonly<
+  Record<string, { displayName: string; decimals: number; blockchain: string }>
+> = Object.freeze({
+  BTC: { displayName: 'Bitcoin', decimals: 8, blockchain: 'Bitcoin' },
+  ETH: { displayName: 'Ethereum', decimals: 8, blockchain: 'Ethereum' },
+  SOL: { displayName: 'Solana', decimals: 8, blockchain: 'Solana' },
+  USDC: { displayName: 'USD Coin', decimals: 6, blockchain: 'Solana' },
+})
+
+/** A market with its filters parsed to units. @internal */
+export interface Market {
+  config: SimMarketConfig
+  symbol: string
+  base: string
+  quote: string
+  tick: bigint
+  step: bigint
+  minQty: bigint
+  minPrice: bigint
+  maxMult: bigint
+  minMult: bigint
+  maxImpact: bigint
+  minImpact: bigint
+  priceDecimals: number
+  qtyDecimals: number
+}
+
+function places(text: string): number {
+  const i = text.indexOf('.')
+  return i < 0 ? 0 : text.length - i - 1
+}
+
+/** Parses a market config. @internal */
+export function toMarket(c: SimMarketConfig): Market {
+  return {
+    config: c,
+    symbol: c.symbol,
+    base: c.baseSymbol,
+    quote: c.quoteSymbol,
+    tick: dec(c.tickSize),
+    step: dec(c.stepSize),
+    minQty: dec(c.minQuantity),
+    minPrice: dec(c.minPrice),
+    maxMult: dec(c.maxMultiplier ?? '1.25'),
+    minMult: dec(c.minMultiplier ?? '0.75'),
+    maxImpact: dec(c.maxImpactMultiplier ?? '1.05'),
+    minImpact: dec(c.minImpactMultiplier ?? '0.95'),
+    priceDecimals: places(c.tickSize),
+    qtyDecimals: places(c.stepSize),
+  }
+}
