@@ -71,6 +71,13 @@ describe('parseBotSettings', () => {
     })
   })
 
+  test('args: the classic actions.cancelOrdersOnExit false means leave', () => {
+    const { settings } = parseBotSettings({
+      actions: { cancelOrdersOnExit: false },
+    })
+    expect(settings.onStop).toBe('leave')
+  })
+
   test('default: an empty object gets every default; paper has its own data dir', () => {
     expect(parseBotSettings({}, { paper: true }, '/w').settings.dataDir).toBe(
       '/w/.rung-paper',
@@ -99,9 +106,9 @@ describe('parseBotSettings', () => {
   test('behavior: unknown fields draw a warning naming them', () => {
     const { warnings } = parseBotSettings({
       ...classic,
-      actions: { ...classic.actions, cancelAll: true },
+      bot: { onstop: 'leave' },
     })
-    expect(warnings).toEqual([expect.stringContaining('actions.cancelAll')])
+    expect(warnings).toEqual([expect.stringContaining('bot.onstop')])
   })
 
   test('error: messages name the field, the value and the fix', () => {

@@ -266,44 +266,14 @@ function url(
   return value.replace(/\/+$/, '')
 }
 
-/** Known keys per section: anything else draws a warning (likely a typo). */
+/**
+ * Known keys of the sections only the bot reads: anything else there draws a
+ * warning (likely a typo). `trading`, `actions`, `advanced` and top-level
+ * keys are checked by the strategy's `validateConfig`, which knows both its
+ * own keys and the bot's.
+ */
 const KNOWN: Record<string, readonly string[]> = {
-  '': [
-    'api',
-    'trading',
-    'actions',
-    'advanced',
-    'websocket',
-    'bot',
-    'paper',
-    '$schema',
-    '_comment',
-  ],
   api: ['privateKey', 'publicKey', 'keyFile'],
-  trading: [
-    'tradingCoin',
-    'quoteCoin',
-    'symbol',
-    'maxDropPercentage',
-    'totalAmount',
-    'orderCount',
-    'incrementPercentage',
-    'takeProfitPercentage',
-  ],
-  actions: [
-    'sellNonUsdcAssets',
-    'cancelAllOrders',
-    'restartAfterTakeProfit',
-    'autoRestartNoFill',
-  ],
-  advanced: [
-    'minOrderAmount',
-    'priceTickSize',
-    'checkOrdersIntervalMinutes',
-    'monitorIntervalSeconds',
-    'sellNonUsdcMinValue',
-    'noFillRestartMinutes',
-  ],
   websocket: ['url', 'options'],
   bot: ['dataDir', 'baseUrl', 'logFormat', 'logLevel', 'onStop'],
   paper: ['seed', 'timeScale', 'quoteBalance', 'startPrice'],
@@ -409,7 +379,9 @@ export function parseBotSettings(
       DEFAULTS.logLevel,
     ),
     onStop: oneOf(
-      bot.onStop,
+      // The classic actions.cancelOrdersOnExit: false means "leave them".
+      bot.onStop ??
+        (actions.cancelOrdersOnExit === false ? 'leave' : undefined),
       'bot.onStop',
       ['cancel', 'leave'] as const,
       DEFAULTS.onStop,
