@@ -44,7 +44,7 @@ export function caller(baseUrl: string, secretKey?: string): Caller {
       const timestamp = extra.timestamp ?? Date.now()
       const windowMs = extra.windowMs ?? 5000
       const instruction = instructionFor(method, path)
-      const headers: Record<string, string> = { ...(extra.headers ?? {}) }
+      const headers: Record<string, string> = {}
       let url = `${baseUrl}${path}`
       let body: string | undefined
       if (method === 'GET' && params && !Array.isArray(params)) {
@@ -68,6 +68,7 @@ export function caller(baseUrl: string, secretKey?: string): Caller {
         headers['X-Timestamp'] = String(timestamp)
         headers['X-Window'] = String(windowMs)
       }
+      Object.assign(headers, extra.headers)
       const res = await fetch(url, {
         method,
         headers,
