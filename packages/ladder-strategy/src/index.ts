@@ -1,8 +1,96 @@
 /**
- * Work in progress: this package is being built (see the project's issues).
+ * `@rung/ladder-strategy`: the ladder buy + take-profit strategy of
+ * LADDER-SPEC.md as a pure, deterministic state machine, with its
+ * backtester and a parameter sweep. No dependency on the SDK: market rules
+ * arrive as plain data, money as decimal strings.
+ *
+ * What lives where:
+ * - `validateConfig` / `DEFAULT_LADDER_CONFIG`: the config (classic file accepted as is).
+ * - `planLadder`: the ladder for one reference price.
+ * - `initialState` / `step`: the machine (events in, commands out).
+ * - `runBacktest`, `parseCandlesCsv`, `readCandlesCsv`: model v1 backtests.
+ * - `sweep`: a parameter grid backtested on all cores (Node, worker_threads).
+ *
+ * @example
+ * ```ts
+ * import { initialState, step, validateConfig } from '@rung/ladder-strategy'
+ *
+ * const { config } = validateConfig({ trading: { tradingCoin: 'BTC', totalAmount: 500 } })
+ * const market = { symbol: 'BTC_USDC', tickSize: '0.1', stepSize: '0.00001', minQuantity: '0.00001' }
+ * let state = initialState(config, market)
+ * let commands
+ * ;[state, commands] = step(state, { type: 'started', at: Date.now(), price: '60000' })
+ * for (const command of commands) console.log(command) // perform them, feed results back as events
+ * ```
  *
  * @module
  */
 
-/** The package's version. */
-export const VERSION = '0.0.0'
+export {
+  DEFAULT_LADDER_CONFIG,
+  MAX_ORDER_COUNT,
+  validateConfig,
+} from './config.js'
+export type { ConfigIssue } from './errors.js'
+export { isLadderConfigError, LadderConfigError } from './errors.js'
+export { planLadder } from './plan.js'
+export {
+  clientIdFor,
+  initialState,
+  parseClientId,
+  step,
+} from './reducer.js'
+export type {
+  CancelOrdersCommand,
+  CancelTimerCommand,
+  ConfigWarning,
+  CoolingDownState,
+  CycleCompletedCommand,
+  DecimalString,
+  DroppedRung,
+  DropReason,
+  ExchangeFill,
+  ExchangeOrder,
+  ExitingState,
+  ExitReason,
+  IdleState,
+  InPositionState,
+  LadderCommand,
+  LadderConfig,
+  LadderEvent,
+  LadderingState,
+  LadderPlan,
+  LadderSetup,
+  LadderState,
+  LogCommand,
+  MarketRules,
+  OrderAcceptedEvent,
+  OrderCanceledEvent,
+  OrderFilledEvent,
+  OrderRecord,
+  OrderRejectedEvent,
+  OrderStatus,
+  OrderToPlace,
+  PlaceOrdersCommand,
+  PlannedRung,
+  PositionRecord,
+  PriceUpdatedEvent,
+  ReconciledEvent,
+  RunTotals,
+  ScheduleTimerCommand,
+  SellPositionCommand,
+  StartedEvent,
+  StartingState,
+  StateCommon,
+  StepResult,
+  StoppedCommand,
+  StoppedState,
+  StopReason,
+  StopRequestedEvent,
+  TakeProfitOrderType,
+  TimerDeadlines,
+  TimerFiredEvent,
+  TimerName,
+  ValidatedConfig,
+  WarningCommand,
+} from './types.js'

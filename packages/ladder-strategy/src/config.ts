@@ -1,0 +1,402 @@
+/**
+ * `validateConfig`: reads the classic bot's `backpack_trading_config.json`
+ * as is (and the new options), and returns a normalized {@link LadderConfig}
+ * plus warnings, or throws one {@link LadderConfigError} listing every bad
+ * field.
+ *
+ * Where each key is read from, in order of precedence (later wins):
+ * 1. the classic sections `trading`, `actions`, `advanced`;
+ * 2. flat top-level keys with the spec's names (`symbol`, `orderCount`, ...),
+ *    so a normalized config validates to itself;
+ * 3. a `strategy` section with the spec's names (the place for new options).
+ */
+import {
+  compareTo,
+  isDecimal,
+  normalizeDecimal,
+  numberToDecimal,
+} from './decimal.js'
+import { type ConfigIssue, LadderConfigError } from './errors.js'
+import type { ConfigWarning, LadderConfig, ValidatedConfig } from './types.js'
+
+/** Largest `orderCount` accepted (client ids reserve 512 rung slots per cycle). */
+export const MAX_ORDER_COUNT = 500
+
+/**
+ * The classic bot's values (LADDER-SPEC.md's table); every extension off.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LADDER_CONFIG } from '@rung/ladder-strategy'
+ * const config = { ...DEFAULT_LADDER_CONFIG, symbol: 'SOL_USDC' }
+ * ```
+ */
+export const DEFAULT_LADDER_CONFIG: Readonly<LadderConfig> = Object.freeze({
+  symbol: 'BTC_USDC',
+  maxDropPercentage: '7',
+  totalAmount: '2000',
+  orderCount: 8,
+  incrementPercentage: '50',
+  takeProfitPercentage: '0.25',
+  minOrderAmount: '10',
+  restartAfterTakeProfit: true,
+  autoRestartNoFill: true,
+  noFillRestartMinutes: 1,
+  stepScale: '1',
+  firstRungOffsetPercentage: '0',
+  feeAwareTakeProfit: false,
+  takeProfitOrder: 'market',
+  postOnly: false,
+  trailingTakeProfitPercentage: false,
+  stopLossPercentage: false,
+  coolDownMinutes: 0,
+  maxCycles: false,
+})
+
+type Key = keyof LadderConfig
+
+/** Keys of the classic sections that the strategy reads, mapped to its names. */
+const CLASSIC: Record<
+  string,
+  Record<string, Key | 'tradingCoin' | 'baseCurrency'>
+> = {
+  trading: {
+    tradingCoin: 'tradingCoin',
+    maxDropPercentage: 'maxDropPercentage',
+    totalAmount: 'totalAmount',
+    orderCount: 'orderCount',
+    incrementPercentage: 'incrementPercentage',
+    takeProfitPercentage: 'takeProfitPercentage',
+  },
+  actions: {
+    restartAfterTakeProfit: 'restartAfterTakeProfit',
+    autoRestartNoFill: 'autoRestartNoFill',
+  },
+  advanced: {
+    minOrderAmount: 'minOrderAmount',
+    noFillRestartMinutes: 'noFillRestartMinutes',
+    baseCurrency: 'baseCurrency',
+  },
+}
+
+/** Keys that belong to the bot (validated by the CLI): passed over silently. */
+const BOT_KEYS: Record<string, readonly string[]> = {
+  actions: ['sellNonUsdcAssets', 'cancelAllOrders', 'cancelOrdersOnExit'],
+  advanced: [
+    'monitorIntervalSeconds',
+    'checkOrdersIntervalMinutes',
+    'sellNonUsdcMinValue',
+  ],
+}
+const BOT_SECTIONS = ['api', 'websocket']
+const LEGACY_TABLES = ['quantityPrecisions', 'pricePrecisions', 'minQuantities']
+const CONFIG_KEYS = Object.keys(DEFAULT_LADDER_CONFIG) as Key[]
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** A value found in the input, with the path it came from. */
+interface Found {
+  path: string
+  value: unknown
+}
+
+/**
+ * Validates and normalizes a strategy configuration: the classic bot's
+ * config file as is, flat keys with the spec's names, or a `strategy`
+ * section with them. Sections that belong to the bot (`api`, `websocket`,
+ * `actions.sellNonUsdcAssets`, ...) are passed over silently; legacy
+ * precision tables are ignored with a warning (market rules come from the
+ * exchange); unknown keys give a warning. JSON numbers are converted to
+ * decimal strings through their shortest JSON text.
+ *
+ * @param input - The parsed JSON (anything; it is checked).
+ * @returns The normalized config and the warnings.
+ * @throws {LadderConfigError} listing every bad field with its path, the
+ *   value and the fix (also as `error.issues`).
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs'
+ * import { validateConfig } from '@rung/ladder-strategy'
+ * const { config, warnings } = validateConfig(
+ *   JSON.parse(readFileSync('backpack_trading_config.json', 'utf8')),
+ * )
+ * console.log(config.symbol, config.orderCount, warnings)
+ * ```
+ */
+export function validateConfig(input: unknown): ValidatedConfig {
+  const issues: ConfigIssue[] = []
+  const warnings: ConfigWarning[] = []
+  if (!isRecord(input)) {
+    throw new LadderConfigError('The ladder config is not valid.', [
+      {
+        path: '(root)',
+        value: input,
+        message: 'must be a JSON object (the contents of the config file)',
+      },
+    ])
+  }
+
+  const found = new Map<string, Found>()
+  const put = (key: string, path: string, value: unknown) => {
+    found.set(key, { path, value })
+  }
+
+  for (const [key, value] of Object.entries(input)) {
+    if (key in CLASSIC) {
+      if (!isRecord(value)) {
+        issues.push({ path: key, value, message: 'must be an object' })
+        continue
+      }
+      const known = CLASSIC[key] as Record<string, string>
+      const bot = BOT_KEYS[key] ?? []
+      for (const [inner, innerValue] of Object.entries(value)) {
+        const target = known[inner]
+        if (target !== undefined) put(target, `${key}.${inner}`, innerValue)
+        else if (inner === 'priceTickSize' && key === 'advanced')
+          warnings.push({
+            path: 'advanced.priceTickSize',
+            message:
+              'ignored: the tick size comes from the exchange market rules',
+          })
+        else if (!bot.includes(inner))
+          warnings.push({
+            path: `${key}.${inner}`,
+            message: 'unknown key, ignored',
+          })
+      }
+    } else if (key === 'strategy') {
+      if (!isRecord(value)) {
+        issues.push({ path: key, value, message: 'must be an object' })
+        continue
+      }
+      for (const [inner, innerValue] of Object.entries(value)) {
+        if ((CONFIG_KEYS as string[]).includes(inner))
+          put(inner, `strategy.${inner}`, innerValue)
+        else
+          warnings.push({
+            path: `strategy.${inner}`,
+            message: 'unknown key, ignored',
+          })
+      }
+    } else if ((CONFIG_KEYS as string[]).includes(key)) {
+      // Flat keys lose to the `strategy` section when both are given.
+      const existing = found.get(key)
+      if (!existing?.path.startsWith('strategy.')) put(key, key, value)
+    } else if (BOT_SECTIONS.includes(key)) {
+      // The bot's own sections: validated by the CLI.
+    } else if (LEGACY_TABLES.includes(key)) {
+      warnings.push({
+        path: key,
+        message:
+          'ignored: quantity and price precision come from the exchange market rules',
+      })
+    } else {
+      warnings.push({ path: key, message: 'unknown key, ignored' })
+    }
+  }
+
+  const out: Record<string, unknown> = { ...DEFAULT_LADDER_CONFIG }
+
+  const decimal = (key: Key, check: (value: string) => string | null): void => {
+    const f = found.get(key)
+    if (!f) return
+    let text: string | null = null
+    if (typeof f.value === 'number') {
+      text = numberToDecimal(f.value)
+      if (text === null) {
+        issues.push({
+          ...f,
+          message: `must be a finite, non-negative decimal written without an exponent (write it as a string, e.g. "0.0000001")`,
+        })
+        return
+      }
+    } else if (isDecimal(f.value)) text = normalizeDecimal(f.value)
+    else {
+      issues.push({
+        ...f,
+        message:
+          'must be a non-negative decimal number or string, e.g. 7 or "7.5"',
+      })
+      return
+    }
+    const problem = check(text)
+    if (problem) issues.push({ ...f, message: problem })
+    else out[key] = text
+  }
+  const optionalDecimal = (
+    key: Key,
+    check: (value: string) => string | null,
+  ): void => {
+    const f = found.get(key)
+    if (!f) return
+    if (f.value === false || f.value === null) {
+      out[key] = false
+      return
+    }
+    decimal(key, check)
+  }
+  const boolean = (key: Key): void => {
+    const f = found.get(key)
+    if (!f) return
+    if (typeof f.value === 'boolean') out[key] = f.value
+    else issues.push({ ...f, message: 'must be true or false' })
+  }
+  const number = (
+    key: Key,
+    check: (value: number) => string | null,
+    allowFalse = false,
+  ): void => {
+    const f = found.get(key)
+    if (!f) return
+    if (allowFalse && (f.value === false || f.value === null)) {
+      out[key] = false
+      return
+    }
+    const value =
+      typeof f.value === 'number'
+        ? f.value
+        : isDecimal(f.value)
+          ? Number(f.value)
+          : Number.NaN
+    const problem = Number.isFinite(value) ? check(value) : 'must be a number'
+    if (problem) issues.push({ ...f, message: problem })
+    else out[key] = value
+  }
+
+  const gt0 = (v: string) => (compareTo(v, '0') > 0 ? null : 'must be > 0')
+  const pct = (v: string) =>
+    compareTo(v, '0') > 0 && compareTo(v, '100') < 0
+      ? null
+      : 'must be a percentage > 0 and < 100'
+
+  decimal('maxDropPercentage', (v) =>
+    compareTo(v, '100') < 0 ? null : 'must be a percentage >= 0 and < 100',
+  )
+  decimal('totalAmount', gt0)
+  number('orderCount', (v) =>
+    Number.isInteger(v) && v >= 1 && v <= MAX_ORDER_COUNT
+      ? null
+      : `must be an integer >= 1 and <= ${MAX_ORDER_COUNT}`,
+  )
+  decimal('incrementPercentage', (v) =>
+    compareTo(v, '1000') <= 0 ? null : 'must be >= 0 and <= 1000',
+  )
+  decimal('takeProfitPercentage', gt0)
+  decimal('minOrderAmount', () => null)
+  boolean('restartAfterTakeProfit')
+  boolean('autoRestartNoFill')
+  number('noFillRestartMinutes', (v) =>
+    v > 0 ? null : 'must be a number of minutes > 0',
+  )
+  decimal('stepScale', (v) =>
+    compareTo(v, '0') > 0 && compareTo(v, '10') <= 0
+      ? null
+      : 'must be > 0 and <= 10 (1 = equal spacing)',
+  )
+  decimal('firstRungOffsetPercentage', (v) =>
+    compareTo(v, '100') < 0 ? null : 'must be a percentage >= 0 and < 100',
+  )
+  boolean('feeAwareTakeProfit')
+  {
+    const f = found.get('takeProfitOrder')
+    if (f) {
+      if (f.value === 'market' || f.value === 'limit')
+        out.takeProfitOrder = f.value
+      else issues.push({ ...f, message: `must be 'market' or 'limit'` })
+    }
+  }
+  boolean('postOnly')
+  optionalDecimal('trailingTakeProfitPercentage', pct)
+  optionalDecimal('stopLossPercentage', pct)
+  number('coolDownMinutes', (v) =>
+    v >= 0 ? null : 'must be a number of minutes >= 0',
+  )
+  number(
+    'maxCycles',
+    (v) =>
+      Number.isInteger(v) && v >= 1 ? null : 'must be an integer >= 1 or false',
+    true,
+  )
+
+  // The symbol: explicit, or the classic tradingCoin + baseCurrency.
+  const symbolFound = found.get('symbol')
+  const coin = found.get('tradingCoin')
+  const base = found.get('baseCurrency')
+  const SYMBOL_PART = /^[A-Za-z0-9]+$/
+  let baseText = 'USDC'
+  if (base) {
+    if (typeof base.value === 'string' && SYMBOL_PART.test(base.value))
+      baseText = base.value.toUpperCase()
+    else
+      issues.push({
+        ...base,
+        message: 'must be an asset symbol such as "USDC"',
+      })
+  }
+  if (symbolFound) {
+    if (
+      typeof symbolFound.value === 'string' &&
+      /^[A-Za-z0-9]+(_[A-Za-z0-9]+)+$/.test(symbolFound.value)
+    ) {
+      out.symbol = symbolFound.value.toUpperCase()
+      if (coin)
+        warnings.push({
+          path: coin.path,
+          message: `ignored: ${symbolFound.path} sets the market`,
+        })
+    } else
+      issues.push({
+        ...symbolFound,
+        message: 'must be a market symbol such as "BTC_USDC"',
+      })
+  } else if (coin) {
+    if (typeof coin.value === 'string' && SYMBOL_PART.test(coin.value))
+      out.symbol = `${coin.value.toUpperCase()}_${baseText}`
+    else
+      issues.push({
+        ...coin,
+        message: 'must be a coin symbol such as "BTC"',
+      })
+  } else if (base) out.symbol = `BTC_${baseText}`
+
+  // Cross-field rules (only when the fields themselves are valid).
+  const config = out as unknown as LadderConfig
+  if (issues.length === 0) {
+    if (
+      config.orderCount > 1 &&
+      compareTo(config.maxDropPercentage, '0') === 0
+    ) {
+      const f = found.get('maxDropPercentage') ?? {
+        path: 'maxDropPercentage',
+        value: config.maxDropPercentage,
+      }
+      issues.push({
+        ...f,
+        message:
+          'must be > 0 when orderCount > 1 (the rungs need room below the price)',
+      })
+    }
+    if (
+      config.orderCount > 1 &&
+      compareTo(config.firstRungOffsetPercentage, config.maxDropPercentage) >= 0
+    ) {
+      const f = found.get('firstRungOffsetPercentage') ?? {
+        path: 'firstRungOffsetPercentage',
+        value: config.firstRungOffsetPercentage,
+      }
+      issues.push({
+        ...f,
+        message: `must be smaller than maxDropPercentage (${config.maxDropPercentage}) when orderCount > 1`,
+      })
+    }
+  }
+
+  if (issues.length > 0)
+    throw new LadderConfigError(
+      `The ladder config has ${issues.length} invalid field${issues.length === 1 ? '' : 's'}.`,
+      issues,
+    )
+  return { config: Object.freeze(config) as LadderConfig, warnings }
+}

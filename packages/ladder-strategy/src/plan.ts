@@ -1,0 +1,622 @@
+/**
+ * The ladder (LADDER-SPEC.md "The ladder"): prices, amounts, quantities.
+ *
+ * Flow: `derive(config, market)` computes, once per config, everything that
+ * does not depend on the reference price, exactly (bigint rationals):
+ *   - per-rung price factors F_i (price_i = P x F_i, before rounding),
+ *   - per-rung budgets K_i = floor(amount_i / (tickSize x stepSize)),
+ *   - the minimums in integer units.
+ * Then `planUnits(derived, P)` does the per-cycle part in integer ticks and
+ * lots (cheap enough to run on every restart of a backtest), and
+ * `planLadder` formats it as decimal strings.
+ *
+ * Why K_i is exact: for a rung at p ticks, quantity / stepSize =
+ * amount_i / (p x tickSize x stepSize), and floor(x / p) = floor(floor(x) / p)
+ * for an integer p >= 1, so floor(K_i / p) is the exact rounded-down lot count.
+ */
+import {
+  add,
+  ceilDiv,
+  cmp,
+  decimalPlaces,
+  div,
+  divRound,
+  floorDiv,
+  formatUnits,
+  int,
+  isDecimal,
+  mul,
+  normalizeDecimal,
+  parseUnits,
+  pow10,
+  powInt,
+  type Ratio,
+  ratio,
+  reduce,
+  roundRatio,
+  sub,
+  toSafe,
+} from './decimal.js'
+import { type ConfigIssue, LadderConfigError } from './errors.js'
+import type {
+  DecimalString,
+  DroppedRung,
+  DropReason,
+  LadderConfig,
+  LadderPlan,
+  MarketRules,
+  PlannedRung,
+  PositionRecord,
+} from './types.js'
+
+/** Everything derived from a config and market rules, in exact integer units. @internal */
+export interface Derived {
+  config: LadderConfig
+  market: MarketRules
+  /** Decimals of tickSize and its integer mantissa (tickSize = tickMant x 10^-tickDec). */
+  tickDec: number
+  tickMant: number
+  stepDec: number
+  stepMant: number
+  /** Rung factors: price_i = P x factorNum[i] / factorDen. */
+  factorNum: bigint[]
+  factorDen: bigint
+  /** Same as numbers when they are safe integers (fast path), else null. */
+  factorNumN: number[] | null
+  factorDenN: number | null
+  /** K_i = floor(amount_i / (tickSize x stepSize)) per rung. */
+  budgetK: number[]
+  /** Smallest quantity in lots (>= 1). */
+  minLots: number
+  /** Largest quantity in lots (Infinity when none). */
+  maxLots: number
+  /** Smallest notional in tick-lots. */
+  minNotionalTL: number
+  /** Money units: 10^-moneyScale quote. One tick-lot = tlMoney money units. */
+  moneyScale: number
+  tlMoney: number
+  /** Take-profit multiplier 1 + tp/100. */
+  tpMul: Ratio
+  /** Stop-loss multiplier 1 - sl/100, or null. */
+  slMul: Ratio | null
+  /** Trailing multiplier 1 - trail/100, or null. */
+  trailMul: Ratio | null
+  noFillMs: number
+  coolDownMs: number
+}
+
+/** Integer plan of one ladder. @internal */
+export interface UnitRung {
+  index: number
+  priceTicks: number
+  lots: number
+  dropped: DropReason | null
+}
+
+const cache = new WeakMap<LadderConfig, WeakMap<MarketRules, Derived>>()
+
+function checkMarket(market: MarketRules, config: LadderConfig): void {
+  const issues: ConfigIssue[] = []
+  const positive = (key: 'tickSize' | 'stepSize') => {
+    const value = market[key]
+    if (!isDecimal(value) || !/[1-9]/.test(value))
+      issues.push({
+        path: `market.${key}`,
+        value,
+        message: 'must be a decimal string > 0, e.g. "0.01"',
+      })
+  }
+  if (typeof market !== 'object' || market === null)
+    throw new LadderConfigError('The market rules are not valid.', [
+      {
+        path: 'market',
+        value: market,
+        message:
+          'must be an object { symbol, tickSize, stepSize, minQuantity }',
+      },
+    ])
+  positive('tickSize')
+  positive('stepSize')
+  if (!isDecimal(market.minQuantity))
+    issues.push({
+      path: 'market.minQuantity',
+      value: market.minQuantity,
+      message: 'must be a decimal string >= 0, e.g. "0.00001"',
+    })
+  for (const key of ['minNotional', 'maxQuantity'] as const) {
+    const value = market[key]
+    if (value !== undefined && !isDecimal(value))
+      issues.push({
+        path: `market.${key}`,
+        value,
+        message: 'must be a decimal string when given',
+      })
+  }
+  if (market.symbol !== config.symbol)
+    issues.push({
+      path: 'market.symbol',
+      value: market.symbol,
+      message: `must match the config's symbol ${JSON.stringify(config.symbol)} (rules of another market would size orders wrongly)`,
+    })
+  if (issues.length > 0)
+    throw new LadderConfigError('The market rules are not valid.', issues)
+}
+
+/** Mantissa of a decimal at its own number of places, as a number. */
+function mantissa(text: string): number {
+  return parseUnits(text, decimalPlaces(text), 'exact') ?? 0
+}
+
+/**
+ * Derives the exact integer setup of a ladder (cached per config and market
+ * object). @internal
+ *
+ * @throws {LadderConfigError} when the market rules are invalid or the
+ *   budget cannot be represented exactly in integer units.
+ */
+export function derive(config: LadderConfig, market: MarketRules): Derived {
+  let byMarket = cache.get(config)
+  const hit = byMarket?.get(market)
+  if (hit) return hit
+  checkMarket(market, config)
+  const tick = normalizeDecimal(market.tickSize)
+  const step = normalizeDecimal(market.stepSize)
+  const tickDec = decimalPlaces(tick)
+  const stepDec = decimalPlaces(step)
+  const tickMant = mantissa(tick)
+  const stepMant = mantissa(step)
+  const n = config.orderCount
+
+  // Price factors F_i = 1 - o - (d - o) x g_i, with o, d as fractions and
+  // g_i the position of rung i between rung 0 and the lowest rung:
+  // i/(n-1) for equal spacing, (q^i - 1)/(q^(n-1) - 1) for a geometric
+  // step scale q (each gap q times the previous one). n = 1: g_0 = 0.
+  const hundred = int(100)
+  const o = div(ratio(config.firstRungOffsetPercentage), hundred)
+  const d = div(ratio(config.maxDropPercentage), hundred)
+  const q = ratio(config.stepScale)
+  const one = int(1)
+  const factors: Ratio[] = []
+  for (let i = 0; i < n; i++) {
+    let g: Ratio
+    if (n === 1 || i === 0) g = int(0)
+    else if (cmp(q, one) === 0) g = { n: BigInt(i), d: BigInt(n - 1) }
+    else g = div(sub(powInt(q, i), one), sub(powInt(q, n - 1), one))
+    factors.push(sub(sub(one, o), mul(sub(d, o), g)))
+  }
+  // Common denominator, so planning does one division per rung.
+  let den = 1n
+  for (const f of factors) den = (den * f.d) / gcdBig(den, f.d)
+  const factorNum = factors.map((f) => f.n * (den / f.d))
+  const factorNumN = factorNum.map((x) => toSafe(x))
+  const factorDenN = toSafe(den)
+  const fast = factorDenN !== null && factorNumN.every((x) => x !== null)
+
+  // Amounts (spec step 2), exact rationals.
+  const T = ratio(config.totalAmount)
+  const minAmount = effectiveMinAmount(config, market)
+  const r = add(one, div(ratio(config.incrementPercentage), hundred))
+  let a: Ratio =
+    cmp(r, one) === 0
+      ? div(T, int(n))
+      : div(mul(T, sub(r, one)), sub(powInt(r, n), one))
+  let scale = one
+  if (cmp(a, minAmount) < 0) {
+    a = minAmount
+    let sum = int(0)
+    for (let i = 0; i < n; i++) sum = add(sum, mul(a, powInt(r, i)))
+    if (cmp(sum, T) > 0) scale = div(T, sum)
+  }
+  const tickLot = mul(ratio(tick), ratio(step))
+  const issues: ConfigIssue[] = []
+  const budgetK: number[] = []
+  for (let i = 0; i < n; i++) {
+    const amount = mul(mul(a, powInt(r, i)), scale)
+    // Rounded DOWN: a rung never spends more than its amount.
+    const k = toSafe(roundRatio(div(amount, tickLot), 'down'))
+    if (k === null) {
+      issues.push({
+        path: 'totalAmount',
+        value: config.totalAmount,
+        message: `is too large for exact integer arithmetic with tickSize ${tick} and stepSize ${step}; lower it`,
+      })
+      break
+    }
+    budgetK.push(k)
+  }
+  // Minimums, rounded UP (a rung must reach them).
+  const minLots = Math.max(
+    1,
+    toSafe(
+      roundRatio(
+        div(ratio(normalizeDecimal(market.minQuantity)), ratio(step)),
+        'up',
+      ),
+    ) ?? Number.MAX_SAFE_INTEGER,
+  )
+  const maxLots =
+    market.maxQuantity === undefined
+      ? Number.POSITIVE_INFINITY
+      : (toSafe(
+          roundRatio(
+            div(ratio(normalizeDecimal(market.maxQuantity)), ratio(step)),
+            'down',
+          ),
+        ) ?? Number.POSITIVE_INFINITY)
+  const minNotionalTL =
+    toSafe(roundRatio(div(minAmount, tickLot), 'up')) ?? Number.MAX_SAFE_INTEGER
+
+  // Money scale: as many extra decimals (up to 6) below a tick-lot as keep
+  // 1000 x totalAmount a safe integer, so fees are exact or rounded UP by
+  // less than 10^-moneyScale each.
+  const base = tickDec + stepDec
+  let extra = -1
+  for (let e = 6; e >= 0; e--) {
+    const units = roundRatio(mul(T, int(pow10(base + e) * 1000n)), 'up')
+    if (units <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      extra = e
+      break
+    }
+  }
+  if (extra < 0)
+    issues.push({
+      path: 'totalAmount',
+      value: config.totalAmount,
+      message: `is too large for exact integer arithmetic with tickSize ${tick} and stepSize ${step}; lower it`,
+    })
+  if (issues.length > 0)
+    throw new LadderConfigError('The ladder cannot be sized exactly.', issues)
+
+  const pctMul = (value: string | false, sign: 1n | -1n): Ratio | null =>
+    value === false
+      ? null
+      : reduce({
+          n: 100n * ratio(value).d + sign * ratio(value).n,
+          d: 100n * ratio(value).d,
+        })
+
+  const derived: Derived = {
+    config,
+    market,
+    tickDec,
+    tickMant,
+    stepDec,
+    stepMant,
+    factorNum,
+    factorDen: den,
+    factorNumN: fast ? (factorNumN as number[]) : null,
+    factorDenN: fast ? factorDenN : null,
+    budgetK,
+    minLots,
+    maxLots,
+    minNotionalTL,
+    moneyScale: base + extra,
+    tlMoney: tickMant * stepMant * 10 ** extra,
+    tpMul: pctMul(config.takeProfitPercentage, 1n) as Ratio,
+    slMul: pctMul(config.stopLossPercentage, -1n),
+    trailMul: pctMul(config.trailingTakeProfitPercentage, -1n),
+    noFillMs: Math.round(config.noFillRestartMinutes * 60_000),
+    coolDownMs: Math.round(config.coolDownMinutes * 60_000),
+  }
+  if (!byMarket) {
+    byMarket = new WeakMap()
+    cache.set(config, byMarket)
+  }
+  byMarket.set(market, derived)
+  return derived
+}
+
+function gcdBig(a: bigint, b: bigint): bigint {
+  let x = a
+  let y = b
+  while (y !== 0n) {
+    const t = x % y
+    x = y
+    y = t
+  }
+  return x
+}
+
+/** max(minOrderAmount, market.minNotional): the spec's m. */
+function effectiveMinAmount(config: LadderConfig, market: MarketRules): Ratio {
+  const m = ratio(config.minOrderAmount)
+  if (market.minNotional === undefined) return m
+  const mn = ratio(normalizeDecimal(market.minNotional))
+  return cmp(mn, m) > 0 ? mn : m
+}
+
+/**
+ * Rung prices in ticks for a reference price given as integer units of
+ * 10^-priceScale (rounded DOWN to the tick, spec step 1). @internal
+ */
+export function rungTicks(
+  dv: Derived,
+  priceUnits: number,
+  priceScale: number,
+  out: number[],
+): void {
+  const n = dv.budgetK.length
+  // ticks_i = floor(P x F_i / tickSize)
+  //         = floor(Pu x num_i x 10^tickDec / (den x 10^priceScale x tickMant))
+  const up = 10 ** dv.tickDec
+  const down = 10 ** priceScale * dv.tickMant
+  const nums = dv.factorNumN
+  const den = dv.factorDenN
+  if (
+    nums !== null &&
+    den !== null &&
+    Number.isSafeInteger(priceUnits * up * (nums[0] ?? 0)) &&
+    Number.isSafeInteger(den * down)
+  ) {
+    // factor numerators are decreasing, so nums[0] bounds every product.
+    const denom = den * down
+    for (let i = 0; i < n; i++)
+      out[i] = floorDiv(priceUnits * up * (nums[i] as number), denom)
+    return
+  }
+  const pu = BigInt(priceUnits) * pow10(dv.tickDec)
+  const denom = dv.factorDen * pow10(priceScale) * BigInt(dv.tickMant)
+  for (let i = 0; i < n; i++)
+    out[i] = Number(divRound(pu * (dv.factorNum[i] as bigint), denom, 'down'))
+}
+
+/**
+ * Sizes each rung for the given prices (spec steps 2 and 3) and marks the
+ * dropped ones. @internal
+ */
+export function sizeRungs(dv: Derived, ticks: readonly number[]): UnitRung[] {
+  const rungs: UnitRung[] = []
+  let lastPlaced = Number.POSITIVE_INFINITY
+  for (let i = 0; i < ticks.length; i++) {
+    const p = ticks[i] as number
+    let lots = 0
+    let dropped: DropReason | null = null
+    if (p <= 0) dropped = 'priceRoundsToZero'
+    else {
+      lots = floorDiv(dv.budgetK[i] as number, p)
+      if (p >= lastPlaced) dropped = 'samePriceAsPrevious'
+      else if (lots === 0) dropped = 'quantityRoundsToZero'
+      else if (lots < dv.minLots) dropped = 'belowMinQuantity'
+      else if (p * lots < dv.minNotionalTL) dropped = 'belowMinNotional'
+      else if (lots > dv.maxLots) dropped = 'aboveMaxQuantity'
+    }
+    if (dropped === null) lastPlaced = p
+    rungs.push({ index: i, priceTicks: p, lots, dropped })
+  }
+  return rungs
+}
+
+/** Formats ticks as a price string. @internal */
+export function ticksToPrice(dv: Derived, ticks: number): DecimalString {
+  return formatUnits(ticks * dv.tickMant, dv.tickDec)
+}
+
+/** Formats lots as a quantity string. @internal */
+export function lotsToQuantity(dv: Derived, lots: number): DecimalString {
+  return formatUnits(lots * dv.stepMant, dv.stepDec)
+}
+
+/** Formats money units as a quote amount. @internal */
+export function moneyToString(dv: Derived, units: number): DecimalString {
+  return formatUnits(units, dv.moneyScale)
+}
+
+/** Parses a price into ticks, rounded in the named direction; null when malformed. @internal */
+export function priceToTicks(
+  dv: Derived,
+  price: string,
+  rounding: 'down' | 'up',
+): number | null {
+  const units = parseUnits(price, dv.tickDec, rounding)
+  if (units === null) return null
+  return rounding === 'down'
+    ? floorDiv(units, dv.tickMant)
+    : ceilDiv(units, dv.tickMant)
+}
+
+/** Parses a quantity into lots, rounded in the named direction; null when malformed. @internal */
+export function quantityToLots(
+  dv: Derived,
+  quantity: string,
+  rounding: 'down' | 'up',
+): number | null {
+  const units = parseUnits(quantity, dv.stepDec, rounding)
+  if (units === null) return null
+  return rounding === 'down'
+    ? floorDiv(units, dv.stepMant)
+    : ceilDiv(units, dv.stepMant)
+}
+
+/**
+ * Builds the ladder for a reference price: the rungs to place as decimal
+ * strings (prices rounded DOWN to the tick, quantities rounded DOWN to the
+ * step), and the rungs dropped with their reason (below the minimum
+ * quantity or notional, a price that rounds to zero, a price equal to the
+ * rung above after rounding). Pure and exact (LADDER-SPEC.md "The ladder").
+ *
+ * @param config - A normalized config (from {@link validateConfig} or
+ *   {@link DEFAULT_LADDER_CONFIG}).
+ * @param market - The market's rules; `market.symbol` must match `config.symbol`.
+ * @param referencePrice - P, a decimal string > 0.
+ * @returns The plan; its `totalNotional` never exceeds `config.totalAmount`.
+ * @throws {LadderConfigError} when the market rules or the price are
+ *   invalid, or when no rung survives (the message names the reason of each
+ *   rung and what to change).
+ * @example
+ * ```ts
+ * import { DEFAULT_LADDER_CONFIG, planLadder } from '@rung/ladder-strategy'
+ * const plan = planLadder(
+ *   DEFAULT_LADDER_CONFIG,
+ *   { symbol: 'BTC_USDC', tickSize: '0.1', stepSize: '0.00001', minQuantity: '0.00001' },
+ *   '60000',
+ * )
+ * console.log(plan.rungs[0]) // { index: 0, price: '60000', quantity: '0.00067', notional: '40.2' }
+ * ```
+ */
+export function planLadder(
+  config: LadderConfig,
+  market: MarketRules,
+  referencePrice: DecimalString,
+): LadderPlan {
+  const dv = derive(config, market)
+  if (!isDecimal(referencePrice) || !/[1-9]/.test(referencePrice))
+    throw new LadderConfigError('The reference price is not valid.', [
+      {
+        path: 'referencePrice',
+        value: referencePrice,
+        message: 'must be a decimal string > 0, e.g. "60000.5"',
+      },
+    ])
+  const price = normalizeDecimal(referencePrice)
+  const scale = decimalPlaces(price)
+  const units = parseUnits(price, scale, 'exact')
+  if (units === null)
+    throw new LadderConfigError('The reference price is not valid.', [
+      {
+        path: 'referencePrice',
+        value: referencePrice,
+        message:
+          'has too many digits for exact arithmetic (at most 15 significant digits)',
+      },
+    ])
+  const ticks: number[] = []
+  rungTicks(dv, units, scale, ticks)
+  const sized = sizeRungs(dv, ticks)
+  return formatPlan(dv, price, sized)
+}
+
+/** Turns an integer plan into a {@link LadderPlan}, or throws when nothing survives. @internal */
+export function formatPlan(
+  dv: Derived,
+  price: DecimalString,
+  sized: readonly UnitRung[],
+): LadderPlan {
+  const rungs: PlannedRung[] = []
+  const dropped: DroppedRung[] = []
+  let total = 0
+  for (const r of sized) {
+    const p = ticksToPrice(dv, Math.max(0, r.priceTicks))
+    const q = lotsToQuantity(dv, r.lots)
+    if (r.dropped)
+      dropped.push({ index: r.index, price: p, quantity: q, reason: r.dropped })
+    else {
+      total += r.priceTicks * r.lots
+      rungs.push({
+        index: r.index,
+        price: p,
+        quantity: q,
+        notional: moneyToString(dv, r.priceTicks * r.lots * dv.tlMoney),
+      })
+    }
+  }
+  if (rungs.length === 0) throw noRungError(dv, price, dropped)
+  return {
+    referencePrice: price,
+    rungs,
+    dropped,
+    totalNotional: moneyToString(dv, total * dv.tlMoney),
+  }
+}
+
+const FIX: Record<DropReason, string> = {
+  priceRoundsToZero:
+    'the price rounds down to 0 ticks; lower maxDropPercentage or use a market with a finer tickSize',
+  quantityRoundsToZero:
+    'the quantity rounds down to 0 steps; raise totalAmount or lower orderCount',
+  belowMinQuantity:
+    "the quantity is below the market's minQuantity; raise totalAmount or lower orderCount",
+  belowMinNotional:
+    'price x quantity is below minOrderAmount (or the market minimum); raise totalAmount or lower orderCount',
+  aboveMaxQuantity:
+    "the quantity is above the market's maxQuantity; lower totalAmount or raise orderCount",
+  samePriceAsPrevious:
+    'the price rounds to the same tick as the rung above; raise maxDropPercentage or lower orderCount',
+}
+
+function noRungError(
+  dv: Derived,
+  price: string,
+  dropped: readonly DroppedRung[],
+): LadderConfigError {
+  return new LadderConfigError(
+    `No rung of the ladder at reference price ${price} can be placed on ${dv.market.symbol} (totalAmount ${dv.config.totalAmount}, orderCount ${dv.config.orderCount}).`,
+    dropped.map((r) => ({
+      path: `rungs[${r.index}]`,
+      value: { price: r.price, quantity: r.quantity },
+      message: `dropped (${r.reason}): ${FIX[r.reason]}`,
+    })),
+  )
+}
+
+/** ceil(a / b) for safe integers, exact. @internal */
+export function ceilDivExact(a: number, b: number): number {
+  return ceilDiv(a, b)
+}
+
+/**
+ * Take-profit price in ticks, rounded UP (so the target is never below
+ * average x (1 + tp/100)). Classic: average = cost / bought quantity (gross
+ * of fees). Fee-aware: average = (cost + quote buy fees) / held quantity
+ * (base-asset fees reduce what can be sold). @internal
+ */
+export function takeProfitTicks(
+  dv: Derived,
+  position: PositionRecord,
+  heldLots: number,
+): number {
+  const mul = dv.tpMul
+  if (dv.config.feeAwareTakeProfit && heldLots > 0) {
+    const num =
+      (BigInt(position.costTickLots) * BigInt(dv.tlMoney) +
+        BigInt(position.buyFeeUnits)) *
+      mul.n
+    const den = BigInt(heldLots) * BigInt(dv.tlMoney) * mul.d
+    return Number(divRound(num, den, 'up'))
+  }
+  if (position.boughtLots === 0) return 0
+  return Number(
+    divRound(
+      BigInt(position.costTickLots) * mul.n,
+      BigInt(position.boughtLots) * mul.d,
+      'up',
+    ),
+  )
+}
+
+/** Stop-loss price in ticks (rounded DOWN: triggers no earlier than asked), or null. @internal */
+export function stopLossTicks(
+  dv: Derived,
+  position: PositionRecord,
+): number | null {
+  if (dv.slMul === null || position.boughtLots === 0) return null
+  return Number(
+    divRound(
+      BigInt(position.costTickLots) * dv.slMul.n,
+      BigInt(position.boughtLots) * dv.slMul.d,
+      'down',
+    ),
+  )
+}
+
+/** Trailing stop for a peak, in ticks (rounded DOWN). @internal */
+export function trailingStopTicks(dv: Derived, peakTicks: number): number {
+  if (dv.trailMul === null) return peakTicks
+  return Number(
+    divRound(BigInt(peakTicks) * dv.trailMul.n, dv.trailMul.d, 'down'),
+  )
+}
+
+/** Quote value (money units, rounded UP) of a base-asset fee at a price. @internal */
+export function baseFeeQuoteUnits(
+  dv: Derived,
+  baseFeeUnits: number,
+  ticks: number,
+): number {
+  return Number(
+    divRound(
+      BigInt(baseFeeUnits) * BigInt(ticks) * BigInt(dv.tickMant),
+      pow10(dv.stepDec + 8 + dv.tickDec - dv.moneyScale),
+      'up',
+    ),
+  )
+}

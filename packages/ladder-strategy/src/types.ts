@@ -1,0 +1,736 @@
+/**
+ * Public types of the ladder machine: configuration, market rules, state,
+ * events and commands. Everything here is plain, JSON-serializable data:
+ * money is a decimal string, time is a number of milliseconds since the epoch.
+ */
+
+/**
+ * A non-negative decimal number written as a string (`"42000.5"`, `"0.00001"`).
+ * No exponent, no sign, no thousands separator. Money, prices, quantities and
+ * percentages always travel as decimal strings, never as JS numbers.
+ */
+export type DecimalString = string
+
+/**
+ * A market's trading rules, as plain data (for example built from Backpack's
+ * `GET /api/v1/markets` `filters`). All values are decimal strings.
+ */
+export interface MarketRules {
+  /** Market symbol, e.g. `BTC_USDC`. */
+  symbol: string
+  /** Price increment (`filters.price.tickSize`); every price is a multiple of it. */
+  tickSize: DecimalString
+  /** Quantity increment (`filters.quantity.stepSize`); every quantity is a multiple of it. */
+  stepSize: DecimalString
+  /** Smallest quantity of one order (`filters.quantity.minQuantity`). */
+  minQuantity: DecimalString
+  /**
+   * Smallest notional (price x quantity) of one order, in quote currency,
+   * when the exchange has one. The ladder uses the larger of this and
+   * `minOrderAmount`.
+   * @default no market minimum (only `minOrderAmount` applies)
+   */
+  minNotional?: DecimalString | undefined
+  /**
+   * Largest quantity of one order, when the exchange has one. Rungs above it
+   * are dropped with reason `aboveMaxQuantity`.
+   * @default no maximum
+   */
+  maxQuantity?: DecimalString | undefined
+}
+
+/** How the take-profit sell is sent. */
+export type TakeProfitOrderType = 'market' | 'limit'
+
+/**
+ * The normalized strategy configuration returned by `validateConfig` (and
+ * accepted by `planLadder` and `initialState`). Names follow the classic
+ * bot's config file and LADDER-SPEC.md; extensions are opt-in and their
+ * defaults reproduce the classic bot.
+ */
+export interface LadderConfig {
+  /**
+   * Market symbol, e.g. `BTC_USDC`.
+   * @default 'BTC_USDC'
+   */
+  symbol: string
+  /**
+   * The lowest rung sits this many percent below the reference price (d).
+   * @default '7'
+   */
+  maxDropPercentage: DecimalString
+  /**
+   * Quote currency spent if every rung fills (T).
+   * @default '2000'
+   */
+  totalAmount: DecimalString
+  /**
+   * Number of rungs (n), an integer from 1 to {@link MAX_ORDER_COUNT}.
+   * @default 8
+   */
+  orderCount: number
+  /**
+   * Each rung's quote amount is (1 + g/100) times the previous one (g).
+   * @default '50'
+   */
+  incrementPercentage: DecimalString
+  /**
+   * Sell everything when the price reaches average entry x (1 + tp/100).
+   * @default '0.25'
+   */
+  takeProfitPercentage: DecimalString
+  /**
+   * Smallest quote amount of one order (m); the market's `minNotional` wins
+   * when larger.
+   * @default '10'
+   */
+  minOrderAmount: DecimalString
+  /**
+   * Start a new cycle after a take-profit; otherwise stop.
+   * @default true
+   */
+  restartAfterTakeProfit: boolean
+  /**
+   * Cancel and re-ladder when nothing filled `noFillRestartMinutes` after placement.
+   * @default true
+   */
+  autoRestartNoFill: boolean
+  /**
+   * Minutes without any fill before a no-fill restart (w), a number > 0.
+   * @default 1
+   */
+  noFillRestartMinutes: number
+  /**
+   * Extension: rung spacing grows geometrically by this factor from one gap
+   * to the next (`'1'` = the classic equal spacing; `'1.5'` = each gap 1.5x
+   * the previous, deeper rungs further apart). Must be > 0.
+   * @default '1'
+   */
+  stepScale: DecimalString
+  /**
+   * Extension: rung 0 sits this many percent below the reference price
+   * instead of at it. Must be smaller than `maxDropPercentage` when
+   * `orderCount` > 1.
+   * @default '0'
+   */
+  firstRungOffsetPercentage: DecimalString
+  /**
+   * Extension: the take-profit average includes the buy fees paid in quote
+   * currency (and base-asset fees reduce the sellable quantity).
+   * @default false
+   */
+  feeAwareTakeProfit: boolean
+  /**
+   * How the take-profit sell is sent: `'market'` (classic: a market sell
+   * once the price reaches the target) or `'limit'` (a resting limit sell at
+   * the target price rounded UP to the tick, replaced after every buy fill).
+   * @default 'market'
+   */
+  takeProfitOrder: TakeProfitOrderType
+  /**
+   * Extension: place the ladder's bids post-only.
+   * @default false
+   */
+  postOnly: boolean
+  /**
+   * Extension: trailing take profit. Once the target is reached, follow the
+   * price up and sell when it falls this many percent from its peak (never
+   * below the target). `false` disables it. Ignored when `takeProfitOrder`
+   * is `'limit'`.
+   * @default false
+   */
+  trailingTakeProfitPercentage: DecimalString | false
+  /**
+   * Extension: stop loss. Sell the position at market when the price falls
+   * this many percent below the average entry. `false` disables it.
+   * @default false
+   */
+  stopLossPercentage: DecimalString | false
+  /**
+   * Extension: minutes to wait after a take-profit (or stop loss) before the
+   * next cycle starts. `0` starts at once, like the classic bot.
+   * @default 0
+   */
+  coolDownMinutes: number
+  /**
+   * Extension: stop after this many completed cycles. `false` = no cap.
+   * @default false
+   */
+  maxCycles: number | false
+}
+
+/** Why a rung of the ladder was dropped by {@link planLadder}. */
+export type DropReason =
+  | 'priceRoundsToZero'
+  | 'quantityRoundsToZero'
+  | 'belowMinQuantity'
+  | 'belowMinNotional'
+  | 'aboveMaxQuantity'
+  | 'samePriceAsPrevious'
+
+/** One rung of a planned ladder: a limit bid, ready for the exchange. */
+export interface PlannedRung {
+  /** Rung index, 0 = highest price. */
+  index: number
+  /** Limit price, a multiple of the tick size (rounded DOWN). */
+  price: DecimalString
+  /** Quantity, a multiple of the step size (rounded DOWN). */
+  quantity: DecimalString
+  /** price x quantity in quote currency (exact). */
+  notional: DecimalString
+}
+
+/** A rung that {@link planLadder} dropped, with the reason. */
+export interface DroppedRung {
+  /** Rung index, 0 = highest price. */
+  index: number
+  /** The rung's price after rounding. */
+  price: DecimalString
+  /** The rung's quantity after rounding. */
+  quantity: DecimalString
+  /** Why it was dropped. */
+  reason: DropReason
+}
+
+/** The result of {@link planLadder}. */
+export interface LadderPlan {
+  /** The reference price the ladder was built from (normalized). */
+  referencePrice: DecimalString
+  /** The rungs to place, highest price first (strictly decreasing prices). */
+  rungs: PlannedRung[]
+  /** Rungs that were dropped, with their reasons. */
+  dropped: DroppedRung[]
+  /** Sum of the rungs' notionals; never above `totalAmount`. */
+  totalNotional: DecimalString
+}
+
+/** A non-fatal finding of {@link validateConfig}. */
+export interface ConfigWarning {
+  /** Dotted path of the key, e.g. `quantityPrecisions`. */
+  path: string
+  /** What was found and what happens. */
+  message: string
+}
+
+/** The result of {@link validateConfig}. */
+export interface ValidatedConfig {
+  /** The normalized strategy configuration. */
+  config: LadderConfig
+  /** Unknown keys, ignored legacy tables and similar notes. */
+  warnings: ConfigWarning[]
+}
+
+// ---------------------------------------------------------------------------
+// State
+// ---------------------------------------------------------------------------
+
+/** Lifecycle of one order the machine asked for. */
+export type OrderStatus =
+  | 'pending'
+  | 'open'
+  | 'canceling'
+  | 'filled'
+  | 'canceled'
+  | 'rejected'
+
+/** One order the machine placed (a rung or a sell), as the machine knows it. */
+export interface OrderRecord {
+  /** The uint32 client id the machine derived for it. */
+  clientId: number
+  /** Cycle that placed it. */
+  cycle: number
+  /** `'buy'` for rungs, `'sell'` for exits. */
+  side: 'buy' | 'sell'
+  /** Rung index for buys; -1 for sells. */
+  rung: number
+  /** Limit price (for a market sell: the price it was expected to fill at). */
+  price: DecimalString
+  /** Ordered quantity. */
+  quantity: DecimalString
+  /** Price in ticks (price / tickSize), an exact integer. */
+  priceTicks: number
+  /** Quantity in lots (quantity / stepSize), an exact integer. */
+  qtyLots: number
+  /** Filled quantity so far, in lots. */
+  filledLots: number
+  /** Sum of fill price x fill quantity so far, in tick-lots (tickSize x stepSize units). */
+  filledTickLots: number
+  /** Quote fees of its fills so far, in money units. */
+  feeUnits: number
+  /** Base-asset fees of its fills so far, in base-fee units. */
+  baseFeeUnits: number
+  /** Where it stands. */
+  status: OrderStatus
+  /** The exchange's order id once accepted, else `null`. */
+  orderId: string | null
+}
+
+/** Money and fills of the current cycle's position (integers in exact units). */
+export interface PositionRecord {
+  /** Filled buy quantity, in lots. */
+  boughtLots: number
+  /** Sum of buy price x quantity, in tick-lots. */
+  costTickLots: number
+  /** Buy fees paid in quote currency, in money units (10^-moneyScale). */
+  buyFeeUnits: number
+  /** Buy fees paid in the base asset, in base-fee units (10^-(stepDecimals + 8)). */
+  baseFeeUnits: number
+  /** Sold quantity, in lots. */
+  soldLots: number
+  /** What the sells received, in tick-lots. */
+  proceedsTickLots: number
+  /** Sell fees, in money units. */
+  sellFeeUnits: number
+  /** Number of buy fills (partial fills count one each). */
+  fills: number
+}
+
+/** Running totals over the whole run. */
+export interface RunTotals {
+  /** Completed cycles (take-profits and stop-losses). */
+  cycles: number
+  /** Of which ended by stop loss. */
+  stopLosses: number
+  /** No-fill restarts. */
+  noFillRestarts: number
+  /** Buy fills (partial fills count one each). */
+  fills: number
+  /** Realised profit, in money units (can be negative). */
+  realisedUnits: number
+  /** All fees, in money units. */
+  feeUnits: number
+}
+
+/** Scheduled timer deadlines (ms); `false` when not scheduled. */
+export interface TimerDeadlines {
+  /** The no-fill restart deadline. */
+  noFill: number | false
+  /** End of the cool-down between cycles. */
+  coolDown: number | false
+}
+
+/** The configuration a machine runs with: strategy config and market rules. */
+export interface LadderSetup {
+  /** Normalized strategy configuration. */
+  config: LadderConfig
+  /** The market's rules. */
+  market: MarketRules
+}
+
+/** Fields every state carries. */
+export interface StateCommon {
+  /** The configuration; the same object is kept from step to step. */
+  setup: LadderSetup
+  /** Current cycle number (1 for the first ladder), 0 before the first one. */
+  cycle: number
+  /** Orders still relevant: this cycle's, and older ones waiting for a cancel acknowledgement. */
+  orders: OrderRecord[]
+  /** The current cycle's position. */
+  position: PositionRecord
+  /** Totals over the run. */
+  totals: RunTotals
+  /** Timer deadlines. */
+  timers: TimerDeadlines
+  /** Next free sell slot of this cycle (client id = cycle x 1024 + slot, slots 512..1023). */
+  nextSellSlot: number
+}
+
+/** Created, not started yet: waits for `started`. */
+export interface IdleState extends StateCommon {
+  /** Discriminant. */
+  status: 'idle'
+}
+
+/** Running, waiting for a reference price (and for older orders' cancels) to place the next ladder. */
+export interface StartingState extends StateCommon {
+  /** Discriminant. */
+  status: 'starting'
+}
+
+/** The ladder is on the book and nothing has filled in this cycle yet. */
+export interface LadderingState extends StateCommon {
+  /** Discriminant. */
+  status: 'laddering'
+  /** When the ladder was placed (ms). */
+  placedAt: number
+}
+
+/** At least one rung filled; waiting for the take-profit (or stop loss). */
+export interface InPositionState extends StateCommon {
+  /** Discriminant. */
+  status: 'inPosition'
+  /** When the ladder was placed (ms). */
+  placedAt: number
+  /** Take-profit price, rounded UP to the tick. */
+  takeProfitPrice: DecimalString
+  /** Take-profit price in ticks. */
+  takeProfitTicks: number
+  /** Stop-loss price (rounded DOWN to the tick), or `null` when off. */
+  stopLossPrice: DecimalString | null
+  /** Highest price since the target was reached (trailing take profit), or `null`. */
+  trailingPeak: DecimalString | null
+  /** Trailing take profit: sell when the price falls to this (never below the target), or `null`. */
+  trailingStopPrice: DecimalString | null
+}
+
+/** The exit is under way: rungs canceled, the position being sold. */
+export interface ExitingState extends StateCommon {
+  /** Discriminant. */
+  status: 'exiting'
+  /** Why the cycle is ending. */
+  reason: ExitReason
+  /** Stop the machine once the exit completes (instead of the next cycle). */
+  stopAfter: boolean
+  /** The price the exit was triggered at (expected fill price of market sells). */
+  exitPrice: DecimalString
+}
+
+/** Between cycles: waits for the cool-down timer. */
+export interface CoolingDownState extends StateCommon {
+  /** Discriminant. */
+  status: 'coolingDown'
+  /** When the cool-down ends (ms). */
+  until: number
+}
+
+/** Finished: no more orders will be placed. */
+export interface StoppedState extends StateCommon {
+  /** Discriminant. */
+  status: 'stopped'
+  /** Why it stopped. */
+  reason: StopReason
+}
+
+/** The machine's state: a discriminated union on `status`, JSON-serializable. */
+export type LadderState =
+  | IdleState
+  | StartingState
+  | LadderingState
+  | InPositionState
+  | ExitingState
+  | CoolingDownState
+  | StoppedState
+
+/** Why a cycle ends. */
+export type ExitReason =
+  | 'takeProfit'
+  | 'trailingTakeProfit'
+  | 'stopLoss'
+  | 'stopRequested'
+
+/** Why the machine stopped. */
+export type StopReason =
+  | 'stopRequested'
+  | 'takeProfitNoRestart'
+  | 'maxCycles'
+  | 'noRungFits'
+  | 'clientIdsExhausted'
+
+// ---------------------------------------------------------------------------
+// Events (facts, past tense, each with its time `at` in ms)
+// ---------------------------------------------------------------------------
+
+/** The bot starts the strategy. */
+export interface StartedEvent {
+  /** Discriminant. */
+  type: 'started'
+  /** Time (ms since the epoch). */
+  at: number
+  /** Reference price, if already known (else the next `priceUpdated` is used). */
+  price?: DecimalString | undefined
+}
+
+/** A new market price (last trade, or best bid when the book is known). */
+export interface PriceUpdatedEvent {
+  /** Discriminant. */
+  type: 'priceUpdated'
+  /** Time (ms). */
+  at: number
+  /** The price. */
+  price: DecimalString
+}
+
+/** The exchange accepted an order. */
+export interface OrderAcceptedEvent {
+  /** Discriminant. */
+  type: 'orderAccepted'
+  /** Time (ms). */
+  at: number
+  /** The order's client id. */
+  clientId: number
+  /** The exchange's order id. */
+  orderId: string
+}
+
+/** The exchange rejected an order placement. */
+export interface OrderRejectedEvent {
+  /** Discriminant. */
+  type: 'orderRejected'
+  /** Time (ms). */
+  at: number
+  /** The order's client id. */
+  clientId: number
+  /** The exchange's reason, for the log. */
+  reason: string
+}
+
+/** An order filled, partly or completely. */
+export interface OrderFilledEvent {
+  /** Discriminant. */
+  type: 'orderFilled'
+  /** Time (ms). */
+  at: number
+  /** The order's client id. */
+  clientId: number
+  /** This fill's price. */
+  price: DecimalString
+  /** This fill's quantity. */
+  quantity: DecimalString
+  /** This fill's fee. */
+  fee: DecimalString
+  /**
+   * Asset the fee was charged in: `'quote'` (USDC) or `'base'` (the coin).
+   * @default 'quote'
+   */
+  feeAsset?: 'quote' | 'base' | undefined
+  /**
+   * The order's cumulative filled quantity after this fill, when known; used
+   * to ignore duplicates and to adopt missed fills.
+   */
+  cumulativeQuantity?: DecimalString | undefined
+}
+
+/** An order was canceled (or expired) on the exchange. */
+export interface OrderCanceledEvent {
+  /** Discriminant. */
+  type: 'orderCanceled'
+  /** Time (ms). */
+  at: number
+  /** The order's client id. */
+  clientId: number
+}
+
+/** A timer the machine scheduled has fired. */
+export interface TimerFiredEvent {
+  /** Discriminant. */
+  type: 'timerFired'
+  /** Time (ms). */
+  at: number
+  /** Which timer. */
+  timer: TimerName
+}
+
+/** An order as the exchange reports it in a reconcile. */
+export interface ExchangeOrder {
+  /** The client id (orders without one are not the machine's and are ignored). */
+  clientId: number
+  /** The exchange's order id. */
+  orderId: string
+  /** Side. */
+  side: 'buy' | 'sell'
+  /** Limit price. */
+  price: DecimalString
+  /** Ordered quantity. */
+  quantity: DecimalString
+  /** Quantity filled so far. */
+  filledQuantity: DecimalString
+}
+
+/** A fill as the exchange reports it in a reconcile. */
+export interface ExchangeFill {
+  /** The order's client id. */
+  clientId: number
+  /** Side. */
+  side: 'buy' | 'sell'
+  /** Fill price. */
+  price: DecimalString
+  /** Fill quantity. */
+  quantity: DecimalString
+  /** Fee. */
+  fee: DecimalString
+  /**
+   * Fee asset.
+   * @default 'quote'
+   */
+  feeAsset?: 'quote' | 'base' | undefined
+}
+
+/**
+ * The exchange's truth after a restart or reconnect: the open orders on the
+ * symbol and the fills of the machine's orders (for example since the state
+ * was saved).
+ */
+export interface ReconciledEvent {
+  /** Discriminant. */
+  type: 'reconciled'
+  /** Time (ms). */
+  at: number
+  /** Open orders on the symbol. */
+  openOrders: ExchangeOrder[]
+  /** Fills of the machine's client ids (every fill of each order, not only new ones). */
+  fills: ExchangeFill[]
+}
+
+/** The user asked to stop. */
+export interface StopRequestedEvent {
+  /** Discriminant. */
+  type: 'stopRequested'
+  /** Time (ms). */
+  at: number
+  /**
+   * Sell the open position at market before stopping (else it is kept).
+   * @default false
+   */
+  sellPosition?: boolean | undefined
+}
+
+/** Everything that can happen to the machine. */
+export type LadderEvent =
+  | StartedEvent
+  | PriceUpdatedEvent
+  | OrderAcceptedEvent
+  | OrderRejectedEvent
+  | OrderFilledEvent
+  | OrderCanceledEvent
+  | TimerFiredEvent
+  | ReconciledEvent
+  | StopRequestedEvent
+
+/** Names of the machine's timers. */
+export type TimerName = 'noFill' | 'coolDown'
+
+// ---------------------------------------------------------------------------
+// Commands (intentions, imperative; the caller performs them in order)
+// ---------------------------------------------------------------------------
+
+/** One limit bid to place. */
+export interface OrderToPlace {
+  /** The client id to send. */
+  clientId: number
+  /** Rung index. */
+  rung: number
+  /** Limit price (decimal string on the tick). */
+  price: DecimalString
+  /** Quantity (decimal string on the step). */
+  quantity: DecimalString
+}
+
+/** Place the ladder's rungs as GTC limit bids. */
+export interface PlaceOrdersCommand {
+  /** Discriminant. */
+  type: 'placeOrders'
+  /** Market symbol. */
+  symbol: string
+  /** Always `'buy'`. */
+  side: 'buy'
+  /** Always `'GTC'`. */
+  timeInForce: 'GTC'
+  /** Post-only bids (config `postOnly`). */
+  postOnly: boolean
+  /** The orders, highest price first. */
+  orders: OrderToPlace[]
+}
+
+/** Cancel orders: the listed client ids, or every open order on the symbol. */
+export interface CancelOrdersCommand {
+  /** Discriminant. */
+  type: 'cancelOrders'
+  /** Market symbol. */
+  symbol: string
+  /** Client ids to cancel, or `'all'` for every open order on the symbol. */
+  clientIds: number[] | 'all'
+}
+
+/** Sell (part of) the position. */
+export interface SellPositionCommand {
+  /** Discriminant. */
+  type: 'sellPosition'
+  /** Market symbol. */
+  symbol: string
+  /** The client id to send. */
+  clientId: number
+  /** `'market'`, or `'limit'` for a resting GTC limit sell at `price`. */
+  orderType: 'market' | 'limit'
+  /** Quantity (on the step). */
+  quantity: DecimalString
+  /**
+   * For a limit sell: the limit price (take-profit rounded UP to the tick).
+   * For a market sell: the price that triggered it (the backtester fills there).
+   */
+  price: DecimalString
+  /** Why. */
+  reason: ExitReason
+}
+
+/** Schedule a timer: deliver `timerFired` at (or after) `at`. Replaces a timer of the same name. */
+export interface ScheduleTimerCommand {
+  /** Discriminant. */
+  type: 'scheduleTimer'
+  /** Which timer. */
+  timer: TimerName
+  /** Deadline (ms). */
+  at: number
+}
+
+/** Cancel a scheduled timer. */
+export interface CancelTimerCommand {
+  /** Discriminant. */
+  type: 'cancelTimer'
+  /** Which timer. */
+  timer: TimerName
+}
+
+/** An informational line for the log. */
+export interface LogCommand {
+  /** Discriminant. */
+  type: 'log'
+  /** The message. */
+  message: string
+}
+
+/** Something unexpected that changed nothing (or was handled conservatively). */
+export interface WarningCommand {
+  /** Discriminant. */
+  type: 'warning'
+  /** The message. */
+  message: string
+  /** The event type that caused it. */
+  event: LadderEvent['type']
+}
+
+/** A cycle ended; its result. */
+export interface CycleCompletedCommand {
+  /** Discriminant. */
+  type: 'cycleCompleted'
+  /** Cycle number. */
+  cycle: number
+  /** How it ended. */
+  reason: ExitReason
+  /** Profit of the cycle in quote currency: sells received - buys cost - fees. */
+  profit: DecimalString
+  /** Fees of the cycle in quote currency. */
+  fees: DecimalString
+}
+
+/** The machine stopped; no further orders will be placed. */
+export interface StoppedCommand {
+  /** Discriminant. */
+  type: 'stopped'
+  /** Why. */
+  reason: StopReason
+}
+
+/** Everything the machine can ask for. */
+export type LadderCommand =
+  | PlaceOrdersCommand
+  | CancelOrdersCommand
+  | SellPositionCommand
+  | ScheduleTimerCommand
+  | CancelTimerCommand
+  | LogCommand
+  | WarningCommand
+  | CycleCompletedCommand
+  | StoppedCommand
+
+/** What {@link step} returns: the next state and the commands to perform, in order. */
+export type StepResult = [next: LadderState, commands: readonly LadderCommand[]]
