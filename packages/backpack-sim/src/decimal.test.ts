@@ -1,0 +1,100 @@
+import { fc, test as fcTest } from '@fast-check/vitest'
+import { describe, expect, test } from 'vitest'
+import {
+  dec,
+  div,
+  feeOf,
+  formatDecimal,
+  isMultiple,
+  mul,
+  parseDecimal,
+  roundToStep,
+} from './decimal.js'
+
+describe('parseDecimal', () => {
+  test('args: accepted and rejected text', () => {
+    const table: [string, string | null][] = [
+      ['0', '0'],
+      ['141.50', '141.5'],
+      ['-0.5', '-0.5'],
+      ['.5', '0.5'],
+      ['3.', '3'],
+      ['0.000000000000000001', '0.000000000000000001'],
+      ['0.0000000000000000001', null],
+      ['1e-7', null],
+      ['', null],
+      ['.', null],
+      ['-.', null],
+      [' 1', null],
+      ['1,5', null],
+    ]
+    for (const [text, expected] of table) {
+      const r = parseDecimal(text)
+      expect(r.ok ? formatDecimal(r.value) : null, text).toBe(expected)
+    }
+  })
+
+  fcTest.prop([fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n })])(
+    'behavior: format then parse is the identity',
+    (units) => {
+      const r = parseDecimal(formatDecimal(units))
+      expect(r.ok && r.value).toBe(units)
+    },
+  )
+})
+
+describe('formatDecimal', () => {
+  test('args: fixed decimals', () => {
+    expect(formatDecimal(dec('65000'), 1)).toBe('65000.0')
+    expect(formatDecimal(dec('0.01'), 5)).toBe('0.01000')
+    expect(formatDecimal(dec('-0.25'))).toBe('-0.25')
+  })
+})
+
+describe('rounding', () => {
+  test('behavior: every rounding names its direction', () => {
+    expect(formatDecimal(mul(dec('0.1'), dec('0.3'), 'down'))).toBe('0.03')
+    expect(formatDecimal(div(dec('1'), dec('3'), 'down'))).toBe(
+      '0.333333333333333333',
+    )
+    expect(formatDecimal(div(dec('1'), dec('3'), 'up'))).toBe(
+      '0.333333333333333334',
+    )
+    expect(formatDecimal(roundToStep(dec('1.27'), dec('0.05'), 'down'))).toBe(
+      '1.25',
+    )
+    expect(formatDecimal(roundToStep(dec('1.27'), dec('0.05'), 'up'))).toBe(
+      '1.3',
+    )
+    expect(formatDecimal(roundToStep(dec('-1.27'), dec('0.05'), 'down'))).toBe(
+      '-1.3',
+    )
+    expect(isMultiple(dec('0.3'), dec('0.1'))).toBe(true)
+    expect(formatDecimal(feeOf(dec('0.00001'), dec('10'), 8, 'up'))).toBe(
+      '0.00000001',
+    )
+    expect(formatDecimal(feeOf(dec('0.00001'), dec('10'), 8, 'down'))).toBe(
+      '0.00000001',
+    )
+    expect(formatDecimal(feeOf(dec('0.000015'), dec('10'), 8, 'down'))).toBe(
+      '0.00000001',
+    )
+    expect(formatDecimal(feeOf(dec('0.000015'), dec('10'), 8, 'up'))).toBe(
+      '0.00000002',
+    )
+  })
+
+  fcTest.prop([
+    fc.bigInt({ min: -(10n ** 24n), max: 10n ** 24n }),
+    fc.bigInt({ min: 1n, max: 10n ** 20n }),
+  ])(
+    'behavior: a value rounded to a step is a multiple, moved less than one step the stated way',
+    (x, step) => {
+      const d = roundToStep(x, step, 'down')
+      const u = roundToStep(x, step, 'up')
+      expect(isMultiple(d, step) && isMultiple(u, step)).toBe(true)
+      expect(d <= x && x - d < step).toBe(true)
+      expect(u >= x && u - x < step).toBe(true)
+    },
+  )
+})
