@@ -31,7 +31,9 @@ const op = fc.oneof(
   }),
 )
 
-function run(ops: fc.Infer<typeof op>[], split: number): void {
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never
+
+function run(ops: Op[], split: number): void {
   const engine = new Engine({
     markets: DEFAULT_MARKETS.map(toMarket),
     now: () => 1_700_000_000_000,
