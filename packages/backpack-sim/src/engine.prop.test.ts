@@ -142,7 +142,7 @@ function run(ops: Op[], split: number): void {
 }
 
 describe('Engine invariants', () => {
-  test.prop([fc.array(op, { minLength: 1, maxLength: 60 })], { numRuns: 150 })(
+  test.prop([fc.array(op, { minLength: 1, maxLength: 60 })], { numRuns: 300 })(
     'behavior: conservation, locks, uncrossed book, price-time priority',
     (ops) => run(ops, 1),
   )

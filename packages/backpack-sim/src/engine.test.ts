@@ -341,6 +341,15 @@ describe('Engine.placeOrder', () => {
   })
 })
 
+describe('Engine.levels', () => {
+  test('behavior: a level emptied by the last fill of a taker leaves the book', () => {
+    const { engine, a, b } = setup()
+    engine.placeOrder(a, limit('Bid', '60000.0', '0.1'))
+    engine.placeOrder(b, limit('Ask', '60000.0', '0.1'))
+    expect(engine.levels('BTC_USDC', 10)).toEqual({ bids: [], asks: [] })
+  })
+})
+
 describe('Engine.cancelAll', () => {
   test('default', () => {
     const { engine, a } = setup()

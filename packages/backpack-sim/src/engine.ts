@@ -676,6 +676,7 @@ export class Engine {
         this.fill(maker, order, level.price, q)
         if (remaining(maker) === 0n) {
           level.orders.shift()
+          if (level.orders.length === 0 && levels[0] === level) levels.shift()
           maker.account.open.delete(maker.id)
           this.touch(book, maker.side, level.price)
           this.finish(maker, 'Filled', undefined)
