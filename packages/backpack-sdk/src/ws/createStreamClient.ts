@@ -1039,10 +1039,30 @@ class StreamClientImpl implements StreamClient {
       this.#lastTimestamp = timestamp
       // Private UNSUBSCRIBE is signed too (UNCONFIRMED; ccxt does it, and a
       // server that does not need it ignores the extra key, §12 rule 17).
-      frame.signature = signSubscription(this.#signer!, {
-        timestamp,
-        windowMs: this.#windowMs,
-      })
+      try {
+        frame.signature = signSubscription(this.#signer!, {
+          timestamp,
+          windowMs: this.#windowMs,
+        })
+      } catch (cause) {
+        // e.g. a clock that returns garbage: fail these subscriptions loudly
+        // rather than sending an unsigned private frame.
+        const error = new WebSocketError(
+          `Could not sign the ${method} of ${streams.join(', ')}; check the now option.`,
+          { cause },
+        )
+        if (method === 'SUBSCRIBE') {
+          for (const name of streams) {
+            const topic = this.#topics.get(name)
+            for (const sub of [...(topic?.subscribers ?? [])]) {
+              this.#failSubscriber(sub, error)
+            }
+          }
+        } else {
+          this.#report(error)
+        }
+        return
+      }
     }
     try {
       this.#socket.send(JSON.stringify(frame))
@@ -1310,11 +1330,14 @@ class StreamClientImpl implements StreamClient {
         event = topic.parse(data as Payload)
       }
     } catch (error) {
-      if (error instanceof MalformedPayload) {
-        this.#malformed(error.message, stream, text)
-        return
-      }
-      throw error
+      // Whatever a parser throws stays here: a bad frame never reaches the
+      // consumer or the socket library as an exception.
+      this.#malformed(
+        error instanceof MalformedPayload ? error.message : String(error),
+        stream,
+        text,
+      )
+      return
     }
     if (events) for (const e of events) this.#deliver(topic, e)
     else this.#deliver(topic, event)
@@ -1335,7 +1358,19 @@ class StreamClientImpl implements StreamClient {
       }
     }
     if (this.#emitter.listenerCount('message') > 0) {
-      this.#emitter.emit('message', { stream: topic.name, data: event })
+      try {
+        this.#emitter.emit('message', { stream: topic.name, data: event })
+      } catch (cause) {
+        this.#report(
+          new WebSocketError(
+            'A "message" listener threw; the stream continues.',
+            {
+              cause,
+              stream: topic.name,
+            },
+          ),
+        )
+      }
     }
   }
 
