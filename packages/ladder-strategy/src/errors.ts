@@ -36,8 +36,8 @@ function show(value: unknown): string {
  * ```
  */
 export class LadderConfigError extends Error {
-  /** Always `'LadderConfigError'`. */
-  override name = 'LadderConfigError' as const
+  /** `'LadderConfigError'` (or `'CandleDataError'` for the candle subclass). */
+  override name: 'LadderConfigError' | 'CandleDataError' = 'LadderConfigError'
   /** The first line of the message, without the per-field lines. */
   readonly shortMessage: string
   /** Every problem found, with its path, value and fix. */
@@ -79,6 +79,7 @@ export function isLadderConfigError(
 ): error is LadderConfigError {
   return (
     error instanceof Error &&
-    (error as { name?: unknown }).name === 'LadderConfigError'
+    ((error as { name?: unknown }).name === 'LadderConfigError' ||
+      (error as { name?: unknown }).name === 'CandleDataError')
   )
 }

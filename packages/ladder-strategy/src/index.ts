@@ -26,6 +26,21 @@
  * @module
  */
 
+export type {
+  BacktestFees,
+  BacktestOptions,
+  BacktestReport,
+  EquityPoint,
+  Trade,
+} from './backtest.js'
+export { runBacktest } from './backtest.js'
+export type { CandleCsvParser, CandleRow, CandleSeries } from './candles.js'
+export {
+  CandleDataError,
+  candlesFromRows,
+  createCandleCsvParser,
+  parseCandlesCsv,
+} from './candles.js'
 export {
   DEFAULT_LADDER_CONFIG,
   MAX_ORDER_COUNT,
@@ -34,6 +49,7 @@ export {
 export type { ConfigIssue } from './errors.js'
 export { isLadderConfigError, LadderConfigError } from './errors.js'
 export { planLadder } from './plan.js'
+export { readCandlesCsv } from './readCandlesCsv.js'
 export {
   clientIdFor,
   initialState,

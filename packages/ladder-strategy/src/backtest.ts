@@ -1,0 +1,535 @@
+/**
+ * The backtester: LADDER-SPEC.md model v1, driving the SAME `step` machine
+ * the bot runs, with a tiny exchange simulator in between.
+ *
+ * ```
+ * candle 0: started(price = close, at = close time) -> ladder placed
+ * candle c (at = open_time + 60000, its close):
+ *   a. take profit: resting limit sells with price <= high fill (maker);
+ *      if inPosition: priceUpdated(high) -> market sell fills at the target
+ *      (maker, spec) -> the cycle ends; skip b and c.
+ *      (extensions: if a stop loss or an armed trailing stop exists,
+ *      priceUpdated(low) next: high first, then low, the pessimistic path)
+ *   b. buys: every resting bid with price >= low fills completely at its
+ *      own price, highest first (maker).
+ *   c. timers due at `at` fire (no-fill restart, cool-down).
+ *   then, if the machine waits for a price (status 'starting'):
+ *      priceUpdated(close) -> the next ladder, placed at the candle's close.
+ * ```
+ *
+ * Fills in c change the average only from the next candle on, because the
+ * take-profit check of a candle happens before its buys. Commands are
+ * performed at once: cancels are acknowledged (orderCanceled) immediately,
+ * market sells fill immediately; orderAccepted is not sent (the machine
+ * treats pending orders like open ones).
+ */
+import type { CandleSeries } from './candles.js'
+import { type CandleRow, candlesFromRows } from './candles.js'
+import {
+  ceilDiv,
+  divRound,
+  formatUnits,
+  isDecimal,
+  parseUnits,
+  ratio,
+} from './decimal.js'
+import { LadderConfigError } from './errors.js'
+import { derive, priceToTicks, quantityToLots } from './plan.js'
+import { initialState, step } from './reducer.js'
+import type {
+  DecimalString,
+  LadderCommand,
+  LadderConfig,
+  LadderEvent,
+  LadderState,
+  MarketRules,
+  StopReason,
+} from './types.js'
+
+/** Trading fees of a backtest, in percent of the notional. */
+export interface BacktestFees {
+  /**
+   * Maker fee in percent (resting bids, the take-profit at its target).
+   * @default '0'
+   */
+  makerPercentage?: DecimalString | undefined
+  /**
+   * Taker fee in percent (stop-loss and trailing market sells).
+   * @default '0'
+   */
+  takerPercentage?: DecimalString | undefined
+}
+
+/** Options of {@link runBacktest}. */
+export interface BacktestOptions {
+  /** The candles: a series (from {@link readCandlesCsv} / {@link parseCandlesCsv}) or rows. */
+  candles: CandleSeries | readonly CandleRow[]
+  /** A normalized strategy config. */
+  config: LadderConfig
+  /** The market's rules (`symbol` must match the config). */
+  market: MarketRules
+  /**
+   * Fees in percent.
+   * @default no fees
+   */
+  fees?: BacktestFees | undefined
+  /**
+   * Most points in the equity curve (each point summarizes a bucket of
+   * consecutive candles).
+   * @default 500
+   */
+  equityPoints?: number | undefined
+  /**
+   * Include the list of trades in the report.
+   * @default true
+   */
+  trades?: boolean | undefined
+}
+
+/** One point of the downsampled equity curve. */
+export interface EquityPoint {
+  /** Close time (ms) of the last candle of the bucket. */
+  time: number
+  /** Equity (realised + unrealised profit, quote) at that close. */
+  equity: DecimalString
+  /** Lowest equity at any candle close within the bucket (so drawdowns stay visible). */
+  low: DecimalString
+}
+
+/** One fill in the backtest. */
+export interface Trade {
+  /** Time (ms): the close of the candle it filled in. */
+  time: number
+  /** Cycle number. */
+  cycle: number
+  /** Side. */
+  side: 'buy' | 'sell'
+  /** Fill price. */
+  price: DecimalString
+  /** Fill quantity. */
+  quantity: DecimalString
+  /** Fee in quote currency. */
+  fee: DecimalString
+  /** The order's client id. */
+  clientId: number
+}
+
+/** The result of {@link runBacktest} (LADDER-SPEC.md "Backtest", step 3). */
+export interface BacktestReport {
+  /** Candles processed. */
+  candles: number
+  /** Completed cycles (take-profits, and stop-losses if enabled). */
+  cycles: number
+  /** Of which ended by a stop loss. */
+  stopLosses: number
+  /** Buy fills. */
+  fills: number
+  /** No-fill restarts. */
+  noFillRestarts: number
+  /** Realised profit in quote currency (completed cycles, after fees). */
+  realisedProfit: DecimalString
+  /** All fees paid, in quote currency. */
+  fees: DecimalString
+  /** Quantity still held at the end. */
+  openPositionQty: DecimalString
+  /** Its value at the last close. */
+  openPositionValue: DecimalString
+  /** Value at the last close - cost - fees of the open cycle (may be negative). */
+  unrealisedProfit: DecimalString
+  /** Largest fall of equity (realised + unrealised, marked at each close) from its running peak. */
+  maxDrawdown: DecimalString
+  /** Peak quote capital in use at a candle close: open position cost + resting bids. */
+  peakCapital: DecimalString
+  /** The machine's status after the last candle. */
+  finalStatus: LadderState['status']
+  /** Why it stopped, when it did. */
+  stopReason: StopReason | null
+  /** Equity curve, at most `equityPoints` points. */
+  equity: EquityPoint[]
+  /** Every fill (empty when `trades: false`). */
+  trades: Trade[]
+  /** Warnings the machine emitted (first 100). */
+  warnings: string[]
+}
+
+interface Resting {
+  clientId: number
+  /** Price in the simulator's common scale S. */
+  priceS: number
+  ticks: number
+  lots: number
+  price: string
+  quantity: string
+}
+
+function feeRate(
+  value: DecimalString | undefined,
+  path: string,
+): { n: bigint; d: bigint } {
+  if (value === undefined) return { n: 0n, d: 1n }
+  if (!isDecimal(value))
+    throw new LadderConfigError('The backtest fees are not valid.', [
+      {
+        path,
+        value,
+        message: 'must be a decimal string in percent, e.g. "0.1"',
+      },
+    ])
+  const r = ratio(value)
+  return { n: r.n, d: r.d * 100n }
+}
+
+/** Cache of formatted prices per series (one string array per column). */
+const textCache = new WeakMap<Float64Array, (string | undefined)[]>()
+
+function priceText(col: Float64Array, i: number, scale: number): string {
+  let cache = textCache.get(col)
+  if (!cache) {
+    cache = new Array(col.length)
+    textCache.set(col, cache)
+  }
+  let text = cache[i]
+  if (text === undefined) {
+    text = formatUnits(col[i] as number, scale)
+    cache[i] = text
+  }
+  return text
+}
+
+/**
+ * Runs a backtest of the strategy over 1-minute candles with model v1 of
+ * LADDER-SPEC.md, driving the same {@link step} machine the bot runs.
+ * Deterministic: the same inputs give the same report, to the last digit.
+ *
+ * @param options - Candles, config, market rules, fees.
+ * @returns The report: cycles, fills, profit, fees, drawdown, equity curve, trades.
+ * @throws {LadderConfigError} when the config, market rules or fees are
+ *   invalid, or no rung fits at the first candle's close.
+ * @example
+ * ```ts
+ * import { DEFAULT_LADDER_CONFIG, readCandlesCsv, runBacktest } from '@rung/ladder-strategy'
+ * const report = runBacktest({
+ *   candles: await readCandlesCsv('btcusdt-1m-2024H1.csv.gz'),
+ *   config: DEFAULT_LADDER_CONFIG,
+ *   market: { symbol: 'BTC_USDC', tickSize: '0.01', stepSize: '0.00001', minQuantity: '0.00001' },
+ *   fees: { makerPercentage: '0.08', takerPercentage: '0.1' },
+ * })
+ * console.log(report.cycles, report.realisedProfit, report.maxDrawdown)
+ * ```
+ */
+export function runBacktest(options: BacktestOptions): BacktestReport {
+  const candles: CandleSeries =
+    'openTime' in options.candles && !Array.isArray(options.candles)
+      ? (options.candles as CandleSeries)
+      : candlesFromRows(options.candles as readonly CandleRow[])
+  const { config, market } = options
+  const dv = derive(config, market)
+  const maker = feeRate(options.fees?.makerPercentage, 'fees.makerPercentage')
+  const taker = feeRate(options.fees?.takerPercentage, 'fees.takerPercentage')
+  const withTrades = options.trades !== false
+  const maxPoints = Math.max(1, Math.floor(options.equityPoints ?? 500))
+  const N = candles.length
+  if (N === 0)
+    throw new LadderConfigError('The backtest has no candles.', [
+      { path: 'candles', value: 0, message: 'must hold at least one candle' },
+    ])
+  const { openTime, high, low, close, priceScale } = candles
+
+  // Common price scale S: candle units and tick prices both as integers.
+  const S = Math.max(priceScale, dv.tickDec)
+  const candleToS = 10 ** (S - priceScale)
+  // Equity scale Q: money units and position value (lots x close) both exact.
+  const M = dv.moneyScale
+  const Q = Math.max(M, dv.stepDec + priceScale)
+  const moneyToQ = 10 ** (Q - M)
+  const lotCloseToQ = dv.stepMant * 10 ** (Q - dv.stepDec - priceScale)
+
+  const buys: Resting[] = [] // highest price first
+  const sells: Resting[] = [] // lowest price first
+  let buyNotionalTL = 0
+  const timers = {
+    noFill: Number.POSITIVE_INFINITY,
+    coolDown: Number.POSITIVE_INFINITY,
+  }
+  const queue: LadderEvent[] = []
+  const trades: Trade[] = []
+  const warnings: string[] = []
+  let state = initialState(config, market)
+
+  const fee = (
+    ticks: number,
+    lots: number,
+    rate: { n: bigint; d: bigint },
+  ): string => {
+    if (rate.n === 0n) return '0'
+    const notional = ticks * lots * dv.tlMoney
+    const num = notional * Number(rate.n)
+    // Rounded UP to the money unit (a fee is never under-counted).
+    const units =
+      Number.isSafeInteger(num) && Number.isSafeInteger(Number(rate.d))
+        ? ceilDiv(num, Number(rate.d))
+        : Number(divRound(BigInt(notional) * rate.n, rate.d, 'up'))
+    return formatUnits(units, M)
+  }
+
+  const removeFrom = (list: Resting[], clientId: number): Resting | null => {
+    for (let i = 0; i < list.length; i++)
+      if ((list[i] as Resting).clientId === clientId) {
+        const [r] = list.splice(i, 1)
+        return r as Resting
+      }
+    return null
+  }
+
+  const toResting = (
+    clientId: number,
+    price: string,
+    quantity: string,
+  ): Resting => {
+    const ticks = priceToTicks(dv, price, 'down') ?? 0
+    const lots = quantityToLots(dv, quantity, 'down') ?? 0
+    return {
+      clientId,
+      priceS: parseUnits(price, S, 'down') ?? 0,
+      ticks,
+      lots,
+      price,
+      quantity,
+    }
+  }
+
+  let at = 0
+  const fill = (
+    r: Resting,
+    side: 'buy' | 'sell',
+    rate: { n: bigint; d: bigint },
+  ) => {
+    const feeText = fee(r.ticks, r.lots, rate)
+    queue.push({
+      type: 'orderFilled',
+      at,
+      clientId: r.clientId,
+      price: r.price,
+      quantity: r.quantity,
+      fee: feeText,
+    })
+    if (withTrades)
+      trades.push({
+        time: at,
+        cycle: Math.floor(r.clientId / 1024),
+        side,
+        price: r.price,
+        quantity: r.quantity,
+        fee: feeText,
+        clientId: r.clientId,
+      })
+  }
+
+  const perform = (commands: readonly LadderCommand[]) => {
+    for (let k = 0; k < commands.length; k++) {
+      const c = commands[k] as LadderCommand
+      switch (c.type) {
+        case 'placeOrders':
+          for (const o of c.orders) {
+            const r = toResting(o.clientId, o.price, o.quantity)
+            buyNotionalTL += r.ticks * r.lots
+            let i = buys.length
+            while (i > 0 && (buys[i - 1] as Resting).priceS < r.priceS) i--
+            buys.splice(i, 0, r)
+          }
+          break
+        case 'cancelOrders':
+          if (c.clientIds === 'all') {
+            for (const r of buys)
+              queue.push({ type: 'orderCanceled', at, clientId: r.clientId })
+            for (const r of sells)
+              queue.push({ type: 'orderCanceled', at, clientId: r.clientId })
+            buys.length = 0
+            sells.length = 0
+            buyNotionalTL = 0
+          } else
+            for (const id of c.clientIds) {
+              const b = removeFrom(buys, id)
+              if (b) buyNotionalTL -= b.ticks * b.lots
+              if (b || removeFrom(sells, id))
+                queue.push({ type: 'orderCanceled', at, clientId: id })
+            }
+          break
+        case 'sellPosition': {
+          const r = toResting(c.clientId, c.price, c.quantity)
+          if (c.orderType === 'limit') {
+            let i = 0
+            while (i < sells.length && (sells[i] as Resting).priceS <= r.priceS)
+              i++
+            sells.splice(i, 0, r)
+          } else {
+            // Spec: the take profit fills at its target as a maker fill;
+            // other market exits pay the taker fee at their trigger price.
+            fill(r, 'sell', c.reason === 'takeProfit' ? maker : taker)
+          }
+          break
+        }
+        case 'scheduleTimer':
+          timers[c.timer] = c.at
+          break
+        case 'cancelTimer':
+          timers[c.timer] = Number.POSITIVE_INFINITY
+          break
+        case 'warning':
+          if (warnings.length < 100) warnings.push(c.message)
+          break
+        default:
+          break
+      }
+    }
+  }
+
+  const feed = (event: LadderEvent) => {
+    queue.push(event)
+    drain()
+  }
+  const drain = () => {
+    // Events produced by commands go through the machine in order.
+    for (let q = 0; q < queue.length; q++) {
+      const [next, commands] = step(state, queue[q] as LadderEvent)
+      state = next
+      if (commands.length > 0) perform(commands)
+    }
+    queue.length = 0
+  }
+
+  // 1. The first cycle starts at the close of the first candle.
+  at = (openTime[0] as number) + 60_000
+  feed({ type: 'started', at, price: priceText(close, 0, priceScale) })
+  if (state.status === 'stopped' && state.reason === 'noRungFits')
+    throw new LadderConfigError('No rung fits at the first candle.', [
+      {
+        path: 'candles[0].close',
+        value: priceText(close, 0, priceScale),
+        message:
+          'no rung of the ladder can be placed at this price; see planLadder for the reasons',
+      },
+    ])
+
+  const slOrTrail =
+    config.stopLossPercentage !== false ||
+    (config.trailingTakeProfitPercentage !== false &&
+      config.takeProfitOrder === 'market')
+  let peakEquity = 0
+  let maxDrawdown = 0
+  let peakCapital = 0
+  const bucket = Math.ceil(N / maxPoints)
+  const curve: { time: number; equity: number; low: number }[] = []
+  let bucketLow = Number.POSITIVE_INFINITY
+
+  const track = (c: number) => {
+    const p = state.position
+    let e = state.totals.realisedUnits * moneyToQ
+    let capital = buyNotionalTL * dv.tlMoney
+    if (p.boughtLots > 0) {
+      const held = p.boughtLots - p.soldLots
+      e +=
+        ((p.proceedsTickLots - p.costTickLots) * dv.tlMoney -
+          p.buyFeeUnits -
+          p.sellFeeUnits) *
+          moneyToQ +
+        held * (close[c] as number) * lotCloseToQ
+      capital += p.costTickLots * dv.tlMoney
+    }
+    if (e > peakEquity) peakEquity = e
+    else if (peakEquity - e > maxDrawdown) maxDrawdown = peakEquity - e
+    if (capital > peakCapital) peakCapital = capital
+    if (e < bucketLow) bucketLow = e
+    if ((c + 1) % bucket === 0 || c === N - 1) {
+      curve.push({
+        time: (openTime[c] as number) + 60_000,
+        equity: e,
+        low: bucketLow,
+      })
+      bucketLow = Number.POSITIVE_INFINITY
+    }
+  }
+  track(0)
+
+  for (let c = 1; c < N; c++) {
+    at = (openTime[c] as number) + 60_000
+    const highS = (high[c] as number) * candleToS
+    const lowS = (low[c] as number) * candleToS
+    let exited = false
+    // a. Take profit.
+    if (sells.length > 0 && (sells[0] as Resting).priceS <= highS) {
+      while (sells.length > 0 && (sells[0] as Resting).priceS <= highS)
+        fill(sells.shift() as Resting, 'sell', maker)
+      drain()
+      exited = state.status !== 'inPosition'
+    }
+    if (!exited && state.status === 'inPosition') {
+      feed({ type: 'priceUpdated', at, price: priceText(high, c, priceScale) })
+      exited = state.status !== 'inPosition'
+      if (!exited && slOrTrail) {
+        feed({ type: 'priceUpdated', at, price: priceText(low, c, priceScale) })
+        exited = state.status !== 'inPosition'
+      }
+    }
+    if (!exited) {
+      // b. Buys: highest price first, at their own price.
+      if (buys.length > 0 && (buys[0] as Resting).priceS >= lowS) {
+        while (buys.length > 0 && (buys[0] as Resting).priceS >= lowS) {
+          const r = buys.shift() as Resting
+          buyNotionalTL -= r.ticks * r.lots
+          fill(r, 'buy', maker)
+        }
+        drain()
+      }
+      // c. Timers due at the candle's close.
+      if (timers.noFill <= at) {
+        timers.noFill = Number.POSITIVE_INFINITY
+        feed({ type: 'timerFired', at, timer: 'noFill' })
+      }
+      if (timers.coolDown <= at) {
+        timers.coolDown = Number.POSITIVE_INFINITY
+        feed({ type: 'timerFired', at, timer: 'coolDown' })
+      }
+    }
+    if (state.status === 'starting')
+      feed({ type: 'priceUpdated', at, price: priceText(close, c, priceScale) })
+    track(c)
+  }
+
+  // Open position at the last close.
+  const last = N - 1
+  const p = state.position
+  const held = p.boughtLots - p.soldLots
+  const valueQ = held * (close[last] as number) * lotCloseToQ
+  const unrealisedQ =
+    p.boughtLots > 0
+      ? ((p.proceedsTickLots - p.costTickLots) * dv.tlMoney -
+          p.buyFeeUnits -
+          p.sellFeeUnits) *
+          moneyToQ +
+        valueQ
+      : 0
+  return {
+    candles: N,
+    cycles: state.totals.cycles,
+    stopLosses: state.totals.stopLosses,
+    fills: state.totals.fills,
+    noFillRestarts: state.totals.noFillRestarts,
+    realisedProfit: formatUnits(state.totals.realisedUnits, M),
+    fees: formatUnits(state.totals.feeUnits, M),
+    openPositionQty: formatUnits(held * dv.stepMant, dv.stepDec),
+    openPositionValue: formatUnits(valueQ, Q),
+    unrealisedProfit: formatUnits(unrealisedQ, Q),
+    maxDrawdown: formatUnits(maxDrawdown, Q),
+    peakCapital: formatUnits(peakCapital, M),
+    finalStatus: state.status,
+    stopReason: state.status === 'stopped' ? state.reason : null,
+    equity: curve.map((pt) => ({
+      time: pt.time,
+      equity: formatUnits(pt.equity, Q),
+      low: formatUnits(pt.low, Q),
+    })),
+    trades,
+    warnings,
+  }
+}

@@ -1,0 +1,385 @@
+/**
+ * Candles for the backtester: parsed once into integer units held in
+ * Float64Arrays (exact below 2^53), so a backtest never parses text again
+ * and a sweep can share them between threads without copying.
+ *
+ * CSV format (LADDER-SPEC.md "Backtest"): `open_time,open,high,low,close,volume`,
+ * open_time in ms, the header line optional, one candle per line, in time order.
+ */
+import {
+  compareDecimal,
+  decimalPlaces,
+  isDecimal,
+  parseUnits,
+} from './decimal.js'
+import { LadderConfigError } from './errors.js'
+import type { DecimalString } from './types.js'
+
+/**
+ * Candles as columns of integers: prices in units of 10^-priceScale,
+ * volumes in units of 10^-volumeScale, times in ms. Build one with
+ * {@link parseCandlesCsv}, {@link candlesFromRows} or {@link readCandlesCsv}.
+ */
+export interface CandleSeries {
+  /** Number of candles. */
+  length: number
+  /** Open time of each candle (ms since the epoch), strictly increasing. */
+  openTime: Float64Array
+  /** Open prices, in units of 10^-priceScale. */
+  open: Float64Array
+  /** High prices, in units of 10^-priceScale. */
+  high: Float64Array
+  /** Low prices, in units of 10^-priceScale. */
+  low: Float64Array
+  /** Close prices, in units of 10^-priceScale. */
+  close: Float64Array
+  /** Volumes, in units of 10^-volumeScale. */
+  volume: Float64Array
+  /** Decimal places of the price columns. */
+  priceScale: number
+  /** Decimal places of the volume column. */
+  volumeScale: number
+}
+
+/** One candle as plain data (decimal strings, or JSON numbers converted by their shortest text). */
+export interface CandleRow {
+  /** Open time (ms since the epoch). */
+  openTime: number
+  /** Open price. */
+  open: DecimalString | number
+  /** High price. */
+  high: DecimalString | number
+  /** Low price. */
+  low: DecimalString | number
+  /** Close price. */
+  close: DecimalString | number
+  /** Volume. */
+  volume: DecimalString | number
+}
+
+/**
+ * A candle file or row that cannot be read; `line` and `column` (1-based)
+ * point at the bad value.
+ */
+export class CandleDataError extends LadderConfigError {
+  /** Always `'CandleDataError'`. */
+  override name = 'CandleDataError' as const
+  /** 1-based line (or row) number, 0 when the problem is not on one line. */
+  readonly line: number
+  /** 1-based column number (1 = open_time), 0 when not on one column. */
+  readonly column: number
+
+  /**
+   * @param message - What is wrong and how to fix it.
+   * @param line - 1-based line or row number.
+   * @param column - 1-based column number.
+   * @param value - The offending text.
+   * @param options - `cause`.
+   */
+  constructor(
+    message: string,
+    line: number,
+    column: number,
+    value: unknown,
+    options?: ErrorOptions,
+  ) {
+    const where =
+      line > 0
+        ? `line ${line}${column > 0 ? `, column ${column} (${COLUMNS[column - 1] ?? '?'})` : ''}`
+        : 'candles'
+    super(
+      'The candle data is not valid.',
+      [{ path: where, value, message }],
+      options,
+    )
+    this.line = line
+    this.column = column
+  }
+}
+
+const COLUMNS = ['open_time', 'open', 'high', 'low', 'close', 'volume']
+
+/** Byte layout shared by every series: six Float64 columns in one buffer. @internal */
+export function allocateSeries(
+  length: number,
+  shared: boolean,
+): Omit<CandleSeries, 'priceScale' | 'volumeScale'> & {
+  buffer: ArrayBufferLike
+} {
+  const bytes = length * 8 * 6
+  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
+  const col = (k: number) => new Float64Array(buffer, k * length * 8, length)
+  return {
+    buffer,
+    length,
+    openTime: col(0),
+    open: col(1),
+    high: col(2),
+    low: col(3),
+    close: col(4),
+    volume: col(5),
+  }
+}
+
+/**
+ * Rebuilds a series over a buffer made by {@link copyToSharedBuffer} (for
+ * example in a worker thread). @internal
+ */
+export function seriesFromBuffer(
+  buffer: ArrayBufferLike,
+  length: number,
+  priceScale: number,
+  volumeScale: number,
+): CandleSeries {
+  const col = (k: number) => new Float64Array(buffer, k * length * 8, length)
+  return {
+    length,
+    openTime: col(0),
+    open: col(1),
+    high: col(2),
+    low: col(3),
+    close: col(4),
+    volume: col(5),
+    priceScale,
+    volumeScale,
+  }
+}
+
+/** Copies a series into one SharedArrayBuffer (for worker threads). @internal */
+export function copyToSharedBuffer(series: CandleSeries): SharedArrayBuffer {
+  const out = allocateSeries(series.length, true)
+  out.openTime.set(series.openTime)
+  out.open.set(series.open)
+  out.high.set(series.high)
+  out.low.set(series.low)
+  out.close.set(series.close)
+  out.volume.set(series.volume)
+  return out.buffer as SharedArrayBuffer
+}
+
+/**
+ * An incremental CSV parser: feed text chunks with `write`, get the series
+ * from `end`. Used by {@link readCandlesCsv} to stream a (gzipped) file and
+ * by {@link parseCandlesCsv} for text in memory.
+ */
+export interface CandleCsvParser {
+  /** Feeds the next chunk of text (lines may span chunks). */
+  write(chunk: string): void
+  /**
+   * Finishes and returns the series.
+   * @throws {CandleDataError} when a row is invalid (also thrown by `write`).
+   */
+  end(): CandleSeries
+}
+
+/**
+ * Creates an incremental candle CSV parser.
+ *
+ * @returns A parser; call `write(chunk)` for each chunk, then `end()`.
+ * @throws {CandleDataError} from `write`/`end` on the first bad row, naming
+ *   its line and column.
+ * @example
+ * ```ts
+ * import { createCandleCsvParser } from '@rung/ladder-strategy'
+ * const parser = createCandleCsvParser()
+ * parser.write('open_time,open,high,low,close,volume\n1704067200000,42283.58,')
+ * parser.write('42298.62,42261.02,42298.61,35.92724\n')
+ * const candles = parser.end() // candles.length === 1
+ * ```
+ */
+export function createCandleCsvParser(): CandleCsvParser {
+  // Values are first kept as mantissas with their own decimal places, then
+  // rescaled to the widest scale seen (exact integer multiplications).
+  let cap = 1024
+  let n = 0
+  let cols = [0, 1, 2, 3, 4, 5].map(() => new Float64Array(cap))
+  let decs = [1, 2, 3, 4, 5].map(() => new Uint8Array(cap))
+  let maxPriceDec = 0
+  let maxVolDec = 0
+  let lineNo = 0
+  let rest = ''
+  let lastTime = Number.NEGATIVE_INFINITY
+
+  const grow = () => {
+    cap *= 2
+    cols = cols.map((c) => {
+      const next = new Float64Array(cap)
+      next.set(c)
+      return next
+    })
+    decs = decs.map((d) => {
+      const next = new Uint8Array(cap)
+      next.set(d)
+      return next
+    })
+  }
+
+  const line = (text: string) => {
+    lineNo++
+    const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text
+    if (trimmed.trim() === '') return
+    const fields = trimmed.split(',')
+    if (lineNo === 1 && !/^\s*\d/.test(fields[0] ?? '')) return // header
+    if (fields.length !== 6)
+      throw new CandleDataError(
+        `expected 6 comma-separated fields (open_time,open,high,low,close,volume), found ${fields.length}`,
+        lineNo,
+        0,
+        trimmed,
+      )
+    if (n === cap) grow()
+    const t = fields[0] as string
+    if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t)))
+      throw new CandleDataError('must be an integer time in ms', lineNo, 1, t)
+    const time = Number(t)
+    if (time <= lastTime)
+      throw new CandleDataError(
+        `must be later than the previous candle's open_time ${lastTime} (candles must be in time order, without duplicates)`,
+        lineNo,
+        1,
+        t,
+      )
+    lastTime = time
+    ;(cols[0] as Float64Array)[n] = time
+    for (let k = 1; k <= 5; k++) {
+      const f = fields[k] as string
+      if (!isDecimal(f))
+        throw new CandleDataError(
+          'must be a non-negative decimal number such as 42283.58 (no exponent)',
+          lineNo,
+          k + 1,
+          f,
+        )
+      const places = decimalPlaces(f)
+      const units = places > 20 ? null : parseUnits(f, places, 'exact')
+      if (units === null)
+        throw new CandleDataError(
+          'has too many digits for exact arithmetic (at most 15 significant digits)',
+          lineNo,
+          k + 1,
+          f,
+        )
+      ;(cols[k] as Float64Array)[n] = units
+      ;(decs[k - 1] as Uint8Array)[n] = places
+      if (k < 5) {
+        if (places > maxPriceDec) maxPriceDec = places
+      } else if (places > maxVolDec) maxVolDec = places
+    }
+    // low <= open, close <= high (checked on the text: exact, any decimals)
+    const [, o, h, l, c] = fields as [string, string, string, string, string]
+    if (compareDecimal(l, h) > 0)
+      throw new CandleDataError(`low must be <= high ${h}`, lineNo, 4, l)
+    if (compareDecimal(o, l) < 0 || compareDecimal(o, h) > 0)
+      throw new CandleDataError(
+        `open must be between low ${l} and high ${h}`,
+        lineNo,
+        2,
+        o,
+      )
+    if (compareDecimal(c, l) < 0 || compareDecimal(c, h) > 0)
+      throw new CandleDataError(
+        `close must be between low ${l} and high ${h}`,
+        lineNo,
+        5,
+        c,
+      )
+    n++
+  }
+
+  return {
+    write(chunk: string) {
+      const text = rest + chunk
+      let start = 0
+      for (;;) {
+        const nl = text.indexOf('\n', start)
+        if (nl < 0) break
+        line(text.slice(start, nl))
+        start = nl + 1
+      }
+      rest = text.slice(start)
+    },
+    end() {
+      if (rest !== '') {
+        line(rest)
+        rest = ''
+      }
+      if (n === 0) throw new CandleDataError('no candles found', 0, 0, '')
+      const out = allocateSeries(n, false)
+      out.openTime.set((cols[0] as Float64Array).subarray(0, n))
+      const targets = [out.open, out.high, out.low, out.close, out.volume]
+      for (let k = 0; k < 5; k++) {
+        const src = cols[k + 1] as Float64Array
+        const dec = decs[k] as Uint8Array
+        const dst = targets[k] as Float64Array
+        const scale = k < 4 ? maxPriceDec : maxVolDec
+        for (let i = 0; i < n; i++) {
+          const v = (src[i] as number) * 10 ** (scale - (dec[i] as number))
+          if (!Number.isSafeInteger(v))
+            throw new CandleDataError(
+              `has too many digits once written with ${scale} decimals like the rest of its column`,
+              0,
+              k + 2,
+              src[i],
+            )
+          dst[i] = v
+        }
+      }
+      const series: CandleSeries = {
+        length: n,
+        openTime: out.openTime,
+        open: out.open,
+        high: out.high,
+        low: out.low,
+        close: out.close,
+        volume: out.volume,
+        priceScale: maxPriceDec,
+        volumeScale: maxVolDec,
+      }
+      return series
+    },
+  }
+}
+
+/**
+ * Parses candle CSV text held in memory (header optional).
+ *
+ * @param text - The CSV text.
+ * @returns The candles as integer columns.
+ * @throws {CandleDataError} naming the line and column of the first bad value.
+ * @example
+ * ```ts
+ * import { parseCandlesCsv } from '@rung/ladder-strategy'
+ * const candles = parseCandlesCsv('1704067200000,42283.58,42298.62,42261.02,42298.61,35.92724\n')
+ * ```
+ */
+export function parseCandlesCsv(text: string): CandleSeries {
+  const parser = createCandleCsvParser()
+  parser.write(text)
+  return parser.end()
+}
+
+/**
+ * Builds a series from candle objects (for in-memory data, e.g. from an API).
+ *
+ * @param rows - Candles in time order.
+ * @returns The candles as integer columns.
+ * @throws {CandleDataError} naming the row (as `line`, 1-based) and column of the first bad value.
+ * @example
+ * ```ts
+ * import { candlesFromRows } from '@rung/ladder-strategy'
+ * const candles = candlesFromRows([
+ *   { openTime: 0, open: '100', high: '101', low: '99', close: '100.5', volume: '3' },
+ * ])
+ * ```
+ */
+export function candlesFromRows(rows: Iterable<CandleRow>): CandleSeries {
+  const parser = createCandleCsvParser()
+  // JSON numbers are written by their shortest text, which the parser
+  // rejects when it needs an exponent.
+  const text = (v: unknown) => String(v)
+  for (const r of rows)
+    parser.write(
+      `${text(r.openTime)},${text(r.open)},${text(r.high)},${text(r.low)},${text(r.close)},${text(r.volume)}\n`,
+    )
+  return parser.end()
+}
