@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { BOOK_TICKER, ORDER_ACCEPTED } from '../../test/ws/fixtures.js'
+import { useLoopbackNetwork } from '../../test/ws/realNetwork.js'
 import {
   type ReceivedFrame,
   startTestServer,
@@ -16,6 +17,8 @@ import {
   type StreamGap,
   type StreamState,
 } from './createStreamClient.js'
+
+useLoopbackNetwork()
 
 /** The demo key pair of Backpack's Python guide (reference §2.7). */
 const SECRET = 'TDSkv44jf/iD/QCKkyCdixO+p1sfLXxk+PZH7mW/ams='
@@ -158,9 +161,8 @@ describe('createStreamClient', () => {
     server.setResponsive(true)
     await waitFor(() => gaps.length >= 1)
     expect(gaps[0]?.reason).toBe('heartbeat timeout')
-    expect(server.current()?.subscriptions.has('bookTicker.SOL_USDC')).toBe(
-      true,
-    )
+    // The same subscription is back on a new connection.
+    await server.waitForSubscribed(['bookTicker.SOL_USDC'], 1)
     expect(server.connections[0]?.pingsReceived).toBeGreaterThan(0)
   })
 
@@ -335,6 +337,19 @@ describe('createStreamClient', () => {
     )
   })
 
+  test('behavior: the message event sees every parsed event', async () => {
+    const { server, client } = await setup()
+    const seen: string[] = []
+    client.on('message', (m) => seen.push(m.stream))
+    client.subscribe('bookTicker.SOL_USDC', () => {})
+    await server.waitForSubscribed(['bookTicker.SOL_USDC'])
+    server.publish('bookTicker.SOL_USDC', bookTicker)
+    // Data for a stream nobody subscribed is counted, not delivered.
+    server.sendRaw(JSON.stringify({ stream: 'trade.X', data: {} }))
+    await waitFor(() => client.stats.unroutedFrames === 1)
+    expect(seen).toEqual(['bookTicker.SOL_USDC'])
+  })
+
   test('behavior: signal aborts a subscription', async () => {
     const { server, client } = await setup()
     const controller = new AbortController()
@@ -389,6 +404,40 @@ describe('StreamClient.bookTicker', () => {
     expect(seen).toEqual(['1', '2'])
     expect(it.closed).toBe(true)
     await waitFor(() => server.frames.some((f) => f.method === 'UNSUBSCRIBE'))
+  })
+
+  test('args: each iterator method subscribes to its stream name', async () => {
+    const { server, client } = await setup({ secretKey: SECRET })
+    client.depth('SOL_USDC')
+    client.depth('SOL_USDC', { kind: 'depth.200ms' })
+    client.trade('SOL_USDC')
+    client.ticker('SOL_USDC')
+    client.kline('SOL_USDC', '1m')
+    client.markPrice('SOL_USDC_PERP')
+    client.openInterest('SOL_USDC_PERP')
+    client.liquidation()
+    client.liquidation('SOL_USDC_PERP')
+    client.orderUpdates('SOL_USDC')
+    client.positionUpdates()
+    client.rfqUpdates()
+    const expected = [
+      'depth.SOL_USDC',
+      'depth.200ms.SOL_USDC',
+      'trade.SOL_USDC',
+      'ticker.SOL_USDC',
+      'kline.1m.SOL_USDC',
+      'markPrice.SOL_USDC_PERP',
+      'openInterest.SOL_USDC_PERP',
+      'liquidation',
+      'liquidation.SOL_USDC_PERP',
+      'account.orderUpdate.SOL_USDC',
+      'account.positionUpdate',
+      'account.rfqUpdate',
+    ]
+    await server.waitForSubscribed(expected)
+    // One public frame and one signed private frame.
+    expect(server.frames.map((f) => f.params.length)).toEqual([9, 3])
+    expect(client.streams).toEqual(expected)
   })
 
   test('behavior: bounded buffer drops the oldest', async () => {

@@ -65,7 +65,16 @@ import {
   type WebSocketLike,
 } from './socket.js'
 
-/** Backpack's production WebSocket endpoint (reference §1). */
+/**
+ * Backpack's production WebSocket endpoint (reference §1).
+ *
+ * @example
+ * ```ts
+ * import { BACKPACK_WS_URL, createStreamClient } from '@rung/backpack-sdk'
+ *
+ * const stream = createStreamClient({ url: process.env.BACKPACK_WS_URL ?? BACKPACK_WS_URL })
+ * ```
+ */
 export const BACKPACK_WS_URL = 'wss://ws.backpack.exchange'
 
 /** Connection state of a {@link StreamClient}. */
