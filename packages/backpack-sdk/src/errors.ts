@@ -22,6 +22,28 @@
  * constructors take only the fields listed on each class.
  */
 
+import type { Order } from './types/private.js'
+
+/**
+ * What `executeOrder` / `executeOrders` learned when looking an order up by
+ * its `clientId` after an ambiguous failure (timeout, network error, 5xx).
+ */
+export interface OrderLookup {
+  /** The order's `clientId`. */
+  clientId: number
+  /**
+   * - `found`: the order exists (resting, open or in history): see `order`.
+   * - `notFound`: every lookup answered and none has it; the original
+   *   request's signing window has passed, so it can no longer execute.
+   *   Re-placing it (ideally with the same `clientId`) is safe.
+   * - `failed`: a lookup itself failed; the order's state is unknown.
+   * - `skipped`: the caller aborted, so no lookup was made.
+   */
+  outcome: 'found' | 'notFound' | 'failed' | 'skipped'
+  /** The order, when `outcome` is `found`. */
+  order?: Order | undefined
+}
+
 /** Every `name` an SDK error can carry; the type guards switch on it. */
 export type BackpackErrorName =
   | 'BackpackError'
@@ -71,6 +93,12 @@ export class BackpackError extends Error {
   readonly shortMessage: string
   /** The `Details:` text (usually the cause's message), if any. */
   readonly details: string | undefined
+  /**
+   * Set by `executeOrder` / `executeOrders` on an ambiguous failure
+   * (timeout, network error, 5xx): what the lookup by `clientId` found for
+   * each order. Undefined on every other error.
+   */
+  orderLookups: readonly OrderLookup[] | undefined = undefined
 
   /**
    * @param shortMessage - One sentence saying what went wrong and, where

@@ -2,26 +2,102 @@
  * `@rung/backpack-sdk`: a typed SDK for the Backpack exchange.
  *
  * What lives where:
+ * - **Client**: `createBackpackClient` binds every endpoint function
+ *   (`getMarkets`, `executeOrder`, …); each is also importable on its own as
+ *   `fn(client, params, options)`.
  * - **Signing** (also on the `@rung/backpack-sdk/signing` subpath):
  *   `buildSigningPayload`, `createSigner`, `verifySignature`, key helpers.
+ * - **Decimals & precision**: `DecimalString` helpers, `MarketRules`,
+ *   `formatPrice` / `formatQuantity` with explicit rounding.
  * - **Errors**: the `BackpackError` tree and name-based type guards.
+ * - **Types**: wire types of every request and response (`<Fn>Parameters`,
+ *   `<Fn>ReturnType`, `Order`, `Market`, …).
  *
  * ```ts
- * import { createSigner, buildSigningPayload } from '@rung/backpack-sdk'
+ * import { createBackpackClient, formatPrice, formatQuantity, loadMarketRules } from '@rung/backpack-sdk'
  *
- * const signer = createSigner(process.env.BACKPACK_SECRET_KEY!)
- * const payload = buildSigningPayload({ instruction: 'balanceQuery', timestamp: Date.now(), windowMs: 5000 })
- * signer.sign(payload)
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const rules = await loadMarketRules(client)
+ * const ticker = await client.getTicker({ symbol: 'SOL_USDC' })
+ * const price = formatPrice(rules, 'SOL_USDC', ticker?.lastPrice ?? '0', 'down')
+ * const quantity = formatQuantity(rules, 'SOL_USDC', '0.5', 'down', { price })
+ * const order = await client.executeOrder({ symbol: 'SOL_USDC', side: 'Bid', orderType: 'Limit', price, quantity })
+ * console.log(order.id, order.clientId)
  * ```
  *
  * @module
  */
 
+// ── client and REST ─────────────────────────────────────────────────────────
+export type {
+  BackpackClient,
+  BackpackClientConfig,
+  BackpackClientOptions,
+  Bound,
+} from './client.js'
+export {
+  BACKPACK_API_URL,
+  createBackpackClient,
+  DEFAULT_CLOCK_SYNC_INTERVAL_MS,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_WINDOW_MS,
+} from './client.js'
+// ── decimals and precision ──────────────────────────────────────────────────
+export type {
+  DecimalString,
+  DivideOptions,
+  Rounding,
+} from './decimal/decimal.js'
+export {
+  addDecimals,
+  compareDecimals,
+  divideDecimals,
+  isDecimalString,
+  multiplyDecimals,
+  normalizeDecimal,
+  roundToIncrement,
+  subtractDecimals,
+} from './decimal/decimal.js'
+// ── endpoints: account, orders, history (signed) ────────────────────────────
+export { getAccount } from './endpoints/account/getAccount.js'
+export { getBalances } from './endpoints/account/getBalances.js'
+export { getCollateral } from './endpoints/account/getCollateral.js'
+export { getFillHistory } from './endpoints/history/getFillHistory.js'
+export { getOrderHistory } from './endpoints/history/getOrderHistory.js'
+export { cancelOpenOrders } from './endpoints/orders/cancelOpenOrders.js'
+export { cancelOrder } from './endpoints/orders/cancelOrder.js'
+export {
+  AMBIGUOUS_ORDER_MARGIN_MS,
+  executeOrder,
+} from './endpoints/orders/executeOrder.js'
+export { executeOrders } from './endpoints/orders/executeOrders.js'
+export type {
+  FindOrderByClientIdParameters,
+  FindOrderByClientIdReturnType,
+} from './endpoints/orders/findOrderByClientId.js'
+export { findOrderByClientId } from './endpoints/orders/findOrderByClientId.js'
+export { getOpenOrders } from './endpoints/orders/getOpenOrders.js'
+export { getOrder } from './endpoints/orders/getOrder.js'
+export { generateClientId } from './endpoints/orders/orderBody.js'
+// ── endpoints: public ───────────────────────────────────────────────────────
+export { getAssets } from './endpoints/public/getAssets.js'
+export { getDepth } from './endpoints/public/getDepth.js'
+export { getHistoricalTrades } from './endpoints/public/getHistoricalTrades.js'
+export { getKlines } from './endpoints/public/getKlines.js'
+export { getMarket } from './endpoints/public/getMarket.js'
+export { getMarkets } from './endpoints/public/getMarkets.js'
+export { getRecentTrades } from './endpoints/public/getRecentTrades.js'
+export { getServerTime } from './endpoints/public/getServerTime.js'
+export { getStatus } from './endpoints/public/getStatus.js'
+export { getTicker } from './endpoints/public/getTicker.js'
+export { getTickers } from './endpoints/public/getTickers.js'
+export { ping } from './endpoints/public/ping.js'
 // ── errors ──────────────────────────────────────────────────────────────────
 export type {
   ApiErrorCode,
   BackpackErrorName,
   BackpackErrorOptions,
+  OrderLookup,
   RequestSummary,
 } from './errors.js'
 export {
@@ -45,7 +121,23 @@ export {
   ValidationError,
   WebSocketError,
 } from './errors.js'
-
+export type { FormatQuantityOptions } from './markets/format.js'
+export { formatPrice, formatQuantity } from './markets/format.js'
+export type { MarketRule, MarketRules } from './markets/marketRules.js'
+export {
+  loadMarketRules,
+  marketRulesFromMarkets,
+  parseMarketRules,
+} from './markets/marketRules.js'
+export type { Logger } from './rest/logger.js'
+export type {
+  BackpackRequester,
+  HttpMethod,
+  RequestArgs,
+  RequestFn,
+  RetryOptions,
+} from './rest/request.js'
+export type { FetchFn } from './rest/transport.js'
 // ── signing (same exports as the `./signing` subpath) ───────────────────────
 export type { SigningBackend } from './signing/backends.js'
 export type {
@@ -70,3 +162,156 @@ export {
   signSubscription,
   verifySignature,
 } from './signing/sign.js'
+// ── wire types (REST) ───────────────────────────────────────────────────────
+export type {
+  MarketType,
+  OrderStatus,
+  OrderType,
+  RequestOptions,
+  SelfTradePrevention,
+  Side,
+  SortDirection,
+  TimeInForce,
+  TriggerBy,
+} from './types/common.js'
+export type {
+  Account,
+  Balance,
+  BatchOrderError,
+  BatchOrderResult,
+  CancelOpenOrdersParameters,
+  CancelOpenOrdersReturnType,
+  CancelOrderParameters,
+  CancelOrderReturnType,
+  Collateral,
+  CollateralAsset,
+  ExecuteLimitOrderParameters,
+  ExecuteMarketOrderBaseParameters,
+  ExecuteMarketOrderByQuantityParameters,
+  ExecuteMarketOrderByQuoteParameters,
+  ExecuteMarketOrderParameters,
+  ExecuteMarketTriggerOrderParameters,
+  ExecuteOrderBaseParameters,
+  ExecuteOrderParameters,
+  ExecuteOrderReturnType,
+  ExecuteOrdersParameters,
+  ExecuteOrdersReturnType,
+  Fill,
+  FillType,
+  GetAccountReturnType,
+  GetBalancesReturnType,
+  GetCollateralParameters,
+  GetCollateralReturnType,
+  GetFillHistoryParameters,
+  GetFillHistoryReturnType,
+  GetOpenOrdersParameters,
+  GetOpenOrdersReturnType,
+  GetOrderHistoryParameters,
+  GetOrderHistoryReturnType,
+  GetOrderParameters,
+  GetOrderReturnType,
+  HistoryPaging,
+  LimitOrder,
+  MarketOrder,
+  Order,
+  OrderBase,
+  OrderHistoryEntry,
+  OrderIdentifier,
+} from './types/private.js'
+export type {
+  Asset,
+  AssetToken,
+  Depth,
+  DepthLevel,
+  DepthLimit,
+  GetAssetsParameters,
+  GetAssetsReturnType,
+  GetDepthParameters,
+  GetDepthReturnType,
+  GetHistoricalTradesParameters,
+  GetHistoricalTradesReturnType,
+  GetKlinesParameters,
+  GetKlinesReturnType,
+  GetMarketParameters,
+  GetMarketReturnType,
+  GetMarketsParameters,
+  GetMarketsReturnType,
+  GetRecentTradesParameters,
+  GetRecentTradesReturnType,
+  GetServerTimeReturnType,
+  GetStatusReturnType,
+  GetTickerParameters,
+  GetTickerReturnType,
+  GetTickersParameters,
+  GetTickersReturnType,
+  Kline,
+  MarginFunction,
+  Market,
+  MarketPriceFilter,
+  MarketQuantityFilter,
+  PingReturnType,
+  SystemStatus,
+  Ticker,
+  TickerInterval,
+  Trade,
+} from './types/public.js'
+
+// ── streams (WebSocket client, wire types, local order book) ────────────────
+// Owned by the streams work (docs/streams.md); keep this block together.
+
+export type {
+  BookUpdate,
+  DepthSnapshot,
+  DepthSnapshotSource,
+  FetchDepthSnapshot,
+  FillEstimate,
+  OrderBook,
+  OrderBookEvents,
+  OrderBookOptions,
+  OrderBookState,
+  OrderBookStats,
+  SnapshotLimit,
+} from './orderbook/createOrderBook.js'
+export { createOrderBook } from './orderbook/createOrderBook.js'
+export type {
+  BookTickerEvent,
+  DepthEvent,
+  DepthStreamKind,
+  KlineEvent,
+  KlineInterval,
+  LiquidationEvent,
+  MarkPriceEvent,
+  OpenInterestEvent,
+  OrderUpdateEvent,
+  OrderUpdateEventType,
+  PositionUpdateEvent,
+  RfqUpdateEvent,
+  StreamEventOf,
+  TickerEvent,
+  TradeEvent,
+  WsDecimal,
+  WsLevel,
+  WsSide,
+} from './types/ws.js'
+export type {
+  HeartbeatOptions,
+  IterateOptions,
+  MalformedFrame,
+  ReconnectOptions,
+  StreamClient,
+  StreamClientEvents,
+  StreamClientOptions,
+  StreamGap,
+  StreamLogger,
+  StreamMessage,
+  StreamState,
+  StreamStats,
+  SubscribeOptions,
+  Subscription,
+} from './ws/createStreamClient.js'
+export {
+  BACKPACK_WS_URL,
+  createStreamClient,
+} from './ws/createStreamClient.js'
+export type { OverflowPolicy, StreamIterator } from './ws/iterator.js'
+export type { WebSocketConstructor, WebSocketLike } from './ws/socket.js'

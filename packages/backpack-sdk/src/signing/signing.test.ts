@@ -220,7 +220,9 @@ describe.each(BACKENDS)('createSigner (%s)', (backend) => {
     // ccxt's fixed test secret is such a pair.
     expect(() =>
       createSigner(vectors.ccxt64ByteSecret.secretKey, { backend }),
-    ).toThrowErrorMatchingInlineSnapshot(`[SigningError: \`secretKey\` is 64 bytes but its last 32 bytes are not the public key of its first 32 (the seed); pass the 32-byte seed alone.]`)
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[SigningError: \`secretKey\` is 64 bytes but its last 32 bytes are not the public key of its first 32 (the seed); pass the 32-byte seed alone.]`,
+    )
   })
 
   test('error: malformed keys never echo the key', () => {

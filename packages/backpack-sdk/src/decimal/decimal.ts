@@ -1,0 +1,343 @@
+/**
+ * The SDK's one decimal module. Every price, quantity and notional computation
+ * in the SDK goes through here; nothing else does decimal math.
+ *
+ * Representation: decimal **strings** at every boundary (what Backpack sends
+ * and signs), arithmetic on an *isolated* big.js constructor:
+ *
+ * - Isolated (`Big()` returns a fresh constructor) so an application that
+ *   also uses big.js and changes `Big.DP` / `Big.RM` globally cannot change
+ *   our results, and we cannot change theirs.
+ * - `strict = true`: big.js refuses JS numbers, so a float can never slip in.
+ * - `NE` / `PE` pushed out so `toString()` never switches to exponent
+ *   notation ("1e-7" must never reach a request).
+ * - `RM = roundDown` and `DP = 40` only matter for `div` and `sqrt`; every
+ *   rounding we do for prices/quantities names its direction explicitly.
+ *
+ * Parsing is strict on purpose (reference §7: decimals are signed exactly as
+ * written): `-?digits(.digits)?` only. Exponents, `""`, `"."`, `"-."`,
+ * `"+1"`, `".5"`, `"1."`, whitespace, `NaN`, `Infinity` and numbers are
+ * rejected with a {@link ValidationError} naming the field.
+ *
+ * Performance: big.js is fine at the REST client's rates (hundreds of orders
+ * per second); nothing in this package is a tight numeric loop. A scaled
+ * bigint implementation can replace the internals later behind the same
+ * functions if a benchmark ever asks for it.
+ */
+import Big from 'big.js'
+import { ValidationError } from '../errors.js'
+
+/**
+ * A decimal number written as a string: `-?digits(.digits)?`, e.g.
+ * `"141.50"`, `"0.001"`, `"-3"`. Backpack sends and signs prices, quantities,
+ * balances and fees in this form; the SDK never turns them into JS numbers.
+ *
+ * This is a named alias, not a brand, so values read from API responses can
+ * be passed straight back into requests.
+ */
+export type DecimalString = string
+
+/**
+ * A rounding direction. Always passed explicitly.
+ *
+ * - `'down'`: toward negative infinity (floor). Buy prices, quantities.
+ * - `'up'`: toward positive infinity (ceiling). Take-profit sell prices.
+ * - `'nearest'`: to the nearest multiple; exact halves round away from zero.
+ */
+export type Rounding = 'down' | 'up' | 'nearest'
+
+const D = Big()
+D.DP = 40
+// Explicit default: truncate. Only `div` uses it, and divideDecimals always
+// rounds explicitly after dividing at a higher scale.
+D.RM = Big.roundDown
+D.NE = -1_000_000
+D.PE = 1_000_000
+D.strict = true
+
+const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/
+
+/**
+ * Whether `value` is a string in strict decimal form (`-?digits(.digits)?`).
+ *
+ * @param value - Anything.
+ * @returns True for strings like `"1"`, `"-0.50"`, `"007.1"`; false for
+ *   `"1e-7"`, `""`, `"."`, `" 1"`, numbers and everything else.
+ * @example
+ * ```ts
+ * import { isDecimalString } from '@rung/backpack-sdk'
+ *
+ * isDecimalString('141.50') // true
+ * isDecimalString('1e-7') // false
+ * ```
+ */
+export function isDecimalString(value: unknown): value is DecimalString {
+  return typeof value === 'string' && DECIMAL_PATTERN.test(value)
+}
+
+/**
+ * Parses a decimal string into the isolated big.js type. @internal
+ *
+ * @throws {ValidationError} naming `field` when the value is not strict
+ *   decimal text.
+ */
+export function toBig(value: unknown, field = 'value'): Big.Big {
+  if (!isDecimalString(value)) {
+    throw new ValidationError(
+      `\`${field}\` must be a decimal string like "141.50" (digits, optional "-" and ".", no exponent or spaces); got ${describe(value)}.`,
+      { field },
+    )
+  }
+  return new D(value)
+}
+
+/**
+ * Converts a big.js value to a normalised decimal string (no exponent, no
+ * trailing zeros, `"0"` for any zero). @internal
+ */
+export function fromBig(value: Big.Big): DecimalString {
+  // big.js keeps the sign of negative zero ("-0"); a decimal string has none.
+  return value.eq(0) ? '0' : value.toFixed()
+}
+
+/**
+ * Validates a decimal string and returns it in canonical form: no leading
+ * zeros, no trailing fractional zeros, no `-0`.
+ *
+ * @param value - The text to check.
+ * @param field - Field name used in the error message.
+ * @returns The canonical string (`"007.50"` → `"7.5"`, `"-0.0"` → `"0"`).
+ * @throws {ValidationError} when `value` is not strict decimal text.
+ * @example
+ * ```ts
+ * import { normalizeDecimal } from '@rung/backpack-sdk'
+ *
+ * normalizeDecimal('141.500') // '141.5'
+ * ```
+ */
+export function normalizeDecimal(
+  value: DecimalString,
+  field = 'value',
+): DecimalString {
+  return fromBig(toBig(value, field))
+}
+
+/**
+ * Compares two decimal strings exactly.
+ *
+ * @param a - Left operand.
+ * @param b - Right operand.
+ * @returns `-1` if a < b, `0` if equal, `1` if a > b.
+ * @throws {ValidationError} when either operand is not decimal text.
+ * @example
+ * ```ts
+ * import { compareDecimals } from '@rung/backpack-sdk'
+ *
+ * compareDecimals('0.1', '0.10') // 0
+ * ```
+ */
+export function compareDecimals(
+  a: DecimalString,
+  b: DecimalString,
+): -1 | 0 | 1 {
+  return toBig(a, 'a').cmp(toBig(b, 'b'))
+}
+
+/**
+ * Adds two decimal strings exactly.
+ *
+ * @param a - Left operand.
+ * @param b - Right operand.
+ * @returns The exact sum, normalised.
+ * @throws {ValidationError} when either operand is not decimal text.
+ * @example
+ * ```ts
+ * import { addDecimals } from '@rung/backpack-sdk'
+ *
+ * addDecimals('0.1', '0.2') // '0.3'
+ * ```
+ */
+export function addDecimals(a: DecimalString, b: DecimalString): DecimalString {
+  return fromBig(toBig(a, 'a').plus(toBig(b, 'b')))
+}
+
+/**
+ * Subtracts `b` from `a` exactly.
+ *
+ * @param a - Minuend.
+ * @param b - Subtrahend.
+ * @returns The exact difference, normalised.
+ * @throws {ValidationError} when either operand is not decimal text.
+ * @example
+ * ```ts
+ * import { subtractDecimals } from '@rung/backpack-sdk'
+ *
+ * subtractDecimals('1', '0.9') // '0.1'
+ * ```
+ */
+export function subtractDecimals(
+  a: DecimalString,
+  b: DecimalString,
+): DecimalString {
+  return fromBig(toBig(a, 'a').minus(toBig(b, 'b')))
+}
+
+/**
+ * Multiplies two decimal strings exactly (no rounding: the result has as many
+ * fraction digits as both operands together).
+ *
+ * @param a - Left operand.
+ * @param b - Right operand.
+ * @returns The exact product, normalised.
+ * @throws {ValidationError} when either operand is not decimal text.
+ * @example
+ * ```ts
+ * import { multiplyDecimals } from '@rung/backpack-sdk'
+ *
+ * multiplyDecimals('141.5', '0.3') // '42.45'
+ * ```
+ */
+export function multiplyDecimals(
+  a: DecimalString,
+  b: DecimalString,
+): DecimalString {
+  return fromBig(toBig(a, 'a').times(toBig(b, 'b')))
+}
+
+/** Options of {@link divideDecimals}. */
+export interface DivideOptions {
+  /** Number of fraction digits to keep (0 to 40). */
+  decimals: number
+  /** Direction of the final rounding. */
+  rounding: Rounding
+}
+
+/**
+ * Divides `a` by `b`, rounded to `decimals` fraction digits in an explicit
+ * direction (division is the one operation that cannot always be exact).
+ *
+ * @param a - Dividend.
+ * @param b - Divisor (not zero).
+ * @param options - `decimals` and `rounding`, both required.
+ * @returns The rounded quotient, normalised.
+ * @throws {ValidationError} when an operand is not decimal text, `b` is zero,
+ *   or the options are invalid.
+ * @example
+ * ```ts
+ * import { divideDecimals } from '@rung/backpack-sdk'
+ *
+ * divideDecimals('100', '3', { decimals: 2, rounding: 'down' }) // '33.33'
+ * ```
+ */
+export function divideDecimals(
+  a: DecimalString,
+  b: DecimalString,
+  options: DivideOptions,
+): DecimalString {
+  const x = toBig(a, 'a')
+  const y = toBig(b, 'b')
+  if (typeof options !== 'object' || options === null) {
+    throw new ValidationError(
+      'divideDecimals needs { decimals, rounding } as its third argument.',
+      { field: 'options' },
+    )
+  }
+  const { decimals, rounding } = options
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 40) {
+    throw new ValidationError('`decimals` must be an integer from 0 to 40.', {
+      field: 'decimals',
+    })
+  }
+  checkRounding(rounding)
+  if (y.eq(0)) {
+    throw new ValidationError('`b` must not be zero (division by zero).', {
+      field: 'b',
+    })
+  }
+  const increment = new D(1).div(new D(10).pow(decimals))
+  return fromBig(roundQuotient(x, y, increment, rounding))
+}
+
+/**
+ * x / y rounded to a multiple of `increment`, exactly: count whole
+ * increments from the truncated quotient, then test the remainder, so 'up'
+ * still sees a remainder smaller than big.js's 40-digit DP.
+ */
+function roundQuotient(
+  x: Big.Big,
+  y: Big.Big,
+  increment: Big.Big,
+  rounding: Rounding,
+): Big.Big {
+  const divisor = y.times(increment)
+  const truncated = x.div(divisor).round(0, Big.roundDown)
+  const remainder = x.minus(truncated.times(divisor))
+  let steps = truncated
+  if (!remainder.eq(0)) {
+    // Sign of the discarded fraction of the quotient.
+    const positive = remainder.gt(0) === divisor.gt(0)
+    if (rounding === 'up' && positive) steps = truncated.plus(1)
+    else if (rounding === 'down' && !positive) steps = truncated.minus(1)
+    else if (rounding === 'nearest') {
+      // Halves round away from zero.
+      const twice = remainder.abs().times(2).cmp(divisor.abs())
+      if (twice >= 0) steps = positive ? truncated.plus(1) : truncated.minus(1)
+    }
+  }
+  return steps.times(increment)
+}
+
+/**
+ * Rounds `value` to a multiple of `increment` in an explicit direction.
+ *
+ * @param value - The decimal to round.
+ * @param increment - A positive step such as a tick size (`"0.01"`).
+ * @param rounding - `'down'` (toward −∞), `'up'` (toward +∞) or
+ *   `'nearest'` (halves away from zero).
+ * @returns The multiple of `increment`, normalised.
+ * @throws {ValidationError} when an input is not decimal text, the increment
+ *   is not positive, or the rounding direction is missing.
+ * @example
+ * ```ts
+ * import { roundToIncrement } from '@rung/backpack-sdk'
+ *
+ * roundToIncrement('141.537', '0.01', 'down') // '141.53'
+ * roundToIncrement('0.3', '0.25', 'nearest') // '0.25'
+ * ```
+ */
+export function roundToIncrement(
+  value: DecimalString,
+  increment: DecimalString,
+  rounding: Rounding,
+): DecimalString {
+  const x = toBig(value, 'value')
+  const step = toBig(increment, 'increment')
+  checkRounding(rounding)
+  if (!step.gt(0)) {
+    throw new ValidationError('`increment` must be greater than zero.', {
+      field: 'increment',
+    })
+  }
+  return fromBig(roundQuotient(x, new D(1), step, rounding))
+}
+
+/** @internal */
+export function checkRounding(rounding: unknown): asserts rounding is Rounding {
+  if (rounding !== 'down' && rounding !== 'up' && rounding !== 'nearest') {
+    throw new ValidationError(
+      `\`rounding\` must be 'down', 'up' or 'nearest' (always explicit); got ${describe(rounding)}.`,
+      { field: 'rounding' },
+    )
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length > 40
+      ? `a ${value.length}-character string`
+      : `"${value}"`
+  }
+  if (value === null) return 'null'
+  if (typeof value === 'number') return `the number ${value} (use a string)`
+  return typeof value
+}

@@ -1,0 +1,88 @@
+import {
+  optionalEnum,
+  optionalInteger,
+  optionalObject,
+  optionalString,
+  optionalSymbol,
+  rejectUnknownKeys,
+} from '../../internal/validate.js'
+import type { BackpackRequester } from '../../rest/request.js'
+import type { RequestOptions } from '../../types/common.js'
+import type {
+  FillType,
+  GetFillHistoryParameters,
+  GetFillHistoryReturnType,
+} from '../../types/private.js'
+
+const FILL_TYPES: readonly FillType[] = [
+  'User',
+  'BookLiquidation',
+  'Adl',
+  'Backstop',
+  'Liquidation',
+  'AllLiquidation',
+  'CollateralConversion',
+  'CollateralConversionAndSpotLiquidation',
+]
+
+/**
+ * Pages through fills (`GET /wapi/v1/history/fills`, instruction `fillHistoryQueryAll`).
+ *
+ * Includes system fills (liquidations, conversions) unless `fillType: 'User'`. `from`/`to` are in ms; `timestamp` on rows is a naive UTC datetime string.
+ *
+ * @param client - A client from `createBackpackClient` (or any {@link BackpackRequester}).
+ * @param params - Optional filters.
+ * @param options - Abort signal and per-call timeout.
+ * @returns A page of fills.
+ * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
+ * @throws {ApiError} when Backpack answers with its JSON error body.
+ * @throws {HttpError} on any other non-2xx answer.
+ * @throws {TimeoutError} / {NetworkError} when no answer arrives (GETs are retried first).
+ * @see https://docs.backpack.exchange/#tag/History/operation/get_fills
+ * @example
+ * ```ts
+ * import { createBackpackClient, getFillHistory } from '@rung/backpack-sdk'
+ *
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const fills = await getFillHistory(client, { symbol: 'SOL_USDC', fillType: 'User' })
+ * ```
+ */
+export async function getFillHistory(
+  client: BackpackRequester,
+  params?: GetFillHistoryParameters | undefined,
+  options?: RequestOptions,
+): Promise<GetFillHistoryReturnType> {
+  const p = optionalObject(params)
+  rejectUnknownKeys(p, [
+    'orderId',
+    'strategyId',
+    'from',
+    'to',
+    'symbol',
+    'fillType',
+    'marketType',
+    'limit',
+    'offset',
+    'sortDirection',
+  ])
+  const query = {
+    orderId: optionalString(p.orderId, 'orderId'),
+    strategyId: optionalString(p.strategyId, 'strategyId'),
+    from: optionalInteger(p.from, 'from', 0),
+    to: optionalInteger(p.to, 'to', 0),
+    symbol: optionalSymbol(p.symbol),
+    fillType: optionalEnum(p.fillType, FILL_TYPES, 'fillType'),
+    marketType: optionalString(p.marketType, 'marketType'),
+    limit: optionalInteger(p.limit, 'limit', 1, 1000),
+    offset: optionalInteger(p.offset, 'offset', 0),
+    sortDirection: optionalEnum(
+      p.sortDirection,
+      ['Asc', 'Desc'],
+      'sortDirection',
+    ),
+  }
+  return client.request<GetFillHistoryReturnType>(
+    { method: 'GET', path: '/wapi/v1/history/fills', query: query, auth: true },
+    options,
+  )
+}

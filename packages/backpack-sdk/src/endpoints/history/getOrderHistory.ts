@@ -1,0 +1,75 @@
+import {
+  optionalEnum,
+  optionalInteger,
+  optionalObject,
+  optionalString,
+  optionalSymbol,
+  rejectUnknownKeys,
+} from '../../internal/validate.js'
+import type { BackpackRequester } from '../../rest/request.js'
+import type { RequestOptions } from '../../types/common.js'
+import type {
+  GetOrderHistoryParameters,
+  GetOrderHistoryReturnType,
+} from '../../types/private.js'
+
+/**
+ * Pages through order history (`GET /wapi/v1/history/orders`, instruction `orderHistoryQueryAll`).
+ *
+ * Rows carry `createdAt` as a naive UTC datetime string. May include orders still on the book; `getOpenOrders` is fresher for those.
+ *
+ * @param client - A client from `createBackpackClient` (or any {@link BackpackRequester}).
+ * @param params - Optional filters.
+ * @param options - Abort signal and per-call timeout.
+ * @returns A page of order history.
+ * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
+ * @throws {ApiError} when Backpack answers with its JSON error body.
+ * @throws {HttpError} on any other non-2xx answer.
+ * @throws {TimeoutError} / {NetworkError} when no answer arrives (GETs are retried first).
+ * @see https://docs.backpack.exchange/#tag/History/operation/get_order_history
+ * @example
+ * ```ts
+ * import { createBackpackClient, getOrderHistory } from '@rung/backpack-sdk'
+ *
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const rows = await getOrderHistory(client, { symbol: 'SOL_USDC', limit: 100 })
+ * ```
+ */
+export async function getOrderHistory(
+  client: BackpackRequester,
+  params?: GetOrderHistoryParameters | undefined,
+  options?: RequestOptions,
+): Promise<GetOrderHistoryReturnType> {
+  const p = optionalObject(params)
+  rejectUnknownKeys(p, [
+    'orderId',
+    'strategyId',
+    'symbol',
+    'marketType',
+    'limit',
+    'offset',
+    'sortDirection',
+  ])
+  const query = {
+    orderId: optionalString(p.orderId, 'orderId'),
+    strategyId: optionalString(p.strategyId, 'strategyId'),
+    symbol: optionalSymbol(p.symbol),
+    marketType: optionalString(p.marketType, 'marketType'),
+    limit: optionalInteger(p.limit, 'limit', 1, 1000),
+    offset: optionalInteger(p.offset, 'offset', 0),
+    sortDirection: optionalEnum(
+      p.sortDirection,
+      ['Asc', 'Desc'],
+      'sortDirection',
+    ),
+  }
+  return client.request<GetOrderHistoryReturnType>(
+    {
+      method: 'GET',
+      path: '/wapi/v1/history/orders',
+      query: query,
+      auth: true,
+    },
+    options,
+  )
+}

@@ -1,0 +1,151 @@
+import {
+  type BackpackError,
+  HttpError,
+  NetworkError,
+  TimeoutError,
+} from '../../errors.js'
+import type { BackpackRequester } from '../../rest/request.js'
+import { sleep } from '../../rest/transport.js'
+import type { RequestOptions } from '../../types/common.js'
+import type {
+  ExecuteOrderParameters,
+  ExecuteOrderReturnType,
+  Order,
+} from '../../types/private.js'
+import { lookupOrders } from './findOrderByClientId.js'
+import { orderBody } from './orderBody.js'
+
+/** Extra margin past the signing window before an ambiguous lookup (in ms). */
+export const AMBIGUOUS_ORDER_MARGIN_MS = 1000
+
+/**
+ * Places one order (`POST /api/v1/order`, instruction `orderExecute`).
+ *
+ * Every order carries a uint32 `clientId`: yours, or a random one generated
+ * here; the returned order always has it.
+ *
+ * **Ambiguous failures.** When the request times out, fails on the network,
+ * or gets a 5xx, the order may or may not exist. The SDK never re-sends it.
+ * Instead:
+ * 1. it waits `windowMs + 1000` ms: after that the exchange rejects the
+ *    original request even if it is still in flight (its `X-Timestamp` is
+ *    outside the window), so the lookup's answer cannot go stale;
+ * 2. it looks the order up by `clientId` ({@link findOrderByClientId}: the
+ *    resting order, then open orders, then order history);
+ * 3. found → returns that order as if the call had succeeded; not found or
+ *    lookup failed → rethrows the original error with `error.orderLookups`
+ *    set (`notFound`: safe to place again, ideally with the same clientId;
+ *    `failed`: state unknown, check before re-placing).
+ *
+ * A 429 or 503 is retried (the exchange refused the request), and an
+ * "expired" 401 is resent once after a clock resync; nothing else is.
+ *
+ * @param client - A client created with a `secretKey`.
+ * @param params - The order: a union discriminated by `orderType`.
+ * @param options - Abort signal and timeout. An abort skips the lookup
+ *   (`outcome: 'skipped'`).
+ * @returns The placed (or found) order, with `clientId`.
+ * @throws {ValidationError} before any I/O when a parameter is malformed
+ *   (unknown key, non-decimal price, clientId out of uint32 range, Limit
+ *   without price, Market with both quantity and quoteQuantity…).
+ * @throws {ApiError} when Backpack rejects the order (e.g.
+ *   `INSUFFICIENT_FUNDS`, `INVALID_PRICE`).
+ * @throws {TimeoutError} / {NetworkError} / {HttpError} on an ambiguous
+ *   failure the lookup could not resolve (see `orderLookups`).
+ * @see https://docs.backpack.exchange/#tag/Order/operation/execute_order
+ * @example
+ * ```ts
+ * import { createBackpackClient, executeOrder } from '@rung/backpack-sdk'
+ *
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const order = await executeOrder(client, {
+ *   symbol: 'SOL_USDC',
+ *   side: 'Bid',
+ *   orderType: 'Limit',
+ *   price: '141.50',
+ *   quantity: '0.5',
+ *   postOnly: true,
+ * })
+ * console.log(order.id, order.clientId)
+ * ```
+ */
+export async function executeOrder(
+  client: BackpackRequester,
+  params: ExecuteOrderParameters,
+  options?: RequestOptions,
+): Promise<ExecuteOrderReturnType> {
+  const body = orderBody(params, 'params')
+  try {
+    const order = await client.request<Order>(
+      { method: 'POST', path: '/api/v1/order', body, auth: true },
+      options,
+    )
+    return { ...order, clientId: order.clientId ?? body.clientId }
+  } catch (error) {
+    if (!isAmbiguous(error)) throw error
+    const [lookup] = await resolveAmbiguous(
+      client,
+      error,
+      body.symbol,
+      [body.clientId],
+      options,
+    )
+    if (lookup?.outcome === 'found' && lookup.order) {
+      return { ...lookup.order, clientId: body.clientId }
+    }
+    throw error
+  }
+}
+
+/** Timeout, network failure or 5xx: the request may have executed. @internal */
+export function isAmbiguous(error: unknown): error is BackpackError {
+  return (
+    error instanceof TimeoutError ||
+    error instanceof NetworkError ||
+    (error instanceof HttpError && error.status >= 500)
+  )
+}
+
+/**
+ * Waits out the signing window, looks the orders up and records the outcome
+ * on the error. @internal
+ */
+export async function resolveAmbiguous(
+  client: BackpackRequester,
+  error: BackpackError,
+  symbol: string,
+  clientIds: readonly number[],
+  options: RequestOptions | undefined,
+  wait = true,
+) {
+  const skipped = () =>
+    clientIds.map((clientId) => ({ clientId, outcome: 'skipped' as const }))
+  const signal = options?.signal
+  if (signal?.aborted) {
+    error.orderLookups = skipped()
+    return error.orderLookups
+  }
+  const waitMs = wait
+    ? (client.windowMs ?? 5000) + AMBIGUOUS_ORDER_MARGIN_MS
+    : 0
+  client.logger?.warn?.(
+    'backpack: order outcome unknown; waiting out the signing window, then looking it up',
+    { symbol, clientIds, waitMs, error: error.shortMessage },
+  )
+  try {
+    await sleep(waitMs, { method: 'POST', path: '/api/v1/order' }, signal)
+  } catch {
+    error.orderLookups = skipped()
+    return error.orderLookups
+  }
+  const lookups = await lookupOrders(client, symbol, clientIds, {
+    signal,
+    timeoutMs: options?.timeoutMs,
+  })
+  error.orderLookups = lookups
+  client.logger?.warn?.('backpack: ambiguous order lookup finished', {
+    symbol,
+    outcomes: lookups.map((l) => `${l.clientId}:${l.outcome}`),
+  })
+  return lookups
+}

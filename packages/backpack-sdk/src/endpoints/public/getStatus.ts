@@ -1,0 +1,34 @@
+import type { BackpackRequester } from '../../rest/request.js'
+import type { RequestOptions } from '../../types/common.js'
+import type { GetStatusReturnType } from '../../types/public.js'
+
+/**
+ * Gets the exchange status (`GET /api/v1/status`).
+ *
+ * `Maintenance` means orders will be refused; check it before starting a bot.
+ *
+ * @param client - A client from `createBackpackClient` (or any {@link BackpackRequester}).
+ * @param options - Abort signal and per-call timeout.
+ * @returns `{ status, message }`.
+ * @throws {ValidationError} before any I/O when a parameter is malformed.
+ * @throws {ApiError} when Backpack answers with its JSON error body.
+ * @throws {HttpError} on any other non-2xx answer.
+ * @throws {TimeoutError} / {NetworkError} when no answer arrives (GETs are retried first).
+ * @see https://docs.backpack.exchange/#tag/System/operation/get_status
+ * @example
+ * ```ts
+ * import { createBackpackClient, getStatus } from '@rung/backpack-sdk'
+ *
+ * const client = createBackpackClient()
+ * const { status } = await getStatus(client)
+ * ```
+ */
+export async function getStatus(
+  client: BackpackRequester,
+  options?: RequestOptions,
+): Promise<GetStatusReturnType> {
+  return client.request<GetStatusReturnType>(
+    { method: 'GET', path: '/api/v1/status' },
+    options,
+  )
+}
