@@ -14,6 +14,7 @@ import { createRedactor, type Redactor } from './redact.js'
 import { STARTER_CONFIG, STARTER_CONFIG_NAME } from './starterConfig.js'
 import { readStatusFile } from './statusFile.js'
 import { renderStatus } from './statusView.js'
+import { runTrading, type TradeOptions } from './trade.js'
 
 /** Runs the CLI with `argv` (without `node` and the script), returning the exit code. */
 export async function main(
@@ -45,6 +46,28 @@ function reportError(error: unknown, io: CliIo, redactor: Redactor): number {
     `${redactor.redact(`rung: unexpected failure: ${message}`)}\n`,
   )
   return EXIT.runtime
+}
+
+/** Test hooks passed through to `runTrading` (simulator options, start callback). */
+export type TradeHooks = Pick<TradeOptions, 'simOptions' | 'onStarted' | 'fps'>
+
+let tradeHooks: TradeHooks = {}
+
+/**
+ * Runs the CLI in-process with test hooks for `paper`/`run`.
+ * @internal
+ */
+export async function mainWithHooks(
+  argv: readonly string[],
+  io: CliIo,
+  hooks: TradeHooks,
+): Promise<number> {
+  tradeHooks = hooks
+  try {
+    return await main(argv, io)
+  } finally {
+    tradeHooks = {}
+  }
 }
 
 function buildProgram(io: CliIo, redactor: Redactor): Command {
@@ -165,6 +188,39 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
         }
         io.stdout.write('Stopped.\n')
       },
+    )
+
+  const trade = async (
+    command: Command,
+    mode: 'live' | 'paper',
+    keyFile?: string,
+  ) => {
+    const ctx = withContext(command, mode)
+    const outcome = await runTrading(ctx, io, { mode, keyFile, ...tradeHooks })
+    if (ctx.json)
+      io.stdout.write(
+        `${JSON.stringify({ result: outcome.reason, realisedProfit: outcome.realisedProfit, cycles: outcome.state.totals.cycles })}\n`,
+      )
+  }
+
+  program
+    .command('paper')
+    .description(
+      'paper trading: start the built-in simulator and run the bot against it (no keys, no money)',
+    )
+    .action(async (_options, command: Command) => trade(command, 'paper'))
+
+  program
+    .command('run')
+    .description(
+      'trade for real on Backpack (needs a config file and API keys)',
+    )
+    .option(
+      '--key-file <file>',
+      'JSON key file { "apiKey", "secretKey" }, mode 0600',
+    )
+    .action(async (options: { keyFile?: string }, command: Command) =>
+      trade(command, 'live', options.keyFile),
     )
 
   return program

@@ -1,0 +1,515 @@
+/**
+ * The trading loop (STYLE 2.9). One worker drains one queue, so exactly one
+ * step (and the I/O it causes) is in flight at a time:
+ *
+ *   stream / timers / polling ──► queue ──► step(state, event)
+ *        ▲                                    │
+ *        │                 journal the event (fsync) BEFORE acting on it
+ *        │                                    │
+ *        └──── result events ◄── executor.run(commands)   (all I/O)
+ *
+ * Reconciliations are queue items too, so they never race an order that is
+ * being placed. Start: a fresh journal runs a `started` event (the strategy
+ * then cancels the market's open orders and places the ladder); a journal
+ * with history is replayed (the commands it produced are remembered by client
+ * id, not re-sent blindly) and recovered: orders the journal intended but the
+ * exchange never saw are sent now with the same client id, cancels that were
+ * in flight are sent again, then a `reconciled` event adopts every fill. The
+ * same cycle continues with no duplicate client id and no lost fill.
+ */
+import {
+  initialState,
+  type LadderCommand,
+  type LadderEvent,
+  type LadderSetup,
+  type LadderState,
+  type OrderRecord,
+  type ReconciledEvent,
+  step,
+} from '@rung/ladder-strategy'
+import { add } from './decimal.js'
+import type { Journal } from './journal.js'
+import { errorFields, type Logger } from './logger.js'
+import type { ConnectionState, Executor, MarketFeed } from './ports.js'
+import type { StatusSnapshot } from './statusView.js'
+import { summarizeState } from './summary.js'
+
+/** What the loop needs. */
+export interface BotOptions {
+  /** Strategy config and market rules. */
+  setup: LadderSetup
+  /** Performs commands (live, paper or dry-run). */
+  executor: Executor
+  /** Prices and order updates. */
+  feed: MarketFeed
+  /** The write-ahead journal (already opened: its replay is used). */
+  journal: Journal
+  /** Logger. */
+  logger: Logger
+  /** Clock in ms. */
+  now: () => number
+  /** `paper`, `live` or `dry-run`, for the status view. */
+  mode: string
+  /** Sell leftover balances before a fresh start. */
+  sellNonUsdcAssets: boolean
+  /** Minimum value of a leftover worth selling (decimal string). */
+  sellNonUsdcMinValue: string
+  /** What to do with open orders on a graceful stop. */
+  onStop: 'cancel' | 'leave'
+  /** REST polling period while the stream is down (ms). */
+  monitorIntervalMs: number
+  /** Periodic reconciliation period (ms). */
+  checkOrdersIntervalMs: number
+  /** Receives a status snapshot after every step. */
+  onStatus?: ((snapshot: StatusSnapshot) => void) | undefined
+  /** Real-time period of the timer check (ms). @default 100 */
+  tickMs?: number | undefined
+  /** Longest wait for the cancels of a graceful stop (ms). @default 15000 */
+  stopTimeoutMs?: number | undefined
+}
+
+/** How the loop ended. */
+export interface BotOutcome {
+  /** `stopped` (the strategy stopped itself) or `signal` (stop requested). */
+  reason: 'stopped' | 'signal'
+  /** The final strategy state. */
+  state: LadderState
+  /** Realised profit of the run (decimal string). */
+  realisedProfit: string
+}
+
+/** A running bot. */
+export interface Bot {
+  /** Resolves when the loop has ended (after the stop cleanup). */
+  readonly done: Promise<BotOutcome>
+  /** Requests a graceful stop: finish the step in flight, then cancel or leave orders. */
+  stop(): void
+  /** The current strategy state. */
+  state(): LadderState
+}
+
+/** The persisted snapshot: the strategy state plus the bot's own figures. */
+interface Snapshot {
+  ladder: LadderState
+  cycleStartAt: number
+  realisedProfit: string
+}
+
+type Item =
+  | { kind: 'event'; event: LadderEvent }
+  | { kind: 'reconcile'; why: string }
+
+/** The order a command placed, by client id: what to send again on recovery. */
+type Intent = Extract<LadderCommand, { type: 'placeOrders' | 'sellPosition' }>
+
+const isOpen = (o: OrderRecord) =>
+  o.status === 'pending' || o.status === 'open' || o.status === 'canceling'
+
+/** Starts the loop. */
+export function startBot(options: BotOptions): Bot {
+  const { setup, executor, feed, journal, logger, now } = options
+  const tickMs = options.tickMs ?? 100
+  const intents = new Map<number, Intent>()
+
+  const remember = (commands: readonly LadderCommand[]) => {
+    for (const c of commands) {
+      if (c.type === 'placeOrders') {
+        for (const o of c.orders) intents.set(o.clientId, { ...c, orders: [o] })
+      } else if (c.type === 'sellPosition') intents.set(c.clientId, c)
+    }
+  }
+
+  // ── replay ────────────────────────────────────────────────────────────────
+  const replay = journal.replay
+  const snap = replay.snapshot as Snapshot | undefined
+  let state: LadderState =
+    snap?.ladder ?? initialState(setup.config, setup.market)
+  let cycleStartAt = snap?.cycleStartAt ?? 0
+  let realisedProfit = snap?.realisedProfit ?? '0'
+  for (const event of replay.events as LadderEvent[]) {
+    const [next, commands] = step(state, event)
+    if (next.cycle !== state.cycle) cycleStartAt = event.at
+    for (const c of commands)
+      if (c.type === 'cycleCompleted')
+        realisedProfit = add(realisedProfit, c.profit)
+    remember(commands)
+    state = next
+  }
+  const resumed = state.status !== 'idle' && state.status !== 'stopped'
+  if (!resumed) {
+    // A journal that ended stopped (graceful stop, strategy done) starts a
+    // fresh run; the start cancels whatever is open on the market.
+    state = initialState(setup.config, setup.market)
+    cycleStartAt = 0
+    realisedProfit = '0'
+  } else if (JSON.stringify(state.setup) !== JSON.stringify(setup)) {
+    logger.warn(
+      "the config or market rules changed since the journal was written; resuming with the journal's settings until this cycle ends",
+    )
+  }
+
+  // ── loop plumbing ─────────────────────────────────────────────────────────
+  const queue: Item[] = []
+  let wake: (() => void) | undefined
+  const push = (item: Item, first = false) => {
+    if (first) queue.unshift(item)
+    else queue.push(item)
+    wake?.()
+  }
+  const enqueue = (event: LadderEvent, first = false) =>
+    push({ kind: 'event', event }, first)
+  let reconcileQueued = false
+  const requestReconcile = (why: string) => {
+    if (reconcileQueued) return
+    reconcileQueued = true
+    push({ kind: 'reconcile', why })
+  }
+
+  const timers = new Map<string, number>()
+  let connection: ConnectionState = 'connecting'
+  let stopRequested = false
+  let stoppedByStrategy = false
+  let lastPrice: string | undefined
+  const recent: string[] = []
+  const intervals: NodeJS.Timeout[] = []
+
+  const publish = () => {
+    options.onStatus?.({
+      ...summarizeState(state, realisedProfit, lastPrice),
+      mode: options.mode,
+      connection,
+      events: [...recent],
+    })
+  }
+  const note = (text: string) => {
+    recent.push(`${new Date(now()).toISOString().slice(11, 19)} ${text}`)
+    if (recent.length > 6) recent.shift()
+  }
+  const snapshot = (): Snapshot => ({
+    ladder: state,
+    cycleStartAt,
+    realisedProfit,
+  })
+
+  const apply = async (event: LadderEvent) => {
+    if (isEcho(event)) return
+    const [next, commands] = step(state, event)
+    // Write-ahead: the event that produces commands is on disk before any of
+    // them is performed. Price ticks that change nothing (step returns the
+    // same state object and no command) are not journalled.
+    if (
+      event.type !== 'priceUpdated' ||
+      commands.length > 0 ||
+      next !== state
+    ) {
+      journal.appendEvent(event, now())
+    }
+    if (next.cycle !== state.cycle) cycleStartAt = event.at
+    state = next
+    remember(commands)
+    const io: LadderCommand[] = []
+    let compact = false
+    for (const command of commands) {
+      switch (command.type) {
+        case 'scheduleTimer':
+          timers.set(command.timer, command.at)
+          break
+        case 'cancelTimer':
+          timers.delete(command.timer)
+          break
+        case 'log':
+          logger.info(command.message)
+          note(command.message)
+          break
+        case 'warning':
+          logger.warn(command.message, { event: command.event })
+          break
+        case 'cycleCompleted':
+          realisedProfit = add(realisedProfit, command.profit)
+          logger.info('cycle completed', {
+            cycle: command.cycle,
+            reason: command.reason,
+            profit: command.profit,
+            fees: command.fees,
+            realisedProfit,
+          })
+          note(
+            `cycle ${command.cycle} ${command.reason}: profit ${command.profit}`,
+          )
+          compact = true
+          break
+        case 'stopped':
+          logger.info('strategy stopped', { reason: command.reason })
+          stoppedByStrategy = true
+          compact = true
+          break
+        default:
+          io.push(command)
+          describe(command)
+      }
+    }
+    if (compact) journal.compact(snapshot(), now())
+    publish()
+    if (io.length > 0) await perform(io)
+  }
+
+  /**
+   * The same fact often arrives twice: a cancel is answered over REST and
+   * announced on the stream. The second copy changes nothing; it is dropped
+   * here (not journalled, no warning).
+   */
+  const isEcho = (event: LadderEvent) => {
+    if (event.type !== 'orderCanceled' && event.type !== 'orderAccepted')
+      return false
+    const order = state.orders.find((o) => o.clientId === event.clientId)
+    if (order === undefined) return false
+    if (event.type === 'orderCanceled') return !isOpen(order)
+    return order.orderId === event.orderId && order.status !== 'pending'
+  }
+
+  const perform = async (io: readonly LadderCommand[]) => {
+    const result = await executor.run(io, state)
+    // Results go first: they answer this step's commands.
+    for (const event of [...result.events].reverse()) enqueue(event, true)
+    // No answer (network, 5xx after the SDK's retries), or an order already
+    // gone: read the exchange's truth back by client id instead of guessing.
+    if (result.reconcile) requestReconcile('after commands')
+  }
+
+  const describe = (command: LadderCommand) => {
+    if (command.type === 'placeOrders') {
+      logger.info('placing ladder', {
+        cycle: state.cycle,
+        rungs: command.orders.length,
+        top: command.orders[0]?.price,
+        bottom: command.orders.at(-1)?.price,
+      })
+      note(`cycle ${state.cycle}: ${command.orders.length} rungs placed`)
+    } else if (command.type === 'sellPosition') {
+      logger.info('selling position', {
+        reason: command.reason,
+        quantity: command.quantity,
+        price: command.price,
+        orderType: command.orderType,
+      })
+      note(`${command.reason}: sell ${command.quantity} @ ${command.price}`)
+    } else if (command.type === 'cancelOrders') {
+      logger.info('canceling orders', {
+        clientIds:
+          command.clientIds === 'all' ? 'all' : command.clientIds.join(','),
+      })
+    }
+  }
+
+  /**
+   * Reads the exchange's truth and applies it. With `recover`, orders the
+   * state still has as `pending` that the exchange has never seen (not open,
+   * no fill) are sent now, with the same client id and parameters.
+   */
+  const reconcile = async (why: string, recover: boolean) => {
+    const since = cycleStartAt - 60_000
+    let truth: ReconciledEvent = await executor.reconcile(state, since)
+    if (recover) {
+      const seen = new Set<number>([
+        ...truth.openOrders.map((o) => o.clientId),
+        ...truth.fills.map((f) => f.clientId),
+      ])
+      const resend: Intent[] = []
+      for (const o of state.orders) {
+        const intent = intents.get(o.clientId)
+        if (o.status === 'pending' && !seen.has(o.clientId) && intent)
+          resend.push(intent)
+      }
+      if (resend.length > 0) {
+        logger.info(
+          'sending orders the journal intended but the exchange never received',
+          {
+            clientIds: resend
+              .map((c) =>
+                c.type === 'placeOrders' ? c.orders[0]?.clientId : c.clientId,
+              )
+              .join(','),
+          },
+        )
+        const sent = await executor.run(resend, state)
+        for (const event of sent.events) await apply(event)
+        truth = await executor.reconcile(state, since)
+      }
+    }
+    logger.debug('reconciled', {
+      why,
+      open: truth.openOrders.length,
+      fills: truth.fills.length,
+    })
+    await apply(truth)
+    // Cancels the journal asked for whose orders are still open: send them again.
+    const open = new Set(truth.openOrders.map((o) => o.clientId))
+    const again = state.orders
+      .filter((o) => o.status === 'canceling' && open.has(o.clientId))
+      .map((o) => o.clientId)
+    if (again.length > 0) {
+      logger.info('sending cancels that were in flight', {
+        clientIds: again.join(','),
+      })
+      await perform([
+        { type: 'cancelOrders', symbol: setup.market.symbol, clientIds: again },
+      ])
+    }
+  }
+
+  const processItem = async (item: Item) => {
+    if (item.kind === 'event') return apply(item.event)
+    reconcileQueued = false
+    try {
+      await reconcile(item.why, true)
+    } catch (error) {
+      logger.warn('reconcile failed; will retry', {
+        why: item.why,
+        ...errorFields(error),
+      })
+      setTimeout(
+        () => requestReconcile(item.why),
+        Math.min(options.monitorIntervalMs, 5000),
+      ).unref?.()
+    }
+  }
+
+  const pollPrice = async () => {
+    try {
+      onPrice(await executor.price(), now())
+    } catch (error) {
+      logger.warn('price poll failed', errorFields(error))
+    }
+  }
+  const onPrice = (price: string, at: number) => {
+    if (price === lastPrice) return
+    lastPrice = price
+    enqueue({ type: 'priceUpdated', at, price })
+  }
+
+  // ── the run ───────────────────────────────────────────────────────────────
+  const run = async (): Promise<BotOutcome> => {
+    await feed.start({
+      onPrice,
+      onOrderEvent: (event) => enqueue(event),
+      onConnection: (next) => {
+        if (next !== connection) {
+          logger.info('stream', { state: next })
+          note(`stream ${next}`)
+        }
+        const wasDown = connection !== 'open'
+        connection = next
+        if (next === 'open' && wasDown) requestReconcile('stream open')
+        publish()
+      },
+      onGapEnd: () => requestReconcile('stream gap'),
+    })
+
+    if (resumed) {
+      logger.info('resuming from the journal', {
+        status: state.status,
+        cycle: state.cycle,
+        orders: state.orders.filter(isOpen).length,
+      })
+      note(`resumed cycle ${state.cycle}`)
+      for (const [name, at] of Object.entries(state.timers)) {
+        if (at !== false) timers.set(name, at)
+      }
+      await reconcile('resume', true)
+    } else {
+      if (options.sellNonUsdcAssets) {
+        await executor.sellLeftovers(options.sellNonUsdcMinValue)
+      }
+      journal.compact(snapshot(), now())
+      const price = await executor.price()
+      lastPrice = price
+      await apply({ type: 'started', at: now(), price })
+    }
+
+    intervals.push(
+      setInterval(() => {
+        const t = now()
+        for (const [name, at] of timers) {
+          if (t >= at) {
+            timers.delete(name)
+            enqueue({
+              type: 'timerFired',
+              at: t,
+              timer: name as 'noFill' | 'coolDown',
+            })
+          }
+        }
+      }, tickMs),
+      setInterval(() => {
+        if (connection !== 'open') {
+          void pollPrice()
+          requestReconcile('stream down')
+        }
+      }, options.monitorIntervalMs),
+      setInterval(
+        () => requestReconcile('periodic'),
+        options.checkOrdersIntervalMs,
+      ),
+    )
+
+    while (!stoppedByStrategy && !stopRequested) {
+      const item = queue.shift()
+      if (item === undefined) {
+        await new Promise<void>((resolve) => {
+          wake = resolve
+        })
+        wake = undefined
+        continue
+      }
+      await processItem(item)
+    }
+    const bySignal = stopRequested && !stoppedByStrategy
+    if (bySignal) await cleanup()
+    return { reason: bySignal ? 'signal' : 'stopped', state, realisedProfit }
+  }
+
+  const cleanup = async () => {
+    if (options.onStop === 'leave') {
+      logger.info(
+        'stopped; open orders left on the book (onStop: leave); the next start resumes this cycle',
+        {
+          open: state.orders.filter(isOpen).length,
+        },
+      )
+      return
+    }
+    // The strategy cancels its orders (and keeps the position).
+    await apply({ type: 'stopRequested', at: now() })
+    const deadline = Date.now() + (options.stopTimeoutMs ?? 15_000)
+    while (state.orders.some(isOpen) && Date.now() < deadline) {
+      const item = queue.shift()
+      if (item) await processItem(item)
+      else {
+        await new Promise((r) => setTimeout(r, 100))
+        if (queue.length === 0)
+          await processItem({ kind: 'reconcile', why: 'stop' })
+      }
+    }
+    const left = state.orders.filter(isOpen).length
+    if (left > 0)
+      logger.warn('some orders may still be open after the stop', { left })
+    else logger.info('stopped; open orders canceled')
+  }
+
+  const done = run().finally(async () => {
+    for (const id of intervals) clearInterval(id)
+    await feed.stop().catch(() => {})
+    publish()
+  })
+
+  return {
+    done,
+    stop() {
+      if (stopRequested) return
+      stopRequested = true
+      logger.info('stop requested; finishing the step in flight')
+      wake?.()
+    },
+    state: () => state,
+  }
+}

@@ -1,0 +1,558 @@
+/**
+ * All of the bot's I/O: REST calls through `@rung/backpack-sdk`, the
+ * WebSocket feed, and the dry-run stand-in. `bot.ts` never touches the
+ * network; it hands commands here and gets events back.
+ *
+ *   placeOrders   → one POST /api/v1/order per rung (GTC limit bid), in order,
+ *                   each with the strategy's client id. The SDK resolves an
+ *                   ambiguous failure by looking the client id up; if even
+ *                   that fails, the remaining rungs are not sent and the loop
+ *                   reconciles (and re-sends what the exchange never saw).
+ *   cancelOrders  → DELETE /api/v1/order by client id ("not found" means the
+ *                   order closed on its own: a reconcile finds out how);
+ *                   `'all'` → DELETE /api/v1/orders for the symbol.
+ *   sellPosition  → market (or GTC limit) ask with the strategy's client id.
+ */
+import type {
+  ExchangeFill,
+  ExchangeOrder,
+  LadderCommand,
+  LadderEvent,
+  LadderState,
+  ReconciledEvent,
+} from '@rung/ladder-strategy'
+import { cmp, floorToStep, isZero, mul } from './decimal.js'
+import { errorFields, type Logger } from './logger.js'
+import {
+  baseAsset,
+  type OrderUpdateLike,
+  orderUpdateToEvent,
+} from './orderEvents.js'
+import type {
+  ConnectionState,
+  Executor,
+  FeedHandlers,
+  MarketFeed,
+} from './ports.js'
+
+/** Client ids of leftover sells: below 1024, i.e. cycle 0, never the strategy's. */
+const LEFTOVER_CLIENT_ID0 = 900
+
+/** The order fields the executor reads from SDK answers. */
+interface OrderLike {
+  id: string
+  clientId?: number | null | undefined
+  side: string
+  orderType: string
+  price?: string | null | undefined
+  quantity?: string | null | undefined
+  executedQuantity: string
+  status: string
+}
+
+/** The fill fields the executor reads. */
+interface FillLike {
+  orderId: string
+  clientId?: string | null | undefined
+  side: string
+  price: string
+  quantity: string
+  fee: string
+  feeSymbol: string
+}
+
+/**
+ * The subset of the SDK client (`createBackpackClient`) the executor uses;
+ * tests may pass a stub with the same shape.
+ */
+export interface ExchangeClient {
+  /** POST /api/v1/order. */
+  executeOrder(
+    params: Record<string, unknown> & {
+      symbol: string
+      side: 'Bid' | 'Ask'
+      orderType: 'Limit' | 'Market'
+    },
+  ): Promise<OrderLike>
+  /** GET /api/v1/orders. */
+  getOpenOrders(params?: { symbol?: string }): Promise<OrderLike[]>
+  /** DELETE /api/v1/order. */
+  cancelOrder(params: { symbol: string; clientId: number }): Promise<OrderLike>
+  /** DELETE /api/v1/orders. */
+  cancelOpenOrders(params: { symbol: string }): Promise<OrderLike[]>
+  /** GET /wapi/v1/history/fills. */
+  getFillHistory(params?: {
+    symbol?: string
+    from?: number
+    limit?: number
+    offset?: number
+    fillType?: 'User'
+  }): Promise<FillLike[]>
+  /** GET /api/v1/capital. */
+  getBalances(): Promise<Record<string, { available: string; locked: string }>>
+  /** GET /api/v1/depth. */
+  getDepth(params: {
+    symbol: string
+    limit?: 5
+  }): Promise<{ bids: [string, string][]; asks: [string, string][] }>
+  /** GET /api/v1/ticker. */
+  getTicker(params: { symbol: string }): Promise<{ lastPrice: string }>
+}
+
+/** Market facts the executor needs. */
+export interface ExecutorMarket {
+  /** e.g. `BTC_USDC`. */
+  symbol: string
+  /** Quantity step. */
+  stepSize: string
+  /** Smallest quantity. */
+  minQuantity: string
+}
+
+/** Options of {@link createLiveExecutor}. */
+export interface LiveExecutorOptions {
+  /** The SDK client (with credentials). */
+  client: ExchangeClient
+  /** The bot's market. */
+  market: ExecutorMarket
+  /** Other markets, for selling leftovers (`<ASSET>_USDC`). */
+  markets: readonly ExecutorMarket[]
+  /** Cancel everything on the symbol for the strategy's start `cancelOrders('all')`. */
+  cancelAllOrders: boolean
+  /** Logger. */
+  logger: Logger
+  /** Clock (ms). */
+  now: () => number
+}
+
+const isApiRefusal = (error: unknown): error is Error & { code: string } =>
+  error instanceof Error && error.name === 'ApiError'
+
+const isNotFound = (error: unknown) =>
+  error instanceof Error &&
+  ((error as { code?: string }).code === 'RESOURCE_NOT_FOUND' ||
+    (error as { status?: number }).status === 404)
+
+const refusal = (error: Error & { code: string }) =>
+  `${error.code}: ${(error as { apiMessage?: string }).apiMessage ?? error.message}`
+
+/** The executor that trades for real (against Backpack or the simulator). */
+export function createLiveExecutor(options: LiveExecutorOptions): Executor {
+  const { client, market, logger, now } = options
+  const { symbol } = market
+  let reconcileRequested = false
+
+  const place = async (
+    params: Parameters<ExchangeClient['executeOrder']>[0] & {
+      clientId: number
+    },
+  ): Promise<LadderEvent> => {
+    try {
+      const order = await client.executeOrder(params)
+      return {
+        type: 'orderAccepted',
+        at: now(),
+        clientId: params.clientId,
+        orderId: order.id,
+      }
+    } catch (error) {
+      if (isApiRefusal(error)) {
+        if (/already exists/i.test(error.message + refusal(error))) {
+          // Sent before (a retry after a crash): the reconcile adopts it.
+          reconcileRequested = true
+          return {
+            type: 'orderAccepted',
+            at: now(),
+            clientId: params.clientId,
+            orderId: '',
+          }
+        }
+        logger.warn('order rejected', {
+          clientId: params.clientId,
+          reason: refusal(error),
+        })
+        return {
+          type: 'orderRejected',
+          at: now(),
+          clientId: params.clientId,
+          reason: refusal(error),
+        }
+      }
+      throw error
+    }
+  }
+
+  const runOne = async (
+    command: LadderCommand,
+    state: LadderState,
+    out: LadderEvent[],
+  ) => {
+    switch (command.type) {
+      case 'placeOrders':
+        for (const o of command.orders) {
+          out.push(
+            await place({
+              symbol,
+              side: 'Bid',
+              orderType: 'Limit',
+              price: o.price,
+              quantity: o.quantity,
+              clientId: o.clientId,
+              timeInForce: command.timeInForce,
+              ...(command.postOnly ? { postOnly: true } : {}),
+            }),
+          )
+        }
+        return
+      case 'sellPosition':
+        out.push(
+          await place(
+            command.orderType === 'market'
+              ? {
+                  symbol,
+                  side: 'Ask',
+                  orderType: 'Market',
+                  quantity: command.quantity,
+                  clientId: command.clientId,
+                }
+              : {
+                  symbol,
+                  side: 'Ask',
+                  orderType: 'Limit',
+                  price: command.price,
+                  quantity: command.quantity,
+                  clientId: command.clientId,
+                  timeInForce: 'GTC',
+                },
+          ),
+        )
+        return
+      case 'cancelOrders': {
+        if (command.clientIds === 'all') {
+          if (!options.cancelAllOrders) {
+            logger.info(
+              'left the open orders on the market alone (actions.cancelAllOrders: false)',
+            )
+            return
+          }
+          const canceled = await client.cancelOpenOrders({ symbol })
+          logger.info('canceled the open orders on the market', {
+            count: canceled.length,
+          })
+          const known = new Set(state.orders.map((o) => o.clientId))
+          for (const o of canceled) {
+            if (typeof o.clientId === 'number' && known.has(o.clientId))
+              out.push({
+                type: 'orderCanceled',
+                at: now(),
+                clientId: o.clientId,
+              })
+          }
+          return
+        }
+        for (const clientId of command.clientIds) {
+          try {
+            await client.cancelOrder({ symbol, clientId })
+            out.push({ type: 'orderCanceled', at: now(), clientId })
+          } catch (error) {
+            if (!isNotFound(error) && !isApiRefusal(error)) throw error
+            // Not open any more (filled, or never placed): ask the exchange.
+            reconcileRequested = true
+          }
+        }
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  const ownSide = (side: string): 'buy' | 'sell' =>
+    side === 'Ask' ? 'sell' : 'buy'
+
+  return {
+    async run(commands, state) {
+      const events: LadderEvent[] = []
+      reconcileRequested = false
+      for (const command of commands) {
+        try {
+          await runOne(command, state, events)
+        } catch (error) {
+          // The rest of the batch is not sent: the loop reconciles and sends
+          // again only what the exchange never received.
+          logger.warn('no answer from the exchange; reconciling', {
+            command: command.type,
+            ...errorFields(error),
+          })
+          return { events, reconcile: true }
+        }
+      }
+      return { events, reconcile: reconcileRequested }
+    },
+
+    async reconcile(state, sinceMs): Promise<ReconciledEvent> {
+      // Only the bot's own orders (client ids in its journal) are reported:
+      // a manual order or a previous run's order is never adopted or canceled.
+      const known = new Map(state.orders.map((o) => [o.clientId, o]))
+      const byOrderId = new Map(
+        state.orders
+          .filter((o) => o.orderId)
+          .map((o) => [o.orderId as string, o.clientId]),
+      )
+      const open = await client.getOpenOrders({ symbol })
+      const openOrders: ExchangeOrder[] = []
+      for (const o of open) {
+        if (typeof o.clientId !== 'number' || !known.has(o.clientId)) continue
+        openOrders.push({
+          clientId: o.clientId,
+          orderId: o.id,
+          side: ownSide(o.side),
+          price: o.price ?? known.get(o.clientId)?.price ?? '0',
+          quantity: o.quantity ?? known.get(o.clientId)?.quantity ?? '0',
+          filledQuantity: o.executedQuantity,
+        })
+      }
+      const fills: ExchangeFill[] = []
+      const base = baseAsset(symbol)
+      const pageSize = 1000
+      for (let offset = 0; ; offset += pageSize) {
+        const page = await client.getFillHistory({
+          symbol,
+          from: Math.max(0, sinceMs),
+          limit: pageSize,
+          offset,
+          fillType: 'User',
+        })
+        for (const f of page) {
+          const fromId =
+            f.clientId === null || f.clientId === undefined
+              ? Number.NaN
+              : Number(f.clientId)
+          const clientId = Number.isSafeInteger(fromId)
+            ? fromId
+            : byOrderId.get(f.orderId)
+          if (clientId === undefined || !known.has(clientId)) continue
+          fills.push({
+            clientId,
+            side: ownSide(f.side),
+            price: f.price,
+            quantity: f.quantity,
+            fee: f.fee,
+            feeAsset: f.feeSymbol === base ? 'base' : 'quote',
+          })
+        }
+        if (page.length < pageSize) break
+      }
+      return { type: 'reconciled', at: now(), openOrders, fills }
+    },
+
+    async price() {
+      const depth = await client.getDepth({ symbol, limit: 5 })
+      // The REST depth sort order is UNCONFIRMED (reference §9): take the max.
+      let best: string | undefined
+      for (const [price] of depth.bids)
+        if (best === undefined || cmp(price, best) > 0) best = price
+      return best ?? (await client.getTicker({ symbol })).lastPrice
+    },
+
+    async sellLeftovers(minValue) {
+      const balances = await client.getBalances()
+      let clientId = LEFTOVER_CLIENT_ID0
+      const quote = symbol.split('_')[1] ?? 'USDC'
+      for (const [asset, balance] of Object.entries(balances)) {
+        if (asset === quote || isZero(balance.available)) continue
+        const m = [market, ...options.markets].find(
+          (x) => x.symbol === `${asset}_${quote}`,
+        )
+        if (!m) {
+          logger.info('leftover kept: no market to sell it on', {
+            asset,
+            available: balance.available,
+          })
+          continue
+        }
+        const { lastPrice } = await client.getTicker({ symbol: m.symbol })
+        const value = mul(balance.available, lastPrice)
+        const quantity = floorToStep(balance.available, m.stepSize)
+        if (
+          cmp(value, minValue) < 0 ||
+          cmp(quantity, m.minQuantity) < 0 ||
+          isZero(quantity)
+        ) {
+          logger.info('leftover kept: worth less than sellNonUsdcMinValue', {
+            asset,
+            available: balance.available,
+            value,
+          })
+          continue
+        }
+        try {
+          await client.executeOrder({
+            symbol: m.symbol,
+            side: 'Ask',
+            orderType: 'Market',
+            quantity,
+            clientId: clientId++,
+          })
+          logger.info('sold leftover balance', {
+            asset,
+            quantity,
+            approxValue: value,
+          })
+        } catch (error) {
+          logger.warn('could not sell a leftover balance', {
+            asset,
+            quantity,
+            ...errorFields(error),
+          })
+        }
+      }
+    },
+  }
+}
+
+/**
+ * The `--dry-run` executor: logs every command instead of sending it and
+ * answers as an exchange that accepts everything and fills nothing. Prices
+ * still come from the real market (read-only).
+ */
+export function createDryRunExecutor(options: {
+  client: Pick<ExchangeClient, 'getDepth' | 'getTicker'>
+  symbol: string
+  logger: Logger
+  now: () => number
+}): Executor {
+  const { logger, now, symbol } = options
+  const live = createLiveExecutor({
+    client: options.client as ExchangeClient,
+    market: { symbol, stepSize: '1', minQuantity: '0' },
+    markets: [],
+    cancelAllOrders: false,
+    logger,
+    now,
+  })
+  return {
+    async run(commands) {
+      const events: LadderEvent[] = []
+      for (const c of commands) {
+        logger.info(`dry-run: would ${c.type}`, { command: c })
+        if (c.type === 'placeOrders')
+          for (const o of c.orders)
+            events.push({
+              type: 'orderAccepted',
+              at: now(),
+              clientId: o.clientId,
+              orderId: `dry-run-${o.clientId}`,
+            })
+        else if (c.type === 'sellPosition')
+          events.push({
+            type: 'orderAccepted',
+            at: now(),
+            clientId: c.clientId,
+            orderId: `dry-run-${c.clientId}`,
+          })
+        else if (c.type === 'cancelOrders' && c.clientIds !== 'all')
+          for (const clientId of c.clientIds)
+            events.push({ type: 'orderCanceled', at: now(), clientId })
+      }
+      return { events, reconcile: false }
+    },
+    async reconcile(state) {
+      // Nothing was sent, so the machine's own view is the truth.
+      return {
+        type: 'reconciled',
+        at: now(),
+        openOrders: state.orders
+          .filter((o) => o.status === 'open' || o.status === 'pending')
+          .map((o) => ({
+            clientId: o.clientId,
+            orderId: o.orderId ?? `dry-run-${o.clientId}`,
+            side: o.side,
+            price: o.price,
+            quantity: o.quantity,
+            filledQuantity: '0',
+          })),
+        fills: [],
+      }
+    },
+    price: () => live.price(),
+    async sellLeftovers(minValue) {
+      logger.info('dry-run: would sell leftover balances worth at least', {
+        minValue,
+      })
+    },
+  }
+}
+
+/** The stream client's subset the feed uses (`createStreamClient`). */
+export interface StreamClientLike {
+  /** State and gap events. */
+  on(
+    event: 'state',
+    listener: (
+      state: 'connecting' | 'open' | 'reconnecting' | 'closed',
+    ) => void,
+  ): unknown
+  /** Gap events. */
+  on(event: 'gap', listener: (gap: unknown) => void): unknown
+  /** Subscribes to a stream by name. */
+  subscribe(
+    stream: string,
+    listener: (event: never) => void,
+    options?: { onError?: (error: Error) => void },
+  ): { unsubscribe(): void }
+  /** Closes the connection. */
+  close(): Promise<void>
+}
+
+/**
+ * The WebSocket feed: best bid (`bookTicker`) as the price, and the
+ * account's order updates for the symbol.
+ */
+export function createStreamFeed(options: {
+  stream: StreamClientLike
+  symbol: string
+  logger: Logger
+  now: () => number
+  /** Subscribe to `account.orderUpdate` (needs credentials). @default true */
+  privateStreams?: boolean | undefined
+}): MarketFeed {
+  const { stream, symbol, logger, now } = options
+  const subs: { unsubscribe(): void }[] = []
+  return {
+    async start(handlers: FeedHandlers) {
+      stream.on('state', (state) =>
+        handlers.onConnection(state as ConnectionState),
+      )
+      stream.on('gap', () => handlers.onGapEnd())
+      const onError = (error: Error) =>
+        logger.warn('stream subscription failed', errorFields(error))
+      subs.push(
+        stream.subscribe(
+          `bookTicker.${symbol}`,
+          ((event: { bestBidPrice?: string }) => {
+            if (event.bestBidPrice && !isZero(event.bestBidPrice))
+              handlers.onPrice(event.bestBidPrice, now())
+          }) as (event: never) => void,
+          { onError },
+        ),
+      )
+      if (options.privateStreams !== false) {
+        subs.push(
+          stream.subscribe(
+            `account.orderUpdate.${symbol}`,
+            ((update: OrderUpdateLike) => {
+              const event = orderUpdateToEvent(update, symbol, now())
+              if (event) handlers.onOrderEvent(event)
+            }) as (event: never) => void,
+            { onError },
+          ),
+        )
+      }
+    },
+    async stop() {
+      for (const s of subs) s.unsubscribe()
+      await stream.close()
+    },
+  }
+}

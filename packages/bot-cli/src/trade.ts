@@ -1,0 +1,343 @@
+/**
+ * `rung run` and `rung paper`: composes the config, the SDK client, the
+ * market rules, the journal, the logger, the status view and the loop. In
+ * paper mode the simulator is started in-process first and the very same bot
+ * talks to it over real HTTP and WebSocket on 127.0.0.1.
+ */
+import { join } from 'node:path'
+import {
+  createBackpackClient,
+  createStreamClient,
+  generateKeyPair,
+  loadMarketRules,
+  type MarketRule,
+} from '@rung/backpack-sdk'
+import { type Sim, startSim } from '@rung/backpack-sim'
+import {
+  isLadderConfigError,
+  type LadderConfig,
+  type MarketRules as StrategyMarketRules,
+  validateConfig,
+} from '@rung/ladder-strategy'
+import { type BotOutcome, startBot } from './bot.js'
+import type { CommandContext } from './context.js'
+import { ConfigError, EXIT, ExitError } from './errors.js'
+import {
+  createDryRunExecutor,
+  createLiveExecutor,
+  createStreamFeed,
+  type ExchangeClient,
+  type StreamClientLike,
+} from './executor.js'
+import type { CliIo } from './io.js'
+import { openJournal } from './journal.js'
+import { acquireLock } from './lock.js'
+import { createLogger, errorFields, type Logger } from './logger.js'
+import { resolveCredentials } from './secrets.js'
+import { writeStatusFile } from './statusFile.js'
+import { createStatusView, type StatusSnapshot } from './statusView.js'
+
+/** Options of {@link runTrading}. */
+export interface TradeOptions {
+  /** `live` trades on `baseUrl`; `paper` starts the simulator first. */
+  mode: 'live' | 'paper'
+  /** `--key-file`. */
+  keyFile?: string | undefined
+  /** Paper mode: simulator options merged over the defaults (tests: manual feed, faults). */
+  simOptions?: Parameters<typeof startSim>[0] | undefined
+  /** Called once the bot runs (tests: drive the simulator, stop the bot). */
+  onStarted?:
+    | ((handle: {
+        stop(): void
+        sim: Sim | undefined
+        dataDir: string
+      }) => void)
+    | undefined
+  /** Status view refresh rate. @default 4 */
+  fps?: number | undefined
+}
+
+/**
+ * Validates the strategy fields of the config.
+ * @throws {ConfigError} with every bad field, before any network call.
+ */
+export function validateStrategy(raw: Record<string, unknown>): {
+  config: LadderConfig
+  warnings: string[]
+} {
+  try {
+    const { config, warnings } = validateConfig(raw)
+    return {
+      config,
+      warnings: warnings
+        // The bot's own sections are validated by the bot.
+        .filter((w) => !/^(bot|paper|api\.keyFile)(\.|$)/.test(w.path))
+        .map((w) => `${w.path}: ${w.message}`),
+    }
+  } catch (error) {
+    if (isLadderConfigError(error)) {
+      throw new ConfigError(
+        error.issues[0]?.path ?? 'trading',
+        `Invalid config: ${error.message}\nFix: correct the fields above (see docs/configuration.md); nothing was sent to the exchange.`,
+        { cause: error },
+      )
+    }
+    throw error
+  }
+}
+
+/** Converts the SDK's market rule into the strategy's plain rules. */
+export function toStrategyRules(rule: MarketRule): StrategyMarketRules {
+  return {
+    symbol: rule.symbol,
+    tickSize: rule.tickSize,
+    stepSize: rule.stepSize,
+    minQuantity: rule.minQuantity,
+    ...(rule.minNotional === undefined
+      ? {}
+      : { minNotional: rule.minNotional }),
+    ...(rule.maxQuantity === undefined
+      ? {}
+      : { maxQuantity: rule.maxQuantity }),
+  }
+}
+
+/**
+ * Runs the bot until it stops (strategy done, Ctrl-C, `rung stop`).
+ * @throws {ConfigError} on a bad config or missing credentials (nothing sent).
+ * @throws {ExitError} when the data directory is locked or the market is unknown.
+ */
+export async function runTrading(
+  ctx: CommandContext,
+  io: CliIo,
+  options: TradeOptions,
+): Promise<BotOutcome> {
+  const { settings, redactor } = ctx
+  const paper = options.mode === 'paper'
+  const { config, warnings: strategyWarnings } = validateStrategy(ctx.raw)
+
+  let apiKey: string
+  let secretKey: string
+  if (paper) {
+    const pair = generateKeyPair()
+    apiKey = pair.publicKey
+    secretKey = pair.secretKey
+    redactor.addSecret(secretKey)
+    redactor.addPublic(apiKey)
+  } else {
+    const api = ctx.raw.api as
+      | { publicKey?: unknown; privateKey?: unknown; keyFile?: unknown }
+      | undefined
+    const creds = resolveCredentials({
+      env: io.env,
+      keyFile:
+        options.keyFile ??
+        (typeof api?.keyFile === 'string' ? api.keyFile : undefined),
+      configApi: api,
+      redactor,
+    })
+    if (creds === undefined && !ctx.dryRun) {
+      throw new ConfigError(
+        'BACKPACK_API_KEY',
+        'No API credentials found.\nFix: set BACKPACK_API_KEY and BACKPACK_API_SECRET, or pass --key-file <file> (mode 0600), or try `rung paper` / --dry-run first.',
+      )
+    }
+    apiKey = creds?.apiKey ?? ''
+    secretKey = creds?.secretKey ?? ''
+  }
+
+  // One bot per data directory, taken before anything is sent.
+  const lock = acquireLock(settings.dataDir)
+  const view =
+    io.stdout.isTTY && !ctx.json
+      ? createStatusView(io.stdout as NodeJS.WriteStream, {
+          fps: options.fps ?? 4,
+        })
+      : undefined
+  const logger = createLogger({
+    format: settings.logFormat,
+    level: settings.logLevel,
+    write: view ? false : (line) => io.stdout.write(`${line}\n`),
+    dir: join(settings.dataDir, 'logs'),
+    redactor,
+  })
+  for (const w of [...ctx.warnings, ...strategyWarnings]) logger.warn(w)
+
+  let sim: Sim | undefined
+  let journal: ReturnType<typeof openJournal> | undefined
+  let unsubscribeSignals = () => {}
+  try {
+    let baseUrl = settings.baseUrl
+    let wsUrl = settings.wsUrl
+    if (paper) {
+      sim = await startSim({
+        port: 0,
+        seed: settings.paper.seed,
+        feed: { mode: 'generated', speed: settings.paper.timeScale },
+        balances: { USDC: settings.paper.quoteBalance },
+        ...options.simOptions,
+      })
+      baseUrl = sim.url
+      wsUrl = sim.wsUrl
+      if (settings.paper.startPrice !== undefined)
+        sim.setPrice(config.symbol, settings.paper.startPrice)
+      logger.info('paper trading: simulator started', {
+        url: baseUrl,
+        seed: settings.paper.seed,
+        timeScale: settings.paper.timeScale,
+      })
+    }
+    const mode = paper ? 'paper' : ctx.dryRun ? 'dry-run' : 'live'
+    const client = createBackpackClient({
+      baseUrl,
+      ...(secretKey ? { apiKey, secretKey } : {}),
+      logger: sdkLogger(logger),
+    })
+    const rules = await loadMarketRules(client)
+    const rule = rules[config.symbol]
+    if (rule === undefined) {
+      throw new ExitError(
+        EXIT.usage,
+        `The market ${config.symbol} does not exist on ${baseUrl}.\nFix: set trading.tradingCoin to a listed coin (see \`rung markets\`).`,
+      )
+    }
+    const setup = { config, market: toStrategyRules(rule) }
+    const now = Date.now
+    const exchange = client as unknown as ExchangeClient
+    const executor = ctx.dryRun
+      ? createDryRunExecutor({
+          client: exchange,
+          symbol: config.symbol,
+          logger,
+          now,
+        })
+      : createLiveExecutor({
+          client: exchange,
+          market: rule,
+          markets: Object.values(rules),
+          cancelAllOrders: settings.cancelAllOrders,
+          logger,
+          now,
+        })
+    const stream = createStreamClient({
+      url: wsUrl,
+      ...(secretKey && !ctx.dryRun ? { apiKey, secretKey } : {}),
+      reconnect: settings.websocket.reconnect
+        ? {
+            initialDelayMs: settings.websocket.reconnectIntervalMs,
+            maxAttempts:
+              settings.websocket.maxReconnectAttempts === 0
+                ? false
+                : settings.websocket.maxReconnectAttempts,
+          }
+        : false,
+      logger: sdkLogger(logger),
+    })
+    const feed = createStreamFeed({
+      stream: stream as unknown as StreamClientLike,
+      symbol: config.symbol,
+      logger,
+      now,
+      privateStreams: !ctx.dryRun,
+    })
+    journal = openJournal(join(settings.dataDir, 'journal.jsonl'))
+    if (journal.replay.tornTail)
+      logger.warn(
+        'dropped a torn last line of the journal (a crash during a write)',
+      )
+
+    let lastStatusWrite = 0
+    const onStatus = (snapshot: StatusSnapshot) => {
+      view?.update(snapshot)
+      if (
+        Date.now() - lastStatusWrite >= 1000 ||
+        snapshot.status === 'stopped'
+      ) {
+        lastStatusWrite = Date.now()
+        writeStatusFile(settings.dataDir, {
+          ...snapshot,
+          pid: process.pid,
+          updatedAt: new Date().toISOString(),
+        })
+      }
+    }
+
+    // Startup failures (market rules mismatch) are config errors: wrap them.
+    let bot: ReturnType<typeof startBot>
+    try {
+      bot = startBot({
+        setup,
+        executor,
+        feed,
+        journal,
+        logger,
+        now,
+        mode,
+        sellNonUsdcAssets: settings.sellNonUsdcAssets,
+        sellNonUsdcMinValue: settings.sellNonUsdcMinValue,
+        onStop: settings.onStop,
+        monitorIntervalMs: settings.monitorIntervalMs,
+        checkOrdersIntervalMs: settings.checkOrdersIntervalMs,
+        onStatus,
+      })
+    } catch (error) {
+      if (isLadderConfigError(error))
+        throw new ConfigError(
+          'trading',
+          `The config does not fit the market ${config.symbol}: ${error.message}`,
+          { cause: error },
+        )
+      throw error
+    }
+
+    let signals = 0
+    unsubscribeSignals = io.onSignal((signal) => {
+      signals += 1
+      if (signals === 1) {
+        logger.info(`${signal}: stopping (again to force)`)
+        bot.stop()
+        return
+      }
+      // Second signal: leave now. The journal is consistent at every step,
+      // so the next start resumes (and reconciles) whatever was in flight.
+      logger.warn(
+        `${signal} again: forced exit; open orders are left as they are`,
+      )
+      view?.stop()
+      lock.release()
+      process.exit(130)
+    })
+    options.onStarted?.({
+      stop: () => bot.stop(),
+      sim,
+      dataDir: settings.dataDir,
+    })
+
+    const outcome = await bot.done
+    logger.info('bye', {
+      realisedProfit: outcome.realisedProfit,
+      cycles: outcome.state.totals.cycles,
+    })
+    return outcome
+  } catch (error) {
+    if (!(error instanceof ExitError))
+      logger.error('the bot failed', errorFields(error))
+    throw error
+  } finally {
+    unsubscribeSignals()
+    view?.stop()
+    journal?.close()
+    await sim?.close()
+    lock.release()
+  }
+}
+
+/** Adapts the bot's logger to the SDK's optional logger interface. */
+function sdkLogger(logger: Logger) {
+  return {
+    debug: (message: string, context?: Record<string, unknown>) =>
+      logger.debug(message, context),
+    warn: (message: string, context?: Record<string, unknown>) =>
+      logger.warn(message, context),
+  }
+}
