@@ -4,6 +4,17 @@
  *
  * @internal
  */
+import type {
+  Asset,
+  Collateral,
+  CollateralAsset,
+  Depth,
+  SystemStatus,
+  Ticker,
+  Account as WireAccount,
+  Balance as WireBalance,
+  Market as WireMarket,
+} from '@rung/backpack-sdk'
 import { dec, div, formatDecimal, mul, roundToStep } from './decimal.js'
 import type { Account, Engine, EngineOrder } from './engine.js'
 import { ApiFailure, bad } from './errors.js'
@@ -82,7 +93,7 @@ function symbolParam(ctx: RestContext, q: URLSearchParams): Market {
 
 // ------------------------------------------------------------------ public
 
-function marketJson(ctx: RestContext, m: Market): Record<string, unknown> {
+function marketJson(ctx: RestContext, m: Market): WireMarket {
   const c = m.config
   return {
     symbol: m.symbol,
@@ -98,10 +109,6 @@ function marketJson(ctx: RestContext, m: Market): Record<string, unknown> {
         minMultiplier: formatDecimal(m.minMult),
         maxImpactMultiplier: formatDecimal(m.maxImpact),
         minImpactMultiplier: formatDecimal(m.minImpact),
-        meanMarkPriceBand: null,
-        meanPremiumBand: null,
-        borrowEntryFeeMaxMultiplier: null,
-        borrowEntryFeeMinMultiplier: null,
       },
       quantity: {
         minQuantity: c.minQuantity,
@@ -131,7 +138,7 @@ function tickerJson(
   ctx: RestContext,
   m: Market,
   windowMs: number,
-): Record<string, unknown> | undefined {
+): Ticker | undefined {
   const s: CandleAgg | undefined = ctx.data
     .get(m.symbol)
     ?.stats(ctx.now(), windowMs)
@@ -168,7 +175,8 @@ function tickerWindow(q: URLSearchParams): number {
 const DEPTH_LIMITS = new Set(['5', '10', '20', '50', '100', '500', '1000'])
 
 const publicRoutes: Record<string, Handler> = {
-  'GET /api/v1/status': () => ok({ status: 'Ok', message: null }),
+  'GET /api/v1/status': () =>
+    ok({ status: 'Ok', message: null } satisfies SystemStatus),
   'GET /api/v1/ping': () => ({ status: 200, body: 'pong', text: true }),
   'GET /api/v1/time': (ctx) => ({
     status: 200,
@@ -183,7 +191,7 @@ const publicRoutes: Record<string, Handler> = {
       assets.add(m.quote)
     }
     return ok(
-      [...assets].map((symbol) => {
+      [...assets].map((symbol): Asset => {
         const info = ASSET_INFO[symbol]
         return {
           symbol,
@@ -239,14 +247,17 @@ const publicRoutes: Record<string, Handler> = {
       )
     }
     const { bids, asks } = ctx.engine.levels(m.symbol, Number(limitText))
-    const level = ([p, q]: [bigint, bigint]) => [px(m, p), qty(m, q)]
+    const level = ([p, q]: [bigint, bigint]): [string, string] => [
+      px(m, p),
+      qty(m, q),
+    ]
     // Both sides ascending by price, like the live API's samples.
     return ok({
       asks: asks.map(level),
       bids: [...bids].reverse().map(level),
       lastUpdateId: String(ctx.engine.book(m.symbol).updateId),
       timestamp: ctx.now() * 1000,
-    })
+    } satisfies Depth)
   },
   'GET /api/v1/klines': (ctx, req) => {
     const m = symbolParam(ctx, req.query)
@@ -347,8 +358,8 @@ function page(rows: unknown[], q: URLSearchParams): RestResult {
   })
 }
 
-function balancesJson(acc: Account): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
+function balancesJson(acc: Account): Record<string, WireBalance> {
+  const out: Record<string, WireBalance> = {}
   for (const [asset, b] of [...acc.balances].sort(([a], [b]) =>
     a < b ? -1 : 1,
   )) {
@@ -369,7 +380,7 @@ const privateRoutes: Record<string, Handler> = {
   'GET /api/v1/account': (_ctx, req) => {
     const acc = acct(req)
     const bps = (v: bigint) => formatDecimal(v)
-    return ok({
+    const body: WireAccount = {
       autoBorrowSettlements: false,
       autoLend: false,
       autoRealizePnl: false,
@@ -384,7 +395,8 @@ const privateRoutes: Record<string, Handler> = {
       spotMakerFee: bps(acc.makerBps),
       spotTakerFee: bps(acc.takerBps),
       triggerOrders: 0,
-    })
+    }
+    return ok(body)
   },
   'PATCH /api/v1/account': () => ({ status: 200, body: '', text: true }),
   'GET /api/v1/capital': (_ctx, req) => ok(balancesJson(acct(req))),
@@ -392,7 +404,7 @@ const privateRoutes: Record<string, Handler> = {
     const acc = acct(req)
     let total = 0n
     let locked = 0n
-    const collateral: unknown[] = []
+    const collateral: CollateralAsset[] = []
     for (const [asset, b] of acc.balances) {
       const price = assetPrice(ctx, asset)
       const qtyTotal = b.available + b.locked
@@ -411,7 +423,7 @@ const privateRoutes: Record<string, Handler> = {
         availableQuantity: amt(b.available),
       })
     }
-    return ok({
+    const body: Collateral = {
       assetsValue: amt(total),
       borrowLiability: '0',
       collateral,
@@ -425,7 +437,8 @@ const privateRoutes: Record<string, Handler> = {
       netEquityLocked: amt(locked),
       netExposureFutures: '0',
       pnlUnrealized: '0',
-    })
+    }
+    return ok(body)
   },
   'GET /api/v1/order': (ctx, req) => {
     const acc = acct(req)

@@ -3,6 +3,13 @@
  *
  * @internal
  */
+import type {
+  Fill,
+  Kline,
+  Order,
+  OrderHistoryEntry,
+  Trade,
+} from '@rung/backpack-sdk'
 import { formatDecimal } from './decimal.js'
 import type {
   EngineOrder,
@@ -44,10 +51,9 @@ export function amt(units: bigint): string {
 }
 
 /** The REST Order object. */
-export function orderJson(o: EngineOrder): Record<string, unknown> {
+export function orderJson(o: EngineOrder): Order {
   const m = o.market
   const common = {
-    orderType: o.type,
     id: o.id,
     clientId: o.clientId ?? null,
     symbol: m.symbol,
@@ -77,6 +83,7 @@ export function orderJson(o: EngineOrder): Record<string, unknown> {
   if (o.type === 'Limit') {
     return {
       ...common,
+      orderType: 'Limit',
       price: px(m, o.price!),
       quantity: qty(m, o.quantity!),
       postOnly: o.postOnly,
@@ -84,13 +91,30 @@ export function orderJson(o: EngineOrder): Record<string, unknown> {
   }
   return {
     ...common,
+    orderType: 'Market',
     quantity: o.quantity === undefined ? null : qty(m, o.quantity),
     quoteQuantity: o.quoteQuantity === undefined ? null : amt(o.quoteQuantity),
   }
 }
 
 /** A `/wapi/v1/history/orders` row. */
-export function orderHistoryJson(o: EngineOrder): Record<string, unknown> {
+/** Keys the live history rows carry that the SDK type leaves out (always null here). */
+type UnsimulatedHistoryKeys = Record<
+  | 'stopLossTriggerPrice'
+  | 'stopLossLimitPrice'
+  | 'stopLossTriggerBy'
+  | 'takeProfitTriggerPrice'
+  | 'takeProfitLimitPrice'
+  | 'takeProfitTriggerBy'
+  | 'triggerBy'
+  | 'slippageTolerance'
+  | 'slippageToleranceType',
+  null
+>
+
+export function orderHistoryJson(
+  o: EngineOrder,
+): OrderHistoryEntry & UnsimulatedHistoryKeys {
   const m = o.market
   return {
     id: o.id,
@@ -126,7 +150,7 @@ export function orderHistoryJson(o: EngineOrder): Record<string, unknown> {
 }
 
 /** A `/wapi/v1/history/fills` row (rule 14: `fee` always a string, naive ISO timestamp). */
-export function fillJson(f: FillRecord): Record<string, unknown> {
+export function fillJson(f: FillRecord): Fill {
   const m = f.order.market
   return {
     tradeId: f.tradeId,
@@ -145,7 +169,7 @@ export function fillJson(f: FillRecord): Record<string, unknown> {
 }
 
 /** A public trade (REST). */
-export function tradeJson(t: TradeRecord): Record<string, unknown> {
+export function tradeJson(t: TradeRecord): Trade {
   const m = t.market
   return {
     id: t.id,
@@ -201,7 +225,7 @@ export function orderUpdateJson(
 }
 
 /** A REST kline row. */
-export function klineJson(c: CandleAgg, m: Market): Record<string, unknown> {
+export function klineJson(c: CandleAgg, m: Market): Kline {
   return {
     start: klineTime(c.start),
     end: klineTime(c.end),
