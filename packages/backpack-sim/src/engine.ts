@@ -749,21 +749,25 @@ export class Engine {
       o.executedQuote += quote
       const acc = o.account
       const ref = String(tradeId)
-      acc.ledger.push({
-        time,
-        asset: gaveAsset,
-        change: -gave,
-        kind: 'trade',
-        ref,
-      })
-      acc.ledger.push({
-        time,
-        asset,
-        change: o.side === 'Bid' ? qty : quote,
-        kind: 'trade',
-        ref,
-      })
-      if (fee !== 0n) {
+      // Internal accounts (market maker, taker flow) keep no trade ledger:
+      // they trade forever and would grow without bound.
+      if (!acc.internal)
+        acc.ledger.push({
+          time,
+          asset: gaveAsset,
+          change: -gave,
+          kind: 'trade',
+          ref,
+        })
+      if (!acc.internal)
+        acc.ledger.push({
+          time,
+          asset,
+          change: o.side === 'Bid' ? qty : quote,
+          kind: 'trade',
+          ref,
+        })
+      if (fee !== 0n && !acc.internal) {
         acc.ledger.push({ time, asset, change: -fee, kind: 'fee', ref })
       }
       const rec: FillRecord = {

@@ -33,7 +33,20 @@ export interface SimMarketConfig {
   volatility?: number | undefined
 }
 
-/** The markets listed by default: filters like the live exchange's. */
+/**
+ * The markets listed by default: BTC_USDC (tick 0.1, step 0.00001),
+ * ETH_USDC (tick 0.01, step 0.0001) and SOL_USDC (tick 0.01, step 0.01),
+ * with filters like the live exchange's.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MARKETS, startSim } from '@rung/backpack-sim'
+ *
+ * // Only SOL, starting at 20
+ * const sol = DEFAULT_MARKETS.filter((m) => m.symbol === 'SOL_USDC')
+ * const sim = await startSim({ markets: sol.map((m) => ({ ...m, initialPrice: '20.00' })) })
+ * ```
+ */
 export const DEFAULT_MARKETS: readonly SimMarketConfig[] = Object.freeze([
   {
     symbol: 'BTC_USDC',
