@@ -208,7 +208,11 @@ export function validateConfig(input: unknown): ValidatedConfig {
       if (text === null) {
         issues.push({
           ...f,
-          message: `must be a finite, non-negative decimal written without an exponent (write it as a string, e.g. "0.0000001")`,
+          message: !Number.isFinite(f.value)
+            ? 'must be a finite number'
+            : f.value < 0
+              ? 'must not be negative'
+              : 'must be written without an exponent: give it as a decimal string, e.g. "0.0000001"',
         })
         return
       }

@@ -320,3 +320,8 @@ export function addToString(a: string, b: string): string {
 export function subtractToString(a: string, b: string): string {
   return new Dec(a).minus(new Dec(b)).toFixed()
 }
+
+/** Compares two signed decimal strings exactly. */
+export function compareSigned(a: string, b: string): -1 | 0 | 1 {
+  return new Dec(a).cmp(new Dec(b)) as -1 | 0 | 1
+}

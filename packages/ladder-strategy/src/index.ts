@@ -57,6 +57,14 @@ export {
   step,
 } from './reducer.js'
 export type {
+  SweepMetric,
+  SweepOptions,
+  SweepParameter,
+  SweepProgress,
+  SweepResult,
+} from './sweep.js'
+export { sweep } from './sweep.js'
+export type {
   CancelOrdersCommand,
   CancelTimerCommand,
   ConfigWarning,

@@ -1,0 +1,214 @@
+import { describe, expect, test } from 'vitest'
+import {
+  DEFAULT_LADDER_CONFIG,
+  MAX_ORDER_COUNT,
+  validateConfig,
+} from './config.js'
+import { LadderConfigError } from './errors.js'
+
+/** The classic bot's backpack_trading_config.json, as users have it. */
+const CLASSIC = {
+  api: { privateKey: 'secret-do-not-log', publicKey: 'pub' },
+  trading: {
+    tradingCoin: 'SOL',
+    maxDropPercentage: 7,
+    totalAmount: 2000,
+    orderCount: 8,
+    incrementPercentage: 50,
+    takeProfitPercentage: 0.25,
+  },
+  actions: {
+    sellNonUsdcAssets: true,
+    cancelAllOrders: true,
+    restartAfterTakeProfit: true,
+    autoRestartNoFill: true,
+    cancelOrdersOnExit: false,
+  },
+  advanced: {
+    minOrderAmount: 10,
+    priceTickSize: 0.01,
+    checkOrdersIntervalMinutes: 10,
+    monitorIntervalSeconds: 15,
+    sellNonUsdcMinValue: 10,
+    noFillRestartMinutes: 1,
+  },
+  websocket: {
+    url: 'wss://ws.backpack.exchange',
+    options: {
+      reconnect: true,
+      reconnectInterval: 5000,
+      maxReconnectAttempts: 10,
+    },
+  },
+  quantityPrecisions: { SOL: 2 },
+  pricePrecisions: { SOL: 2 },
+  minQuantities: { SOL: 0.01 },
+}
+
+describe('validateConfig', () => {
+  test('default: an empty object gives the classic defaults', () => {
+    expect(validateConfig({})).toEqual({
+      config: DEFAULT_LADDER_CONFIG,
+      warnings: [],
+    })
+  })
+
+  test('behavior: reads the classic config file as is', () => {
+    const { config, warnings } = validateConfig(CLASSIC)
+    expect(config).toEqual({ ...DEFAULT_LADDER_CONFIG, symbol: 'SOL_USDC' })
+    expect(warnings).toMatchInlineSnapshot(`
+      [
+        {
+          "message": "ignored: the tick size comes from the exchange market rules",
+          "path": "advanced.priceTickSize",
+        },
+        {
+          "message": "ignored: quantity and price precision come from the exchange market rules",
+          "path": "quantityPrecisions",
+        },
+        {
+          "message": "ignored: quantity and price precision come from the exchange market rules",
+          "path": "pricePrecisions",
+        },
+        {
+          "message": "ignored: quantity and price precision come from the exchange market rules",
+          "path": "minQuantities",
+        },
+      ]
+    `)
+  })
+
+  test('args: baseCurrency and new options in a strategy section', () => {
+    const { config } = validateConfig({
+      ...CLASSIC,
+      advanced: { ...CLASSIC.advanced, baseCurrency: 'usdt' },
+      strategy: {
+        stepScale: 1.5,
+        firstRungOffsetPercentage: '0.5',
+        feeAwareTakeProfit: true,
+        takeProfitOrder: 'limit',
+        stopLossPercentage: 20,
+        coolDownMinutes: 5,
+        maxCycles: 3,
+        orderCount: 4,
+      },
+    })
+    expect(config).toMatchObject({
+      symbol: 'SOL_USDT',
+      stepScale: '1.5',
+      firstRungOffsetPercentage: '0.5',
+      feeAwareTakeProfit: true,
+      takeProfitOrder: 'limit',
+      stopLossPercentage: '20',
+      coolDownMinutes: 5,
+      maxCycles: 3,
+      orderCount: 4,
+    })
+  })
+
+  test('behavior: a normalized config validates to itself', () => {
+    const config = {
+      ...DEFAULT_LADDER_CONFIG,
+      symbol: 'ETH_USDC',
+      trailingTakeProfitPercentage: '0.1',
+    }
+    expect(validateConfig(config).config).toEqual(config)
+  })
+
+  test('behavior: numbers become exact decimal strings', () => {
+    const { config } = validateConfig({
+      trading: { totalAmount: 0.1, takeProfitPercentage: 0.30000000000000004 },
+    })
+    expect(config.totalAmount).toBe('0.1')
+    expect(config.takeProfitPercentage).toBe('0.30000000000000004')
+  })
+
+  test('error: lists every bad field with path, value and fix', () => {
+    let error: unknown
+    try {
+      validateConfig({
+        api: { privateKey: 'secret-do-not-log' },
+        trading: {
+          tradingCoin: 'BTC-',
+          maxDropPercentage: 100,
+          totalAmount: -5,
+          orderCount: 0,
+          incrementPercentage: 1e21,
+          takeProfitPercentage: '0.25%',
+        },
+        actions: { restartAfterTakeProfit: 'yes' },
+        advanced: { noFillRestartMinutes: 0 },
+        strategy: { maxCycles: 1.5, takeProfitOrder: 'post-only' },
+      })
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(LadderConfigError)
+    expect((error as Error).message).not.toContain('secret')
+    expect((error as Error).message).toMatchInlineSnapshot(`
+      "The ladder config has 10 invalid fields.
+      - trading.maxDropPercentage: must be a percentage >= 0 and < 100, got 100
+      - trading.totalAmount: must not be negative, got -5
+      - trading.orderCount: must be an integer >= 1 and <= 500, got 0
+      - trading.incrementPercentage: must be written without an exponent: give it as a decimal string, e.g. "0.0000001", got 1e+21
+      - trading.takeProfitPercentage: must be a non-negative decimal number or string, e.g. 7 or "7.5", got "0.25%"
+      - actions.restartAfterTakeProfit: must be true or false, got "yes"
+      - advanced.noFillRestartMinutes: must be a number of minutes > 0, got 0
+      - strategy.takeProfitOrder: must be 'market' or 'limit', got "post-only"
+      - strategy.maxCycles: must be an integer >= 1 or false, got 1.5
+      - trading.tradingCoin: must be a coin symbol such as "BTC", got "BTC-""
+    `)
+    expect((error as LadderConfigError).issues[0]).toMatchInlineSnapshot(`
+      {
+        "message": "must be a percentage >= 0 and < 100",
+        "path": "trading.maxDropPercentage",
+        "value": 100,
+      }
+    `)
+  })
+
+  test('error: orderCount bounds and cross-field rules', () => {
+    expect(() =>
+      validateConfig({ trading: { orderCount: MAX_ORDER_COUNT + 1 } }),
+    ).toThrow(
+      `trading.orderCount: must be an integer >= 1 and <= ${MAX_ORDER_COUNT}, got ${MAX_ORDER_COUNT + 1}`,
+    )
+    expect(() => validateConfig({ trading: { orderCount: 0 } })).toThrow(
+      'trading.orderCount: must be an integer >= 1 and <= 500, got 0',
+    )
+    expect(() =>
+      validateConfig({ strategy: { firstRungOffsetPercentage: 7 } }),
+    ).toThrowErrorMatchingInlineSnapshot(`
+      [LadderConfigError: The ladder config has 1 invalid field.
+      - strategy.firstRungOffsetPercentage: must be smaller than maxDropPercentage (7) when orderCount > 1, got 7]
+    `)
+    expect(() => validateConfig({ trading: { maxDropPercentage: 0 } })).toThrow(
+      /maxDropPercentage: must be > 0 when orderCount > 1/,
+    )
+    expect(
+      validateConfig({ trading: { maxDropPercentage: 0, orderCount: 1 } })
+        .config.maxDropPercentage,
+    ).toBe('0')
+  })
+
+  test('error: not an object', () => {
+    expect(() => validateConfig(null)).toThrowErrorMatchingInlineSnapshot(`
+      [LadderConfigError: The ladder config is not valid.
+      - (root): must be a JSON object (the contents of the config file), got null]
+    `)
+    expect(() => validateConfig([])).toThrow(LadderConfigError)
+  })
+
+  test('behavior: unknown keys warn, the bot sections pass silently', () => {
+    const { warnings } = validateConfig({
+      api: {},
+      websocket: {},
+      colour: 'blue',
+      trading: { tradingCoin: 'BTC', orderCont: 3 },
+    })
+    expect(warnings).toEqual([
+      { path: 'colour', message: 'unknown key, ignored' },
+      { path: 'trading.orderCont', message: 'unknown key, ignored' },
+    ])
+  })
+})
