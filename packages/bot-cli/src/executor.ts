@@ -96,7 +96,7 @@ export interface ExchangeClient {
     limit?: 5
   }): Promise<{ bids: [string, string][]; asks: [string, string][] }>
   /** GET /api/v1/ticker. */
-  getTicker(params: { symbol: string }): Promise<{ lastPrice: string }>
+  getTicker(params: { symbol: string }): Promise<{ lastPrice: string } | null>
 }
 
 /** Market facts the executor needs. */
@@ -352,7 +352,11 @@ export function createLiveExecutor(options: LiveExecutorOptions): Executor {
       let best: string | undefined
       for (const [price] of depth.bids)
         if (best === undefined || cmp(price, best) > 0) best = price
-      return best ?? (await client.getTicker({ symbol })).lastPrice
+      if (best !== undefined) return best
+      const ticker = await client.getTicker({ symbol })
+      if (!ticker)
+        throw new Error(`no price for ${symbol}: empty book and no ticker`)
+      return ticker.lastPrice
     },
 
     async sellLeftovers(minValue) {
@@ -371,8 +375,9 @@ export function createLiveExecutor(options: LiveExecutorOptions): Executor {
           })
           continue
         }
-        const { lastPrice } = await client.getTicker({ symbol: m.symbol })
-        const value = mul(balance.available, lastPrice)
+        const ticker = await client.getTicker({ symbol: m.symbol })
+        if (!ticker) continue
+        const value = mul(balance.available, ticker.lastPrice)
         const quantity = floorToStep(balance.available, m.stepSize)
         if (
           cmp(value, minValue) < 0 ||

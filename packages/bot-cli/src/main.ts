@@ -4,17 +4,29 @@
  * turns them into an exit code (the caller sets `process.exitCode`).
  */
 import { existsSync, writeFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
+import type { SweepMetric } from '@rung/ladder-strategy'
 import { Command, CommanderError, Option } from 'commander'
+import {
+  backtestCommand,
+  DEFAULT_BACKTEST_MARKET,
+  parseGrid,
+  sweepCommand,
+} from './backtest.js'
 import { type GlobalOptions, resolveContext } from './context.js'
 import { EXIT, ExitError } from './errors.js'
+import {
+  cancelAllCommand,
+  marketsCommand,
+  priceCommand,
+} from './exchangeCommands.js'
 import { type CliIo, processIo } from './io.js'
 import { isAlive, readRunningPid } from './lock.js'
 import { createRedactor, type Redactor } from './redact.js'
 import { STARTER_CONFIG, STARTER_CONFIG_NAME } from './starterConfig.js'
 import { readStatusFile } from './statusFile.js'
 import { renderStatus } from './statusView.js'
-import { runTrading, type TradeOptions } from './trade.js'
+import { runTrading, type TradeOptions, validateStrategy } from './trade.js'
 
 /** Runs the CLI with `argv` (without `node` and the script), returning the exit code. */
 export async function main(
@@ -221,6 +233,184 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
     )
     .action(async (options: { keyFile?: string }, command: Command) =>
       trade(command, 'live', options.keyFile),
+    )
+
+  const marketFlags = (command: Command) =>
+    command
+      .option(
+        '--tick-size <decimal>',
+        'price tick of the market',
+        DEFAULT_BACKTEST_MARKET.tickSize,
+      )
+      .option(
+        '--step-size <decimal>',
+        'quantity step of the market',
+        DEFAULT_BACKTEST_MARKET.stepSize,
+      )
+      .option(
+        '--min-quantity <decimal>',
+        'smallest order quantity',
+        DEFAULT_BACKTEST_MARKET.minQuantity,
+      )
+      .option('--maker-fee <percent>', 'maker fee in percent', '0')
+      .option('--taker-fee <percent>', 'taker fee in percent', '0')
+  type MarketFlags = {
+    tickSize: string
+    stepSize: string
+    minQuantity: string
+    makerFee: string
+    takerFee: string
+  }
+  const marketOf = (symbol: string, o: MarketFlags) => ({
+    symbol,
+    tickSize: o.tickSize,
+    stepSize: o.stepSize,
+    minQuantity: o.minQuantity,
+  })
+
+  marketFlags(
+    program
+      .command('backtest')
+      .description(
+        'replay 1-minute candles through the strategy (model v1) and report; writes an SVG equity chart',
+      )
+      .requiredOption(
+        '--data <file>',
+        'candle CSV (open_time,open,high,low,close,volume), gzipped or not',
+      )
+      .option(
+        '--chart <file>',
+        'equity chart path (default: backtest-<data name>.svg)',
+      )
+      .option('--no-chart', 'do not write the chart'),
+  ).action(
+    async (
+      options: MarketFlags & { data: string; chart: string | boolean },
+      command: Command,
+    ) => {
+      const ctx = withContext(command, 'backtest')
+      const { config, warnings } = validateStrategy(ctx.raw)
+      for (const w of [...ctx.warnings, ...warnings])
+        io.stderr.write(`warning: ${w}\n`)
+      const chart =
+        options.chart === false
+          ? false
+          : resolve(
+              io.cwd,
+              typeof options.chart === 'string'
+                ? options.chart
+                : `backtest-${basename(options.data).replace(/\.csv(\.gz)?$/, '')}.svg`,
+            )
+      await backtestCommand({
+        data: resolve(io.cwd, options.data),
+        config,
+        market: marketOf(config.symbol, options),
+        makerFee: options.makerFee,
+        takerFee: options.takerFee,
+        chart,
+        json: ctx.json,
+        stdout: io.stdout,
+        stderr: io.stderr,
+      })
+    },
+  )
+
+  marketFlags(
+    program
+      .command('sweep')
+      .description(
+        'backtest every combination of parameter values and rank them',
+      )
+      .requiredOption('--data <file>', 'candle CSV, gzipped or not')
+      .option(
+        '-g, --grid <name=values>',
+        'values to try, e.g. takeProfitPercentage=0.25,0.5 (repeatable)',
+        (v: string, acc: string[]) => [...acc, v],
+        [] as string[],
+      )
+      .addOption(
+        new Option('--metric <metric>', 'ranking')
+          .choices([
+            'totalProfit',
+            'realisedProfit',
+            'profitOverDrawdown',
+            'cycles',
+          ])
+          .default('totalProfit'),
+      )
+      .option(
+        '--workers <n>',
+        'worker threads (0 = none; default: one per CPU)',
+      )
+      .option('--top <n>', 'rows to show', '10'),
+  ).action(
+    async (
+      options: MarketFlags & {
+        data: string
+        grid: string[]
+        metric: SweepMetric
+        workers?: string
+        top: string
+      },
+      command: Command,
+    ) => {
+      const ctx = withContext(command, 'backtest')
+      const { config } = validateStrategy(ctx.raw)
+      await sweepCommand({
+        data: resolve(io.cwd, options.data),
+        config,
+        market: marketOf(config.symbol, options),
+        makerFee: options.makerFee,
+        takerFee: options.takerFee,
+        grid: parseGrid(options.grid),
+        metric: options.metric,
+        workers:
+          options.workers === undefined ? undefined : Number(options.workers),
+        top: Number(options.top),
+        json: ctx.json,
+        stdout: io.stdout,
+        stderr: io.stderr,
+      })
+    },
+  )
+
+  program
+    .command('price')
+    .description('show the last price and best bid/ask of a market')
+    .argument('<symbol>', 'market, e.g. BTC_USDC')
+    .action(async (symbol: string, _options, command: Command) => {
+      const ctx = withContext(command, 'public')
+      await priceCommand(ctx, io, symbol)
+    })
+
+  program
+    .command('markets')
+    .description(
+      'list the markets with their tick size, step size and minimum quantity',
+    )
+    .action(async (_options, command: Command) => {
+      const ctx = withContext(command, 'public')
+      await marketsCommand(ctx, io)
+    })
+
+  program
+    .command('cancel-all')
+    .description(
+      "cancel every open order on the bot's market (with --dry-run: only list them)",
+    )
+    .option('--symbol <symbol>', 'market (default: from the config)')
+    .option(
+      '--key-file <file>',
+      'JSON key file { "apiKey", "secretKey" }, mode 0600',
+    )
+    .action(
+      async (
+        options: { symbol?: string; keyFile?: string },
+        command: Command,
+      ) => {
+        const ctx = withContext(command, 'live')
+        await cancelAllCommand(ctx, io, options)
+      },
     )
 
   return program
