@@ -242,6 +242,44 @@ describe('auth', () => {
     expect((await c.call('GET', '/api/v1/capital')).status).toBe(401)
   })
 
+  test('behavior: ccxt habits: no X-Window header, numeric orderId, broker header, bare JSON type', async () => {
+    const s = await manual()
+    const { secretKey } = generateKeyPair()
+    const signer = createSigner(secretKey)
+    const c = caller(s.url, secretKey)
+    const placed = await c.call<{ id: string }>('POST', '/api/v1/order', {
+      symbol: 'SOL_USDC',
+      side: 'Bid',
+      orderType: 'Limit',
+      price: '140.00',
+      quantity: '1',
+    })
+    const ts = Date.now()
+    const body = { orderId: Number(placed.body.id), symbol: 'SOL_USDC' }
+    const payload = buildSigningPayload({
+      instruction: 'orderCancel',
+      params: body,
+      timestamp: ts,
+      windowMs: 5000,
+    })
+    const res = await fetch(`${s.url}/api/v1/order`, {
+      method: 'DELETE',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-API-Key': signer.publicKey,
+        'X-Signature': signer.sign(payload),
+        'X-Timestamp': String(ts),
+        'X-Broker-Id': '1400',
+      },
+      body: JSON.stringify(body),
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({
+      id: placed.body.id,
+      status: 'Cancelled',
+    })
+  })
+
   test('behavior: the ccxt URL-encoded and null-kept variants verify too', async () => {
     const s = await manual()
     const { secretKey } = generateKeyPair()

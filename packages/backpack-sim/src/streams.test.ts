@@ -51,6 +51,19 @@ describe('public streams', () => {
     ).toBe(true)
   })
 
+  test('behavior: aggregated depth.200ms folds several updates into one U..u event', async () => {
+    sim = await startSim({ feed: { mode: 'manual' }, depthHeartbeatMs: false })
+    const ws = await open(sim)
+    ws.send({ method: 'SUBSCRIBE', params: ['depth.200ms.SOL_USDC'] })
+    await settle()
+    const before = sim.book('SOL_USDC').lastUpdateId
+    sim.step(4)
+    const [event] = await ws.count(on('depth.200ms.SOL_USDC'), 1, 2000)
+    expect(event!.data!.U).toBe(before + 1)
+    expect(event!.data!.u).toBe(sim.book('SOL_USDC').lastUpdateId)
+    expect((event!.data!.u as number) > (event!.data!.U as number)).toBe(true)
+  })
+
   test('behavior: quiet books still emit empty depth deltas (rule 20)', async () => {
     sim = await startSim({ feed: { mode: 'off' }, depthHeartbeatMs: 20 })
     const ws = await open(sim)

@@ -43,7 +43,7 @@ interface DepthAgg {
 }
 
 const PUBLIC_RE =
-  /^(bookTicker|depth|depth\.(?:200ms|600ms|1000ms)|trade|ticker|markPrice|openInterest|kline\.([0-9a-z]+))\.([A-Za-z0-9._]+)$/
+  /^(bookTicker|depth\.(?:200ms|600ms|1000ms)|depth|trade|ticker|markPrice|openInterest|kline\.([0-9a-z]+))\.([A-Za-z0-9._]+)$/
 const PRIVATE_RE =
   /^account\.(orderUpdate|positionUpdate|rfqUpdate)(?:\.([A-Za-z0-9._]+))?$/
 
