@@ -97,6 +97,8 @@ export function compareKeys(
 export class BookSide {
   /** Levels, best first (bids descending, asks ascending). */
   readonly levels: Level[] = []
+  /** Levels by the exact spelling last received (`Level.price`). */
+  readonly #byPrice = new Map<string, Level>()
   readonly #sign: 1 | -1
 
   /** @param descending - `true` for bids (best = highest price). */
@@ -130,17 +132,32 @@ export class BookSide {
    * @throws {MalformedPayload} on a malformed price.
    */
   apply(price: string, quantity: string): void {
+    // Fast path: most deltas resize a level the exchange spelled the same
+    // way before; a hash lookup skips normalizing and searching.
+    const known = this.#byPrice.get(price)
+    if (known !== undefined && !isZeroQuantity(quantity)) {
+      known.quantity = quantity
+      return
+    }
     const key = normalizePrice(price)
     const intLength = intLengthOf(key)
     const i = this.#search(key, intLength)
     if (isZeroQuantity(quantity)) {
-      if (i >= 0) this.levels.splice(i, 1)
+      if (i >= 0) {
+        this.#byPrice.delete(this.levels[i]!.price)
+        this.levels.splice(i, 1)
+      }
     } else if (i >= 0) {
+      // Same price, new spelling ("18.7" after "18.70"): re-key the index.
       const l = this.levels[i]!
+      this.#byPrice.delete(l.price)
       l.quantity = quantity
       l.price = price
+      this.#byPrice.set(price, l)
     } else {
-      this.levels.splice(-i - 1, 0, { key, intLength, price, quantity })
+      const l = { key, intLength, price, quantity }
+      this.levels.splice(-i - 1, 0, l)
+      this.#byPrice.set(price, l)
     }
   }
 
@@ -164,11 +181,14 @@ export class BookSide {
         this.levels[this.levels.length - 1] = l
       else this.levels.push(l)
     }
+    this.#byPrice.clear()
+    for (const l of this.levels) this.#byPrice.set(l.price, l)
   }
 
   /** Removes every level. */
   clear(): void {
     this.levels.length = 0
+    this.#byPrice.clear()
   }
 
   /** Top `limit` levels as fresh `[price, quantity]` tuples, best first. */
