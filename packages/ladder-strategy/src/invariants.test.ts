@@ -1,0 +1,290 @@
+/**
+ * Property tests of the machine over random configs and random event
+ * sequences played by a toy exchange: the invariants of STYLE 2.8 and the
+ * brief (budget, grid, decreasing prices, take-profit floor, unique client
+ * ids, determinism, replay, JSON round trip).
+ */
+import { fc, test } from '@fast-check/vitest'
+import Big from 'big.js'
+import { describe, expect } from 'vitest'
+import { MARKET, SMALL } from '../test/fixtures.js'
+import { initialState, step } from './reducer.js'
+import type {
+  LadderCommand,
+  LadderConfig,
+  LadderEvent,
+  LadderState,
+  OrderRecord,
+} from './types.js'
+
+const configArb: fc.Arbitrary<LadderConfig> = fc
+  .record({
+    orderCount: fc.integer({ min: 1, max: 8 }),
+    takeProfitOrder: fc.constantFrom('market' as const, 'limit' as const),
+    feeAwareTakeProfit: fc.boolean(),
+    stopLossPercentage: fc.constantFrom(false as const, '3'),
+    trailingTakeProfitPercentage: fc.constantFrom(false as const, '0.3'),
+    coolDownMinutes: fc.constantFrom(0, 2),
+    stepScale: fc.constantFrom('1', '1.5'),
+    restartAfterTakeProfit: fc.boolean(),
+    incrementPercentage: fc.constantFrom('0', '50', '100'),
+  })
+  .map((o) => ({ ...SMALL, ...o }))
+
+type Action = { kind: number; pick: number; p: number }
+const actionsArb = fc.array(
+  fc.record({
+    kind: fc.integer({ min: 0, max: 9 }),
+    pick: fc.nat(),
+    p: fc.integer({ min: 850, max: 1150 }),
+  }),
+  { minLength: 10, maxLength: 80 },
+)
+
+const step001 = new Big('0.001')
+const live = (o: OrderRecord) =>
+  o.status === 'pending' || o.status === 'open' || o.status === 'canceling'
+
+/** Turns an abstract action into a concrete event for the current state. */
+function toEvent(state: LadderState, a: Action, at: number): LadderEvent {
+  const orders = state.orders.filter(live)
+  // The toy exchange answers what the machine waits for more often than not:
+  // cancels of orders being canceled, fills of sells.
+  const canceling = orders.filter((x) => x.status === 'canceling')
+  const sells = orders.filter((x) => x.side === 'sell')
+  const pool =
+    a.kind === 5 && canceling.length > 0 && a.pick % 4 !== 0
+      ? canceling
+      : (a.kind === 3 || a.kind === 4) && sells.length > 0 && a.pick % 4 !== 0
+        ? sells
+        : orders
+  const o = pool.length > 0 ? pool[a.pick % pool.length] : undefined
+  const price = new Big(a.p).div(10).toFixed()
+  switch (a.kind) {
+    case 1:
+      if (canceling.length > 0)
+        return {
+          type: 'orderCanceled',
+          at,
+          clientId: (canceling[a.pick % canceling.length] as OrderRecord)
+            .clientId,
+        }
+      return { type: 'priceUpdated', at, price }
+    case 2:
+      if (sells.length > 0) {
+        const sell = sells[a.pick % sells.length] as OrderRecord
+        const qty = new Big(sell.qtyLots - sell.filledLots)
+          .times(step001)
+          .toFixed()
+        return {
+          type: 'orderFilled',
+          at,
+          clientId: sell.clientId,
+          price: sell.price,
+          quantity: qty,
+          fee: '0',
+        }
+      }
+      return { type: 'priceUpdated', at, price }
+    case 0:
+      return { type: 'priceUpdated', at, price }
+    case 3:
+    case 4:
+      if (o) {
+        const left = new Big(o.qtyLots - o.filledLots).times(step001)
+        const partial = a.kind === 4 && o.qtyLots - o.filledLots > 1
+        const qty = partial
+          ? new Big(Math.floor((o.qtyLots - o.filledLots) / 2)).times(step001)
+          : left
+        return {
+          type: 'orderFilled',
+          at,
+          clientId: o.clientId,
+          price: o.price === '0' ? price : o.price,
+          quantity: qty.toFixed(),
+          fee: new Big(o.price)
+            .times(qty)
+            .times('0.001')
+            .round(6, Big.roundUp)
+            .toFixed(),
+          ...(a.pick % 3 === 0
+            ? {
+                feeAsset: 'base' as const,
+                fee: qty.times('0.001').round(8, Big.roundUp).toFixed(),
+              }
+            : {}),
+        }
+      }
+      return { type: 'priceUpdated', at, price }
+    case 5:
+      if (o) return { type: 'orderCanceled', at, clientId: o.clientId }
+      return { type: 'priceUpdated', at, price }
+    case 6:
+      if (o && o.status === 'pending')
+        return {
+          type: 'orderAccepted',
+          at,
+          clientId: o.clientId,
+          orderId: `X${o.clientId}`,
+        }
+      return {
+        type: 'timerFired',
+        at,
+        timer: a.pick % 2 === 0 ? 'noFill' : 'coolDown',
+      }
+    case 7:
+      return {
+        type: 'timerFired',
+        at,
+        timer: state.timers.coolDown !== false ? 'coolDown' : 'noFill',
+      }
+    case 8:
+      return {
+        type: 'reconciled',
+        at,
+        openOrders: orders
+          .filter((x) => x.status !== 'canceling' || a.pick % 2 === 0)
+          .map((x) => ({
+            clientId: x.clientId,
+            orderId: `X${x.clientId}`,
+            side: x.side,
+            price: x.price,
+            quantity: x.quantity,
+            filledQuantity: new Big(x.filledLots).times(step001).toFixed(),
+          })),
+        fills: [],
+      }
+    default:
+      return a.pick % 7 === 0
+        ? { type: 'stopRequested', at, sellPosition: a.pick % 2 === 0 }
+        : {
+            type: 'orderRejected',
+            at,
+            clientId: o?.clientId ?? 1,
+            reason: 'test',
+          }
+  }
+}
+
+interface Run {
+  events: LadderEvent[]
+  states: LadderState[]
+  outputs: (readonly LadderCommand[])[]
+}
+
+function play(config: LadderConfig, actions: Action[]): Run {
+  let state = initialState(config, MARKET)
+  const events: LadderEvent[] = [{ type: 'started', at: 0, price: '100' }]
+  const states: LadderState[] = []
+  const outputs: (readonly LadderCommand[])[] = []
+  let at = 0
+  for (let i = 0; i <= actions.length; i++) {
+    const event =
+      i === 0
+        ? (events[0] as LadderEvent)
+        : toEvent(state, actions[i - 1] as Action, (at += 30_000))
+    if (i > 0) events.push(event)
+    const [next, commands] = step(state, event)
+    state = next
+    states.push(state)
+    outputs.push(commands)
+  }
+  return { events, states, outputs }
+}
+
+describe('step (properties)', () => {
+  test.prop([configArb, actionsArb], { numRuns: 150 })(
+    'behavior: budget, grid, decreasing prices, take-profit floor, unique client ids',
+    (config, actions) => {
+      const { states, outputs } = play(config, actions)
+      const seen = new Set<number>()
+      for (let i = 0; i < outputs.length; i++) {
+        for (const c of outputs[i] as LadderCommand[]) {
+          if (c.type === 'placeOrders') {
+            let total = new Big(0)
+            let prev: Big | null = null
+            for (const o of c.orders) {
+              expect(seen.has(o.clientId)).toBe(false)
+              seen.add(o.clientId)
+              expect(o.clientId).toBeLessThanOrEqual(0xffff_ffff)
+              const p = new Big(o.price)
+              const q = new Big(o.quantity)
+              expect(p.mod(MARKET.tickSize).eq(0)).toBe(true)
+              expect(q.mod(MARKET.stepSize).eq(0)).toBe(true)
+              expect(q.gte(MARKET.minQuantity)).toBe(true)
+              expect(p.times(q).gte(config.minOrderAmount)).toBe(true)
+              if (prev) expect(p.lt(prev)).toBe(true)
+              prev = p
+              total = total.plus(p.times(q))
+            }
+            expect(total.lte(config.totalAmount)).toBe(true)
+          }
+          if (c.type === 'sellPosition') {
+            expect(seen.has(c.clientId)).toBe(false)
+            seen.add(c.clientId)
+            expect(new Big(c.quantity).mod(MARKET.stepSize).eq(0)).toBe(true)
+            expect(new Big(c.price).mod(MARKET.tickSize).eq(0)).toBe(true)
+          }
+        }
+        const s = states[i] as LadderState
+        if (
+          s.status === 'inPosition' &&
+          s.position.boughtLots > 0 &&
+          !config.feeAwareTakeProfit
+        ) {
+          // average x (1 + tp/100), before rounding, never above the target
+          const avg = new Big(s.position.costTickLots)
+            .div(s.position.boughtLots)
+            .times(MARKET.tickSize)
+          const floor = avg.times(
+            new Big(1).plus(new Big(config.takeProfitPercentage).div(100)),
+          )
+          expect(new Big(s.takeProfitPrice).gte(floor)).toBe(true)
+          expect(
+            new Big(s.takeProfitPrice).minus(MARKET.tickSize).lt(floor),
+          ).toBe(true)
+        }
+      }
+    },
+  )
+
+  test.prop([configArb, actionsArb], { numRuns: 60 })(
+    'behavior: deterministic, replayable from a JSON snapshot, JSON round trip',
+    (config, actions) => {
+      const first = play(config, actions)
+      // determinism: the same events give the same states and commands
+      let state = initialState(config, MARKET)
+      for (let i = 0; i < first.events.length; i++) {
+        const [next, commands] = step(state, first.events[i] as LadderEvent)
+        expect(commands).toEqual(first.outputs[i])
+        state = next
+        // JSON round trip of every state
+        expect(JSON.parse(JSON.stringify(next))).toEqual(next)
+      }
+      expect(state).toEqual(first.states.at(-1))
+      // replay from a snapshot taken halfway (as after a bot restart)
+      const half = Math.floor(first.events.length / 2)
+      let restored = JSON.parse(
+        JSON.stringify(first.states[half]),
+      ) as LadderState
+      for (let i = half + 1; i < first.events.length; i++) {
+        const [next, commands] = step(restored, first.events[i] as LadderEvent)
+        expect(commands).toEqual(first.outputs[i])
+        restored = next
+      }
+      expect(JSON.stringify(restored)).toBe(JSON.stringify(first.states.at(-1)))
+    },
+  )
+
+  test.prop([configArb, actionsArb], { numRuns: 60 })(
+    'behavior: step never throws and never mutates its input',
+    (config, actions) => {
+      const { events, states } = play(config, actions)
+      for (let i = 1; i < events.length; i++) {
+        const before = JSON.stringify(states[i - 1])
+        step(states[i - 1] as LadderState, events[i] as LadderEvent)
+        expect(JSON.stringify(states[i - 1])).toBe(before)
+      }
+    },
+  )
+})
