@@ -177,12 +177,11 @@ function play(config: LadderConfig, actions: Action[]): Run {
   const events: LadderEvent[] = [{ type: 'started', at: 0, price: '100' }]
   const states: LadderState[] = []
   const outputs: (readonly LadderCommand[])[] = []
-  let at = 0
   for (let i = 0; i <= actions.length; i++) {
     const event =
       i === 0
         ? (events[0] as LadderEvent)
-        : toEvent(state, actions[i - 1] as Action, (at += 30_000))
+        : toEvent(state, actions[i - 1] as Action, i * 30_000)
     if (i > 0) events.push(event)
     const [next, commands] = step(state, event)
     state = next
