@@ -68,7 +68,7 @@ describe('ccxt.backpack against backpack-sim', () => {
     expect(order.id).toMatch(/^\d+$/)
     const open = await ex.fetchOpenOrders('SOL/USDC')
     expect(open.map((o) => o.id)).toEqual([order.id])
-    const cancelled = await ex.cancelOrder(order.id, 'SOL/USDC')
+    const cancelled = await ex.cancelOrder(String(order.id), 'SOL/USDC')
     expect(cancelled.status).toBe('canceled')
     const market = await ex.createOrder('SOL/USDC', 'market', 'buy', 1)
     expect(market.status).toBe('closed')
