@@ -302,6 +302,8 @@ class OrderBookImpl implements OrderBook {
   /** Bumps on every resync; a snapshot answer for an older one is dropped. */
   #syncGeneration = 0
   #fetching = false
+  /** The snapshot is newer than anything buffered: the next event may straddle it. */
+  #afterSnapshot = false
   #retryTimer: ReturnType<typeof setTimeout> | undefined
   readonly #onStreamState = (state: StreamState) => {
     if (state === 'closed') this.close()
@@ -385,9 +387,22 @@ class OrderBookImpl implements OrderBook {
   }
 
   #applyLive(event: DepthEvent) {
-    if (event.firstUpdateId !== this.#last! + 1) {
+    const last = this.#last!
+    if (this.#afterSnapshot) {
+      // First event after a snapshot that was newer than every buffered
+      // event: it may be old (skip) or straddle the snapshot (§6.8 step 5).
+      if (event.lastUpdateId <= last) return
+      if (event.firstUpdateId - 1 > last) {
+        this.#resync(
+          `sequence gap after the snapshot: expected U<=${last + 1}, got U=${event.firstUpdateId}`,
+          event,
+        )
+        return
+      }
+      this.#afterSnapshot = false
+    } else if (event.firstUpdateId !== last + 1) {
       this.#resync(
-        `sequence gap: expected U=${this.#last! + 1}, got U=${event.firstUpdateId}`,
+        `sequence gap: expected U=${last + 1}, got U=${event.firstUpdateId}`,
         event,
       )
       return
@@ -443,6 +458,7 @@ class OrderBookImpl implements OrderBook {
     if (this.#state === 'closed') return
     this.#syncGeneration++
     this.#fetching = false
+    this.#afterSnapshot = false
     this.#clearRetry()
     this.#buffer = keep ? [keep] : []
     this.stats.resyncs++
@@ -535,6 +551,7 @@ class OrderBookImpl implements OrderBook {
     // The first pending event may straddle S (U - 1 <= S < u): quantities are
     // absolute, so it applies cleanly on top of the snapshot.
     let i = 0
+    this.#afterSnapshot = first === undefined
     if (first) {
       if (!this.#applyLevels(first)) return
       this.#last = first.lastUpdateId
