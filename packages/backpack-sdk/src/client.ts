@@ -271,14 +271,19 @@ export function createBackpackClient(
     clockSyncIntervalMs,
   })
 
-  // The clock fetches /time through the same pipeline (unsigned, no retry),
-  // so it shares fetch, timeout and base URL.
+  // The clock fetches /time through the same pipeline (unsigned, never
+  // retried: a failed sync must not delay the request waiting on it), so it
+  // shares fetch, timeout and base URL.
   let request: RequestFn
   const clock = createClock({
     now,
     syncIntervalMs: clockSyncIntervalMs,
     logger,
-    fetchServerTime: () => getServerTime({ request }),
+    fetchServerTime: () =>
+      getServerTime({
+        request: (args, callOptions) =>
+          request({ ...args, retry: false }, callOptions),
+      }),
   })
   request = createRequestFn({
     fetch,

@@ -97,7 +97,7 @@ export function toBig(value: unknown, field = 'value'): Big.Big {
  */
 export function fromBig(value: Big.Big): DecimalString {
   // big.js keeps the sign of negative zero ("-0"); a decimal string has none.
-  return value.eq(0) ? '0' : value.toFixed()
+  return value.eq('0') ? '0' : value.toFixed()
 }
 
 /**
@@ -249,12 +249,12 @@ export function divideDecimals(
     })
   }
   checkRounding(rounding)
-  if (y.eq(0)) {
+  if (y.eq('0')) {
     throw new ValidationError('`b` must not be zero (division by zero).', {
       field: 'b',
     })
   }
-  const increment = new D(1).div(new D(10).pow(decimals))
+  const increment = new D('1').div(new D('10').pow(decimals))
   return fromBig(roundQuotient(x, y, increment, rounding))
 }
 
@@ -273,15 +273,16 @@ function roundQuotient(
   const truncated = x.div(divisor).round(0, Big.roundDown)
   const remainder = x.minus(truncated.times(divisor))
   let steps = truncated
-  if (!remainder.eq(0)) {
+  if (!remainder.eq('0')) {
     // Sign of the discarded fraction of the quotient.
-    const positive = remainder.gt(0) === divisor.gt(0)
-    if (rounding === 'up' && positive) steps = truncated.plus(1)
-    else if (rounding === 'down' && !positive) steps = truncated.minus(1)
+    const positive = remainder.gt('0') === divisor.gt('0')
+    if (rounding === 'up' && positive) steps = truncated.plus('1')
+    else if (rounding === 'down' && !positive) steps = truncated.minus('1')
     else if (rounding === 'nearest') {
       // Halves round away from zero.
-      const twice = remainder.abs().times(2).cmp(divisor.abs())
-      if (twice >= 0) steps = positive ? truncated.plus(1) : truncated.minus(1)
+      const twice = remainder.abs().times('2').cmp(divisor.abs())
+      if (twice >= 0)
+        steps = positive ? truncated.plus('1') : truncated.minus('1')
     }
   }
   return steps.times(increment)
@@ -313,12 +314,12 @@ export function roundToIncrement(
   const x = toBig(value, 'value')
   const step = toBig(increment, 'increment')
   checkRounding(rounding)
-  if (!step.gt(0)) {
+  if (!step.gt('0')) {
     throw new ValidationError('`increment` must be greater than zero.', {
       field: 'increment',
     })
   }
-  return fromBig(roundQuotient(x, new D(1), step, rounding))
+  return fromBig(roundQuotient(x, new D('1'), step, rounding))
 }
 
 /** @internal */
