@@ -198,7 +198,9 @@ export function orderUpdateJson(
   d.S = o.side
   d.o = o.type === 'Limit' ? 'LIMIT' : 'MARKET'
   d.f = o.timeInForce
-  if (o.quantity !== undefined) d.q = qty(m, o.quantity)
+  // Always present: the official Rust client's OrderUpdate requires `q`, and
+  // live frames send "0" for orders without a base quantity.
+  d.q = o.quantity === undefined ? '0' : qty(m, o.quantity)
   if (o.quoteQuantity !== undefined) d.Q = amt(o.quoteQuantity)
   if (o.price !== undefined) d.p = px(m, o.price)
   d.X = o.status
