@@ -200,7 +200,8 @@ const publicRoutes: Record<string, Handler> = {
           tokens: [
             {
               blockchain: info?.blockchain ?? 'Solana',
-              contractAddress: null,
+              // A string: the official Rust client's Token requires it.
+              contractAddress: '',
               depositEnabled: true,
               displayName: info?.displayName ?? symbol,
               maximumWithdrawal: null,

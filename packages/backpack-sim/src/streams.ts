@@ -400,6 +400,9 @@ export class StreamHub implements EngineListener {
     const { bids, asks } = this.o.engine.levels(m.symbol, 1)
     const b = bids[0]
     const a = asks[0]
+    // Every client parses both sides as required decimals: no frame for a
+    // one-sided (or empty) book.
+    if (!a || !b) return
     const top = `${b?.[0]}:${b?.[1]}:${a?.[0]}:${a?.[1]}`
     if (this.lastTop.get(m.symbol) === top) return
     this.lastTop.set(m.symbol, top)
@@ -408,11 +411,13 @@ export class StreamHub implements EngineListener {
       e: 'bookTicker',
       E,
       s: m.symbol,
-      a: a ? px(m, a[0]) : null,
-      A: a ? qty(m, a[1]) : null,
-      b: b ? px(m, b[0]) : null,
-      B: b ? qty(m, b[1]) : null,
-      u: String(updateId),
+      a: px(m, a[0]),
+      A: qty(m, a[1]),
+      b: px(m, b[0]),
+      B: qty(m, b[1]),
+      // A number: the official Rust client reads `u` as u64 (ccxt and the
+      // SDK accept either).
+      u: updateId,
       T: E,
     })
   }
