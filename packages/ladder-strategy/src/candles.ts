@@ -383,3 +383,37 @@ export function candlesFromRows(rows: Iterable<CandleRow>): CandleSeries {
     )
   return parser.end()
 }
+
+/**
+ * A view of candles `start` (inclusive) to `end` (exclusive), sharing the
+ * memory of the original series (no copy).
+ *
+ * @param series - The candles.
+ * @param start - First index.
+ * @param end - One past the last index.
+ * @returns The slice.
+ * @example
+ * ```ts
+ * import { readCandlesCsv, sliceCandles } from '@rung/ladder-strategy'
+ * const january = sliceCandles(await readCandlesCsv('btc.csv.gz'), 0, 31 * 1440)
+ * ```
+ */
+export function sliceCandles(
+  series: CandleSeries,
+  start: number,
+  end: number = series.length,
+): CandleSeries {
+  const from = Math.max(0, Math.min(series.length, Math.floor(start)))
+  const to = Math.max(from, Math.min(series.length, Math.floor(end)))
+  return {
+    length: to - from,
+    openTime: series.openTime.subarray(from, to),
+    open: series.open.subarray(from, to),
+    high: series.high.subarray(from, to),
+    low: series.low.subarray(from, to),
+    close: series.close.subarray(from, to),
+    volume: series.volume.subarray(from, to),
+    priceScale: series.priceScale,
+    volumeScale: series.volumeScale,
+  }
+}

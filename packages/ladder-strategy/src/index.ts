@@ -40,6 +40,7 @@ export {
   candlesFromRows,
   createCandleCsvParser,
   parseCandlesCsv,
+  sliceCandles,
 } from './candles.js'
 export {
   DEFAULT_LADDER_CONFIG,

@@ -1,0 +1,248 @@
+import Big from 'big.js'
+import { describe, expect, test } from 'vitest'
+import { BTC_MARKET, HAS_REAL_DATA, REAL_DATA } from '../test/fixtures.js'
+import { runBacktest } from './backtest.js'
+import { type CandleRow, sliceCandles } from './candles.js'
+import { DEFAULT_LADDER_CONFIG } from './config.js'
+import { readCandlesCsv } from './readCandlesCsv.js'
+import type { LadderConfig, MarketRules } from './types.js'
+
+const MARKET: MarketRules = {
+  symbol: 'BTC_USDC',
+  tickSize: '1',
+  stepSize: '0.001',
+  minQuantity: '0.001',
+}
+/** Two rungs 10 % apart, amounts 100 and 200 (r = 2), take profit at +1 %. */
+const CONFIG: LadderConfig = {
+  ...DEFAULT_LADDER_CONFIG,
+  orderCount: 2,
+  maxDropPercentage: '10',
+  totalAmount: '300',
+  incrementPercentage: '100',
+  takeProfitPercentage: '1',
+}
+const row = (
+  i: number,
+  o: string,
+  h: string,
+  l: string,
+  c: string,
+): CandleRow => ({
+  openTime: i * 60_000,
+  open: o,
+  high: h,
+  low: l,
+  close: c,
+  volume: '1',
+})
+/**
+ * Worked by hand (model v1):
+ * c0 close 100: ladder 1.000 @ 100 and 2.222 @ 90 (200/90 = 2.2222 -> 2.222).
+ * c1 (h 101, l 99): no position yet at the start of c1, so no take profit;
+ *    rung 0 fills at 100 (100 >= 99). Position 1 @ 100, target 101.
+ * c2 (h 100.5, l 95): 100.5 < 101; rung 1 at 90 < 95: nothing. Close 99:
+ *    equity 1 x 99 - 100 = -1.
+ * c3 (h 101): take profit, 1 @ 101: profit 1. New ladder at close 100.5:
+ *    floor(100.5) = 100 (1.000), floor(90.45) = 90 (2.222).
+ * c4 (l 89): both fill, highest first: cost 100 + 199.98 = 299.98 for
+ *    3.222, average 93.1036..., target x 1.01 = 94.0347... -> 95 (UP to the tick).
+ *    Close 92: equity 1 + 3.222 x 92 - 299.98 = -2.556; peak so far 1,
+ *    so the drawdown is 3.556.
+ * c5 (h 94): below 95, nothing.
+ * c6 (h 96): take profit, 3.222 @ 95 = 306.09: profit 6.11. New ladder at 96.
+ * c7 (l 96.5 > 96): nothing fills; 1 minute after placement: no-fill
+ *    restart at its close 97.
+ * Totals: 2 cycles, 3 fills, realised 7.11, 1 no-fill restart, flat,
+ * max drawdown 3.556, peak capital 299.98 (resting bids, then the position).
+ */
+const CANDLES = [
+  row(0, '100', '100', '100', '100'),
+  row(1, '100', '101', '99', '100'),
+  row(2, '100', '100.5', '95', '99'),
+  row(3, '99', '101', '99', '100.5'),
+  row(4, '100.5', '101', '89', '92'),
+  row(5, '92', '94', '92', '93.5'),
+  row(6, '93.5', '96', '93', '96'),
+  row(7, '96.5', '97', '96.5', '97'),
+]
+
+describe('runBacktest', () => {
+  test('default: a hand-checked run over synthetic candles', () => {
+    const report = runBacktest({
+      candles: CANDLES,
+      config: CONFIG,
+      market: MARKET,
+    })
+    expect({
+      ...report,
+      equity: undefined,
+      trades: undefined,
+    }).toMatchInlineSnapshot(`
+      {
+        "candles": 8,
+        "cycles": 2,
+        "equity": undefined,
+        "fees": "0",
+        "fills": 3,
+        "finalStatus": "laddering",
+        "maxDrawdown": "3.556",
+        "noFillRestarts": 1,
+        "openPositionQty": "0",
+        "openPositionValue": "0",
+        "peakCapital": "299.98",
+        "realisedProfit": "7.11",
+        "stopLosses": 0,
+        "stopReason": null,
+        "trades": undefined,
+        "unrealisedProfit": "0",
+        "warnings": [],
+      }
+    `)
+    expect(
+      report.trades.map((t) => `${t.side} ${t.quantity} @ ${t.price}`),
+    ).toEqual([
+      'buy 1 @ 100',
+      'sell 1 @ 101',
+      'buy 1 @ 100',
+      'buy 2.222 @ 90',
+      'sell 3.222 @ 95',
+    ])
+  })
+
+  test('args: fees (maker 0.1 %) are charged on every fill, rounded UP', () => {
+    const report = runBacktest({
+      candles: CANDLES,
+      config: CONFIG,
+      market: MARKET,
+      fees: { makerPercentage: '0.1' },
+    })
+    // cycle 1: 0.1 + 0.101 = 0.201 -> profit 0.799
+    // cycle 2: 0.1 + 0.19998 + 0.30609 = 0.60607 -> profit 5.50393
+    expect(report.fees).toBe('0.80707')
+    expect(report.realisedProfit).toBe('6.30293')
+  })
+
+  test('args: restartAfterTakeProfit off stops after the first cycle', () => {
+    const report = runBacktest({
+      candles: CANDLES,
+      config: { ...CONFIG, restartAfterTakeProfit: false },
+      market: MARKET,
+    })
+    expect(report).toMatchObject({
+      cycles: 1,
+      fills: 1,
+      finalStatus: 'stopped',
+      stopReason: 'takeProfitNoRestart',
+    })
+  })
+
+  test('args: a resting limit take-profit fills at its price', () => {
+    const report = runBacktest({
+      candles: CANDLES,
+      config: { ...CONFIG, takeProfitOrder: 'limit' },
+      market: MARKET,
+    })
+    expect(report.realisedProfit).toBe('7.11')
+    expect(report.cycles).toBe(2)
+  })
+
+  test('behavior: equity curve downsampling keeps the lows', () => {
+    const report = runBacktest({
+      candles: CANDLES,
+      config: CONFIG,
+      market: MARKET,
+      equityPoints: 3,
+    })
+    expect(report.equity).toMatchInlineSnapshot(`
+      [
+        {
+          "equity": "-1",
+          "low": "-1",
+          "time": 180000,
+        },
+        {
+          "equity": "2.277",
+          "low": "-2.556",
+          "time": 360000,
+        },
+        {
+          "equity": "7.11",
+          "low": "7.11",
+          "time": 480000,
+        },
+      ]
+    `)
+  })
+
+  test('error: no rung fits at the first close', () => {
+    expect(() =>
+      runBacktest({
+        candles: CANDLES,
+        config: { ...CONFIG, totalAmount: '5' },
+        market: MARKET,
+      }),
+    ).toThrowErrorMatchingInlineSnapshot(`
+      [LadderConfigError: No rung fits at the first candle.
+      - candles[0].close: no rung of the ladder can be placed at this price; see planLadder for the reasons, got "100"]
+    `)
+  })
+
+  test.skipIf(!HAS_REAL_DATA)(
+    'behavior: a day of the real file (BTCUSDT, 2024-01-01)',
+    async () => {
+      const day = sliceCandles(await readCandlesCsv(REAL_DATA), 0, 1440)
+      const report = runBacktest({
+        candles: day,
+        config: DEFAULT_LADDER_CONFIG,
+        market: BTC_MARKET,
+        fees: { makerPercentage: '0.08', takerPercentage: '0.1' },
+      })
+      expect({
+        ...report,
+        equity: report.equity.length,
+        trades: report.trades.length,
+      }).toMatchInlineSnapshot(`
+      {
+        "candles": 1440,
+        "cycles": 18,
+        "equity": 480,
+        "fees": "1.294758501",
+        "fills": 20,
+        "finalStatus": "inPosition",
+        "maxDrawdown": "0.691826034",
+        "noFillRestarts": 0,
+        "openPositionQty": "0.00091",
+        "openPositionValue": "40.2033905",
+        "peakCapital": "1998.6788063",
+        "realisedProfit": "0.707866792",
+        "stopLosses": 0,
+        "stopReason": null,
+        "trades": 38,
+        "unrealisedProfit": "-0.005241593",
+        "warnings": [],
+      }
+    `)
+      // Cross-check from the trade list, independently, with big.js:
+      // realised = sum over completed cycles of sells - buys - fees.
+      expect(report.trades.filter((t) => t.side === 'sell').length).toBe(
+        report.cycles,
+      )
+      const sold = new Set(
+        report.trades.filter((t) => t.side === 'sell').map((t) => t.cycle),
+      )
+      let realised = new Big(0)
+      let fees = new Big(0)
+      for (const t of report.trades) {
+        const value = new Big(t.price).times(t.quantity)
+        fees = fees.plus(t.fee)
+        if (!sold.has(t.cycle)) continue
+        realised = realised
+          .plus(t.side === 'sell' ? value : value.neg())
+          .minus(t.fee)
+      }
+      expect(realised.toFixed()).toBe(report.realisedProfit)
+      expect(fees.toFixed()).toBe(report.fees)
+    },
+  )
+})
