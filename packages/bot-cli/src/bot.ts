@@ -249,6 +249,15 @@ export function startBot(options: BotOptions): Bot {
       }
     }
     if (compact) journal.compact(snapshot(), now())
+    // A new cycle waits for a price to build its ladder on; in a quiet market
+    // the next tick may be long in coming, so hand it the last one seen.
+    if (
+      state.status === 'starting' &&
+      event.type !== 'priceUpdated' &&
+      lastPrice !== undefined
+    ) {
+      enqueue({ type: 'priceUpdated', at: now(), price: lastPrice })
+    }
     publish()
     if (io.length > 0) await perform(io)
   }

@@ -125,8 +125,16 @@ export interface LiveExecutorOptions {
   now: () => number
 }
 
+/**
+ * The exchange looked at the request and refused it (a 4xx with an error
+ * code). A 5xx, even with a JSON body, is not a refusal: the order may exist,
+ * so it is resolved by client id, never reported as rejected.
+ */
 const isApiRefusal = (error: unknown): error is Error & { code: string } =>
-  error instanceof Error && error.name === 'ApiError'
+  error instanceof Error &&
+  error.name === 'ApiError' &&
+  ((error as { status?: number }).status ?? 400) < 500 &&
+  (error as { orderLookups?: unknown }).orderLookups === undefined
 
 const isNotFound = (error: unknown) =>
   error instanceof Error &&

@@ -61,7 +61,10 @@ function reportError(error: unknown, io: CliIo, redactor: Redactor): number {
 }
 
 /** Test hooks passed through to `runTrading` (simulator options, start callback). */
-export type TradeHooks = Pick<TradeOptions, 'simOptions' | 'onStarted' | 'fps'>
+export type TradeHooks = Pick<
+  TradeOptions,
+  'simOptions' | 'onStarted' | 'fps' | 'clientOptions'
+>
 
 let tradeHooks: TradeHooks = {}
 

@@ -16,6 +16,7 @@ import { type Sim, startSim } from '@rung/backpack-sim'
 import {
   isLadderConfigError,
   type LadderConfig,
+  type LadderState,
   type MarketRules as StrategyMarketRules,
   validateConfig,
 } from '@rung/ladder-strategy'
@@ -37,6 +38,18 @@ import { resolveCredentials } from './secrets.js'
 import { writeStatusFile } from './statusFile.js'
 import { createStatusView, type StatusSnapshot } from './statusView.js'
 
+/** What `onStarted` receives. */
+export interface StartedHandle {
+  /** Requests a graceful stop. */
+  stop(): void
+  /** The current strategy state. */
+  state(): LadderState
+  /** The in-process simulator (paper mode). */
+  sim: Sim | undefined
+  /** The data directory. */
+  dataDir: string
+}
+
 /** Options of {@link runTrading}. */
 export interface TradeOptions {
   /** `live` trades on `baseUrl`; `paper` starts the simulator first. */
@@ -46,13 +59,12 @@ export interface TradeOptions {
   /** Paper mode: simulator options merged over the defaults (tests: manual feed, faults). */
   simOptions?: Parameters<typeof startSim>[0] | undefined
   /** Called once the bot runs (tests: drive the simulator, stop the bot). */
-  onStarted?:
-    | ((handle: {
-        stop(): void
-        sim: Sim | undefined
-        dataDir: string
-      }) => void)
-    | undefined
+  onStarted?: ((handle: StartedHandle) => void) | undefined
+  /**
+   * SDK client overrides (tests: a short signing window so an ambiguous
+   * order's lookup does not wait 6 s).
+   */
+  clientOptions?: { windowMs?: number | undefined } | undefined
   /** Status view refresh rate. @default 4 */
   fps?: number | undefined
 }
@@ -192,6 +204,7 @@ export async function runTrading(
       baseUrl,
       ...(secretKey ? { apiKey, secretKey } : {}),
       logger: sdkLogger(logger),
+      ...options.clientOptions,
     })
     const rules = await loadMarketRules(client)
     const rule = rules[config.symbol]
@@ -309,6 +322,7 @@ export async function runTrading(
     })
     options.onStarted?.({
       stop: () => bot.stop(),
+      state: () => bot.state(),
       sim,
       dataDir: settings.dataDir,
     })

@@ -1,0 +1,310 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { LadderState } from '@rung/ladder-strategy'
+import { afterEach, describe, expect, test } from 'vitest'
+import {
+  captureIo,
+  openClientIds,
+  startTestSim,
+  type TestSim,
+  tempDir,
+  waitFor,
+  writeConfig,
+} from '../test/e2e.js'
+import { add, cmp, mul } from './decimal.js'
+import { mainWithHooks } from './main.js'
+import type { StartedHandle } from './trade.js'
+
+let current: TestSim | undefined
+let running: { bot: StartedHandle; exit: Promise<number> } | undefined
+afterEach(async () => {
+  // A failed test must not leave a bot running.
+  if (running) {
+    running.bot.stop()
+    await Promise.race([running.exit, new Promise((r) => setTimeout(r, 5000))])
+  }
+  running = undefined
+  await current?.sim.close()
+  current = undefined
+})
+
+const rungIds = (cycle: number, n = 8) =>
+  Array.from({ length: n }, (_, i) => cycle * 1024 + i)
+
+/** Starts `rung run` in-process against a fresh simulator. */
+async function startRun(
+  configOverrides: Parameters<typeof writeConfig>[1] = {},
+  simOptions: Parameters<typeof startTestSim>[0] = {},
+) {
+  const t = await startTestSim(simOptions)
+  current = t
+  const dir = tempDir()
+  const config = writeConfig(dir, configOverrides)
+  const dataDir = join(dir, 'data')
+  const { io, stdout, stderr } = captureIo(
+    {
+      BACKPACK_API_KEY: t.keys.publicKey,
+      BACKPACK_API_SECRET: t.keys.secretKey,
+    },
+    dir,
+  )
+  let handle: StartedHandle | undefined
+  const exit = mainWithHooks(
+    [
+      'run',
+      '--config',
+      config,
+      '--data-dir',
+      dataDir,
+      '--base-url',
+      t.sim.url,
+      '--ws-url',
+      t.sim.wsUrl,
+    ],
+    io,
+    {
+      onStarted: (h) => {
+        handle = h
+      },
+      clientOptions: { windowMs: 1000 },
+    },
+  )
+  const bot = await waitFor(() => handle, 'the bot to start')
+  running = { bot, exit }
+  return { ...t, dir, dataDir, bot, exit, stdout, stderr }
+}
+
+/** Sum of the account's BTC trade legs in the simulator's ledger (bought - sold, before fees). */
+function ledgerBtc(
+  sim: TestSim['sim'],
+  account: string,
+  kind: 'trade' | 'fee',
+) {
+  return sim
+    .ledger(account)
+    .entries.filter((e) => e.asset === 'BTC' && e.kind === kind)
+    .reduce((acc, e) => add(acc, e.change), '0')
+}
+
+const heldQty = (state: LadderState) =>
+  mul(String(state.position.boughtLots - state.position.soldLots), '0.00001')
+
+describe('rung run (end to end against backpack-sim)', {
+  timeout: 30_000,
+}, () => {
+  test('behavior: full cycles with take profit and restart; stop cancels the orders', async () => {
+    const run = await startRun()
+    expect(
+      await waitFor(
+        async () =>
+          (await openClientIds(run.client)).length === 8 &&
+          openClientIds(run.client),
+        'the ladder',
+      ),
+    ).toEqual(rungIds(1))
+
+    // Price falls: the four highest rungs fill.
+    run.sim.setPrice('BTC_USDC', '58000')
+    await waitFor(
+      () =>
+        run.bot.state().position.fills >= 4 &&
+        run.bot.state().status === 'inPosition',
+      'four fills',
+    )
+    expect(await openClientIds(run.client)).toEqual(rungIds(1).slice(4))
+    // The bot's position is exactly what the exchange booked.
+    expect(
+      cmp(
+        heldQty(run.bot.state()),
+        ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
+      ),
+    ).toBe(0)
+
+    // Price rises past the take-profit: sell, then a new ladder (cycle 2).
+    run.sim.setPrice('BTC_USDC', '60500')
+    await waitFor(
+      async () =>
+        run.bot.state().cycle === 2 &&
+        (await openClientIds(run.client)).length === 8,
+      'cycle 2 ladder',
+    )
+    expect(await openClientIds(run.client)).toEqual(rungIds(2))
+    expect(run.bot.state().totals.cycles).toBe(1)
+    // Sold what was sellable: the account keeps only the dust the step size and the fee left.
+    const left = add(
+      ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
+      ledgerBtc(run.sim, run.keys.publicKey, 'fee'),
+    )
+    expect(cmp(left, '0.00001')).toBeLessThan(0)
+
+    run.bot.stop()
+    expect(await run.exit).toBe(0)
+    expect(await openClientIds(run.client)).toEqual([])
+    expect(run.stdout()).toContain('cycle completed')
+
+    // Secrets never reach a log line or a log file.
+    const logs = readdirSync(join(run.dataDir, 'logs'))
+      .map((f) => readFileSync(join(run.dataDir, 'logs', f), 'utf8'))
+      .join('')
+    for (const text of [logs, run.stdout(), run.stderr()]) {
+      expect(text).not.toContain(run.keys.secretKey)
+      expect(text).not.toContain(run.keys.publicKey)
+    }
+    expect(logs).toContain('placing ladder')
+  })
+
+  test('behavior: no-fill restart re-ladders at the new price', async () => {
+    const run = await startRun({
+      actions: { autoRestartNoFill: true },
+      advanced: { noFillRestartMinutes: 0.02 },
+    })
+    await waitFor(
+      async () => (await openClientIds(run.client)).length === 8,
+      'the ladder',
+    )
+    run.sim.setPrice('BTC_USDC', '61000')
+    await waitFor(
+      async () =>
+        (await openClientIds(run.client)).join() === rungIds(2).join(),
+      'the cycle 2 ladder',
+      8000,
+    )
+    expect(run.bot.state().totals.noFillRestarts).toBeGreaterThanOrEqual(1)
+    // The new ladder starts at the new price.
+    const orders = await run.client.getOpenOrders({ symbol: 'BTC_USDC' })
+    const top = orders.find((o) => o.clientId === 2048)
+    expect(top && top.orderType === 'Limit' && cmp(top.price, '60000')).toBe(1)
+    run.bot.stop()
+    expect(await run.exit).toBe(0)
+  })
+
+  test('behavior: partial fills are booked exactly', async () => {
+    const run = await startRun({}, { faults: { splitFills: 3 } })
+    await waitFor(
+      async () => (await openClientIds(run.client)).length === 8,
+      'the ladder',
+    )
+    run.sim.setPrice('BTC_USDC', '58600')
+    await waitFor(
+      () =>
+        run.bot.state().status === 'inPosition' &&
+        run.bot.state().position.fills >= 3,
+      'partial fills',
+    )
+    await waitFor(
+      () =>
+        cmp(
+          heldQty(run.bot.state()),
+          ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
+        ) === 0,
+      'position = ledger',
+    )
+    // Every match arrived as three partial fills.
+    const filledRungs = run.bot
+      .state()
+      .orders.filter((o) => o.side === 'buy' && o.filledLots > 0).length
+    expect(run.bot.state().position.fills).toBe(filledRungs * 3)
+    run.sim.setPrice('BTC_USDC', '61000')
+    await waitFor(() => run.bot.state().cycle === 2, 'take profit')
+    const state = run.bot.state()
+    expect(state.totals.cycles).toBe(1)
+    run.bot.stop()
+    expect(await run.exit).toBe(0)
+  })
+
+  test('behavior: a WebSocket drop and 5xx answers during a cycle lose no fill', async () => {
+    const run = await startRun()
+    await waitFor(
+      async () => (await openClientIds(run.client)).length === 8,
+      'the ladder',
+    )
+    // Fills happen while the stream is down: REST polling and the gap
+    // reconcile must find them.
+    run.sim.dropConnections()
+    run.sim.setPrice('BTC_USDC', '58000')
+    await waitFor(
+      () =>
+        run.bot.state().status === 'inPosition' &&
+        run.bot.state().position.fills === 4,
+      'fills found after the drop',
+    )
+    expect(
+      cmp(
+        heldQty(run.bot.state()),
+        ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
+      ),
+    ).toBe(0)
+    // The take-profit sell gets a 500 and is not executed; the bot finds it
+    // missing by client id and sends it again (same client id, once).
+    run.sim.setFaults({
+      failNext: {
+        count: 1,
+        status: 500,
+        path: '/api/v1/order',
+        method: 'POST',
+      },
+    })
+    run.sim.setPrice('BTC_USDC', '60500')
+    await waitFor(
+      () => run.bot.state().cycle === 2,
+      'take profit after the 5xx',
+      15_000,
+    )
+    // Exactly one sell order (client id 1536 = cycle 1, sell slot 512) filled.
+    const fills = await run.client.getFillHistory({ symbol: 'BTC_USDC' })
+    const sellers = new Set(
+      fills.filter((f) => f.side === 'Ask').map((f) => f.clientId),
+    )
+    expect([...sellers]).toEqual(['1536'])
+    expect(run.stdout()).toContain('stream state=reconnecting')
+    expect(run.stdout()).toContain(
+      'sending orders the journal intended but the exchange never received',
+    )
+    expect(run.bot.state().totals.cycles).toBe(1)
+    expect(
+      cmp(
+        add(
+          ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
+          ledgerBtc(run.sim, run.keys.publicKey, 'fee'),
+        ),
+        '0.00001',
+      ),
+    ).toBeLessThan(0)
+    run.bot.stop()
+    expect(await run.exit).toBe(0)
+  })
+
+  test('error: a bad config places no order and names the field', async () => {
+    const t = await startTestSim()
+    current = t
+    const dir = tempDir()
+    const config = writeConfig(dir, { trading: { orderCount: 0 } })
+    const { io, stderr } = captureIo(
+      {
+        BACKPACK_API_KEY: t.keys.publicKey,
+        BACKPACK_API_SECRET: t.keys.secretKey,
+      },
+      dir,
+    )
+    const code = await mainWithHooks(
+      [
+        'run',
+        '--config',
+        config,
+        '--data-dir',
+        join(dir, 'data'),
+        '--base-url',
+        t.sim.url,
+        '--ws-url',
+        t.sim.wsUrl,
+      ],
+      io,
+      {},
+    )
+    expect(code).toBe(2)
+    expect(stderr()).toContain('orderCount')
+    expect(stderr()).not.toContain(t.keys.secretKey)
+    // Nothing reached the exchange: the account was never even created.
+    expect(t.sim.accounts()).not.toContain(t.keys.publicKey)
+  })
+})
