@@ -137,7 +137,11 @@ export type {
   RequestFn,
   RetryOptions,
 } from './rest/request.js'
-export type { FetchFn } from './rest/transport.js'
+export type {
+  FetchFn,
+  FetchInit,
+  FetchResponse,
+} from './rest/transport.js'
 // ── signing (same exports as the `./signing` subpath) ───────────────────────
 export type { SigningBackend } from './signing/backends.js'
 export type {
@@ -178,6 +182,7 @@ export type {
   Account,
   Balance,
   BatchOrderError,
+  BatchOrderOk,
   BatchOrderResult,
   CancelOpenOrdersParameters,
   CancelOpenOrdersReturnType,
@@ -217,6 +222,7 @@ export type {
   OrderBase,
   OrderHistoryEntry,
   OrderIdentifier,
+  WithClientId,
 } from './types/private.js'
 export type {
   Asset,

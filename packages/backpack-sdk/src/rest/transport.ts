@@ -18,20 +18,36 @@
  */
 import { NetworkError, TimeoutError } from '../errors.js'
 
-/** The `fetch` shape the SDK needs (global fetch, cross-fetch, undici…). */
-export type FetchFn = (
-  input: string,
-  init: {
-    method: string
-    headers: Record<string, string>
-    body?: string | undefined
-    signal: AbortSignal
-  },
-) => Promise<{
+/** What the SDK passes to `fetch`. */
+export interface FetchInit {
+  /** HTTP method. */
+  method: string
+  /** Request headers. */
+  headers: Record<string, string>
+  /** JSON body text, for POST/DELETE/PATCH. */
+  body?: string | undefined
+  /** Aborts the request (caller signal + timeout). */
+  signal: AbortSignal
+}
+
+/** The part of a fetch `Response` the SDK reads. */
+export interface FetchResponse {
+  /** HTTP status. */
   status: number
-  headers: { get(name: string): string | null }
+  /** Response headers (only `Retry-After` is read). */
+  headers: {
+    /** Reads one header, case-insensitively. */
+    get(name: string): string | null
+  }
+  /** Reads the body as text. */
   text(): Promise<string>
-}>
+}
+
+/**
+ * The `fetch` shape the SDK needs: global `fetch`, cross-fetch, undici and
+ * node-fetch all fit.
+ */
+export type FetchFn = (input: string, init: FetchInit) => Promise<FetchResponse>
 
 /** A raw answer. @internal */
 export interface RawResponse {

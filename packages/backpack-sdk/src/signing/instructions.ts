@@ -1,19 +1,5 @@
-/**
- * Backpack's instruction name for every private endpoint (reference §2.8,
- * [SPEC] unless noted). The REST client and the simulator both read this one
- * table, so they cannot disagree.
- *
- * Keys are `"<METHOD> <path>"` with the method upper case and the path
- * exact (no query string, no trailing slash).
- *
- * @example
- * ```ts
- * import { INSTRUCTIONS } from '@rung/backpack-sdk/signing'
- *
- * INSTRUCTIONS['POST /api/v1/order'] // 'orderExecute'
- * ```
- */
-export const INSTRUCTIONS = Object.freeze({
+/** The literal table behind {@link INSTRUCTIONS} (kept for its literal types). */
+const INSTRUCTION_TABLE = {
   'GET /api/v1/account': 'accountQuery',
   'PATCH /api/v1/account': 'accountUpdate',
   'POST /api/v1/account/convertDust': 'convertDust',
@@ -70,13 +56,31 @@ export const INSTRUCTIONS = Object.freeze({
   'GET /wapi/v1/history/vault/mint': 'vaultMintHistoryQueryAll',
   'GET /wapi/v1/history/vault/redeem': 'vaultRedeemHistoryQueryAll',
   'POST /wapi/v1/user/2fa': 'issueTwoFactorToken',
-} as const)
+} as const
+
+/**
+ * Backpack's instruction name for every private endpoint (reference §2.8,
+ * [SPEC] unless noted). The REST client and the simulator both read this one
+ * table, so they cannot disagree.
+ *
+ * Keys are `"<METHOD> <path>"` with the method upper case and the path
+ * exact (no query string, no trailing slash).
+ *
+ * @example
+ * ```ts
+ * import { INSTRUCTIONS } from '@rung/backpack-sdk/signing'
+ *
+ * INSTRUCTIONS['POST /api/v1/order'] // 'orderExecute'
+ * ```
+ */
+export const INSTRUCTIONS: Readonly<Record<SignedRoute, Instruction>> =
+  Object.freeze(INSTRUCTION_TABLE)
 
 /** A `"<METHOD> <path>"` key of {@link INSTRUCTIONS}. */
-export type SignedRoute = keyof typeof INSTRUCTIONS
+export type SignedRoute = keyof typeof INSTRUCTION_TABLE
 
 /** Every instruction name in {@link INSTRUCTIONS}, plus WS `subscribe`. */
-export type Instruction = (typeof INSTRUCTIONS)[SignedRoute] | 'subscribe'
+export type Instruction = (typeof INSTRUCTION_TABLE)[SignedRoute] | 'subscribe'
 
 /**
  * Looks up the instruction to sign for a private endpoint. Public endpoints
@@ -104,7 +108,7 @@ export function instructionFor(
   if (query !== -1) clean = clean.slice(0, query)
   if (clean.length > 1 && clean.endsWith('/')) clean = clean.slice(0, -1)
   const key = `${method.toUpperCase()} ${clean}`
-  return Object.hasOwn(INSTRUCTIONS, key)
-    ? INSTRUCTIONS[key as SignedRoute]
+  return Object.hasOwn(INSTRUCTION_TABLE, key)
+    ? INSTRUCTION_TABLE[key as SignedRoute]
     : undefined
 }
