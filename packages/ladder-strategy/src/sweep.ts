@@ -265,6 +265,9 @@ type WorkerLike = {
 async function startWorker(data: SweepWorkerData): Promise<WorkerLike> {
   const { Worker } = await import('node:worker_threads')
   const here = import.meta.url
+  // Workers inherit the parent's Node flags; `--input-type` (from `node -e`)
+  // is not allowed for a worker's file entry.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'))
   if (here.endsWith('.ts')) {
     const { createRequire } = await import('node:module')
     const { pathToFileURL } = await import('node:url')
@@ -276,10 +279,13 @@ async function startWorker(data: SweepWorkerData): Promise<WorkerLike> {
     ).href
     const entry = new URL('./sweepWorker.ts', here).href
     const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
-    return new Worker(code, { eval: true, workerData: data })
+    return new Worker(code, { eval: true, workerData: data, execArgv })
   }
   const ext = here.endsWith('.cjs') ? '.cjs' : '.js'
-  return new Worker(new URL(`./sweepWorker${ext}`, here), { workerData: data })
+  return new Worker(new URL(`./sweepWorker${ext}`, here), {
+    workerData: data,
+    execArgv,
+  })
 }
 
 async function runOnWorkers(

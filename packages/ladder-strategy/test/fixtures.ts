@@ -1,6 +1,7 @@
 /** Shared test fixtures: markets, configs, and the path of the real candle file. */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { CandleRow } from '../src/candles.js'
 import { DEFAULT_LADDER_CONFIG } from '../src/config.js'
 import type { LadderConfig, MarketRules } from '../src/types.js'
 
@@ -35,4 +36,28 @@ export const BTC_MARKET: MarketRules = {
   tickSize: '0.01',
   stepSize: '0.00001',
   minQuantity: '0.00001',
+}
+
+/** A deterministic zig-zag around 100 (no randomness: reproducible). */
+export function zigzag(count: number): CandleRow[] {
+  const rows: CandleRow[] = []
+  let cents = 10_000
+  for (let i = 0; i < count; i++) {
+    const move = ((i * 7919) % 23) - 11 // -11..11 cents
+    const open = cents
+    cents = Math.max(5_000, cents + move * 3)
+    const high = Math.max(open, cents) + (i % 5)
+    const low = Math.min(open, cents) - (i % 7)
+    const fmt = (c: number) =>
+      `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`
+    rows.push({
+      openTime: i * 60_000,
+      open: fmt(open),
+      high: fmt(high),
+      low: fmt(low),
+      close: fmt(cents),
+      volume: '1',
+    })
+  }
+  return rows
 }

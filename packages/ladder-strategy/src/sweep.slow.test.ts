@@ -1,0 +1,90 @@
+/**
+ * The sweep's worker entry from the BUILT package: builds the package with
+ * tsup into a scratch folder (no declarations: ~1 s), then runs a small
+ * sweep through dist/index.js (ESM) and dist/index.cjs (CJS) in child
+ * processes, each with 2 worker threads, and compares with the sources.
+ */
+import { execFile } from 'node:child_process'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, test } from 'vitest'
+import { zigzag } from '../test/fixtures.js'
+import { candlesFromRows } from './candles.js'
+import { DEFAULT_LADDER_CONFIG } from './config.js'
+import { sweep } from './sweep.js'
+
+const run = promisify(execFile)
+const pkg = fileURLToPath(new URL('..', import.meta.url))
+// Inside the package, so the build's external imports (big.js) resolve.
+const out = fileURLToPath(
+  new URL('../node_modules/.cache/sweep-build-test/', import.meta.url),
+)
+const MARKET = {
+  symbol: 'BTC_USDC',
+  tickSize: '0.01',
+  stepSize: '0.00001',
+  minQuantity: '0.00001',
+}
+const options = {
+  config: { ...DEFAULT_LADDER_CONFIG, totalAmount: '1000' },
+  market: MARKET,
+  grid: { takeProfitPercentage: ['0.1', '0.5'], orderCount: [2, 4] },
+  workers: 2,
+}
+
+afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+const script = (load: string) => `
+${load}
+const { sweep } = lib
+const options = JSON.parse(process.argv[1])
+sweep(options).then(
+  (r) => process.stdout.write(JSON.stringify(r.map((x) => [x.index, x.metric, x.report.cycles]))),
+  (e) => { console.error(e); process.exit(1) },
+)`
+
+describe('sweep (built package)', () => {
+  test('behavior: the ESM and CJS builds find their worker entry', async () => {
+    mkdirSync(out, { recursive: true })
+    await run('npx', ['tsup', '--out-dir', out, '--no-dts', '--silent'], {
+      cwd: pkg,
+    })
+    const rows = zigzag(1500)
+    const expected = (
+      await sweep({ ...options, candles: candlesFromRows(rows), workers: 0 })
+    ).map((x) => [x.index, x.metric, x.report.cycles])
+    // The children read the candles from a file (the dataPath option).
+    const dataPath = `${out}candles.csv`
+    writeFileSync(
+      dataPath,
+      rows
+        .map((r) =>
+          [r.openTime, r.open, r.high, r.low, r.close, r.volume].join(','),
+        )
+        .join('\n'),
+    )
+    const args = [JSON.stringify({ ...options, dataPath })]
+    const esm = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        script(`const lib = await import(${JSON.stringify(`${out}index.js`)})`),
+        ...args,
+      ],
+      { cwd: out },
+    )
+    const cjs = await run(
+      process.execPath,
+      [
+        '-e',
+        script(`const lib = require(${JSON.stringify(`${out}index.cjs`)})`),
+        ...args,
+      ],
+      { cwd: out },
+    )
+    expect(JSON.parse(esm.stdout)).toEqual(expected)
+    expect(JSON.parse(cjs.stdout)).toEqual(expected)
+  }, 60_000)
+})
