@@ -52,11 +52,12 @@ async function main(): Promise<void> {
       : 'no data (204)',
   )
   if (ticker && rule) {
-    // Rounding direction is always explicit: a bid one tick under the last price.
+    // Rounding direction is always explicit: a buy 0.1% under the last price,
+    // rounded down to the tick so it never pays more than planned.
+    const target = multiplyDecimals(ticker.lastPrice, '0.999')
     console.log(
       '           ',
-      'a bid at last price rounds down to',
-      formatPrice(rules, symbol, ticker.lastPrice, 'down'),
+      `a bid 0.1% under last: ${target} → ${formatPrice(rules, symbol, target, 'down')}`,
     )
   }
 
