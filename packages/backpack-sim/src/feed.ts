@@ -28,7 +28,7 @@ export interface PricePath {
 }
 
 /** Volatility regimes: per-√second log-return standard deviation. */
-const REGIMES = [0.0006, 0.0012, 0.0024, 0.0045] as const
+const REGIMES = [0.0004, 0.0008, 0.0013, 0.002] as const
 
 /**
  * A random walk with changing volatility regimes and trends, gently pulled
