@@ -621,6 +621,22 @@ describe('faults', () => {
   })
 })
 
+describe('SimOptions.logger', () => {
+  test('behavior: gets requests and faults, never keys or signatures', async () => {
+    const lines: string[] = []
+    const log = (m: string) => lines.push(m)
+    const s = await manual({ logger: { debug: log, info: log, warn: log } })
+    const c = caller(s.url)
+    s.setFaults({ failNext: { count: 1, status: 500 } })
+    await c.call('GET', '/api/v1/capital')
+    await c.call('GET', '/api/v1/capital')
+    expect(lines).toContain('GET /api/v1/capital')
+    expect(lines).toContain('fault: 500 for GET /api/v1/capital')
+    expect(lines.join('\n')).not.toContain(c.publicKey)
+    expect(lines.join('\n')).not.toMatch(/signature|secret/i)
+  })
+})
+
 describe('admin API', () => {
   test('behavior: price, step, credit, ledger, state', async () => {
     const s = await manual()

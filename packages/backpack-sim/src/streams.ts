@@ -178,6 +178,7 @@ export class StreamHub implements EngineListener {
         return
       }
     }
+    this.o.log('debug', `ws: subscribe ${names.join(', ')}`)
     for (const s of names) {
       c.streams.add(s)
       if (s.startsWith('account.') && account !== undefined) {
@@ -208,6 +209,7 @@ export class StreamHub implements EngineListener {
   }
 
   private sendError(c: Client, id: unknown, code: number, message: string) {
+    this.o.log('warn', `ws: answered an error frame: ${message}`)
     this.send(c, JSON.stringify({ id, error: { code, message } }))
   }
 
