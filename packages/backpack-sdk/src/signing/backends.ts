@@ -37,6 +37,7 @@ export interface Ed25519Backend {
 
 type NodeCrypto = typeof import('node:crypto')
 type NodeBuffer = typeof import('node:buffer').Buffer
+type KeyObject = ReturnType<NodeCrypto['createPublicKey']>
 
 const PKCS8_ED25519_PREFIX = new Uint8Array([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04,
@@ -91,7 +92,7 @@ function createNodeBackend(node: {
   const { crypto, Buffer } = node
   // Public KeyObjects are cached: a verifier (the simulator) sees the same
   // few keys on every request. Bounded so garbage keys cannot grow it.
-  const publicKeys = new Map<string, import('node:crypto').KeyObject>()
+  const publicKeys = new Map<string, KeyObject>()
   const privateKey = (seed: Uint8Array) =>
     crypto.createPrivateKey({
       key: Buffer.from(concat(PKCS8_ED25519_PREFIX, seed)),
