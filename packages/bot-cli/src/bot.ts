@@ -424,7 +424,11 @@ export function startBot(options: BotOptions): Bot {
       for (const [name, at] of Object.entries(state.timers)) {
         if (at !== false) timers.set(name, at)
       }
+      // A fresh price first: a cycle that completes during the recovery
+      // builds its next ladder on it.
+      lastPrice = await executor.price()
       await reconcile('resume', true)
+      enqueue({ type: 'priceUpdated', at: now(), price: lastPrice })
     } else {
       if (options.sellNonUsdcAssets) {
         await executor.sellLeftovers(options.sellNonUsdcMinValue)

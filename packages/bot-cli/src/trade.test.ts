@@ -199,11 +199,19 @@ describe('rung run (end to end against backpack-sim)', {
         ) === 0,
       'position = ledger',
     )
-    // Every match arrived as three partial fills.
-    const filledRungs = run.bot
+    // Every match arrived as three partial fills, and each order's booked
+    // quantity is exactly the sum of its partial fills on the exchange.
+    const fills = await run.client.getFillHistory({ symbol: 'BTC_USDC' })
+    const buys = run.bot
       .state()
-      .orders.filter((o) => o.side === 'buy' && o.filledLots > 0).length
-    expect(run.bot.state().position.fills).toBe(filledRungs * 3)
+      .orders.filter((o) => o.side === 'buy' && o.filledLots > 0)
+    expect(fills.filter((f) => f.side === 'Bid')).toHaveLength(buys.length * 3)
+    for (const order of buys) {
+      const exchange = fills
+        .filter((f) => f.clientId === String(order.clientId))
+        .reduce((acc, f) => add(acc, f.quantity), '0')
+      expect(cmp(mul(String(order.filledLots), '0.00001'), exchange)).toBe(0)
+    }
     run.sim.setPrice('BTC_USDC', '61000')
     await waitFor(() => run.bot.state().cycle === 2, 'take profit')
     const state = run.bot.state()
