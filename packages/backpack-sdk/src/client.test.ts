@@ -1,5 +1,5 @@
 import { HttpResponse, http } from 'msw'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import {
   BASE_URL,
   DEPTH,
@@ -13,6 +13,7 @@ import { server } from '../test/msw/server.js'
 import {
   ApiError,
   createBackpackClient,
+  createSigner,
   getMarkets,
   HttpError,
   SigningError,
@@ -64,6 +65,23 @@ describe('createBackpackClient', () => {
     expect(client.config.retry).toBe(false)
     expect(client.config.clockSyncIntervalMs).toBe(false)
     expect(client.config.baseUrl).toBe('http://127.0.0.1:8080')
+  })
+
+  test('args: a custom signer signs every private request', async () => {
+    const inner = createSigner(TEST_SECRET_KEY)
+    const sign = vi.fn((payload: string) => inner.sign(payload))
+    const client = createBackpackClient({
+      baseUrl: BASE_URL,
+      signer: { publicKey: inner.publicKey, sign },
+    })
+    expect(await client.getBalances()).toHaveProperty('USDC')
+    expect(sign).toHaveBeenCalledWith(exchange.signed.at(-1)?.payload)
+    expect(() =>
+      createBackpackClient({ signer: inner, secretKey: TEST_SECRET_KEY }),
+    ).toThrow(ValidationError)
+    expect(() =>
+      createBackpackClient({ signer: { publicKey: 1 } as never }),
+    ).toThrow(ValidationError)
   })
 
   test('error: apiKey that does not match secretKey', () => {

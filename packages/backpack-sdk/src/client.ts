@@ -61,6 +61,11 @@ export interface BackpackClientOptions {
    * private endpoints only. Never logged or put in errors.
    */
   secretKey?: string | undefined
+  /**
+   * A custom {@link Signer} (e.g. backed by an HSM) instead of `secretKey`.
+   * Give one or the other.
+   */
+  signer?: Signer | undefined
   /** REST origin, e.g. a local simulator. @default BACKPACK_API_URL */
   baseUrl?: string | undefined
   /** Signing window (in ms), 1 to 60000. @default 5000 */
@@ -213,6 +218,7 @@ export function createBackpackClient(
   const {
     apiKey,
     secretKey,
+    signer: customSigner,
     baseUrl = BACKPACK_API_URL,
     windowMs = DEFAULT_WINDOW_MS,
     timeoutMs = DEFAULT_TIMEOUT_MS,
@@ -252,14 +258,32 @@ export function createBackpackClient(
   const resolvedRetry = resolveRetry(retry)
 
   let signer: Signer | undefined
-  if (secretKey !== undefined) {
-    signer = createSigner(secretKey, { backend: signingBackend })
-    if (apiKey !== undefined && apiKey !== signer.publicKey) {
-      throw new SigningError(
-        '`apiKey` is not the public key of `secretKey`; every request would be rejected. Pass the matching pair, or omit `apiKey` (it is derived).',
-        { argument: 'apiKey' },
+  if (customSigner !== undefined) {
+    if (secretKey !== undefined) {
+      throw new ValidationError('Give `secretKey` or `signer`, not both.', {
+        field: 'signer',
+      })
+    }
+    if (
+      typeof customSigner !== 'object' ||
+      customSigner === null ||
+      typeof customSigner.sign !== 'function' ||
+      typeof customSigner.publicKey !== 'string'
+    ) {
+      throw new ValidationError(
+        '`signer` must be an object { publicKey, sign(payload) } such as createSigner() returns.',
+        { field: 'signer' },
       )
     }
+    signer = customSigner
+  } else if (secretKey !== undefined) {
+    signer = createSigner(secretKey, { backend: signingBackend })
+  }
+  if (signer && apiKey !== undefined && apiKey !== signer.publicKey) {
+    throw new SigningError(
+      '`apiKey` is not the public key of `secretKey`; every request would be rejected. Pass the matching pair, or omit `apiKey` (it is derived).',
+      { argument: 'apiKey' },
+    )
   }
 
   const config: BackpackClientConfig = Object.freeze({

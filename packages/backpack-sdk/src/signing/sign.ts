@@ -17,8 +17,11 @@ import {
 export interface Signer {
   /** Base64 public key: the `X-API-Key` header value. */
   readonly publicKey: string
-  /** The Ed25519 implementation in use. */
-  readonly backend: SigningBackend
+  /**
+   * The Ed25519 implementation in use; undefined for custom signers (an HSM,
+   * a remote signing service) that implement this interface themselves.
+   */
+  readonly backend?: SigningBackend | undefined
   /**
    * Signs the UTF-8 bytes of `payload` (pure RFC 8032 Ed25519, no
    * pre-hash).
