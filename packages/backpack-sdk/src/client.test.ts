@@ -84,6 +84,22 @@ describe('createBackpackClient', () => {
     ).toThrow(ValidationError)
   })
 
+  test('error: a custom signer that throws is wrapped in SigningError', async () => {
+    const client = createBackpackClient({
+      baseUrl: BASE_URL,
+      clockSyncIntervalMs: false,
+      signer: {
+        publicKey: TEST_PUBLIC_KEY,
+        sign: () => {
+          throw 'hsm offline'
+        },
+      },
+    })
+    const error = await client.getBalances().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(SigningError)
+    expect((error as SigningError).cause).toBe('hsm offline')
+  })
+
   test('error: apiKey that does not match secretKey', () => {
     expect(() =>
       createBackpackClient({

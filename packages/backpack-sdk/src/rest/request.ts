@@ -33,6 +33,7 @@ import {
   BackpackError,
   HttpError,
   NetworkError,
+  SigningError,
   TimeoutError,
   ValidationError,
 } from '../errors.js'
@@ -181,13 +182,24 @@ export function createRequestFn(config: RequesterConfig): RequestFn {
         headers['Content-Type'] = 'application/json; charset=utf-8'
       }
       if (signer && instruction) {
-        addSignedHeaders(headers, {
-          signer,
-          instruction,
-          params: signingParams,
-          timestamp: clock.timestamp(),
-          windowMs,
-        })
+        try {
+          addSignedHeaders(headers, {
+            signer,
+            instruction,
+            params: signingParams,
+            timestamp: clock.timestamp(),
+            windowMs,
+          })
+        } catch (cause) {
+          if (cause instanceof BackpackError) throw cause
+          // A custom signer failed: wrap whatever it threw (never echo keys).
+          throw new SigningError('The signer failed to sign the request.', {
+            argument: 'signer',
+            cause,
+            details:
+              cause instanceof Error ? cause.message : 'non-Error value thrown',
+          })
+        }
       }
       try {
         const raw = await send({
