@@ -409,6 +409,25 @@ describe('clock sync', () => {
     expect(JSON.stringify(warn.mock.calls)).not.toContain(TEST_SECRET_KEY)
   })
 
+  test('behavior: concurrent private requests share one sync', async () => {
+    const { fetch, calls } = scriptedFetch([], (call) =>
+      call.url.endsWith('/api/v1/time')
+        ? { status: 200, body: String(Date.now()) }
+        : ok({}),
+    )
+    const client = createBackpackClient({ fetch, secretKey: TEST_SECRET_KEY })
+    await Promise.all([
+      client.getBalances(),
+      client.getBalances(),
+      client.getAccount(),
+    ])
+    expect(calls.filter((c) => c.url.endsWith('/api/v1/time'))).toHaveLength(1)
+    const stamps = calls
+      .filter((c) => !c.url.endsWith('/time'))
+      .map((c) => Number(c.headers['X-Timestamp']))
+    expect(new Set(stamps).size).toBe(3) // same millisecond, still distinct
+  })
+
   test('args: clockSyncIntervalMs false never calls /time', async () => {
     const { fetch, calls } = scriptedFetch([ok({})])
     await createBackpackClient({
