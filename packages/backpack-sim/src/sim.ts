@@ -272,6 +272,13 @@ export interface Sim {
   accounts(): string[]
   /** Open WebSocket connections. @returns The count. */
   connections(): number
+  /**
+   * Active WebSocket subscriptions, e.g. to wait until a client has
+   * subscribed before moving the price.
+   *
+   * @returns Stream name → number of connections subscribed to it.
+   */
+  subscriptions(): Record<string, number>
 }
 
 const DEFAULT_BALANCES = { USDC: '10000', BTC: '0.1', ETH: '1', SOL: '20' }
@@ -521,6 +528,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
           accounts: sim.accounts(),
           feesCollected: sim.feesCollected(),
           connections: hub.size,
+          subscriptions: hub.subscriptions(),
         }
       default:
         throw new ApiFailure(
@@ -824,6 +832,9 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     },
     connections() {
       return hub.size
+    },
+    subscriptions() {
+      return hub.subscriptions()
     },
   }
   logger.info?.(`backpack-sim listening on ${sim.url} (WebSocket ${sim.wsUrl})`)

@@ -98,6 +98,14 @@ export class StreamHub implements EngineListener {
     for (const c of this.clients) c.ws.terminate()
   }
 
+  /** Stream name → number of connections subscribed to it. */
+  subscriptions(): Record<string, number> {
+    const out: Record<string, number> = {}
+    for (const [stream, set] of this.subs)
+      if (set.size > 0) out[stream] = set.size
+    return out
+  }
+
   /** Connected clients. */
   get size(): number {
     return this.clients.size

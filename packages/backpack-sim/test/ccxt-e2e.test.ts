@@ -6,6 +6,7 @@ import { generateKeyPair } from '@rung/backpack-sdk/signing'
 import ccxt from 'ccxt'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Sim, startSim } from '../src/index.js'
+import { until } from './ws.js'
 
 let sim: Sim
 let publicKey: string
@@ -128,7 +129,11 @@ describe('ccxt.backpack against backpack-sim', () => {
       }
       const fair = Number(sim.fairPrice('ETH_USDC'))
       const watching = ex.watchOrders('ETH/USDC')
-      await new Promise((r) => setTimeout(r, 100))
+      await until(() =>
+        Object.keys(sim.subscriptions()).some((k) =>
+          k.startsWith('account.orderUpdate'),
+        ),
+      )
       await ex.createOrder(
         'ETH/USDC',
         'limit',

@@ -11,6 +11,7 @@ import { generateKeyPair } from '@rung/backpack-sdk/signing'
 import { afterEach, describe, expect, test } from 'vitest'
 import { type Sim, startSim } from '../src/index.js'
 import { caller } from './signed.js'
+import { subscribed, until } from './ws.js'
 
 let sim: Sim | undefined
 let stream: StreamClient | undefined
@@ -51,17 +52,25 @@ describe('createStreamClient against backpack-sim', () => {
     stream.subscribe('depth.SOL_USDC', () => {
       depths += 1
     })
-    await tick(100)
+    await subscribed(
+      sim,
+      'trade.SOL_USDC',
+      'bookTicker.SOL_USDC',
+      'kline.1m.SOL_USDC',
+      'depth.SOL_USDC',
+    )
     const s = sim
     for (let i = 0; i < 30 && trades.length === 0; i++) {
       s.step(5)
       await tick(20)
     }
-    await tick(50)
-    expect(trades.length).toBeGreaterThan(0)
-    expect(books.length).toBeGreaterThan(0)
-    expect(klines.length).toBeGreaterThan(0)
-    expect(depths).toBeGreaterThan(0)
+    await until(
+      () =>
+        trades.length > 0 &&
+        books.length > 0 &&
+        klines.length > 0 &&
+        depths > 0,
+    )
     expect(stream.stats.malformedFrames).toBe(0)
     expect(stream.stats.errorFrames).toBe(0)
   })
@@ -77,7 +86,7 @@ describe('createStreamClient against backpack-sim', () => {
     }[] = []
     stream.subscribe('account.orderUpdate.SOL_USDC', (e) => events.push(e))
     await stream.ready()
-    await tick(100)
+    await subscribed(sim, 'account.orderUpdate.SOL_USDC')
     const c = caller(sim.url, secretKey)
     const fair = Number(sim.fairPrice('SOL_USDC'))
     await c.call('POST', '/api/v1/order', {
@@ -120,13 +129,12 @@ describe('createStreamClient against backpack-sim', () => {
     const gap = waitFor<{ streams: readonly string[] }>((resolve) =>
       stream!.once('gap', (g) => resolve(g)),
     )
-    await tick(100)
+    await subscribed(s, 'depth.BTC_USDC')
     await fetch(`${s.url}/_sim/drop-connections`, { method: 'POST' })
     const g = await gap
     expect(g.streams).toContain('depth.BTC_USDC')
     const before = depths
-    await tick(200)
-    expect(depths).toBeGreaterThan(before)
+    await until(() => depths > before)
   })
 })
 
@@ -148,13 +156,16 @@ describe('createOrderBook against backpack-sim', () => {
         },
     })
     await stream.ready()
-    await tick(100)
+    await subscribed(s, 'depth.ETH_USDC')
     s.step(2)
     await book.ready()
     for (let i = 0; i < 20; i++) s.step(1)
     s.setPrice('ETH_USDC', '3300.00')
-    await tick(150)
     const truth = s.book('ETH_USDC')
+    await until(
+      () =>
+        book.state === 'live' && book.bids(1)[0]?.[0] === truth.bids[0]?.[0],
+    )
     expect(book.bids(100)).toEqual(truth.bids)
     expect(book.asks(100)).toEqual(truth.asks)
     book.close()

@@ -65,3 +65,23 @@ export async function connect(url: string): Promise<Recorder> {
     close: () => ws.terminate(),
   }
 }
+
+/** Resolves once `cond()` holds (polled every 5 ms), or rejects after `timeoutMs`. */
+export async function until(
+  cond: () => boolean,
+  timeoutMs = 3000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting for a condition')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+/** Resolves once the simulator has a subscriber on every one of `streams`. */
+export function subscribed(
+  sim: { subscriptions(): Record<string, number> },
+  ...streams: string[]
+): Promise<void> {
+  return until(() => streams.every((s) => (sim.subscriptions()[s] ?? 0) > 0))
+}
