@@ -556,11 +556,43 @@ describe('createStreamClient (fake timers)', () => {
     expect(delays).toEqual([100, 200, 350])
     // Open, then silence: no ping possible, so the passive watchdog fires.
     const s = FakeSocket.instances.at(-1)!
+    const gaps: string[] = []
+    c.on('gap', (g) => gaps.push(g.reason))
     s.open()
     expect(c.state).toBe('open')
     await vi.advanceTimersByTimeAsync(1000)
     expect(c.stats.heartbeatTimeouts).toBe(1)
     expect(c.state).toBe('reconnecting')
+    // Without terminate() (browsers) the socket is closed with 4000.
+    expect(s.readyState).toBe(3)
+    await vi.advanceTimersByTimeAsync(400)
+    FakeSocket.instances.at(-1)!.open()
+    expect(gaps).toEqual(['heartbeat timeout'])
+    await c.close()
+    expect(vi.getTimerCount()).toBe(0)
+  })
+
+  test('behavior: a connection that never opens is abandoned and retried', async () => {
+    vi.useFakeTimers()
+    const c = createStreamClient({
+      url: 'ws://fake',
+      WebSocket: FakeSocket,
+      connectTimeoutMs: 1000,
+      reconnect: { initialDelayMs: 10, jitter: 0 },
+    })
+    const controller = new AbortController()
+    const ready = c.ready({ signal: controller.signal })
+    await vi.advanceTimersByTimeAsync(999)
+    expect(FakeSocket.instances).toHaveLength(1)
+    await vi.advanceTimersByTimeAsync(11)
+    expect(FakeSocket.instances).toHaveLength(2)
+    expect(c.state).toBe('connecting')
+    controller.abort()
+    await expect(ready).rejects.toThrow(
+      'Waiting for the connection was aborted.',
+    )
+    FakeSocket.instances[1]!.open()
+    expect(c.state).toBe('open')
     await c.close()
     expect(vi.getTimerCount()).toBe(0)
   })

@@ -1231,6 +1231,9 @@ class StreamClientImpl implements StreamClient {
   /** Terminates a socket that is not answering and replaces it. */
   #kill(generation: number, reason: string) {
     const socket = this.#socket
+    // Mark it lost first, so the close event it may fire synchronously is
+    // ignored and the gap keeps this reason.
+    this.#lost(generation, reason)
     if (socket) {
       try {
         if (socket.terminate) socket.terminate()
@@ -1239,7 +1242,6 @@ class StreamClientImpl implements StreamClient {
         // Already closed; nothing to release.
       }
     }
-    this.#lost(generation, reason)
   }
 
   #startHeartbeat(generation: number) {
