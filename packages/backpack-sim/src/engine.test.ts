@@ -313,6 +313,61 @@ describe('Engine.placeOrder', () => {
         '`timeInForce` must be `GTC`, `IOC` or `FOK`',
       ],
     ]
+    cases.push(
+      [
+        {
+          symbol: 'BTC_USDC',
+          side: 'Bid',
+          orderType: 'Market',
+          quantity: '0.1',
+          quoteQuantity: '10',
+        },
+        'INVALID_CLIENT_REQUEST',
+        'Market orders must specify a `quantity` or `quoteQuantity`',
+      ],
+      [
+        {
+          symbol: 'BTC_USDC',
+          side: 'Bid',
+          orderType: 'Market',
+          quantity: '0.1',
+          postOnly: true,
+        },
+        'INVALID_ORDER',
+        'Market orders cannot be post only',
+      ],
+      [
+        {
+          symbol: 'BTC_USDC',
+          side: 'Bid',
+          orderType: 'Market',
+          quantity: '0.1',
+          price: '60000.0',
+        },
+        'INVALID_CLIENT_REQUEST',
+        '`price` is not allowed on market orders',
+      ],
+      [
+        {
+          symbol: 'BTC_USDC',
+          side: 'Bid',
+          orderType: 'Limit',
+          quantity: '0.1',
+        },
+        'INVALID_CLIENT_REQUEST',
+        'Limit orders must specify a `price`',
+      ],
+      [
+        limit('Bid', '60000.0', '0.1', { postOnly: true, timeInForce: 'IOC' }),
+        'INVALID_ORDER',
+        'Post only orders must be GTC',
+      ],
+      [
+        limit('Bid', '60000.0', '0.1', { clientId: '7' }),
+        'INVALID_CLIENT_REQUEST',
+        '`clientId` must be an integer from 0 to 4294967295',
+      ],
+    )
     for (const [req, code, message] of cases) {
       expect(rejects(() => engine.placeOrder(a, req))).toEqual({
         code,
@@ -347,6 +402,46 @@ describe('Engine.levels', () => {
     engine.placeOrder(a, limit('Bid', '60000.0', '0.1'))
     engine.placeOrder(b, limit('Ask', '60000.0', '0.1'))
     expect(engine.levels('BTC_USDC', 10)).toEqual({ bids: [], asks: [] })
+  })
+})
+
+describe('Engine filters', () => {
+  test('error: minimum quantity and minimum price of a market', () => {
+    const engine = new Engine({
+      markets: [
+        toMarket({
+          symbol: 'DOGE_USDC',
+          baseSymbol: 'DOGE',
+          quoteSymbol: 'USDC',
+          tickSize: '0.00001',
+          stepSize: '1',
+          minQuantity: '10',
+          minPrice: '0.001',
+          initialPrice: '0.15',
+        }),
+      ],
+      now: () => 0,
+      makerFeeBps: '0',
+      takerFeeBps: '0',
+      initialBalances: { USDC: '1000' },
+    })
+    const a = engine.account('a')
+    const req = (price: string, quantity: string): OrderRequest => ({
+      symbol: 'DOGE_USDC',
+      side: 'Bid',
+      orderType: 'Limit',
+      price,
+      quantity,
+    })
+    expect(rejects(() => engine.placeOrder(a, req('0.15', '9')))).toEqual({
+      code: 'INVALID_QUANTITY',
+      message: 'Quantity is below the minimum 10',
+    })
+    expect(rejects(() => engine.placeOrder(a, req('0.0005', '10')))).toEqual({
+      code: 'INVALID_PRICE',
+      message: 'Price is below the minimum 0.001',
+    })
+    expect(engine.placeOrder(a, req('0.15', '10')).status).toBe('New')
   })
 })
 
