@@ -179,15 +179,24 @@ function feeRate(
   return { n: r.n, d: r.d * 100n }
 }
 
-/** Cache of formatted prices per series (one string array per column). */
+/** Formatted prices per column (filled lazily, kept with the column). */
 const textCache = new WeakMap<Float64Array, (string | undefined)[]>()
 
-function priceText(col: Float64Array, i: number, scale: number): string {
+function textColumn(col: Float64Array): (string | undefined)[] {
   let cache = textCache.get(col)
   if (!cache) {
     cache = new Array(col.length)
     textCache.set(col, cache)
   }
+  return cache
+}
+
+function priceText(
+  cache: (string | undefined)[],
+  col: Float64Array,
+  i: number,
+  scale: number,
+): string {
   let text = cache[i]
   if (text === undefined) {
     text = formatUnits(col[i] as number, scale)
@@ -234,6 +243,9 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
       { path: 'candles', value: 0, message: 'must hold at least one candle' },
     ])
   const { openTime, high, low, close, priceScale } = candles
+  const highText = textColumn(high)
+  const lowText = textColumn(low)
+  const closeText = textColumn(close)
 
   // Common price scale S: candle units and tick prices both as integers.
   const S = Math.max(priceScale, dv.tickDec)
@@ -400,12 +412,16 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
 
   // 1. The first cycle starts at the close of the first candle.
   at = (openTime[0] as number) + 60_000
-  feed({ type: 'started', at, price: priceText(close, 0, priceScale) })
+  feed({
+    type: 'started',
+    at,
+    price: priceText(closeText, close, 0, priceScale),
+  })
   if (state.status === 'stopped' && state.reason === 'noRungFits')
     throw new LadderConfigError('No rung fits at the first candle.', [
       {
         path: 'candles[0].close',
-        value: priceText(close, 0, priceScale),
+        value: priceText(closeText, close, 0, priceScale),
         message:
           'no rung of the ladder can be placed at this price; see planLadder for the reasons',
       },
@@ -464,10 +480,18 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
       exited = state.status !== 'inPosition'
     }
     if (!exited && state.status === 'inPosition') {
-      feed({ type: 'priceUpdated', at, price: priceText(high, c, priceScale) })
+      feed({
+        type: 'priceUpdated',
+        at,
+        price: priceText(highText, high, c, priceScale),
+      })
       exited = state.status !== 'inPosition'
       if (!exited && slOrTrail) {
-        feed({ type: 'priceUpdated', at, price: priceText(low, c, priceScale) })
+        feed({
+          type: 'priceUpdated',
+          at,
+          price: priceText(lowText, low, c, priceScale),
+        })
         exited = state.status !== 'inPosition'
       }
     }
@@ -492,7 +516,11 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
       }
     }
     if (state.status === 'starting')
-      feed({ type: 'priceUpdated', at, price: priceText(close, c, priceScale) })
+      feed({
+        type: 'priceUpdated',
+        at,
+        price: priceText(closeText, close, c, priceScale),
+      })
     track(c)
   }
 

@@ -537,13 +537,13 @@ function common(state: LadderState, event: LadderEvent): StepResult {
       const o = state.orders[i] as OrderRecord
       if (o.orderId === event.orderId && o.status !== 'pending')
         return [state, NONE]
-      const w = work(state)
-      w.orders[i] = {
+      const orders = state.orders.slice()
+      orders[i] = {
         ...o,
         orderId: String(event.orderId),
         status: o.status === 'pending' ? 'open' : o.status,
       }
-      return [finish(w), NONE]
+      return [{ ...state, orders }, NONE]
     }
     case 'orderRejected': {
       const i = findOrder(state.orders, event.clientId)
@@ -587,6 +587,17 @@ function common(state: LadderState, event: LadderEvent): StepResult {
           event,
           `ignored orderCanceled for client id ${event.clientId}: it is already ${o.status}`,
         )
+      if (
+        o.status === 'canceling' &&
+        state.status !== 'exiting' &&
+        !(state.status === 'inPosition' && o.side === 'sell')
+      ) {
+        // The expected acknowledgement with nothing to follow up (the hot
+        // path of a no-fill restart): replace one order, keep the rest.
+        const orders = state.orders.slice()
+        orders[i] = { ...o, status: 'canceled' }
+        return [{ ...state, orders }, NONE]
+      }
       const w = work(state)
       const cmds: LadderCommand[] = []
       if (o.status !== 'canceling')
