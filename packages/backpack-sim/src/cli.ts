@@ -19,6 +19,7 @@ Options:
   --speed <x>         simulated seconds per real second (default 1; replay 60)
   --replay <file>     candle CSV (.csv or .csv.gz) to replay; implies --feed replay
   --symbol <market>   market the replay drives (default BTC_USDC)
+  --rescale           scale the replay so its first open is the market's start price
   --balance <A=amt>   paper balance of new accounts, repeatable (e.g. USDC=10000)
   --keys <k1,k2>      only these base64 public keys may trade (default: any)
   --maker-fee <bps>   maker fee in basis points (default 8)
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       speed: { type: 'string' },
       replay: { type: 'string' },
       symbol: { type: 'string' },
+      rescale: { type: 'boolean' },
       balance: { type: 'string', multiple: true },
       keys: { type: 'string' },
       'maker-fee': { type: 'string' },
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
       file: values.replay,
       symbol: values.symbol,
       speed,
+      rescale: values.rescale,
     }
   } else if (mode === 'generated') {
     feed = { mode, speed }

@@ -82,6 +82,28 @@ describe('readCandles', () => {
     )
   })
 
+  test('args: replay rescaled onto another market', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rung-sim-'))
+    writeFileSync(
+      join(dir, 'b.csv'),
+      'open_time,open,high,low,close,volume\n0,60000,61000,59000,60500,1\n',
+    )
+    const sim = await startSim({
+      feed: {
+        mode: 'replay',
+        file: join(dir, 'b.csv'),
+        symbol: 'SOL_USDC',
+        rescale: true,
+      },
+      depthHeartbeatMs: false,
+    })
+    try {
+      expect(sim.fairPrice('SOL_USDC')).toBe('150.00')
+    } finally {
+      await sim.close()
+    }
+  })
+
   test.skipIf(!existsSync(SHARED))(
     'behavior: replays the shared BTCUSDT 2024H1 file onto BTC_USDC (skipped when ../shared/data is missing)',
     async () => {

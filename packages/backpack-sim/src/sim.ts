@@ -56,6 +56,12 @@ export type SimFeedOptions =
       tickMs?: number | undefined
       /** Start again from the first candle at the end. @defaultValue `false` */
       loop?: boolean | undefined
+      /**
+       * Scale every candle so the first open equals the market's
+       * `initialPrice` (e.g. replay BTC's shape onto SOL_USDC).
+       * @defaultValue `false`
+       */
+      rescale?: boolean | undefined
     }
   | {
       /** Tests drive the price. */
@@ -421,10 +427,18 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     for (const m of markets) {
       let path: PricePath
       if (feedOpts.mode === 'replay' && m.symbol === replaySymbol) {
-        path = new ReplayPath(
-          readCandles(feedOpts.file),
-          feedOpts.loop ?? false,
-        )
+        let candles = readCandles(feedOpts.file)
+        if (feedOpts.rescale) {
+          const k = toFloat(dec(m.config.initialPrice)) / candles[0]!.open
+          candles = candles.map((c) => ({
+            time: c.time,
+            open: c.open * k,
+            high: c.high * k,
+            low: c.low * k,
+            close: c.close * k,
+          }))
+        }
+        path = new ReplayPath(candles, feedOpts.loop ?? false)
       } else {
         path = new GeneratedPath(
           toFloat(dec(m.config.initialPrice)),
