@@ -397,8 +397,13 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   }
 
   const feed = (event: LadderEvent) => {
-    queue.push(event)
-    drain()
+    // Most candles: one event, no commands, nothing queued.
+    const [next, commands] = step(state, event)
+    state = next
+    if (commands.length > 0) {
+      perform(commands)
+      if (queue.length > 0) drain()
+    }
   }
   const drain = () => {
     // Events produced by commands go through the machine in order.

@@ -38,7 +38,23 @@ const DECIMAL_RE = /^\d+(\.\d+)?$/
 
 /** Whether `text` is a non-negative plain decimal (`"0"`, `"12.50"`; not `"1e-7"`, `"."`, `"-1"`, `""`). */
 export function isDecimal(text: unknown): text is string {
-  return typeof text === 'string' && DECIMAL_RE.test(text)
+  if (typeof text !== 'string') return false
+  // Same as /^\d+(\.\d+)?$/, without the regex engine (hot path).
+  const len = text.length
+  let i = 0
+  while (i < len) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) break
+    i++
+  }
+  if (i === 0) return false
+  if (i === len) return true
+  if (text.charCodeAt(i) !== 46 || i === len - 1) return false
+  for (i++; i < len; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
 }
 
 /** Canonical form of a valid decimal string: no leading zeros, no trailing fractional zeros. */
