@@ -30,6 +30,8 @@ export type { SimMarketConfig } from './markets.js'
 export { DEFAULT_MARKETS } from './markets.js'
 export type {
   Sim,
+  SimBalance,
+  SimBook,
   SimFaults,
   SimFeedOptions,
   SimLedger,

@@ -200,12 +200,30 @@ export interface SimLedgerEntry {
   ref: string | null
 }
 
+/** One asset's balance. */
+export interface SimBalance {
+  /** Free to use, decimal string. */
+  available: string
+  /** Held by open orders, decimal string. */
+  locked: string
+}
+
+/** A market's book as the simulator holds it. */
+export interface SimBook {
+  /** Bid levels `[price, quantity]`, best (highest) first. */
+  bids: [string, string][]
+  /** Ask levels `[price, quantity]`, best (lowest) first. */
+  asks: [string, string][]
+  /** The update counter (REST `lastUpdateId`, WS depth `U`/`u`). */
+  lastUpdateId: number
+}
+
 /** An account's balances and ledger. */
 export interface SimLedger {
   /** Base64 public key. */
   account: string
-  /** Asset → available and locked, decimal strings. */
-  balances: Record<string, { available: string; locked: string }>
+  /** Asset → available and locked. */
+  balances: Record<string, SimBalance>
   /** Every change of the totals, oldest first. */
   entries: SimLedgerEntry[]
 }
@@ -265,11 +283,7 @@ export interface Sim {
    * @param symbol - Market.
    * @returns Levels best first and the update id of the snapshot.
    */
-  book(symbol: string): {
-    bids: [string, string][]
-    asks: [string, string][]
-    lastUpdateId: number
-  }
+  book(symbol: string): SimBook
   /** The feed's current fair price of a market. @param symbol - Market. @returns Decimal string. */
   fairPrice(symbol: string): string
   /** Fees collected by the exchange so far. @returns Asset → decimal string. */
