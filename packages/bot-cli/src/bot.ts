@@ -105,7 +105,25 @@ type Intent = Extract<LadderCommand, { type: 'placeOrders' | 'sellPosition' }>
 const isOpen = (o: OrderRecord) =>
   o.status === 'pending' || o.status === 'open' || o.status === 'canceling'
 
-/** Starts the loop. */
+/**
+ * Starts the trading loop: replays the journal (or starts fresh), then
+ * feeds stream, timer and polling events through the strategy one at a time,
+ * journalling each event before its commands run.
+ *
+ * @param options - Strategy setup, executor, feed, journal, logger, clock and policies.
+ * @returns The running bot: `done` resolves when it ends, `stop()` ends it gracefully.
+ * @throws {LadderConfigError} (from the strategy) when the market rules do not fit the config.
+ * @example
+ * ```ts
+ * import { startBot } from '@rung/bot-cli'
+ *
+ * const bot = startBot({ setup, executor, feed, journal, logger, now: Date.now, mode: 'live',
+ *   sellNonUsdcAssets: false, sellNonUsdcMinValue: '10', onStop: 'cancel',
+ *   monitorIntervalMs: 15_000, checkOrdersIntervalMs: 600_000 })
+ * process.once('SIGINT', () => bot.stop())
+ * const outcome = await bot.done
+ * ```
+ */
 export function startBot(options: BotOptions): Bot {
   const { setup, executor, feed, journal, logger, now } = options
   const tickMs = options.tickMs ?? 100

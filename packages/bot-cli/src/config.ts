@@ -68,25 +68,52 @@ export interface PaperSettings {
   startPrice: string | undefined
 }
 
-/** Classic defaults (the classic bot's shipped config), plus the new options. */
+/**
+ * Defaults of every bot option: the classic bot's shipped values, plus the
+ * new options.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULTS } from '@rung/bot-cli'
+ * console.log(DEFAULTS.monitorIntervalSeconds) // 15
+ * ```
+ */
 export const DEFAULTS = {
+  /** REST origin. */
   baseUrl: 'https://api.backpack.exchange',
+  /** WebSocket URL (`websocket.url`). */
   wsUrl: 'wss://ws.backpack.exchange',
+  /** Data directory of `rung run`. */
   dataDir: '.rung',
+  /** Data directory of `rung paper`. */
   paperDataDir: '.rung-paper',
+  /** Console log format. */
   logFormat: 'plain' as LogFormatOption,
+  /** Log level. */
   logLevel: 'info' as const,
+  /** Open orders on a graceful stop. */
   onStop: 'cancel' as OnStop,
+  /** `actions.cancelAllOrders`. */
   cancelAllOrders: true,
+  /** `actions.sellNonUsdcAssets`. */
   sellNonUsdcAssets: true,
+  /** `advanced.sellNonUsdcMinValue` (USDC). */
   sellNonUsdcMinValue: '10',
+  /** `advanced.monitorIntervalSeconds`. */
   monitorIntervalSeconds: 15,
+  /** `advanced.checkOrdersIntervalMinutes`. */
   checkOrdersIntervalMinutes: 10,
+  /** `websocket.options.reconnect`. */
   reconnect: true,
+  /** `websocket.options.reconnectInterval` (ms). */
   reconnectIntervalMs: 5000,
+  /** `websocket.options.maxReconnectAttempts`. */
   maxReconnectAttempts: 5,
+  /** `paper.seed`. */
   paperSeed: 1,
+  /** `paper.timeScale` (simulated seconds per second). */
   paperTimeScale: 60,
+  /** `paper.quoteBalance` (USDC). */
   paperQuoteBalance: '10000',
 } as const
 
@@ -104,7 +131,8 @@ export interface ConfigOverrides {
   paper?: boolean | undefined
 }
 
-type Json = Record<string, unknown>
+/** A parsed JSON object. */
+export type Json = Record<string, unknown>
 
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -279,15 +307,37 @@ const KNOWN: Record<string, readonly string[]> = {
   paper: ['seed', 'timeScale', 'quoteBalance', 'startPrice'],
 }
 
+/** What {@link parseBotSettings} returns. */
+export interface ParsedSettings {
+  /** The validated settings. */
+  settings: BotSettings
+  /** Non-fatal findings, such as unknown fields (likely typos). */
+  warnings: string[]
+}
+
 /**
- * Validates the bot's own sections of a parsed config object.
+ * Validates the bot's own sections of a parsed config object (`api`,
+ * `websocket`, `actions.cancelAllOrders/sellNonUsdcAssets`,
+ * `advanced.monitorIntervalSeconds/checkOrdersIntervalMinutes/sellNonUsdcMinValue`,
+ * `bot`, `paper`) and applies the overrides. Nothing touches the network.
+ *
+ * @param raw - The parsed config file (`{}` for all defaults).
+ * @param overrides - Flags and environment, which win over the file.
+ * @param cwd - Directory that relative paths (`bot.dataDir`) are resolved against.
+ * @returns The settings and the warnings.
  * @throws {ConfigError} naming the field, the value and the fix.
+ * @example
+ * ```ts
+ * import { parseBotSettings } from '@rung/bot-cli'
+ * const { settings } = parseBotSettings({ bot: { onStop: 'leave' } }, { dataDir: '/tmp/rung' })
+ * console.log(settings.onStop, settings.monitorIntervalMs) // 'leave' 15000
+ * ```
  */
 export function parseBotSettings(
   raw: unknown,
   overrides: ConfigOverrides = {},
   cwd = process.cwd(),
-): { settings: BotSettings; warnings: string[] } {
+): ParsedSettings {
   if (!isObject(raw))
     fail(
       '(root)',
@@ -468,7 +518,7 @@ export interface ConfigFile {
   /** Absolute path, or undefined when no file was used (paper defaults). */
   path: string | undefined
   /** The parsed object. */
-  raw: Json
+  raw: Record<string, unknown>
   /** Permission bits of the file (undefined on platforms without them). */
   mode: number | undefined
 }
@@ -477,9 +527,19 @@ export interface ConfigFile {
 const HAS_MODES = process.platform !== 'win32'
 
 /**
- * Reads and parses a config file (JSON or JSONC). A file holding
- * `api.privateKey` must not be readable by group or others.
+ * Reads and parses a config file (JSON or JSONC: comments and trailing
+ * commas allowed). A file holding `api.privateKey` must not be readable by
+ * group or others; the error shows the `chmod 600` fix.
+ *
+ * @param path - The file (relative to the working directory).
+ * @returns The absolute path, the parsed object and the permission bits.
  * @throws {ConfigError} when the file is missing, unparsable or too open.
+ * @example
+ * ```ts
+ * import { readConfigFile } from '@rung/bot-cli'
+ * const file = readConfigFile('backpack_trading_config.json')
+ * console.log(Object.keys(file.raw))
+ * ```
  */
 export function readConfigFile(path: string): ConfigFile {
   const absolute = resolve(path)

@@ -38,26 +38,41 @@ import type {
 /** Client ids of leftover sells: below 1024, i.e. cycle 0, never the strategy's. */
 const LEFTOVER_CLIENT_ID0 = 900
 
-/** The order fields the executor reads from SDK answers. */
-interface OrderLike {
+/** The order fields the executor reads from SDK answers (the SDK's `Order`). */
+export interface ExchangeOrderLike {
+  /** Exchange order id. */
   id: string
+  /** Client id, when set. */
   clientId?: number | null | undefined
+  /** `Bid` or `Ask`. */
   side: string
+  /** `Limit` or `Market`. */
   orderType: string
+  /** Limit price. */
   price?: string | null | undefined
+  /** Ordered quantity. */
   quantity?: string | null | undefined
+  /** Filled so far. */
   executedQuantity: string
+  /** `New`, `PartiallyFilled`, `Filled`, `Cancelled`... */
   status: string
 }
 
-/** The fill fields the executor reads. */
-interface FillLike {
+/** The fill fields the executor reads (the SDK's `Fill`). */
+export interface ExchangeFillLike {
+  /** Exchange order id. */
   orderId: string
+  /** Client id (a string in fill history). */
   clientId?: string | null | undefined
+  /** `Bid` or `Ask`. */
   side: string
+  /** Fill price. */
   price: string
+  /** Fill quantity. */
   quantity: string
+  /** Fee amount. */
   fee: string
+  /** Fee asset. */
   feeSymbol: string
 }
 
@@ -73,13 +88,16 @@ export interface ExchangeClient {
       side: 'Bid' | 'Ask'
       orderType: 'Limit' | 'Market'
     },
-  ): Promise<OrderLike>
+  ): Promise<ExchangeOrderLike>
   /** GET /api/v1/orders. */
-  getOpenOrders(params?: { symbol?: string }): Promise<OrderLike[]>
+  getOpenOrders(params?: { symbol?: string }): Promise<ExchangeOrderLike[]>
   /** DELETE /api/v1/order. */
-  cancelOrder(params: { symbol: string; clientId: number }): Promise<OrderLike>
+  cancelOrder(params: {
+    symbol: string
+    clientId: number
+  }): Promise<ExchangeOrderLike>
   /** DELETE /api/v1/orders. */
-  cancelOpenOrders(params: { symbol: string }): Promise<OrderLike[]>
+  cancelOpenOrders(params: { symbol: string }): Promise<ExchangeOrderLike[]>
   /** GET /wapi/v1/history/fills. */
   getFillHistory(params?: {
     symbol?: string
@@ -87,16 +105,31 @@ export interface ExchangeClient {
     limit?: number
     offset?: number
     fillType?: 'User'
-  }): Promise<FillLike[]>
+  }): Promise<ExchangeFillLike[]>
   /** GET /api/v1/capital. */
-  getBalances(): Promise<Record<string, { available: string; locked: string }>>
+  getBalances(): Promise<
+    Record<
+      string,
+      {
+        /** Free balance. */
+        available: string
+        /** Held by open orders. */
+        locked: string
+      }
+    >
+  >
   /** GET /api/v1/depth. */
-  getDepth(params: {
-    symbol: string
-    limit?: 5
-  }): Promise<{ bids: [string, string][]; asks: [string, string][] }>
+  getDepth(params: { symbol: string; limit?: 5 }): Promise<{
+    /** Bid levels `[price, quantity]`. */
+    bids: [string, string][]
+    /** Ask levels `[price, quantity]`. */
+    asks: [string, string][]
+  }>
   /** GET /api/v1/ticker. */
-  getTicker(params: { symbol: string }): Promise<{ lastPrice: string } | null>
+  getTicker(params: { symbol: string }): Promise<{
+    /** Last traded price. */
+    lastPrice: string
+  } | null>
 }
 
 /** Market facts the executor needs. */
@@ -144,7 +177,27 @@ const isNotFound = (error: unknown) =>
 const refusal = (error: Error & { code: string }) =>
   `${error.code}: ${(error as { apiMessage?: string }).apiMessage ?? error.message}`
 
-/** The executor that trades for real (against Backpack or the simulator). */
+/**
+ * The executor that trades for real (against Backpack or the simulator).
+ * It never throws from `run`: refusals become `orderRejected` events, and a
+ * missing answer ends the batch with `reconcile: true`.
+ *
+ * @param options - The SDK client (with keys), the market, the cancel-all policy, a logger and a clock.
+ * @returns The executor.
+ * @example
+ * ```ts
+ * import { createBackpackClient, loadMarketRules } from '@rung/backpack-sdk'
+ * import { createLiveExecutor, createLogger, createRedactor, type ExchangeClient } from '@rung/bot-cli'
+ *
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
+ * const market = (await loadMarketRules(client)).BTC_USDC!
+ * const logger = createLogger({ format: 'plain', write: console.log, dir: false, redactor: createRedactor() })
+ * const executor = createLiveExecutor({
+ *   client: client as unknown as ExchangeClient, market, markets: [market],
+ *   cancelAllOrders: true, logger, now: Date.now,
+ * })
+ * ```
+ */
 export function createLiveExecutor(options: LiveExecutorOptions): Executor {
   const { client, market, logger, now } = options
   const { symbol } = market
@@ -424,17 +477,35 @@ export function createLiveExecutor(options: LiveExecutorOptions): Executor {
   }
 }
 
+/** Options of {@link createDryRunExecutor}. */
+export interface DryRunExecutorOptions {
+  /** A client for the public price endpoints (no keys needed). */
+  client: Pick<ExchangeClient, 'getDepth' | 'getTicker'>
+  /** Market. */
+  symbol: string
+  /** Where the would-be commands are logged. */
+  logger: Logger
+  /** Clock (ms). */
+  now: () => number
+}
+
 /**
  * The `--dry-run` executor: logs every command instead of sending it and
  * answers as an exchange that accepts everything and fills nothing. Prices
  * still come from the real market (read-only).
+ *
+ * @param options - A public client, the symbol, a logger and a clock.
+ * @returns An executor that sends nothing.
+ * @example
+ * ```ts
+ * import { createBackpackClient } from '@rung/backpack-sdk'
+ * import { createDryRunExecutor, createLogger, createRedactor } from '@rung/bot-cli'
+ *
+ * const logger = createLogger({ format: 'plain', write: console.log, dir: false, redactor: createRedactor() })
+ * const executor = createDryRunExecutor({ client: createBackpackClient(), symbol: 'BTC_USDC', logger, now: Date.now })
+ * ```
  */
-export function createDryRunExecutor(options: {
-  client: Pick<ExchangeClient, 'getDepth' | 'getTicker'>
-  symbol: string
-  logger: Logger
-  now: () => number
-}): Executor {
+export function createDryRunExecutor(options: DryRunExecutorOptions): Executor {
   const { logger, now, symbol } = options
   const live = createLiveExecutor({
     client: options.client as ExchangeClient,
@@ -513,23 +584,50 @@ export interface StreamClientLike {
     stream: string,
     listener: (event: never) => void,
     options?: { onError?: (error: Error) => void },
-  ): { unsubscribe(): void }
+  ): {
+    /** Stops the subscription. */
+    unsubscribe(): void
+  }
   /** Closes the connection. */
   close(): Promise<void>
 }
 
+/** Options of {@link createStreamFeed}. */
+export interface StreamFeedOptions {
+  /** A stream client from the SDK's `createStreamClient`. */
+  stream: StreamClientLike
+  /** Market, e.g. `BTC_USDC`. */
+  symbol: string
+  /** Logger. */
+  logger: Logger
+  /** Clock (ms) stamped on the events. */
+  now: () => number
+  /**
+   * Subscribe to `account.orderUpdate` (needs credentials).
+   * @default true
+   */
+  privateStreams?: boolean | undefined
+}
+
 /**
  * The WebSocket feed: best bid (`bookTicker`) as the price, and the
- * account's order updates for the symbol.
+ * account's order updates for the symbol turned into strategy events. The
+ * stream client's connection states and gaps are passed on, so the loop
+ * falls back to REST polling and reconciles after a reconnect.
+ *
+ * @param options - The stream client, the symbol, a logger and a clock.
+ * @returns The feed; `start(handlers)` subscribes, `stop()` closes.
+ * @example
+ * ```ts
+ * import { createStreamClient } from '@rung/backpack-sdk'
+ * import { createStreamFeed, createLogger, createRedactor } from '@rung/bot-cli'
+ *
+ * const stream = createStreamClient({ url: 'ws://127.0.0.1:4000', secretKey: process.env.BACKPACK_API_SECRET })
+ * const logger = createLogger({ format: 'plain', write: console.log, dir: false, redactor: createRedactor() })
+ * const feed = createStreamFeed({ stream, symbol: 'BTC_USDC', logger, now: Date.now })
+ * ```
  */
-export function createStreamFeed(options: {
-  stream: StreamClientLike
-  symbol: string
-  logger: Logger
-  now: () => number
-  /** Subscribe to `account.orderUpdate` (needs credentials). @default true */
-  privateStreams?: boolean | undefined
-}): MarketFeed {
+export function createStreamFeed(options: StreamFeedOptions): MarketFeed {
   const { stream, symbol, logger, now } = options
   const subs: { unsubscribe(): void }[] = []
   return {

@@ -30,7 +30,16 @@ export interface CliIo {
   onSignal: (handler: (signal: string) => void) => () => void
 }
 
-/** The real process's I/O. */
+/**
+ * The real process's I/O: stdout, stderr, env, cwd and SIGINT/SIGTERM.
+ *
+ * @returns The I/O `main` uses by default.
+ * @example
+ * ```ts
+ * import { main, processIo } from '@rung/bot-cli'
+ * process.exitCode = await main(['status'], processIo())
+ * ```
+ */
 export function processIo(): CliIo {
   return {
     stdout: process.stdout,

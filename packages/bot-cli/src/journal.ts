@@ -104,7 +104,22 @@ export function parseJournal(text: string, path: string): JournalReplay {
   return { snapshot, events, tornTail }
 }
 
-/** Opens (or creates) the journal at `path` and reads what it holds. */
+/**
+ * Opens (or creates) the journal at `path` and reads what it holds. A torn
+ * last line (a crash during a write) is dropped and the file repaired.
+ *
+ * @param path - The journal file, e.g. `<dataDir>/journal.jsonl`.
+ * @returns The open journal, with `replay` holding the last snapshot and the events after it.
+ * @throws {ExitError} when a line other than the last is corrupt.
+ * @example
+ * ```ts
+ * import { openJournal } from '@rung/bot-cli'
+ * const journal = openJournal('.rung/journal.jsonl')
+ * console.log(journal.replay.events.length)
+ * journal.appendEvent({ type: 'started', at: Date.now() }, Date.now()) // fsynced
+ * journal.close()
+ * ```
+ */
 export function openJournal(path: string): Journal {
   mkdirSync(dirname(path), { recursive: true })
   const text = existsSync(path) ? readFileSync(path, 'utf8') : ''

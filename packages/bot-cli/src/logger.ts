@@ -82,8 +82,18 @@ export function errorFields(error: unknown): Record<string, unknown> {
 
 /**
  * Creates the bot's logger: console lines in the chosen format plus daily
- * JSON-lines files. Writes are synchronous appends: log volume is small and a
- * line written just before a crash is the one you want to read.
+ * JSON-lines files (`rung-YYYY-MM-DD.log`, UTC). Writes are synchronous
+ * appends: log volume is small and a line written just before a crash is the
+ * one you want to read. Every line passes through the redactor first.
+ *
+ * @param options - Format, level, console sink, file directory, redactor.
+ * @returns The logger.
+ * @example
+ * ```ts
+ * import { createLogger, createRedactor } from '@rung/bot-cli'
+ * const logger = createLogger({ format: 'json', write: console.log, dir: '.rung/logs', redactor: createRedactor() })
+ * logger.info('order placed', { clientId: 1024, price: '60000.1' })
+ * ```
  */
 export function createLogger(options: LoggerOptions): Logger {
   const { format, level = 'info', write, dir, redactor, onRecord } = options

@@ -28,7 +28,18 @@ import { readStatusFile } from './statusFile.js'
 import { renderStatus } from './statusView.js'
 import { runTrading, type TradeOptions, validateStrategy } from './trade.js'
 
-/** Runs the CLI with `argv` (without `node` and the script), returning the exit code. */
+/**
+ * Runs the `rung` command line in-process.
+ *
+ * @param argv - Arguments after the program name, e.g. `['paper', '--json']`.
+ * @param io - Streams, environment, working directory and signals.
+ * @returns The exit code (0 ok, 1 runtime failure, 2 usage or config, 3 locked); it never calls `process.exit` except on a second Ctrl-C.
+ * @example
+ * ```ts
+ * import { main } from '@rung/bot-cli'
+ * process.exitCode = await main(process.argv.slice(2))
+ * ```
+ */
 export async function main(
   argv: readonly string[],
   io: CliIo = processIo(),

@@ -26,14 +26,6 @@ export interface RunResult {
   reconcile: boolean
 }
 
-/** What {@link Executor.run} returns. */
-export interface RunResult {
-  /** Events produced by the answers, in order. */
-  events: LadderEvent[]
-  /** The exchange's truth must be read back (no answer, or an order was gone). */
-  reconcile: boolean
-}
-
 /** Performs the strategy's commands and reads the exchange's truth. */
 export interface Executor {
   /**

@@ -16,6 +16,19 @@ export interface Redactor {
 /** Values shorter than this are not scrubbed: they would match ordinary text. */
 const MIN_LENGTH = 8
 
+/**
+ * Creates a redactor. Register each secret as soon as it is loaded; every
+ * log line and error message then passes through `redact`.
+ *
+ * @returns An empty redactor.
+ * @example
+ * ```ts
+ * import { createRedactor } from '@rung/bot-cli'
+ * const redactor = createRedactor()
+ * redactor.addSecret(process.env.BACKPACK_API_SECRET ?? '')
+ * console.log(redactor.redact('secret: ' + process.env.BACKPACK_API_SECRET)) // 'secret: [redacted]'
+ * ```
+ */
 export function createRedactor(): Redactor {
   const replacements = new Map<string, string>()
   return {

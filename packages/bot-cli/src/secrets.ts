@@ -31,18 +31,43 @@ export interface CredentialSources {
   /** `--key-file`, else `api.keyFile` from the config. */
   keyFile?: string | undefined
   /** The config's `api` section (already permission-checked). */
-  configApi?: { publicKey?: unknown; privateKey?: unknown } | undefined
+  configApi?:
+    | {
+        /** Classic `api.publicKey`. */
+        publicKey?: unknown
+        /** Classic `api.privateKey`. */
+        privateKey?: unknown
+      }
+    | undefined
   /** Registers secrets for scrubbing. */
   redactor: Redactor
 }
 
 const HAS_MODES = process.platform !== 'win32'
 
-/** Reads a key file, refusing one that group or others can access. */
-export function readKeyFile(path: string): {
+/** The keys of a key file. */
+export interface KeyFileContent {
+  /** Base64 public key. */
   apiKey: string
+  /** Base64 secret seed. */
   secretKey: string
-} {
+}
+
+/**
+ * Reads a key file (`{ "apiKey", "secretKey" }`, or the classic
+ * `publicKey`/`privateKey`), refusing one that group or others can access.
+ *
+ * @param path - The key file.
+ * @returns The two keys.
+ * @throws {ConfigError} when the file is too open (with the `chmod 600` fix),
+ *   unreadable, or lacks a key; the message never quotes its content.
+ * @example
+ * ```ts
+ * import { readKeyFile } from '@rung/bot-cli'
+ * const { apiKey } = readKeyFile(`${process.env.HOME}/.config/rung/keys.json`)
+ * ```
+ */
+export function readKeyFile(path: string): KeyFileContent {
   const absolute = resolve(path)
   let text: string
   try {
@@ -93,8 +118,18 @@ export function readKeyFile(path: string): {
 }
 
 /**
- * Finds credentials, or returns undefined when none are configured.
- * @throws {ConfigError} on a half-set pair or an unsafe key file.
+ * Finds the API credentials (env, then key file, then the classic config
+ * keys) and registers them with the redactor at once.
+ *
+ * @param sources - Environment, key file path, config `api` section, redactor.
+ * @returns The credentials and where they came from, or `undefined` when none are configured.
+ * @throws {ConfigError} on a half-set env pair or an unsafe key file.
+ * @example
+ * ```ts
+ * import { createRedactor, resolveCredentials } from '@rung/bot-cli'
+ * const creds = resolveCredentials({ env: process.env, redactor: createRedactor() })
+ * console.log(creds?.source) // 'env' when BACKPACK_API_KEY/SECRET are set
+ * ```
  */
 export function resolveCredentials(
   sources: CredentialSources,
