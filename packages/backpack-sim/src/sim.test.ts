@@ -47,6 +47,14 @@ describe('startSim', () => {
       startSim({ balances: { USDC: 'lots' } }),
     ).rejects.toBeInstanceOf(SimError)
     await expect(
+      startSim({ feed: { mode: 'generated', tickMs: 0 } }),
+    ).rejects.toThrow(
+      '`feed.tickMs` must be a number of milliseconds of at least 1; got 0',
+    )
+    await expect(startSim({ seed: 1.5 })).rejects.toThrow(
+      '`seed` must be an integer',
+    )
+    await expect(
       startSim({ feed: { mode: 'replay', file: '/nonexistent.csv' } }),
     ).rejects.toThrow('Cannot read the replay file /nonexistent.csv')
   })

@@ -349,7 +349,30 @@ function checkOptions(o: SimOptions): void {
   const speed =
     o.feed && 'speed' in o.feed && o.feed.speed !== undefined ? o.feed.speed : 1
   if (!(speed > 0) || !Number.isFinite(speed)) {
-    throw new SimError('`feed.speed` must be a positive number')
+    throw new SimError(
+      `\`feed.speed\` must be a positive number of simulated seconds per real second; got ${String(speed)}`,
+    )
+  }
+  const positive: [string, unknown][] = [
+    ['feed.tickMs', o.feed && 'tickMs' in o.feed ? o.feed.tickMs : undefined],
+    ['pingIntervalMs', o.pingIntervalMs],
+    [
+      'depthHeartbeatMs',
+      o.depthHeartbeatMs === false ? undefined : o.depthHeartbeatMs,
+    ],
+  ]
+  for (const [field, v] of positive) {
+    if (
+      v !== undefined &&
+      !(typeof v === 'number' && v >= 1 && Number.isFinite(v))
+    ) {
+      throw new SimError(
+        `\`${field}\` must be a number of milliseconds of at least 1; got ${String(v)}`,
+      )
+    }
+  }
+  if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) {
+    throw new SimError(`\`seed\` must be an integer; got ${String(o.seed)}`)
   }
 }
 
