@@ -5,7 +5,10 @@
 import {
   type BackpackClient,
   createBackpackClient,
+  formatPrice,
+  formatQuantity,
   isApiError,
+  loadMarketRules,
 } from '@rung/backpack-sdk'
 import { generateKeyPair } from '@rung/backpack-sdk/signing'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -72,6 +75,29 @@ describe('createBackpackClient against backpack-sim', () => {
       offset: 1,
     })
     expect(older.length).toBeGreaterThan(0)
+  })
+
+  test('behavior: market rules from the sim format prices the engine accepts', async () => {
+    const rules = await loadMarketRules(client)
+    const fair = sim.fairPrice('ETH_USDC')
+    const price = formatPrice(
+      rules,
+      'ETH_USDC',
+      String(Number(fair) * 0.98),
+      'down',
+    )
+    const quantity = formatQuantity(rules, 'ETH_USDC', '0.123456', 'down', {
+      price,
+    })
+    const order = await client.executeOrder({
+      symbol: 'ETH_USDC',
+      side: 'Bid',
+      orderType: 'Limit',
+      price,
+      quantity,
+    })
+    expect(order).toMatchObject({ status: 'New', quantity: '0.1234' })
+    await client.cancelOrder({ symbol: 'ETH_USDC', orderId: order.id })
   })
 
   test('behavior: account, capital and collateral', async () => {
