@@ -24,6 +24,7 @@ Options:
   --keys <k1,k2>      only these base64 public keys may trade (default: any)
   --maker-fee <bps>   maker fee in basis points (default 8)
   --taker-fee <bps>   taker fee in basis points (default 10)
+  --disable-admin     no /_sim/ admin API (it has no auth; use beyond loopback)
   --quiet             print only the URLs
   -h, --help          this help
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       'maker-fee': { type: 'string' },
       'taker-fee': { type: 'string' },
       quiet: { type: 'boolean' },
+      'disable-admin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
     seed: num('seed', values.seed),
     feed,
     keys: values.keys?.split(',').map((k) => k.trim()),
+    admin: !(values['disable-admin'] ?? false),
     makerFeeBps: values['maker-fee'],
     takerFeeBps: values['taker-fee'],
   }

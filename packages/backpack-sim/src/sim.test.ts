@@ -701,4 +701,14 @@ describe('admin API', () => {
     const bad = await fetch(`${s.url}/_sim/nope`)
     expect(bad.status).toBe(404)
   })
+
+  test('args: admin false hides the admin API', async () => {
+    const s = await manual({ admin: false })
+    const res = await fetch(`${s.url}/_sim/state`)
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({
+      code: 'RESOURCE_NOT_FOUND',
+      message: 'Not found: GET /_sim/state',
+    })
+  })
 })

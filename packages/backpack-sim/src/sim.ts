@@ -145,6 +145,12 @@ export interface SimOptions {
    * @defaultValue `{ USDC: '10000', BTC: '0.1', ETH: '1', SOL: '20' }`
    */
   balances?: Readonly<Record<string, string>> | undefined
+  /**
+   * Serve the admin API under `/_sim/` (faults, price control, ledgers). It
+   * has no auth: turn it off when listening beyond loopback.
+   * @defaultValue `true`
+   */
+  admin?: boolean | undefined
   /** Only these base64 public keys may use private endpoints. @defaultValue any key */
   keys?: readonly string[] | undefined
   /** Maker fee in basis points, as `GET /api/v1/account` reports it. @defaultValue `"8"` */
@@ -607,7 +613,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         return
       }
     }
-    if (path.startsWith('/_sim/')) {
+    if (path.startsWith('/_sim/') && options.admin !== false) {
       try {
         send(res, 200, admin(method, path, url.searchParams, body) ?? null)
       } catch (e) {
