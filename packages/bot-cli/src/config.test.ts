@@ -80,7 +80,7 @@ describe('parseBotSettings', () => {
 
   test('default: an empty object gets every default; paper has its own data dir', () => {
     expect(parseBotSettings({}, { paper: true }, '/w').settings.dataDir).toBe(
-      '/w/.rung-paper',
+      '/w/.rung/paper',
     )
   })
 

@@ -86,7 +86,7 @@ export const DEFAULTS = {
   /** Data directory of `rung run`. */
   dataDir: '.rung',
   /** Data directory of `rung paper`. */
-  paperDataDir: '.rung-paper',
+  paperDataDir: '.rung/paper',
   /** Console log format. */
   logFormat: 'plain' as LogFormatOption,
   /** Log level. */

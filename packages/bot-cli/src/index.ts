@@ -17,8 +17,8 @@
  * ```ts
  * import { main } from '@rung/bot-cli'
  *
- * // Same as `rung paper --data-dir .rung-paper`; resolves with the exit code.
- * const code = await main(['paper', '--data-dir', '.rung-paper'])
+ * // Same as `rung paper --data-dir .rung/paper`; resolves with the exit code.
+ * const code = await main(['paper', '--data-dir', '.rung/paper'])
  * process.exitCode = code
  * ```
  *

@@ -109,7 +109,7 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
     )
     .option(
       '-d, --data-dir <dir>',
-      'data directory: journal, pid file, status, logs/ (default .rung, .rung-paper for paper)',
+      'data directory: journal, pid file, status, logs/ (default .rung, .rung/paper for paper)',
     )
     .option('--base-url <url>', 'REST origin (env BACKPACK_BASE_URL)')
     .option('--ws-url <url>', 'WebSocket URL (env BACKPACK_WS_URL)')

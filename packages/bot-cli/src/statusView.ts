@@ -76,7 +76,9 @@ export function renderStatus(s: StatusSnapshot, width = 80): string[] {
     ...s.events.slice(-6),
   ]
   return lines.map((line) =>
-    line.length > width ? `${line.slice(0, width - 1)}…` : line,
+    // One column spare: a line that fills the width wraps on some terminals,
+    // which would break the in-place redraw.
+    line.length > width - 1 ? `${line.slice(0, width - 2)}…` : line,
   )
 }
 
@@ -104,7 +106,9 @@ export function createStatusView(
   const draw = () => {
     timer = undefined
     if (latest === undefined) return
-    const lines = renderStatus(latest, stream.columns ?? 80)
+    // Some terminals (and pipes through \`script\`) report 0 columns.
+    const columns = stream.columns ?? 0
+    const lines = renderStatus(latest, columns >= 40 ? columns : 80)
     const up = drawn > 0 ? `\x1b[${drawn}F` : ''
     stream.write(`${up}\x1b[J${lines.join('\n')}\n`)
     drawn = lines.length

@@ -1,0 +1,179 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, test } from 'vitest'
+import { captureIo, tempDir } from '../test/e2e.js'
+import { parseBotSettings, readConfigFile } from './config.js'
+import { main } from './main.js'
+import { STARTER_CONFIG_NAME } from './starterConfig.js'
+import { validateStrategy } from './trade.js'
+
+/** Writes `n` 1-minute candles oscillating around 60000 and returns the path. */
+function candleFile(dir: string, n = 600): string {
+  const rows = ['open_time,open,high,low,close,volume']
+  let t = Date.UTC(2024, 0, 1)
+  for (let i = 0; i < n; i++) {
+    // Prices in whole dollars: a slow wave of ±3 % (integers, so no float text).
+    const mid = 60000 + Math.round(1800 * Math.sin(i / 40))
+    rows.push(`${t},${mid},${mid + 60},${mid - 60},${mid + 10},1.5`)
+    t += 60_000
+  }
+  const path = join(dir, 'candles.csv')
+  writeFileSync(path, `${rows.join('\n')}\n`)
+  return path
+}
+
+describe('main', () => {
+  test('default: --help lists every command', async () => {
+    const { io, stdout } = captureIo({}, tempDir())
+    expect(await main(['--help'], io)).toBe(0)
+    for (const command of [
+      'paper',
+      'run',
+      'backtest',
+      'sweep',
+      'status',
+      'stop',
+      'cancel-all',
+      'price',
+      'markets',
+      'init',
+    ]) {
+      expect(stdout()).toContain(`  ${command}`)
+    }
+  })
+
+  test('args: each command has its own --help', async () => {
+    const { io, stdout } = captureIo({}, tempDir())
+    expect(await main(['backtest', '--help'], io)).toBe(0)
+    expect(stdout()).toContain('--data <file>')
+    expect(stdout()).toContain('Global Options')
+  })
+
+  test('args: init writes a commented starter config that validates', async () => {
+    const dir = tempDir()
+    const { io, stdout } = captureIo({}, dir)
+    expect(await main(['init'], io)).toBe(0)
+    const path = join(dir, STARTER_CONFIG_NAME)
+    expect(stdout()).toContain(path)
+    expect(readFileSync(path, 'utf8')).toContain('// ')
+    const file = readConfigFile(path)
+    expect(parseBotSettings(file.raw).warnings).toEqual([])
+    expect(validateStrategy(file.raw).config).toMatchObject({
+      symbol: 'BTC_USDC',
+      orderCount: 8,
+    })
+  })
+
+  test('error: init refuses to overwrite without --force', async () => {
+    const dir = tempDir()
+    const { io, stderr } = captureIo({}, dir)
+    expect(await main(['init'], io)).toBe(0)
+    expect(await main(['init'], io)).toBe(2)
+    expect(stderr()).toContain('--force')
+    expect(await main(['init', '--force'], io)).toBe(0)
+  })
+
+  test('behavior: status with no bot running', async () => {
+    const dir = tempDir()
+    const { io, stdout } = captureIo({}, dir)
+    expect(await main(['status', '--json', '--data-dir', dir], io)).toBe(0)
+    expect(JSON.parse(stdout())).toEqual({
+      running: false,
+      pid: null,
+      status: null,
+    })
+  })
+
+  test('error: stop with no bot running names the fix', async () => {
+    const dir = tempDir()
+    const { io, stderr } = captureIo({}, dir)
+    expect(await main(['stop', '--data-dir', dir], io)).toBe(1)
+    expect(stderr()).toContain('--data-dir')
+  })
+
+  test('error: an unknown command or flag exits 2', async () => {
+    const { io, stderr } = captureIo({}, tempDir())
+    expect(await main(['fly'], io)).toBe(2)
+    expect(stderr()).toContain("unknown command 'fly'")
+  })
+
+  test('error: run without a config file refuses to start', async () => {
+    const dir = tempDir()
+    const { io, stderr } = captureIo({}, dir)
+    expect(await main(['run', '--data-dir', dir], io)).toBe(2)
+    expect(stderr()).toContain('rung init')
+  })
+
+  test('error: run without credentials names the variables', async () => {
+    const dir = tempDir()
+    const { io, stderr } = captureIo({}, dir)
+    await main(['init'], io)
+    expect(await main(['run', '--data-dir', join(dir, 'data')], io)).toBe(2)
+    expect(stderr()).toContain('BACKPACK_API_KEY')
+    expect(existsSync(join(dir, 'data', 'rung.pid'))).toBe(false)
+  })
+
+  test('behavior: backtest prints a report and writes an SVG chart', async () => {
+    const dir = tempDir()
+    const data = candleFile(dir)
+    const { io, stdout, stderr } = captureIo({}, dir)
+    expect(
+      await main(['backtest', '--data', data, '--chart', 'eq.svg'], io),
+    ).toBe(0)
+    expect(stdout()).toMatch(/cycles \(take profits\)\s+\d+/)
+    expect(stdout()).toContain('max drawdown')
+    expect(stderr()).toContain('loading candles.csv 100%')
+    const svg = readFileSync(join(dir, 'eq.svg'), 'utf8')
+    expect(svg).toMatch(/^<\?xml/)
+    expect(svg).toContain('<path d="M')
+  })
+
+  test('args: backtest --json', async () => {
+    const dir = tempDir()
+    const data = candleFile(dir)
+    const { io, stdout } = captureIo({}, dir)
+    expect(
+      await main(['backtest', '--data', data, '--json', '--no-chart'], io),
+    ).toBe(0)
+    const report = JSON.parse(stdout())
+    expect(report).toMatchObject({ candles: 600, chart: null })
+    expect(report.cycles).toBeGreaterThan(0)
+    expect(typeof report.realisedProfit).toBe('string')
+  })
+
+  test('behavior: sweep ranks a grid', async () => {
+    const dir = tempDir()
+    const data = candleFile(dir, 300)
+    const { io, stdout } = captureIo({}, dir)
+    expect(
+      await main(
+        [
+          'sweep',
+          '--data',
+          data,
+          '--workers',
+          '0',
+          '--json',
+          '--grid',
+          'takeProfitPercentage=0.25,1',
+          '--grid',
+          'orderCount=4,8',
+        ],
+        io,
+      ),
+    ).toBe(0)
+    const ranked = JSON.parse(stdout()) as {
+      rank: number
+      params: Record<string, unknown>
+    }[]
+    expect(ranked.map((r) => r.rank)).toEqual([1, 2, 3, 4])
+    expect(ranked.map((r) => r.params.orderCount).sort()).toEqual([4, 4, 8, 8])
+  })
+
+  test('error: backtest of a missing file', async () => {
+    const dir = tempDir()
+    const { io, stderr } = captureIo({}, dir)
+    expect(await main(['backtest', '--data', 'nope.csv'], io)).toBe(2)
+    expect(stderr()).toContain('Cannot read the candle file')
+  })
+})
