@@ -135,7 +135,7 @@ export default async function strategyBench(): Promise<void> {
       '2',
       '3',
     ],
-    orderCount: [3, 4, 5, 6, 8, 10, 12, 14, 16, 20],
+    maxDropPercentage: ['3', '4', '5', '6', '7', '8', '10', '12', '15', '20'],
   }
   const cores = availableParallelism()
   const timeSweep = async (workers: number) => {

@@ -1,0 +1,98 @@
+/**
+ * Property tests of the backtester over random candle walks and configs:
+ * the simulator and the machine never disagree (no warnings), the report
+ * adds up from the trade list (big.js, independently), and runs are
+ * deterministic.
+ */
+import { fc, test } from '@fast-check/vitest'
+import Big from 'big.js'
+import { describe, expect } from 'vitest'
+import { runBacktest } from './backtest.js'
+import type { CandleRow } from './candles.js'
+import { DEFAULT_LADDER_CONFIG } from './config.js'
+import type { LadderConfig } from './types.js'
+
+const MARKET = {
+  symbol: 'BTC_USDC',
+  tickSize: '0.01',
+  stepSize: '0.001',
+  minQuantity: '0.001',
+}
+
+const walkArb = fc
+  .array(
+    fc.tuple(fc.integer({ min: -300, max: 300 }), fc.nat(200), fc.nat(200)),
+    {
+      minLength: 2,
+      maxLength: 400,
+    },
+  )
+  .map((steps) => {
+    const rows: CandleRow[] = []
+    let cents = 10_000
+    const fmt = (c: number) => new Big(c).div(100).toFixed()
+    steps.forEach(([move, up, down], i) => {
+      const open = cents
+      cents = Math.max(1_000, cents + move)
+      rows.push({
+        openTime: i * 60_000,
+        open: fmt(open),
+        high: fmt(Math.max(open, cents) + up),
+        low: fmt(Math.max(1, Math.min(open, cents) - down)),
+        close: fmt(cents),
+        volume: '1',
+      })
+    })
+    return rows
+  })
+
+const configArb: fc.Arbitrary<LadderConfig> = fc
+  .record({
+    orderCount: fc.integer({ min: 1, max: 6 }),
+    takeProfitPercentage: fc.constantFrom('0.25', '0.5', '1'),
+    maxDropPercentage: fc.constantFrom('2', '5', '10'),
+    takeProfitOrder: fc.constantFrom('market' as const, 'limit' as const),
+    stopLossPercentage: fc.constantFrom(false as const, '4'),
+    trailingTakeProfitPercentage: fc.constantFrom(false as const, '0.2'),
+    coolDownMinutes: fc.constantFrom(0, 3),
+    noFillRestartMinutes: fc.constantFrom(1, 5),
+  })
+  .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
+
+describe('runBacktest (properties)', () => {
+  test.prop([walkArb, configArb, fc.constantFrom('0', '0.1')], { numRuns: 80 })(
+    'behavior: consistent with its trade list, no warnings, deterministic',
+    (candles, config, fee) => {
+      const fees = { makerPercentage: fee, takerPercentage: fee }
+      const report = runBacktest({ candles, config, market: MARKET, fees })
+      expect(report.warnings).toEqual([])
+      expect(runBacktest({ candles, config, market: MARKET, fees })).toEqual(
+        report,
+      )
+      const sold = new Map<number, Big>()
+      let fees_ = new Big(0)
+      let held = new Big(0)
+      for (const t of report.trades) {
+        fees_ = fees_.plus(t.fee)
+        held = t.side === 'buy' ? held.plus(t.quantity) : held.minus(t.quantity)
+        if (t.side === 'sell') sold.set(t.cycle, new Big(0))
+      }
+      let realised = new Big(0)
+      for (const t of report.trades) {
+        if (!sold.has(t.cycle)) continue
+        const value = new Big(t.price).times(t.quantity)
+        realised = realised
+          .plus(t.side === 'sell' ? value : value.neg())
+          .minus(t.fee)
+      }
+      expect(realised.toFixed()).toBe(report.realisedProfit)
+      expect(fees_.toFixed()).toBe(report.fees)
+      expect(held.toFixed()).toBe(report.openPositionQty)
+      expect(report.fills).toBe(
+        report.trades.filter((t) => t.side === 'buy').length,
+      )
+      expect(new Big(report.maxDrawdown).gte(0)).toBe(true)
+      expect(new Big(report.peakCapital).lte(config.totalAmount)).toBe(true)
+    },
+  )
+})
