@@ -296,7 +296,12 @@ async function runOnWorkers(
 ): Promise<void> {
   const pool: WorkerLike[] = []
   try {
-    for (let i = 0; i < count; i++) pool.push(await startWorker(data))
+    // Start them together: each one's startup (module load, JIT) overlaps.
+    const started = await Promise.allSettled(
+      Array.from({ length: count }, () => startWorker(data)),
+    )
+    for (const s of started) if (s.status === 'fulfilled') pool.push(s.value)
+    for (const s of started) if (s.status === 'rejected') throw s.reason
     await new Promise<void>((resolve, reject) => {
       let next = 0
       let finished = 0
