@@ -844,11 +844,35 @@ describe('step', () => {
       fill(1024, 'abc', '1'),
       { type: 'orderCanceled', at: 1, clientId: 5 } as LadderEvent,
       { type: 'priceUpdated', at: Number.NaN, price: '1' } as LadderEvent,
+      { type: 'orderExploded', at: 1 } as unknown as LadderEvent,
     ]) {
       const [next, commands] = step(running, event)
       expect(next).toBe(running)
       expect(commands).toMatchObject([{ type: 'warning' }])
     }
+  })
+
+  test('behavior: a rejected exit sell is placed again for what is held', () => {
+    const { log } = drive(SMALL, [
+      started(),
+      fill(1024, '100', '0.428'),
+      price('101'),
+      { type: 'orderCanceled', at: 3, clientId: 1025 },
+      { type: 'orderCanceled', at: 3, clientId: 1026 },
+      { type: 'orderRejected', at: 4, clientId: 1536, reason: 'exchange busy' },
+    ])
+    expect(log.at(-1)?.commands).toMatchObject([
+      {
+        type: 'warning',
+        message: 'order 1536 (sell 0.428 @ 101) was rejected: exchange busy',
+      },
+      {
+        type: 'sellPosition',
+        clientId: 1537,
+        quantity: '0.428',
+        orderType: 'market',
+      },
+    ])
   })
 
   test('behavior: a no-op price update returns the same state and no commands', () => {

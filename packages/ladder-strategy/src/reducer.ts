@@ -630,6 +630,13 @@ function common(state: LadderState, event: LadderEvent): StepResult {
       )
     case 'priceUpdated':
       return [state, NONE]
+    default:
+      // Not a known event (e.g. from a newer or buggy caller).
+      return warning(
+        state,
+        event,
+        `ignored an event of unknown type ${JSON.stringify((event as { type?: unknown }).type)}`,
+      )
   }
 }
 
