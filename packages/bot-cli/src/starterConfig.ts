@@ -37,7 +37,6 @@ export const STARTER_CONFIG = `// rung configuration (JSONC: comments and traili
   },
   "advanced": {
     "minOrderAmount": 10,          // smallest order in USDC
-    "priceTickSize": 0.01,         // used only if the exchange does not say
     "checkOrdersIntervalMinutes": 10,  // full reconciliation over REST
     "monitorIntervalSeconds": 15,  // REST polling while the stream is down
     "sellNonUsdcMinValue": 10,

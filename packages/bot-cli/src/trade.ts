@@ -253,7 +253,14 @@ export async function runTrading(
       now,
       privateStreams: !ctx.dryRun,
     })
-    journal = openJournal(join(settings.dataDir, 'journal.jsonl'))
+    // A dry run keeps its own journal: resuming it for real would send its
+    // (stale) orders.
+    journal = openJournal(
+      join(
+        settings.dataDir,
+        ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
+      ),
+    )
     if (journal.replay.tornTail)
       logger.warn(
         'dropped a torn last line of the journal (a crash during a write)',
