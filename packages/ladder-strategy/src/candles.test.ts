@@ -66,6 +66,25 @@ describe('parseCandlesCsv', () => {
   })
 })
 
+describe('parseCandlesCsv (fast and careful paths agree)', () => {
+  test('behavior: CRLF, leading zeros, 16-digit values and a header give the same columns', () => {
+    const rows = [
+      '1,0042.50,43,42,42.5,1',
+      '2,42.5,43.000,42,42.5,0.000000000001',
+      // 16 significant digits: too long for the fast path, still exact
+      '3,1234567890123.456,1234567890123.457,1234567890123.455,1234567890123.456,1',
+    ]
+    const lf = parseCandlesCsv(rows.join('\n'))
+    const crlf = parseCandlesCsv(
+      `open_time,open,high,low,close,volume\r\n${rows.join('\r\n')}\r\n`,
+    )
+    expect(crlf).toEqual(lf)
+    expect(lf.priceScale).toBe(3)
+    expect([...lf.open]).toEqual([42500, 42500, 1234567890123456])
+    expect(lf.volumeScale).toBe(12)
+  })
+})
+
 describe('createCandleCsvParser', () => {
   test('behavior: lines may span chunks', () => {
     const parser = createCandleCsvParser()

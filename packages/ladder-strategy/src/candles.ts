@@ -286,6 +286,80 @@ export function createCandleCsvParser(): CandleCsvParser {
     n++
   }
 
+  // Fast path for well-formed rows: one scan, no substrings, no regex.
+  // Anything unusual (header, blank line, bad or long value, wrong field
+  // count, out-of-order time, inconsistent prices) returns false and goes
+  // through `line` above, which accepts it the same way or throws the
+  // precise error.
+  const m = new Float64Array(5)
+  const d = new Int32Array(5)
+  const fast = (text: string, start: number, stop: number): boolean => {
+    let end = stop
+    if (end > start && text.charCodeAt(end - 1) === 13) end--
+    let i = start
+    let time = 0
+    let digits = 0
+    for (; i < end; i++) {
+      const c = text.charCodeAt(i)
+      if (c === 44) break
+      if (c < 48 || c > 57) return false
+      time = time * 10 + (c - 48)
+      digits++
+    }
+    if (digits === 0 || digits > 15 || i === end || time <= lastTime)
+      return false
+    for (let k = 0; k < 5; k++) {
+      i++ // the comma
+      let v = 0
+      let nd = 0
+      let intDigits = 0
+      let dec = -1
+      for (; i < end; i++) {
+        const c = text.charCodeAt(i)
+        if (c === 44) break
+        if (c === 46) {
+          if (dec >= 0) return false
+          dec = 0
+          continue
+        }
+        if (c < 48 || c > 57) return false
+        v = v * 10 + (c - 48)
+        nd++
+        if (dec >= 0) dec++
+        else intDigits++
+      }
+      if (intDigits === 0 || nd > 15 || dec === 0) return false
+      if (k < 4 ? i === end : i !== end) return false
+      m[k] = v
+      d[k] = dec < 0 ? 0 : dec
+    }
+    // low <= open, close <= high, compared at a common scale
+    const sc = Math.max(
+      d[0] as number,
+      d[1] as number,
+      d[2] as number,
+      d[3] as number,
+    )
+    const o = (m[0] as number) * 10 ** (sc - (d[0] as number))
+    const h = (m[1] as number) * 10 ** (sc - (d[1] as number))
+    const l = (m[2] as number) * 10 ** (sc - (d[2] as number))
+    const c = (m[3] as number) * 10 ** (sc - (d[3] as number))
+    if (!Number.isSafeInteger(h) || l > h || o < l || o > h || c < l || c > h)
+      return false
+    if (n === cap) grow()
+    ;(cols[0] as Float64Array)[n] = time
+    for (let k = 0; k < 5; k++) {
+      ;(cols[k + 1] as Float64Array)[n] = m[k] as number
+      ;(decs[k] as Uint8Array)[n] = d[k] as number
+    }
+    if (sc > maxPriceDec) maxPriceDec = sc
+    if ((d[4] as number) > maxVolDec) maxVolDec = d[4] as number
+    lastTime = time
+    lineNo++
+    n++
+    return true
+  }
+
   return {
     write(chunk: string) {
       const text = rest + chunk
@@ -293,7 +367,7 @@ export function createCandleCsvParser(): CandleCsvParser {
       for (;;) {
         const nl = text.indexOf('\n', start)
         if (nl < 0) break
-        line(text.slice(start, nl))
+        if (lineNo === 0 || !fast(text, start, nl)) line(text.slice(start, nl))
         start = nl + 1
       }
       rest = text.slice(start)
