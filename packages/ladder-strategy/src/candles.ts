@@ -331,7 +331,7 @@ export function createCandleCsvParser(): CandleCsvParser {
       if (intDigits === 0 || nd > 15 || dec === 0) return false
       if (k < 4 ? i === end : i !== end) return false
       m[k] = v
-      d[k] = dec < 0 ? 0 : dec
+      d[k] = Math.max(dec, 0)
     }
     // low <= open, close <= high, compared at a common scale
     const sc = Math.max(
