@@ -166,14 +166,12 @@ describe('createLiveExecutor', () => {
       }),
     })
     const state = ladderState()
-    const orders = state.orders
-      .slice(0, 3)
-      .map((o) => ({
-        clientId: o.clientId,
-        rung: o.rung,
-        price: o.price,
-        quantity: o.quantity,
-      }))
+    const orders = state.orders.slice(0, 3).map((o) => ({
+      clientId: o.clientId,
+      rung: o.rung,
+      price: o.price,
+      quantity: o.quantity,
+    }))
     const result = await live(client).run(
       [
         {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { LadderState } from '@rung/ladder-strategy'
 import { afterEach, describe, expect, test } from 'vitest'
@@ -12,7 +12,7 @@ import {
   writeConfig,
 } from '../test/e2e.js'
 import { add, cmp, mul } from './decimal.js'
-import { mainWithHooks } from './main.js'
+import { main, mainWithHooks } from './main.js'
 import type { StartedHandle } from './trade.js'
 
 let current: TestSim | undefined
@@ -35,10 +35,11 @@ const rungIds = (cycle: number, n = 8) =>
 async function startRun(
   configOverrides: Parameters<typeof writeConfig>[1] = {},
   simOptions: Parameters<typeof startTestSim>[0] = {},
+  reuse?: { t: TestSim; dir: string },
 ) {
-  const t = await startTestSim(simOptions)
+  const t = reuse?.t ?? (await startTestSim(simOptions))
   current = t
-  const dir = tempDir()
+  const dir = reuse?.dir ?? tempDir()
   const config = writeConfig(dir, configOverrides)
   const dataDir = join(dir, 'data')
   const { io, stdout, stderr } = captureIo(
@@ -71,7 +72,7 @@ async function startRun(
   )
   const bot = await waitFor(() => handle, 'the bot to start')
   running = { bot, exit }
-  return { ...t, dir, dataDir, bot, exit, stdout, stderr }
+  return { ...t, t, dir, dataDir, bot, exit, stdout, stderr, io }
 }
 
 /** Sum of the account's BTC trade legs in the simulator's ledger (bought - sold, before fees). */
@@ -280,6 +281,86 @@ describe('rung run (end to end against backpack-sim)', {
     ).toBeLessThan(0)
     run.bot.stop()
     expect(await run.exit).toBe(0)
+  })
+
+  test('behavior: start actions sell leftovers and cancel open orders; status reports the bot', async () => {
+    const t = await startTestSim({ balances: { USDC: '10000', BTC: '0.01' } })
+    // A stray order on the market from before.
+    await t.client.executeOrder({
+      symbol: 'BTC_USDC',
+      side: 'Bid',
+      orderType: 'Limit',
+      price: '50000',
+      quantity: '0.001',
+      clientId: 77,
+    })
+    const run = await startRun(
+      { actions: { sellNonUsdcAssets: true } },
+      {},
+      { t, dir: tempDir() },
+    )
+    await waitFor(
+      async () =>
+        (await openClientIds(run.client)).join() === rungIds(1).join(),
+      'the ladder alone',
+    )
+    // The 0.01 BTC leftover was sold at market before the ladder.
+    expect(
+      cmp(add(ledgerBtc(run.sim, run.keys.publicKey, 'trade'), '0.01'), '0'),
+    ).toBe(0)
+    expect(run.stdout()).toContain('sold leftover balance')
+    const status = captureIo({}, run.dir)
+    await waitFor(
+      () => existsSync(join(run.dataDir, 'status.json')),
+      'status.json',
+    )
+    expect(
+      await main(['status', '--json', '--data-dir', run.dataDir], status.io),
+    ).toBe(0)
+    expect(JSON.parse(status.stdout())).toMatchObject({
+      running: true,
+      pid: process.pid,
+      status: { symbol: 'BTC_USDC', mode: 'live' },
+    })
+    run.bot.stop()
+    expect(await run.exit).toBe(0)
+  })
+
+  test('args: onStop leave keeps the orders and the next start resumes the same cycle', async () => {
+    const first = await startRun({ bot: { onStop: 'leave' } })
+    await waitFor(
+      async () => (await openClientIds(first.client)).length === 8,
+      'the ladder',
+    )
+    first.bot.stop()
+    expect(await first.exit).toBe(0)
+    expect(await openClientIds(first.client)).toEqual(rungIds(1))
+    // Fills while the bot is away are adopted on the next start.
+    first.sim.setPrice('BTC_USDC', '59000')
+    const second = await startRun(
+      { bot: { onStop: 'leave' } },
+      {},
+      { t: first.t, dir: first.dir },
+    )
+    await waitFor(
+      () => second.bot.state().status === 'inPosition',
+      'the resumed cycle in position',
+    )
+    expect(second.stdout()).toContain('resuming from the journal')
+    expect(second.bot.state().cycle).toBe(1)
+    expect(
+      cmp(
+        heldQty(second.bot.state()),
+        ledgerBtc(second.sim, second.keys.publicKey, 'trade'),
+      ),
+    ).toBe(0)
+    expect(
+      (await openClientIds(second.client)).every(
+        (id) => id >= 1024 && id < 1032,
+      ),
+    ).toBe(true)
+    second.bot.stop()
+    expect(await second.exit).toBe(0)
   })
 
   test('error: a bad config places no order and names the field', async () => {
