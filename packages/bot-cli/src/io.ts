@@ -47,12 +47,17 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     onSignal(handler) {
-      const listener = (signal: NodeJS.Signals) => handler(signal)
+      let current: ((signal: string) => void) | undefined = handler
+      const listener = (signal: NodeJS.Signals) => {
+        if (current) current(signal)
+        // The bot has already finished: a late signal (tsx relays Ctrl-C to
+        // its child a second time) ends the process with the bot's own code.
+        else process.exit()
+      }
       process.on('SIGINT', listener)
       process.on('SIGTERM', listener)
       return () => {
-        process.removeListener('SIGINT', listener)
-        process.removeListener('SIGTERM', listener)
+        current = undefined
       }
     },
   }

@@ -38,6 +38,9 @@ import { resolveCredentials } from './secrets.js'
 import { writeStatusFile } from './statusFile.js'
 import { createStatusView, type StatusSnapshot } from './statusView.js'
 
+/** Signals this close to the first one count as the same Ctrl-C (ms). */
+const SIGNAL_DEBOUNCE_MS = 500
+
 /** What `onStarted` receives. */
 export interface StartedHandle {
   /** Requests a graceful stop. */
@@ -310,14 +313,17 @@ export async function runTrading(
       throw error
     }
 
-    let signals = 0
+    let firstSignalAt: number | undefined
     unsubscribeSignals = io.onSignal((signal) => {
-      signals += 1
-      if (signals === 1) {
+      if (firstSignalAt === undefined) {
+        firstSignalAt = Date.now()
         logger.info(`${signal}: stopping (again to force)`)
         bot.stop()
         return
       }
+      // The same Ctrl-C can arrive twice within milliseconds (tsx relays it
+      // to its child as well): only a signal after this window forces.
+      if (Date.now() - firstSignalAt < SIGNAL_DEBOUNCE_MS) return
       // Second signal: leave now. The journal is consistent at every step,
       // so the next start resumes (and reconciles) whatever was in flight.
       logger.warn(
