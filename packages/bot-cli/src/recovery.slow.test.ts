@@ -117,6 +117,24 @@ describe('rung run: recovery after kill -9', { timeout: 40_000 }, () => {
     expect(await openClientIds(t.client)).toEqual([])
   })
 
+  test('error: a second bot on the same data directory is refused (exit 3)', async () => {
+    const { t, start } = await setup()
+    const first = start()
+    await waitFor(
+      async () => (await openClientIds(t.client)).length === 8,
+      'the ladder',
+      20_000,
+    )
+    const second = start()
+    expect(await second.exited).toBe(3)
+    expect(second.output()).toContain('Another rung bot')
+    expect(second.output()).toContain('rung stop --data-dir')
+    // The first bot is untouched.
+    expect(await openClientIds(t.client)).toEqual(rungIds(1))
+    first.proc.kill('SIGTERM')
+    expect(await first.exited).toBe(0)
+  })
+
   test('behavior: killed during the take-profit sell, the restart adopts it and sells nothing twice', async () => {
     const { t, start } = await setup()
     const first = start()

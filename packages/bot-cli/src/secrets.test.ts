@@ -67,6 +67,17 @@ describe('resolveCredentials', () => {
     },
   )
 
+  test('args: the classic api keys of the config are used last', () => {
+    const redactor = createRedactor()
+    const creds = resolveCredentials({
+      env: {},
+      configApi: { publicKey: API, privateKey: SECRET },
+      redactor,
+    })
+    expect(creds).toEqual({ apiKey: API, secretKey: SECRET, source: 'config' })
+    expect(redactor.redact(SECRET)).toBe('[redacted]')
+  })
+
   test('error: half an env pair names the missing variable, never the value', () => {
     try {
       resolveCredentials({
