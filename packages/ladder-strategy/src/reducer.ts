@@ -92,8 +92,11 @@ export function clientIdFor(cycle: number, slot: number): number {
  * ```
  */
 export function parseClientId(clientId: number): {
+  /** The cycle number (1 for the first cycle). */
   cycle: number
+  /** The slot within the cycle: rungs 0-511, sells 512-1023. */
   slot: number
+  /** Whether the id belongs to a ladder rung or to an exit sell. */
   kind: 'rung' | 'sell'
 } {
   const slot = clientId % SLOTS
