@@ -13,6 +13,7 @@
  *                   `'all'` → DELETE /api/v1/orders for the symbol.
  *   sellPosition  → market (or GTC limit) ask with the strategy's client id.
  */
+import type { ExecuteOrderParameters, StreamClient } from '@rung/backpack-sdk'
 import type {
   ExchangeFill,
   ExchangeOrder,
@@ -23,17 +24,8 @@ import type {
 } from '@rung/ladder-strategy'
 import { cmp, floorToStep, isZero, mul } from './decimal.js'
 import { errorFields, type Logger } from './logger.js'
-import {
-  baseAsset,
-  type OrderUpdateLike,
-  orderUpdateToEvent,
-} from './orderEvents.js'
-import type {
-  ConnectionState,
-  Executor,
-  FeedHandlers,
-  MarketFeed,
-} from './ports.js'
+import { baseAsset, orderUpdateToEvent } from './orderEvents.js'
+import type { Executor, FeedHandlers, MarketFeed } from './ports.js'
 
 /** Client ids of leftover sells: below 1024, i.e. cycle 0, never the strategy's. */
 const LEFTOVER_CLIENT_ID0 = 900
@@ -82,13 +74,7 @@ export interface ExchangeFillLike {
  */
 export interface ExchangeClient {
   /** POST /api/v1/order. */
-  executeOrder(
-    params: Record<string, unknown> & {
-      symbol: string
-      side: 'Bid' | 'Ask'
-      orderType: 'Limit' | 'Market'
-    },
-  ): Promise<ExchangeOrderLike>
+  executeOrder(params: ExecuteOrderParameters): Promise<ExchangeOrderLike>
   /** GET /api/v1/orders. */
   getOpenOrders(params?: { symbol?: string }): Promise<ExchangeOrderLike[]>
   /** DELETE /api/v1/order. */
@@ -187,13 +173,13 @@ const refusal = (error: Error & { code: string }) =>
  * @example
  * ```ts
  * import { createBackpackClient, loadMarketRules } from '@rung/backpack-sdk'
- * import { createLiveExecutor, createLogger, createRedactor, type ExchangeClient } from '@rung/bot-cli'
+ * import { createLiveExecutor, createLogger, createRedactor } from '@rung/bot-cli'
  *
  * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const market = (await loadMarketRules(client)).BTC_USDC!
  * const logger = createLogger({ format: 'plain', write: console.log, dir: false, redactor: createRedactor() })
  * const executor = createLiveExecutor({
- *   client: client as unknown as ExchangeClient, market, markets: [market],
+ *   client, market, markets: [market],
  *   cancelAllOrders: true, logger, now: Date.now,
  * })
  * ```
@@ -568,29 +554,8 @@ export function createDryRunExecutor(options: DryRunExecutorOptions): Executor {
   }
 }
 
-/** The stream client's subset the feed uses (`createStreamClient`). */
-export interface StreamClientLike {
-  /** State and gap events. */
-  on(
-    event: 'state',
-    listener: (
-      state: 'connecting' | 'open' | 'reconnecting' | 'closed',
-    ) => void,
-  ): unknown
-  /** Gap events. */
-  on(event: 'gap', listener: (gap: unknown) => void): unknown
-  /** Subscribes to a stream by name. */
-  subscribe(
-    stream: string,
-    listener: (event: never) => void,
-    options?: { onError?: (error: Error) => void },
-  ): {
-    /** Stops the subscription. */
-    unsubscribe(): void
-  }
-  /** Closes the connection. */
-  close(): Promise<void>
-}
+/** The stream client's subset the feed uses (from the SDK's `createStreamClient`). */
+export type StreamClientLike = Pick<StreamClient, 'on' | 'subscribe' | 'close'>
 
 /** Options of {@link createStreamFeed}. */
 export interface StreamFeedOptions {
@@ -632,19 +597,18 @@ export function createStreamFeed(options: StreamFeedOptions): MarketFeed {
   const subs: { unsubscribe(): void }[] = []
   return {
     async start(handlers: FeedHandlers) {
-      stream.on('state', (state) =>
-        handlers.onConnection(state as ConnectionState),
-      )
+      stream.on('state', (state) => handlers.onConnection(state))
       stream.on('gap', () => handlers.onGapEnd())
       const onError = (error: Error) =>
         logger.warn('stream subscription failed', errorFields(error))
       subs.push(
         stream.subscribe(
           `bookTicker.${symbol}`,
-          ((event: { bestBidPrice?: string }) => {
+          (event) => {
+            // An empty book side is sent as "0" or an empty string.
             if (event.bestBidPrice && !isZero(event.bestBidPrice))
               handlers.onPrice(event.bestBidPrice, now())
-          }) as (event: never) => void,
+          },
           { onError },
         ),
       )
@@ -652,10 +616,10 @@ export function createStreamFeed(options: StreamFeedOptions): MarketFeed {
         subs.push(
           stream.subscribe(
             `account.orderUpdate.${symbol}`,
-            ((update: OrderUpdateLike) => {
+            (update) => {
               const event = orderUpdateToEvent(update, symbol, now())
               if (event) handlers.onOrderEvent(event)
-            }) as (event: never) => void,
+            },
             { onError },
           ),
         )

@@ -28,7 +28,6 @@ import {
   createLiveExecutor,
   createStreamFeed,
   type ExchangeClient,
-  type StreamClientLike,
 } from './executor.js'
 import type { CliIo } from './io.js'
 import { openJournal } from './journal.js'
@@ -219,7 +218,7 @@ export async function runTrading(
     }
     const setup = { config, market: toStrategyRules(rule) }
     const now = Date.now
-    const exchange = client as unknown as ExchangeClient
+    const exchange: ExchangeClient = client
     const executor = ctx.dryRun
       ? createDryRunExecutor({
           client: exchange,
@@ -250,7 +249,7 @@ export async function runTrading(
       logger: sdkLogger(logger),
     })
     const feed = createStreamFeed({
-      stream: stream as unknown as StreamClientLike,
+      stream,
       symbol: config.symbol,
       logger,
       now,
