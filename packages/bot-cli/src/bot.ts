@@ -162,7 +162,7 @@ export function startBot(options: BotOptions): Bot {
     realisedProfit = '0'
   } else if (JSON.stringify(state.setup) !== JSON.stringify(setup)) {
     logger.warn(
-      "the config or market rules changed since the journal was written; resuming with the journal's settings until this cycle ends",
+      "the config or market rules changed since the journal was written; the resumed run keeps the journal's settings (stop with onStop: cancel, then start again, to apply the new ones)",
     )
   }
 
