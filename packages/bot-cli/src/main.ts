@@ -27,6 +27,7 @@ import { STARTER_CONFIG, STARTER_CONFIG_NAME } from './starterConfig.js'
 import { readStatusFile } from './statusFile.js'
 import { renderStatus } from './statusView.js'
 import { runTrading, type TradeOptions, validateStrategy } from './trade.js'
+import { VERSION } from './version.js'
 
 /**
  * Runs the `rung` command line in-process.
@@ -102,7 +103,7 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
     .description(
       'Ladder trading on Backpack: paper trading by default, crash-safe live trading.',
     )
-    .version('0.0.0')
+    .version(VERSION)
     .option(
       '-c, --config <file>',
       `config file (JSON or JSONC); default ./${STARTER_CONFIG_NAME}, then ./backpack_trading_config.json`,
