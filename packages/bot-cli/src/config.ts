@@ -523,8 +523,8 @@ export interface ConfigFile {
   mode: number | undefined
 }
 
-/** True where POSIX permission bits mean something. */
-const HAS_MODES = process.platform !== 'win32'
+/** True where POSIX permission bits mean something (not on Windows). */
+export const HAS_MODES = process.platform !== 'win32'
 
 /**
  * Reads and parses a config file (JSON or JSONC: comments and trailing

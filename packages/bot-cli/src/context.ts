@@ -13,6 +13,7 @@ import {
 import { ConfigError } from './errors.js'
 import type { CliIo } from './io.js'
 import type { Redactor } from './redact.js'
+import { type Credentials, resolveCredentials } from './secrets.js'
 import { CLASSIC_CONFIG_NAME, STARTER_CONFIG_NAME } from './starterConfig.js'
 
 /** Flags shared by every subcommand. */
@@ -106,4 +107,44 @@ export function resolveContext(
     dryRun: options.dryRun === true,
     redactor,
   }
+}
+
+/**
+ * The command's API credentials, if any: env, then `--key-file` /
+ * `api.keyFile`, then the classic `api` keys of the config (all registered
+ * with the redactor).
+ * @throws {ConfigError} when a key file is unsafe or an env pair is half set.
+ */
+export function credentialsFor(
+  ctx: CommandContext,
+  env: Record<string, string | undefined>,
+  keyFile: string | undefined,
+): Credentials | undefined {
+  const api = ctx.raw.api as
+    | { publicKey?: unknown; privateKey?: unknown; keyFile?: unknown }
+    | undefined
+  return resolveCredentials({
+    env,
+    keyFile:
+      keyFile ?? (typeof api?.keyFile === 'string' ? api.keyFile : undefined),
+    configApi: api,
+    redactor: ctx.redactor,
+  })
+}
+
+/**
+ * Like {@link credentialsFor}, for commands that cannot run without keys.
+ * @throws {ConfigError} naming the variables when none are configured.
+ */
+export function requireCredentials(
+  ctx: CommandContext,
+  env: Record<string, string | undefined>,
+  keyFile: string | undefined,
+): Credentials {
+  const creds = credentialsFor(ctx, env, keyFile)
+  if (creds) return creds
+  throw new ConfigError(
+    'BACKPACK_API_KEY',
+    'No API credentials found.\nFix: set BACKPACK_API_KEY and BACKPACK_API_SECRET, or pass --key-file <file> (mode 0600), or try `rung paper` / --dry-run first.',
+  )
 }

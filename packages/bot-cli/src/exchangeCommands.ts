@@ -4,11 +4,10 @@
  */
 import { createBackpackClient, loadMarketRules } from '@rung/backpack-sdk'
 import { formatTable } from './backtest.js'
-import type { CommandContext } from './context.js'
+import { type CommandContext, requireCredentials } from './context.js'
 import { cmp } from './decimal.js'
-import { ConfigError, EXIT, ExitError } from './errors.js'
+import { EXIT, ExitError } from './errors.js'
 import type { CliIo } from './io.js'
-import { resolveCredentials } from './secrets.js'
 import { validateStrategy } from './trade.js'
 
 /** `rung price SYMBOL`. */
@@ -84,22 +83,7 @@ export async function cancelAllCommand(
   options: { symbol?: string | undefined; keyFile?: string | undefined },
 ): Promise<void> {
   const symbol = options.symbol ?? validateStrategy(ctx.raw).config.symbol
-  const api = ctx.raw.api as
-    | { publicKey?: unknown; privateKey?: unknown; keyFile?: unknown }
-    | undefined
-  const creds = resolveCredentials({
-    env: io.env,
-    keyFile:
-      options.keyFile ??
-      (typeof api?.keyFile === 'string' ? api.keyFile : undefined),
-    configApi: api,
-    redactor: ctx.redactor,
-  })
-  if (!creds)
-    throw new ConfigError(
-      'BACKPACK_API_KEY',
-      'No API credentials found.\nFix: set BACKPACK_API_KEY and BACKPACK_API_SECRET, or pass --key-file <file> (mode 0600).',
-    )
+  const creds = requireCredentials(ctx, io.env, options.keyFile)
   const client = createBackpackClient({
     baseUrl: ctx.settings.baseUrl,
     apiKey: creds.apiKey,

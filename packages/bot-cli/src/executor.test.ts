@@ -2,6 +2,7 @@ import { ApiError, HttpError } from '@rung/backpack-sdk'
 import {
   initialState,
   type LadderState,
+  type PlaceOrdersCommand,
   step,
   validateConfig,
 } from '@rung/ladder-strategy'
@@ -30,6 +31,24 @@ function ladderState(): LadderState {
     price: '60000',
   })
   return state
+}
+
+/** The `placeOrders` command for the state's first `count` rungs. */
+function placeCommand(state: LadderState, count = 8): PlaceOrdersCommand {
+  const orders = state.orders.slice(0, count).map((o) => ({
+    clientId: o.clientId,
+    rung: o.rung,
+    price: o.price,
+    quantity: o.quantity,
+  }))
+  return {
+    type: 'placeOrders',
+    symbol: 'BTC_USDC',
+    side: 'buy',
+    timeInForce: 'GTC',
+    postOnly: false,
+    orders,
+  }
 }
 
 const order = (clientId: number, extra: Record<string, unknown> = {}) => ({
@@ -94,25 +113,9 @@ describe('createLiveExecutor', () => {
   test('default: a ladder is placed rung by rung with its client ids', async () => {
     const client = stubClient()
     const state = ladderState()
-    const place = state.orders.map((o) => ({
-      clientId: o.clientId,
-      rung: o.rung,
-      price: o.price,
-      quantity: o.quantity,
-    }))
-    const result = await live(client).run(
-      [
-        {
-          type: 'placeOrders',
-          symbol: 'BTC_USDC',
-          side: 'buy',
-          timeInForce: 'GTC',
-          postOnly: false,
-          orders: place,
-        },
-      ],
-      state,
-    )
+    const command = placeCommand(state)
+    const place = command.orders
+    const result = await live(client).run([command], state)
     expect(result.reconcile).toBe(false)
     expect(
       result.events.map((e) => e.type === 'orderAccepted' && e.clientId),
@@ -166,25 +169,8 @@ describe('createLiveExecutor', () => {
       }),
     })
     const state = ladderState()
-    const orders = state.orders.slice(0, 3).map((o) => ({
-      clientId: o.clientId,
-      rung: o.rung,
-      price: o.price,
-      quantity: o.quantity,
-    }))
-    const result = await live(client).run(
-      [
-        {
-          type: 'placeOrders',
-          symbol: 'BTC_USDC',
-          side: 'buy',
-          timeInForce: 'GTC',
-          postOnly: false,
-          orders,
-        },
-      ],
-      state,
-    )
+    const command = placeCommand(state, 3)
+    const result = await live(client).run([command], state)
     expect(result).toEqual({
       events: [
         expect.objectContaining({ type: 'orderAccepted', clientId: 1024 }),
@@ -319,25 +305,9 @@ describe('createDryRunExecutor', () => {
       now,
     })
     const state = ladderState()
-    const orders = state.orders.map((o) => ({
-      clientId: o.clientId,
-      rung: o.rung,
-      price: o.price,
-      quantity: o.quantity,
-    }))
-    const result = await executor.run(
-      [
-        {
-          type: 'placeOrders',
-          symbol: 'BTC_USDC',
-          side: 'buy',
-          timeInForce: 'GTC',
-          postOnly: false,
-          orders,
-        },
-      ],
-      state,
-    )
+    const command = placeCommand(state)
+    const orders = command.orders
+    const result = await executor.run([command], state)
     expect(result.events).toHaveLength(8)
     expect(client.executeOrder).not.toHaveBeenCalled()
     const event = await executor.reconcile(state, 0)

@@ -10,6 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { HAS_MODES } from './config.js'
 import { ConfigError } from './errors.js'
 import { parseJsonc } from './jsonc.js'
 import type { Redactor } from './redact.js'
@@ -42,8 +43,6 @@ export interface CredentialSources {
   /** Registers secrets for scrubbing. */
   redactor: Redactor
 }
-
-const HAS_MODES = process.platform !== 'win32'
 
 /** The keys of a key file. */
 export interface KeyFileContent {

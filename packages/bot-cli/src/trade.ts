@@ -21,7 +21,11 @@ import {
   validateConfig,
 } from '@rung/ladder-strategy'
 import { type BotOutcome, startBot } from './bot.js'
-import type { CommandContext } from './context.js'
+import {
+  type CommandContext,
+  credentialsFor,
+  requireCredentials,
+} from './context.js'
 import { ConfigError, EXIT, ExitError } from './errors.js'
 import {
   createDryRunExecutor,
@@ -33,7 +37,6 @@ import type { CliIo } from './io.js'
 import { openJournal } from './journal.js'
 import { acquireLock } from './lock.js'
 import { createLogger, errorFields, type Logger } from './logger.js'
-import { resolveCredentials } from './secrets.js'
 import { writeStatusFile } from './statusFile.js'
 import { createStatusView, type StatusSnapshot } from './statusView.js'
 
@@ -139,23 +142,9 @@ export async function runTrading(
     redactor.addSecret(secretKey)
     redactor.addPublic(apiKey)
   } else {
-    const api = ctx.raw.api as
-      | { publicKey?: unknown; privateKey?: unknown; keyFile?: unknown }
-      | undefined
-    const creds = resolveCredentials({
-      env: io.env,
-      keyFile:
-        options.keyFile ??
-        (typeof api?.keyFile === 'string' ? api.keyFile : undefined),
-      configApi: api,
-      redactor,
-    })
-    if (creds === undefined && !ctx.dryRun) {
-      throw new ConfigError(
-        'BACKPACK_API_KEY',
-        'No API credentials found.\nFix: set BACKPACK_API_KEY and BACKPACK_API_SECRET, or pass --key-file <file> (mode 0600), or try `rung paper` / --dry-run first.',
-      )
-    }
+    const creds = ctx.dryRun
+      ? credentialsFor(ctx, io.env, options.keyFile)
+      : requireCredentials(ctx, io.env, options.keyFile)
     apiKey = creds?.apiKey ?? ''
     secretKey = creds?.secretKey ?? ''
   }
