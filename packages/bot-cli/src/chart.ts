@@ -19,31 +19,6 @@ const escapeXml = (text: string) =>
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c] ?? c,
   )
 
-/** Keeps at most `max` points, always including the first, the last and each bucket's extremes. */
-export function downsample(
-  points: readonly EquityPoint[],
-  max: number,
-): EquityPoint[] {
-  if (points.length <= max) return [...points]
-  const buckets = Math.floor(max / 2)
-  const size = points.length / buckets
-  const out: EquityPoint[] = []
-  for (let b = 0; b < buckets; b += 1) {
-    const slice = points.slice(Math.floor(b * size), Math.floor((b + 1) * size))
-    if (slice.length === 0) continue
-    let lo = slice[0] as EquityPoint
-    let hi = lo
-    for (const p of slice) {
-      if (toPlotNumber(p.equity) < toPlotNumber(lo.equity)) lo = p
-      if (toPlotNumber(p.equity) > toPlotNumber(hi.equity)) hi = p
-    }
-    out.push(...(lo.time <= hi.time ? [lo, hi] : [hi, lo]))
-  }
-  const last = points.at(-1) as EquityPoint
-  if (out.at(-1) !== last) out.push(last)
-  return out
-}
-
 /** Renders the equity curve as an SVG document. */
 export function renderEquitySvg(
   points: readonly EquityPoint[],
@@ -52,7 +27,8 @@ export function renderEquitySvg(
   const width = 960
   const height = 400
   const pad = { left: 80, right: 20, top: 40, bottom: 40 }
-  const data = downsample(points, 2000)
+  // The backtester already summarises the curve (500 points by default).
+  const data = points
   const values = data.map((p) => toPlotNumber(p.equity))
   const min = values.length ? Math.min(...values) : 0
   const max = values.length ? Math.max(...values) : 1

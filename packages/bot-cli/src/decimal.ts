@@ -36,9 +36,6 @@ export const div = (a: DecimalString, b: DecimalString): DecimalString =>
 export const cmp = (a: DecimalString, b: DecimalString): number => big(a).cmp(b)
 /** True when a is zero. */
 export const isZero = (a: DecimalString): boolean => big(a).eq(0)
-/** The sum of a list ("0" when empty). */
-export const sum = (values: readonly DecimalString[]): DecimalString =>
-  values.reduce((acc, v) => acc.plus(v), big('0')).toString()
 
 /**
  * Rounds to `dp` decimals in the named direction, for display or for a
@@ -75,10 +72,6 @@ export const percentChange = (
   b: DecimalString,
 ): DecimalString =>
   big(a).div(b).minus(1).times(100).round(2, Big.roundHalfUp).toFixed(2)
-
-/** True for a plain non-negative or negative decimal string. */
-export const isDecimal = (a: string): boolean =>
-  /^-?(0|[1-9]\d*)(\.\d+)?$/.test(a)
 
 /**
  * Converts a decimal to a float for drawing only (pixel coordinates of the

@@ -4,6 +4,13 @@
  * classic `backpack_trading_config.json`) is a subset and parses unchanged.
  */
 
+/** Index just past the string literal that starts at `start` (escapes honoured). */
+function stringEnd(text: string, start: number): number {
+  let j = start + 1
+  while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
+  return j + 1
+}
+
 /** Removes comments and trailing commas outside strings, keeping line numbers. */
 export function stripJsonc(text: string): string {
   let out = ''
@@ -12,11 +19,10 @@ export function stripJsonc(text: string): string {
     const ch = text[i]
     const next = text[i + 1]
     if (ch === '"') {
-      // Copy a string literal verbatim, honouring escapes.
-      let j = i + 1
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
-      out += text.slice(i, j + 1)
-      i = j + 1
+      // Copy a string literal verbatim.
+      const end = stringEnd(text, i)
+      out += text.slice(i, end)
+      i = end
     } else if (ch === '/' && next === '/') {
       while (i < text.length && text[i] !== '\n') i += 1
     } else if (ch === '/' && next === '*') {
@@ -40,10 +46,9 @@ function removeTrailingCommas(text: string): string {
   while (i < text.length) {
     const ch = text[i]
     if (ch === '"') {
-      let j = i + 1
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1
-      out += text.slice(i, j + 1)
-      i = j + 1
+      const end = stringEnd(text, i)
+      out += text.slice(i, end)
+      i = end
       continue
     }
     if (ch === ',') {
