@@ -18,7 +18,7 @@ export function createProgress(
   stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
   now: () => number = Date.now,
 ): Progress {
-  let last = 0
+  let last = Number.NEGATIVE_INFINITY
   let lastDecile = -1
   let shown = false
   return {

@@ -1,5 +1,6 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import {
+  createStatusView,
   describeStatus,
   renderStatus,
   type StatusSnapshot,
@@ -53,5 +54,31 @@ describe('renderStatus', () => {
 
   test('args: width truncates', () => {
     expect(renderStatus(snapshot, 20).every((l) => l.length <= 20)).toBe(true)
+  })
+})
+
+describe('createStatusView', () => {
+  test('behavior: redraws in place at a bounded rate and restores the cursor', () => {
+    vi.useFakeTimers()
+    const writes: string[] = []
+    const stream = {
+      write: (t: string) => writes.push(t),
+      columns: 100,
+    } as unknown as NodeJS.WriteStream
+    const view = createStatusView(stream, { fps: 4 })
+    expect(writes).toEqual(['\x1b[?25l'])
+    view.update(snapshot)
+    view.update({ ...snapshot, price: '101' })
+    vi.advanceTimersByTime(250)
+    // Two updates inside one frame: one draw, with the latest snapshot.
+    expect(writes).toHaveLength(2)
+    expect(writes[1]).toContain('price 101')
+    view.update({ ...snapshot, price: '102' })
+    vi.advanceTimersByTime(250)
+    // The second frame moves up over the first block (7 lines) and clears it.
+    expect(writes[2]?.startsWith('\x1b[7F\x1b[J')).toBe(true)
+    view.stop()
+    expect(writes.at(-1)).toBe('\x1b[?25h')
+    vi.useRealTimers()
   })
 })
