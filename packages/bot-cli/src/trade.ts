@@ -157,12 +157,20 @@ export async function runTrading(
           fps: options.fps ?? 4,
         })
       : undefined
+  // With the status view on, warnings and errors are shown in its event list
+  // (the full log is in the files).
+  const alerts: string[] = []
   const logger = createLogger({
     format: settings.logFormat,
     level: settings.logLevel,
     write: view ? false : (line) => io.stdout.write(`${line}\n`),
     dir: join(settings.dataDir, 'logs'),
     redactor,
+    onRecord: (record) => {
+      if (!view || (record.level !== 'warn' && record.level !== 'error')) return
+      alerts.push(`${record.time.slice(11, 19)} ! ${record.msg}`)
+      if (alerts.length > 6) alerts.shift()
+    },
   })
   for (const w of [...ctx.warnings, ...strategyWarnings]) logger.warn(w)
 
@@ -259,7 +267,12 @@ export async function runTrading(
 
     let lastStatusWrite = 0
     const onStatus = (snapshot: StatusSnapshot) => {
-      view?.update(snapshot)
+      // Both lists start with HH:MM:SS (UTC) and are in order: a stable sort
+      // on the time alone merges them.
+      const events = [...snapshot.events, ...alerts]
+        .sort((a, b) => a.slice(0, 8).localeCompare(b.slice(0, 8)))
+        .slice(-6)
+      view?.update({ ...snapshot, events })
       if (
         Date.now() - lastStatusWrite >= 1000 ||
         snapshot.status === 'stopped'
