@@ -183,9 +183,19 @@ describe('startBot', () => {
     const outcome = await bot.done
     expect(ex.open.size).toBe(0)
     expect(outcome.state.status).toBe('stopped')
-    // A new start on this journal is a fresh run.
+    // A new start on this journal is a fresh run whose client ids carry on
+    // from the last cycle (never reused on this data directory).
     expect(openJournal(path).replay.snapshot).toMatchObject({
       ladder: { status: 'stopped' },
     })
+    const next = fakeExecutor(path)
+    const again = startBot({
+      ...options(path, next.executor, fakeFeed().feed),
+      onStop: 'cancel',
+    })
+    await waitFor(() => next.sent.length === 8, 'the new ladder')
+    expect(next.sent[0]).toBe(2048)
+    again.stop()
+    await again.done
   })
 })

@@ -95,6 +95,9 @@ interface Snapshot {
   realisedProfit: string
 }
 
+/** Clock-skew margin when reading the fills of the current cycle (ms). */
+const FILL_HISTORY_MARGIN_MS = 5_000
+
 type Item =
   | { kind: 'event'; event: LadderEvent }
   | { kind: 'reconcile'; why: string }
@@ -156,8 +159,11 @@ export function startBot(options: BotOptions): Bot {
   const resumed = state.status !== 'idle' && state.status !== 'stopped'
   if (!resumed) {
     // A journal that ended stopped (graceful stop, strategy done) starts a
-    // fresh run; the start cancels whatever is open on the market.
-    state = initialState(setup.config, setup.market)
+    // fresh run; the start cancels whatever is open on the market. Cycle
+    // numbers carry on from the previous run, so client ids (cycle x 1024 +
+    // slot) are never reused on this data directory and an old run's fills
+    // can never be mistaken for this one's.
+    state = { ...initialState(setup.config, setup.market), cycle: state.cycle }
     cycleStartAt = 0
     realisedProfit = '0'
   } else if (JSON.stringify(state.setup) !== JSON.stringify(setup)) {
@@ -334,7 +340,9 @@ export function startBot(options: BotOptions): Bot {
    * no fill) are sent now, with the same client id and parameters.
    */
   const reconcile = async (why: string, recover: boolean) => {
-    const since = cycleStartAt - 60_000
+    // Fill history from the cycle's start, with a margin for clock skew
+    // between this host and the exchange.
+    const since = cycleStartAt - FILL_HISTORY_MARGIN_MS
     let truth: ReconciledEvent = await executor.reconcile(state, since)
     if (recover) {
       const seen = new Set<number>([
