@@ -4,6 +4,7 @@
  * paper mode the simulator is started in-process first and the very same bot
  * talks to it over real HTTP and WebSocket on 127.0.0.1.
  */
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   createBackpackClient,
@@ -253,13 +254,14 @@ export async function runTrading(
       privateStreams: !ctx.dryRun,
     })
     // A dry run keeps its own journal: resuming it for real would send its
-    // (stale) orders.
-    journal = openJournal(
-      join(
-        settings.dataDir,
-        ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
-      ),
+    // (stale) orders. A paper run starts a new simulator (and a new account)
+    // every time, so there is nothing to resume: it starts a new journal.
+    const journalPath = join(
+      settings.dataDir,
+      ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
     )
+    if (paper) rmSync(journalPath, { force: true })
+    journal = openJournal(journalPath)
     if (journal.replay.tornTail)
       logger.warn(
         'dropped a torn last line of the journal (a crash during a write)',
