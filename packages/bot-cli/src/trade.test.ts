@@ -397,3 +397,43 @@ describe('rung run (end to end against backpack-sim)', {
     expect(t.sim.accounts()).not.toContain(t.keys.publicKey)
   })
 })
+
+describe('rung paper', { timeout: 30_000 }, () => {
+  test('behavior: runs the bot against an in-process simulator; --json gives JSON lines and a result', async () => {
+    const dir = tempDir()
+    const { io, stdout } = captureIo({}, dir)
+    let handle: StartedHandle | undefined
+    const exit = mainWithHooks(
+      ['paper', '--json', '--data-dir', join(dir, 'paper')],
+      io,
+      {
+        simOptions: { feed: { mode: 'manual' } },
+        onStarted: (h) => {
+          handle = h
+        },
+      },
+    )
+    const bot = await waitFor(() => handle, 'the bot to start')
+    await waitFor(
+      () => bot.state().orders.filter((o) => o.status === 'open').length === 8,
+      'the ladder',
+    )
+    expect(bot.sim).toBeDefined()
+    bot.stop()
+    expect(await exit).toBe(0)
+    const lines = stdout()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      msg: 'paper trading: simulator started',
+    })
+    expect(lines.some((l) => l.msg === 'placing ladder')).toBe(true)
+    expect(lines.at(-1)).toEqual({
+      result: 'signal',
+      realisedProfit: '0',
+      cycles: 0,
+    })
+  })
+})
