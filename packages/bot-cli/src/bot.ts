@@ -368,6 +368,9 @@ export function startBot(options: BotOptions): Bot {
         )
         const sent = await executor.run(resend, state)
         for (const event of sent.events) await apply(event)
+        // Still no answer: keep those orders pending (a reconcile now would
+        // forget them for the rest of the cycle) and try again later.
+        if (sent.reconcile) throw new Error('re-sending got no answer')
         truth = await executor.reconcile(state, since)
       }
     }
@@ -453,7 +456,8 @@ export function startBot(options: BotOptions): Bot {
       // A fresh price first: a cycle that completes during the recovery
       // builds its next ladder on it.
       lastPrice = await executor.price()
-      await reconcile('resume', true)
+      // A failure here is retried like any reconcile (the loop starts anyway).
+      await processItem({ kind: 'reconcile', why: 'resume' })
       enqueue({ type: 'priceUpdated', at: now(), price: lastPrice })
     } else {
       if (options.sellNonUsdcAssets) {
