@@ -5,7 +5,7 @@
  *   npx tsx examples/ws-tester/index.ts bookTicker.SOL_USDC depth.200ms.SOL_USDC
  *   BACKPACK_WS_URL=ws://127.0.0.1:4000 npx tsx examples/ws-tester/index.ts trade.SOL_USDC
  *
- * Private streams (account.*) need BACKPACK_SECRET_KEY.
+ * Private streams (account.*) need BACKPACK_API_SECRET.
  */
 import { BACKPACK_WS_URL, createStreamClient } from '@rung/backpack-sdk'
 
@@ -21,7 +21,7 @@ if (names.length === 0) {
 const url = process.env.BACKPACK_WS_URL ?? BACKPACK_WS_URL
 const stream = createStreamClient({
   url,
-  secretKey: process.env.BACKPACK_SECRET_KEY || undefined,
+  secretKey: process.env.BACKPACK_API_SECRET || undefined,
 })
 
 interface Window {

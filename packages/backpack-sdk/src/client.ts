@@ -198,7 +198,7 @@ export type Bound<F> = F extends (
  * import { createBackpackClient } from '@rung/backpack-sdk'
  *
  * const client = createBackpackClient({
- *   secretKey: process.env.BACKPACK_SECRET_KEY,
+ *   secretKey: process.env.BACKPACK_API_SECRET,
  *   baseUrl: process.env.BACKPACK_BASE_URL, // e.g. a local simulator
  * })
  * const ticker = await client.getTicker({ symbol: 'SOL_USDC' })

@@ -16,7 +16,7 @@
  * ```ts
  * import { createBackpackClient, formatPrice, formatQuantity, loadMarketRules } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const rules = await loadMarketRules(client)
  * const ticker = await client.getTicker({ symbol: 'SOL_USDC' })
  * const price = formatPrice(rules, 'SOL_USDC', ticker?.lastPrice ?? '0', 'down')

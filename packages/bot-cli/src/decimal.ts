@@ -1,77 +1,83 @@
 /**
- * The CLI's one decimal module. Everything the bot computes about money
- * (position, average entry, P&L, take-profit distance, leftover values) goes
- * through here; nothing else in the package does arithmetic on prices or
- * quantities. An isolated Big constructor is used so no other package's
- * settings leak in; rounding modes are explicit at each call.
+ * Display helpers on top of the SDK's decimal module. All arithmetic on
+ * prices, quantities and money goes through `@rung/backpack-sdk`'s helpers
+ * (`addDecimals`, `multiplyDecimals`, `divideDecimals`, `compareDecimals`,
+ * `roundToIncrement`...); this file only adds what the SDK does not have:
+ * fixed-decimals formatting for people to read, a percent change, and the
+ * float conversion the chart needs for pixel coordinates. Every rounding
+ * names its direction.
  */
-import BigImport from 'big.js'
+import {
+  compareDecimals,
+  type DecimalString,
+  divideDecimals,
+  multiplyDecimals,
+  normalizeDecimal,
+  type Rounding,
+  roundToIncrement,
+  subtractDecimals,
+} from '@rung/backpack-sdk'
 
-// Isolated instance: DP 18 covers any exchange precision; RM 0 (round down)
-// is only the default for division and is overridden wherever it matters.
-const Big = BigImport()
-Big.DP = 18
-Big.RM = Big.roundDown
-Big.NE = -30
-Big.PE = 40
-
-/** A decimal number written as a plain string (no exponent). */
-export type DecimalString = string
-
-const big = (value: DecimalString) => new Big(value)
-
-/** a + b. */
-export const add = (a: DecimalString, b: DecimalString): DecimalString =>
-  big(a).plus(b).toString()
-/** a - b. */
-export const sub = (a: DecimalString, b: DecimalString): DecimalString =>
-  big(a).minus(b).toString()
-/** a × b. */
-export const mul = (a: DecimalString, b: DecimalString): DecimalString =>
-  big(a).times(b).toString()
-/** a ÷ b (18 decimals, rounded toward zero); b must not be zero. */
-export const div = (a: DecimalString, b: DecimalString): DecimalString =>
-  big(a).div(b).toString()
-/** -1, 0 or 1. */
-export const cmp = (a: DecimalString, b: DecimalString): number => big(a).cmp(b)
-/** True when a is zero. */
-export const isZero = (a: DecimalString): boolean => big(a).eq(0)
+/** True when `value` is zero. */
+export const isZero = (value: DecimalString): boolean =>
+  compareDecimals(value, '0') === 0
 
 /**
- * Rounds to `dp` decimals in the named direction, for display or for a
- * quantity to send (`'down'` never sells more than is held).
+ * The number of fraction digits of an increment such as a tick or step size
+ * (`"0.01"` → 2, `"0.00001"` → 5, `"1"` → 0, `"0.5"` → 1).
  */
-export const round = (
-  a: DecimalString,
-  dp: number,
-  direction: 'down' | 'up' | 'halfUp',
-): DecimalString =>
-  big(a)
-    .round(
-      dp,
-      direction === 'down'
-        ? Big.roundDown
-        : direction === 'up'
-          ? Big.roundUp
-          : Big.roundHalfUp,
-    )
-    .toFixed(dp)
-
-/** Rounds down to a multiple of `step` (a quantity step size). */
-export const floorToStep = (
-  a: DecimalString,
-  step: DecimalString,
-): DecimalString => {
-  const steps = big(a).div(step).round(0, Big.roundDown)
-  return steps.times(step).toString()
+export function decimalsOf(increment: DecimalString): number {
+  const canonical = normalizeDecimal(increment, 'increment')
+  const dot = canonical.indexOf('.')
+  return dot === -1 ? 0 : canonical.length - dot - 1
 }
 
-/** (a / b - 1) × 100, in percent with 2 decimals rounded half up; b must not be zero. */
+/**
+ * Rounds `value` to `decimals` fraction digits in the named direction and
+ * writes exactly that many digits, for display (`"1.5"`, 2 → `"1.50"`).
+ * `'nearest'` rounds exact halves away from zero (half up in magnitude).
+ */
+export function toFixedDecimals(
+  value: DecimalString,
+  decimals: number,
+  rounding: Rounding,
+): DecimalString {
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 40)
+    throw new RangeError(
+      `decimals must be an integer from 0 to 40; got ${decimals}.`,
+    )
+  const increment = decimals === 0 ? '1' : `0.${'0'.repeat(decimals - 1)}1`
+  return padDecimals(roundToIncrement(value, increment, rounding), decimals)
+}
+
+/**
+ * Writes `value` with at least `decimals` fraction digits by appending zeros;
+ * it never rounds, so a value with more digits is returned as it is.
+ */
+export function padDecimals(
+  value: DecimalString,
+  decimals: number,
+): DecimalString {
+  const canonical = normalizeDecimal(value)
+  if (decimals <= 0) return canonical
+  const dot = canonical.indexOf('.')
+  const have = dot === -1 ? 0 : canonical.length - dot - 1
+  if (have >= decimals) return canonical
+  return `${canonical}${dot === -1 ? '.' : ''}${'0'.repeat(decimals - have)}`
+}
+
+/** (a / b - 1) × 100, in percent with 2 decimals rounded to nearest; b must not be zero. */
 export const percentChange = (
   a: DecimalString,
   b: DecimalString,
 ): DecimalString =>
-  big(a).div(b).minus(1).times(100).round(2, Big.roundHalfUp).toFixed(2)
+  padDecimals(
+    divideDecimals(multiplyDecimals(subtractDecimals(a, b), '100'), b, {
+      decimals: 2,
+      rounding: 'nearest',
+    }),
+    2,
+  )
 
 /**
  * Converts a decimal to a float for drawing only (pixel coordinates of the

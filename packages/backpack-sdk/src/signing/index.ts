@@ -15,7 +15,7 @@
  * ```ts
  * import { buildSigningPayload, createSigner, instructionFor } from '@rung/backpack-sdk/signing'
  *
- * const signer = createSigner(process.env.BACKPACK_SECRET_KEY!)
+ * const signer = createSigner(process.env.BACKPACK_API_SECRET!)
  * const timestamp = Date.now()
  * const payload = buildSigningPayload({
  *   instruction: instructionFor('GET', '/api/v1/capital')!,

@@ -48,7 +48,7 @@ export interface Signer {
  * ```ts
  * import { buildSigningPayload, createSigner } from '@rung/backpack-sdk/signing'
  *
- * const signer = createSigner(process.env.BACKPACK_SECRET_KEY!)
+ * const signer = createSigner(process.env.BACKPACK_API_SECRET!)
  * const payload = buildSigningPayload({ instruction: 'balanceQuery', timestamp: Date.now(), windowMs: 5000 })
  * const headers = { 'X-API-Key': signer.publicKey, 'X-Signature': signer.sign(payload) }
  * ```
@@ -149,7 +149,7 @@ export interface SignSubscriptionArgs {
  * ```ts
  * import { createSigner, signSubscription } from '@rung/backpack-sdk/signing'
  *
- * const signer = createSigner(process.env.BACKPACK_SECRET_KEY!)
+ * const signer = createSigner(process.env.BACKPACK_API_SECRET!)
  * const frame = {
  *   method: 'SUBSCRIBE',
  *   params: ['account.orderUpdate'],

@@ -19,7 +19,7 @@ import type { GetAccountReturnType } from '../../types/private.js'
  * ```ts
  * import { createBackpackClient, getAccount } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const { spotMakerFee } = await getAccount(client)
  * ```
  */

@@ -19,7 +19,7 @@ import type { GetBalancesReturnType } from '../../types/private.js'
  * ```ts
  * import { createBackpackClient, getBalances } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const balances = await getBalances(client)
  * console.log(balances.USDC?.available)
  * ```

@@ -28,7 +28,7 @@ import type {
  * ```ts
  * import { createBackpackClient, getCollateral } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const { netEquity } = await getCollateral(client)
  * ```
  */

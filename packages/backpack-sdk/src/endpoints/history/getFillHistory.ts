@@ -43,7 +43,7 @@ const FILL_TYPES: readonly FillType[] = [
  * ```ts
  * import { createBackpackClient, getFillHistory } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const fills = await getFillHistory(client, { symbol: 'SOL_USDC', fillType: 'User' })
  * ```
  */

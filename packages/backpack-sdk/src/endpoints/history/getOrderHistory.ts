@@ -31,7 +31,7 @@ import type {
  * ```ts
  * import { createBackpackClient, getOrderHistory } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const rows = await getOrderHistory(client, { symbol: 'SOL_USDC', limit: 100 })
  * ```
  */

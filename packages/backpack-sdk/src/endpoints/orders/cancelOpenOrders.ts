@@ -29,7 +29,7 @@ import type {
  * ```ts
  * import { createBackpackClient, cancelOpenOrders } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const cancelled = await cancelOpenOrders(client, { symbol: 'SOL_USDC' })
  * ```
  */

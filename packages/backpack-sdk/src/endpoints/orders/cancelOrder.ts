@@ -29,7 +29,7 @@ import type {
  * ```ts
  * import { createBackpackClient, cancelOrder } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * await cancelOrder(client, { symbol: 'SOL_USDC', orderId: '4227701917' })
  * ```
  */

@@ -57,7 +57,7 @@ export const AMBIGUOUS_ORDER_MARGIN_MS = 1000
  * ```ts
  * import { createBackpackClient, executeOrder } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const order = await executeOrder(client, {
  *   symbol: 'SOL_USDC',
  *   side: 'Bid',

@@ -40,7 +40,7 @@ import { type OrderBody, orderBody } from './orderBody.js'
  * ```ts
  * import { createBackpackClient, executeOrders } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const results = await executeOrders(client, [
  *   { symbol: 'SOL_USDC', side: 'Bid', orderType: 'Limit', price: '141', quantity: '1' },
  *   { symbol: 'SOL_USDC', side: 'Bid', orderType: 'Limit', price: '140', quantity: '1' },

@@ -49,7 +49,7 @@ export type FindOrderByClientIdReturnType = OrderLookup
  * ```ts
  * import { createBackpackClient, findOrderByClientId } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const lookup = await findOrderByClientId(client, { symbol: 'SOL_USDC', clientId: 42 })
  * if (lookup.outcome === 'found') console.log(lookup.order?.status)
  * ```

@@ -29,7 +29,7 @@ import type {
  * ```ts
  * import { createBackpackClient, getOpenOrders } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const open = await getOpenOrders(client, { symbol: 'SOL_USDC' })
  * ```
  */

@@ -29,7 +29,7 @@ import type {
  * ```ts
  * import { createBackpackClient, getOrder } from '@rung/backpack-sdk'
  *
- * const client = createBackpackClient({ secretKey: process.env.BACKPACK_SECRET_KEY })
+ * const client = createBackpackClient({ secretKey: process.env.BACKPACK_API_SECRET })
  * const order = await getOrder(client, { symbol: 'SOL_USDC', clientId: 42 })
  * ```
  */
