@@ -9,6 +9,11 @@ import { open } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import {
+  divideDecimals,
+  multiplyDecimals,
+  normalizeDecimal,
+} from '@rung/backpack-sdk'
+import {
   type BacktestReport,
   type CandleSeries,
   createCandleCsvParser,
@@ -22,7 +27,7 @@ import {
   sweep,
 } from '@rung/ladder-strategy'
 import { renderEquitySvg } from './chart.js'
-import { div, isZero, mul, round } from './decimal.js'
+import { isZero, padDecimals, toFixedDecimals } from './decimal.js'
 import { ConfigError, EXIT, ExitError } from './errors.js'
 import type { OutStream } from './io.js'
 import { createProgress } from './progress.js'
@@ -94,11 +99,11 @@ export function reportRows(
   report: BacktestReport,
   series: { first: number; last: number },
 ): [string, string][] {
-  const money = (v: string) => round(v, 2, 'halfUp')
-  const total = mul('1', report.realisedProfit)
+  const money = (v: string) => toFixedDecimals(v, 2, 'nearest')
+  const total = normalizeDecimal(report.realisedProfit, 'realisedProfit')
   const returnOnCapital = isZero(report.peakCapital)
     ? '-'
-    : `${round(mul(div(total, report.peakCapital), '100'), 2, 'halfUp')} %`
+    : `${padDecimals(divideDecimals(multiplyDecimals(total, '100'), report.peakCapital, { decimals: 2, rounding: 'nearest' }), 2)} %`
   const day = (t: number) =>
     new Date(t).toISOString().slice(0, 16).replace('T', ' ')
   return [
@@ -336,10 +341,10 @@ export async function sweepCommand(options: SweepCommandOptions) {
     rows.push([
       String(r.rank),
       ...names.map((n) => String(r.params[n as SweepParameter])),
-      r.metric === 'Infinity' ? 'inf' : round(r.metric, 2, 'halfUp'),
+      r.metric === 'Infinity' ? 'inf' : toFixedDecimals(r.metric, 2, 'nearest'),
       String(r.report.cycles),
-      round(r.report.realisedProfit, 2, 'halfUp'),
-      round(r.report.maxDrawdown, 2, 'halfUp'),
+      toFixedDecimals(r.report.realisedProfit, 2, 'nearest'),
+      toFixedDecimals(r.report.maxDrawdown, 2, 'nearest'),
     ])
   }
   options.stdout.write(`${formatTable(rows)}\n`)

@@ -17,6 +17,7 @@
  * in flight are sent again, then a `reconciled` event adopts every fill. The
  * same cycle continues with no duplicate client id and no lost fill.
  */
+import { addDecimals } from '@rung/backpack-sdk'
 import {
   initialState,
   type LadderCommand,
@@ -27,7 +28,6 @@ import {
   type ReconciledEvent,
   step,
 } from '@rung/ladder-strategy'
-import { add } from './decimal.js'
 import type { Journal } from './journal.js'
 import { errorFields, type Logger } from './logger.js'
 import type { ConnectionState, Executor, MarketFeed } from './ports.js'
@@ -152,7 +152,7 @@ export function startBot(options: BotOptions): Bot {
     if (next.cycle !== state.cycle) cycleStartAt = event.at
     for (const c of commands)
       if (c.type === 'cycleCompleted')
-        realisedProfit = add(realisedProfit, c.profit)
+        realisedProfit = addDecimals(realisedProfit, c.profit)
     remember(commands)
     state = next
   }
@@ -249,7 +249,7 @@ export function startBot(options: BotOptions): Bot {
           logger.warn(command.message, { event: command.event })
           break
         case 'cycleCompleted':
-          realisedProfit = add(realisedProfit, command.profit)
+          realisedProfit = addDecimals(realisedProfit, command.profit)
           logger.info('cycle completed', {
             cycle: command.cycle,
             reason: command.reason,

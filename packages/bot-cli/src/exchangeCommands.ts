@@ -2,10 +2,13 @@
  * The small exchange commands: `rung price`, `rung markets`, `rung cancel-all`.
  * Their I/O goes through the SDK client like the bot's.
  */
-import { createBackpackClient, loadMarketRules } from '@rung/backpack-sdk'
+import {
+  compareDecimals,
+  createBackpackClient,
+  loadMarketRules,
+} from '@rung/backpack-sdk'
 import { formatTable } from './backtest.js'
 import { type CommandContext, requireCredentials } from './context.js'
-import { cmp } from './decimal.js'
 import { EXIT, ExitError } from './errors.js'
 import type { CliIo } from './io.js'
 import { validateStrategy } from './trade.js'
@@ -44,8 +47,8 @@ export async function priceCommand(
   )
 }
 
-/** Orders decimal strings, largest first (through the decimal module). */
-const compareDesc = (a: string, b: string) => cmp(b, a)
+/** Orders decimal strings, largest first (through the SDK's decimal module). */
+const compareDesc = (a: string, b: string) => compareDecimals(b, a)
 
 /** `rung markets`. */
 export async function marketsCommand(

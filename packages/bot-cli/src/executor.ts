@@ -13,7 +13,13 @@
  *                   `'all'` → DELETE /api/v1/orders for the symbol.
  *   sellPosition  → market (or GTC limit) ask with the strategy's client id.
  */
-import type { ExecuteOrderParameters, StreamClient } from '@rung/backpack-sdk'
+import {
+  compareDecimals,
+  type ExecuteOrderParameters,
+  multiplyDecimals,
+  roundToIncrement,
+  type StreamClient,
+} from '@rung/backpack-sdk'
 import type {
   ExchangeFill,
   ExchangeOrder,
@@ -22,7 +28,7 @@ import type {
   LadderState,
   ReconciledEvent,
 } from '@rung/ladder-strategy'
-import { cmp, floorToStep, isZero, mul } from './decimal.js'
+import { isZero } from './decimal.js'
 import { errorFields, type Logger } from './logger.js'
 import { baseAsset, orderUpdateToEvent } from './orderEvents.js'
 import type { Executor, FeedHandlers, MarketFeed } from './ports.js'
@@ -398,7 +404,7 @@ export function createLiveExecutor(options: LiveExecutorOptions): Executor {
       // The REST depth sort order is UNCONFIRMED (reference §9): take the max.
       let best: string | undefined
       for (const [price] of depth.bids)
-        if (best === undefined || cmp(price, best) > 0) best = price
+        if (best === undefined || compareDecimals(price, best) > 0) best = price
       if (best !== undefined) return best
       const ticker = await client.getTicker({ symbol })
       if (!ticker)
@@ -424,11 +430,12 @@ export function createLiveExecutor(options: LiveExecutorOptions): Executor {
         }
         const ticker = await client.getTicker({ symbol: m.symbol })
         if (!ticker) continue
-        const value = mul(balance.available, ticker.lastPrice)
-        const quantity = floorToStep(balance.available, m.stepSize)
+        const value = multiplyDecimals(balance.available, ticker.lastPrice)
+        // Down: never sell more than is held.
+        const quantity = roundToIncrement(balance.available, m.stepSize, 'down')
         if (
-          cmp(value, minValue) < 0 ||
-          cmp(quantity, m.minQuantity) < 0 ||
+          compareDecimals(value, minValue) < 0 ||
+          compareDecimals(quantity, m.minQuantity) < 0 ||
           isZero(quantity)
         ) {
           logger.info('leftover kept: worth less than sellNonUsdcMinValue', {

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { addDecimals, compareDecimals } from '@rung/backpack-sdk'
 import { afterEach, describe, expect, test } from 'vitest'
 import {
   type Child,
@@ -17,7 +18,6 @@ import {
   waitFor,
   writeConfig,
 } from '../test/e2e.js'
-import { add, cmp } from './decimal.js'
 
 let sim: TestSim | undefined
 const children: Child[] = []
@@ -65,7 +65,7 @@ const btcLeft = (t: TestSim) =>
     .entries.filter(
       (e) => e.asset === 'BTC' && (e.kind === 'trade' || e.kind === 'fee'),
     )
-    .reduce((acc, e) => add(acc, e.change), '0')
+    .reduce((acc, e) => addDecimals(acc, e.change), '0')
 
 describe('rung run: recovery after kill -9', { timeout: 40_000 }, () => {
   test('behavior: killed while placing the ladder, the restart completes it with no duplicate', async () => {
@@ -110,7 +110,7 @@ describe('rung run: recovery after kill -9', { timeout: 40_000 }, () => {
       'cycle 2',
       20_000,
     )
-    expect(cmp(btcLeft(t), '0.00001')).toBeLessThan(0)
+    expect(compareDecimals(btcLeft(t), '0.00001')).toBeLessThan(0)
 
     second.proc.kill('SIGTERM')
     expect(await second.exited).toBe(0)
@@ -156,7 +156,7 @@ describe('rung run: recovery after kill -9', { timeout: 40_000 }, () => {
     t.sim.setPrice('BTC_USDC', '60500')
     // The sell executed on the exchange, but the bot never got the answer.
     await waitFor(
-      () => cmp(btcLeft(t), '0.00001') < 0,
+      () => compareDecimals(btcLeft(t), '0.00001') < 0,
       'the sell to execute',
       20_000,
     )
@@ -187,7 +187,7 @@ describe('rung run: recovery after kill -9', { timeout: 40_000 }, () => {
     expect([
       ...new Set(fills.filter((f) => f.side === 'Ask').map((f) => f.clientId)),
     ]).toEqual(['1536'])
-    expect(cmp(btcLeft(t), '0.00001')).toBeLessThan(0)
+    expect(compareDecimals(btcLeft(t), '0.00001')).toBeLessThan(0)
 
     second.proc.kill('SIGTERM')
     expect(await second.exited).toBe(0)

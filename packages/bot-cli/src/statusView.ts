@@ -5,7 +5,13 @@
  * cursor is hidden while drawing and shown again by `stop()` (also called on
  * exit paths), which leaves the terminal as it was found.
  */
-import { add, cmp, mul, percentChange, round, sub } from './decimal.js'
+import {
+  addDecimals,
+  compareDecimals,
+  multiplyDecimals,
+  subtractDecimals,
+} from '@rung/backpack-sdk'
+import { percentChange, toFixedDecimals } from './decimal.js'
 
 /** What the view shows; every amount is a decimal string. */
 export interface StatusSnapshot {
@@ -45,20 +51,20 @@ export function describeStatus(s: StatusSnapshot): {
   const unrealised =
     s.price !== undefined &&
     s.averageEntry !== undefined &&
-    cmp(s.position, '0') > 0
-      ? mul(sub(s.price, s.averageEntry), s.position)
+    compareDecimals(s.position, '0') > 0
+      ? multiplyDecimals(subtractDecimals(s.price, s.averageEntry), s.position)
       : undefined
   const tpDistance =
     s.price !== undefined &&
     s.takeProfitPrice !== undefined &&
-    cmp(s.price, '0') > 0
+    compareDecimals(s.price, '0') > 0
       ? percentChange(s.takeProfitPrice, s.price)
       : undefined
   return { unrealised, tpDistance }
 }
 
 const money = (v: string | undefined, dp = 2) =>
-  v === undefined ? '-' : round(v, dp, 'halfUp')
+  v === undefined ? '-' : toFixedDecimals(v, dp, 'nearest')
 
 /** Renders the block as lines (no ANSI), for the view and for tests. */
 export function renderStatus(s: StatusSnapshot, width = 80): string[] {
@@ -66,7 +72,7 @@ export function renderStatus(s: StatusSnapshot, width = 80): string[] {
   const total =
     unrealised === undefined
       ? s.realisedProfit
-      : add(s.realisedProfit, unrealised)
+      : addDecimals(s.realisedProfit, unrealised)
   const lines = [
     `rung ${s.mode} ${s.symbol}  status ${s.status}  stream ${s.connection}`,
     `price ${s.price ?? '-'}   avg entry ${s.averageEntry ?? '-'}   take profit ${s.takeProfitPrice ?? '-'}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}`,

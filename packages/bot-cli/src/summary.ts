@@ -1,11 +1,12 @@
 /**
  * What the status view and `rung status` show, derived from the strategy
  * state. The state keeps integers in ticks and lots; they are turned back
- * into decimal strings here through the CLI's decimal module (big.js
- * `toString` drops trailing zeros).
+ * into decimal strings here through the SDK's decimal helpers (normalised:
+ * no trailing zeros).
  */
+
+import { divideDecimals, multiplyDecimals } from '@rung/backpack-sdk'
 import type { LadderState } from '@rung/ladder-strategy'
-import { div, mul } from './decimal.js'
 import type { StatusSnapshot } from './statusView.js'
 
 /** The part of a status snapshot that comes from the state. */
@@ -28,10 +29,17 @@ export function summarizeState(
   const { market } = state.setup
   const p = state.position
   const heldLots = p.boughtLots - p.soldLots
-  const position = heldLots > 0 ? mul(String(heldLots), market.stepSize) : '0'
+  const position =
+    heldLots > 0 ? multiplyDecimals(String(heldLots), market.stepSize) : '0'
   const averageEntry =
     p.boughtLots > 0
-      ? div(mul(String(p.costTickLots), market.tickSize), String(p.boughtLots))
+      ? // Full precision (18 decimals, toward zero) for status.json; the
+        // view rounds it to the tick for display.
+        divideDecimals(
+          multiplyDecimals(String(p.costTickLots), market.tickSize),
+          String(p.boughtLots),
+          { decimals: 18, rounding: 'down' },
+        )
       : undefined
   const rungs = state.orders.filter(
     (o) => o.side === 'buy' && o.cycle === state.cycle,

@@ -1,5 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import {
+  addDecimals,
+  compareDecimals,
+  multiplyDecimals,
+} from '@rung/backpack-sdk'
 import type { LadderState } from '@rung/ladder-strategy'
 import { afterEach, describe, expect, test } from 'vitest'
 import {
@@ -11,7 +16,6 @@ import {
   waitFor,
   writeConfig,
 } from '../test/e2e.js'
-import { add, cmp, mul } from './decimal.js'
 import { main, mainWithHooks } from './main.js'
 import type { StartedHandle } from './trade.js'
 
@@ -84,11 +88,14 @@ function ledgerBtc(
   return sim
     .ledger(account)
     .entries.filter((e) => e.asset === 'BTC' && e.kind === kind)
-    .reduce((acc, e) => add(acc, e.change), '0')
+    .reduce((acc, e) => addDecimals(acc, e.change), '0')
 }
 
 const heldQty = (state: LadderState) =>
-  mul(String(state.position.boughtLots - state.position.soldLots), '0.00001')
+  multiplyDecimals(
+    String(state.position.boughtLots - state.position.soldLots),
+    '0.00001',
+  )
 
 describe('rung run (end to end against backpack-sim)', {
   timeout: 30_000,
@@ -115,7 +122,7 @@ describe('rung run (end to end against backpack-sim)', {
     expect(await openClientIds(run.client)).toEqual(rungIds(1).slice(4))
     // The bot's position is exactly what the exchange booked.
     expect(
-      cmp(
+      compareDecimals(
         heldQty(run.bot.state()),
         ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
       ),
@@ -132,11 +139,11 @@ describe('rung run (end to end against backpack-sim)', {
     expect(await openClientIds(run.client)).toEqual(rungIds(2))
     expect(run.bot.state().totals.cycles).toBe(1)
     // Sold what was sellable: the account keeps only the dust the step size and the fee left.
-    const left = add(
+    const left = addDecimals(
       ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
       ledgerBtc(run.sim, run.keys.publicKey, 'fee'),
     )
-    expect(cmp(left, '0.00001')).toBeLessThan(0)
+    expect(compareDecimals(left, '0.00001')).toBeLessThan(0)
 
     run.bot.stop()
     expect(await run.exit).toBe(0)
@@ -174,7 +181,9 @@ describe('rung run (end to end against backpack-sim)', {
     // The new ladder starts at the new price.
     const orders = await run.client.getOpenOrders({ symbol: 'BTC_USDC' })
     const top = orders.find((o) => o.clientId === 2048)
-    expect(top && top.orderType === 'Limit' && cmp(top.price, '60000')).toBe(1)
+    expect(
+      top && top.orderType === 'Limit' && compareDecimals(top.price, '60000'),
+    ).toBe(1)
     run.bot.stop()
     expect(await run.exit).toBe(0)
   })
@@ -194,7 +203,7 @@ describe('rung run (end to end against backpack-sim)', {
     )
     await waitFor(
       () =>
-        cmp(
+        compareDecimals(
           heldQty(run.bot.state()),
           ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
         ) === 0,
@@ -210,8 +219,13 @@ describe('rung run (end to end against backpack-sim)', {
     for (const order of buys) {
       const exchange = fills
         .filter((f) => f.clientId === String(order.clientId))
-        .reduce((acc, f) => add(acc, f.quantity), '0')
-      expect(cmp(mul(String(order.filledLots), '0.00001'), exchange)).toBe(0)
+        .reduce((acc, f) => addDecimals(acc, f.quantity), '0')
+      expect(
+        compareDecimals(
+          multiplyDecimals(String(order.filledLots), '0.00001'),
+          exchange,
+        ),
+      ).toBe(0)
     }
     run.sim.setPrice('BTC_USDC', '61000')
     await waitFor(() => run.bot.state().cycle === 2, 'take profit')
@@ -238,7 +252,7 @@ describe('rung run (end to end against backpack-sim)', {
       'fills found after the drop',
     )
     expect(
-      cmp(
+      compareDecimals(
         heldQty(run.bot.state()),
         ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
       ),
@@ -271,8 +285,8 @@ describe('rung run (end to end against backpack-sim)', {
     )
     expect(run.bot.state().totals.cycles).toBe(1)
     expect(
-      cmp(
-        add(
+      compareDecimals(
+        addDecimals(
           ledgerBtc(run.sim, run.keys.publicKey, 'trade'),
           ledgerBtc(run.sim, run.keys.publicKey, 'fee'),
         ),
@@ -306,7 +320,10 @@ describe('rung run (end to end against backpack-sim)', {
     )
     // The 0.01 BTC leftover was sold at market before the ladder.
     expect(
-      cmp(add(ledgerBtc(run.sim, run.keys.publicKey, 'trade'), '0.01'), '0'),
+      compareDecimals(
+        addDecimals(ledgerBtc(run.sim, run.keys.publicKey, 'trade'), '0.01'),
+        '0',
+      ),
     ).toBe(0)
     expect(run.stdout()).toContain('sold leftover balance')
     const status = captureIo({}, run.dir)
@@ -349,7 +366,7 @@ describe('rung run (end to end against backpack-sim)', {
     expect(second.stdout()).toContain('resuming from the journal')
     expect(second.bot.state().cycle).toBe(1)
     expect(
-      cmp(
+      compareDecimals(
         heldQty(second.bot.state()),
         ledgerBtc(second.sim, second.keys.publicKey, 'trade'),
       ),
