@@ -447,15 +447,20 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     const p = state.position
     let e = state.totals.realisedUnits * moneyToQ
     let capital = buyNotionalTL * dv.tlMoney
-    if (p.boughtLots > 0) {
-      const held = p.boughtLots - p.soldLots
+    const carriedLots = p.carriedLots ?? 0
+    if (p.boughtLots > 0 || carriedLots > 0) {
+      // The backtest charges fees in quote only, so nothing below a lot is
+      // ever carried (carriedFineUnits stays 0).
+      const held = p.boughtLots - p.soldLots + carriedLots
+      const cost = p.costTickLots * dv.tlMoney + (p.carriedCostUnits ?? 0)
       e +=
-        ((p.proceedsTickLots - p.costTickLots) * dv.tlMoney -
+        (p.proceedsTickLots * dv.tlMoney -
+          cost -
           p.buyFeeUnits -
           p.sellFeeUnits) *
           moneyToQ +
         held * (close[c] as number) * lotCloseToQ
-      capital += p.costTickLots * dv.tlMoney
+      capital += cost
     }
     if (e > peakEquity) peakEquity = e
     else if (peakEquity - e > maxDrawdown) maxDrawdown = peakEquity - e
@@ -532,11 +537,15 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   // Open position at the last close.
   const last = N - 1
   const p = state.position
-  const held = p.boughtLots - p.soldLots
+  // Includes what earlier cycles carried (held, at its cost basis).
+  const carriedLots = p.carriedLots ?? 0
+  const held = p.boughtLots - p.soldLots + carriedLots
   const valueQ = held * (close[last] as number) * lotCloseToQ
   const unrealisedQ =
-    p.boughtLots > 0
-      ? ((p.proceedsTickLots - p.costTickLots) * dv.tlMoney -
+    p.boughtLots > 0 || carriedLots > 0
+      ? (p.proceedsTickLots * dv.tlMoney -
+          p.costTickLots * dv.tlMoney -
+          (p.carriedCostUnits ?? 0) -
           p.buyFeeUnits -
           p.sellFeeUnits) *
           moneyToQ +

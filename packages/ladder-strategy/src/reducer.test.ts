@@ -190,6 +190,8 @@ describe('step', () => {
         {
           "commands": [
             {
+              "carriedCost": "0",
+              "carriedQuantity": "0",
               "cycle": 1,
               "fees": "0.086028",
               "profit": "0.341972",
@@ -495,6 +497,8 @@ describe('step', () => {
           "starting",
           [
             {
+              "carriedCost": "0",
+              "carriedQuantity": "0",
               "cycle": 1,
               "fees": "0",
               "profit": "1.318",
@@ -627,6 +631,8 @@ describe('step', () => {
           "coolingDown",
           [
             {
+              "carriedCost": "0",
+              "carriedQuantity": "0",
               "cycle": 1,
               "fees": "0",
               "profit": "0.428",
@@ -805,6 +811,8 @@ describe('step', () => {
           "stopped",
           [
             {
+              "carriedCost": "0",
+              "carriedQuantity": "0",
               "cycle": 1,
               "fees": "0",
               "profit": "-0.428",
@@ -812,6 +820,8 @@ describe('step', () => {
               "type": "cycleCompleted",
             },
             {
+              "heldCost": "0",
+              "heldQuantity": "0",
               "reason": "stopRequested",
               "type": "stopped",
             },

@@ -23,14 +23,17 @@
 import { compareDecimal, isDecimal, parseUnits } from './decimal.js'
 import {
   baseFeeQuoteUnits,
-  ceilDivExact,
+  cycleLots,
   type Derived,
   derive,
+  holding,
+  holdingToQuantity,
   lotsToQuantity,
   moneyToString,
   priceToTicks,
   quantityToLots,
   rungTicks,
+  sellableLots,
   sizeRungs,
   stopLossTicks,
   takeProfitTicks,
@@ -116,7 +119,20 @@ const ZERO_POSITION: PositionRecord = Object.freeze({
   proceedsTickLots: 0,
   sellFeeUnits: 0,
   fills: 0,
+  carriedLots: 0,
+  carriedFineUnits: 0,
+  carriedCostUnits: 0,
 })
+
+/** A new cycle's position: zero fills, the carried remainder kept. */
+function freshPosition(p: PositionRecord): PositionRecord {
+  return {
+    ...ZERO_POSITION,
+    carriedLots: p.carriedLots ?? 0,
+    carriedFineUnits: p.carriedFineUnits ?? 0,
+    carriedCostUnits: p.carriedCostUnits ?? 0,
+  }
+}
 
 /**
  * Creates the machine's first state (`idle`) for a config and a market.
@@ -265,19 +281,12 @@ function findOrder(orders: readonly OrderRecord[], clientId: number): number {
   return -1
 }
 
-/** Lots of base asset paid as fees (rounded UP: never sell what was paid away). */
-function baseFeeLots(dv: Derived, position: PositionRecord): number {
-  return position.baseFeeUnits === 0
-    ? 0
-    : ceilDivExact(position.baseFeeUnits, dv.stepMant * 1e8)
-}
-
-/** Lots held and sellable now. */
+/**
+ * Lots held and sellable now: this cycle's fills and the carried remainder,
+ * minus base-asset fees, rounded DOWN to the lot.
+ */
 function heldLots(dv: Derived, position: PositionRecord): number {
-  return Math.max(
-    0,
-    position.boughtLots - position.soldLots - baseFeeLots(dv, position),
-  )
+  return sellableLots(dv, position)
 }
 
 /**
@@ -376,7 +385,17 @@ function onIdle(state: LadderState, event: LadderEvent): StepResult {
       const w = work(state)
       w.status = 'stopped'
       w.stopReason = 'stopRequested'
-      return [finish(w), [{ type: 'stopped', reason: 'stopRequested' }]]
+      return [
+        finish(w),
+        [
+          {
+            type: 'stopped',
+            reason: 'stopRequested',
+            heldQuantity: '0',
+            heldCost: '0',
+          },
+        ],
+      ]
     }
     default:
       return warning(
@@ -426,7 +445,7 @@ function onLaddering(state: LadderState, event: LadderEvent): StepResult {
     cancelLive(w, cmds, 'buy')
     w.totals.noFillRestarts++
     w.status = 'starting'
-    w.position = { ...ZERO_POSITION }
+    w.position = freshPosition(w.position)
     cmds.push({
       type: 'log',
       message: `cycle ${w.cycle}: nothing filled in ${state.setup.config.noFillRestartMinutes} min, re-laddering at the next price`,
@@ -850,8 +869,9 @@ function enterPosition(dv: Derived, w: Work, cmds: LadderCommand[]): void {
 
 /** Recomputes the take-profit and stop-loss prices from the position. */
 function refreshTargets(dv: Derived, w: Work): void {
-  const held = heldLots(dv, w.position)
-  const tp = takeProfitTicks(dv, w.position, held)
+  // The take-profit average is over this cycle's fills (spec); the carried
+  // remainder is sold with them but does not move the target.
+  const tp = takeProfitTicks(dv, w.position, cycleLots(dv, w.position))
   w.takeProfitTicks = tp
   w.takeProfitPrice = ticksToPrice(dv, tp)
   const sl = stopLossTicks(dv, w.position)
@@ -1045,7 +1065,7 @@ function placeLadder(
   // Orders of finished cycles are no longer needed (none is live here).
   w.orders = orders
   w.cycle = cycle
-  w.position = { ...ZERO_POSITION }
+  w.position = freshPosition(w.position)
   w.nextSellSlot = SELL_SLOT0
   w.placedAt = at
   w.status = 'laddering'
@@ -1174,24 +1194,38 @@ function settleExit(
   }
   const p = w.position
   const fees = p.buyFeeUnits + p.sellFeeUnits
-  const profit = (p.proceedsTickLots - p.costTickLots) * dv.tlMoney - fees
-  const dust = p.boughtLots - p.soldLots
+  // What could not be sold (below the step or the market minimum, or left by
+  // base-asset fees) is still on the exchange: its cost moves to the next
+  // cycle with it instead of being booked as a loss.
+  const rest = holding(dv, p)
+  const costSold =
+    (p.carriedCostUnits ?? 0) + p.costTickLots * dv.tlMoney - rest.costUnits
+  const profit = p.proceedsTickLots * dv.tlMoney - costSold - fees
   w.totals.cycles++
   if (w.reason === 'stopLoss') w.totals.stopLosses++
   w.totals.realisedUnits += profit
+  const carriedQuantity = holdingToQuantity(dv, rest)
+  const carriedCost = moneyToString(dv, rest.costUnits)
   cmds.push({
     type: 'cycleCompleted',
     cycle: w.cycle,
     reason: w.reason,
     profit: moneyToString(dv, profit),
     fees: moneyToString(dv, fees),
+    carriedQuantity,
+    carriedCost,
   })
-  if (dust > 0)
+  if (carriedQuantity !== '0')
     cmds.push({
       type: 'log',
-      message: `cycle ${w.cycle}: ${lotsToQuantity(dv, dust)} left unsold (below the market minimum or paid as fees)`,
+      message: `cycle ${w.cycle}: ${carriedQuantity} ${baseAsset(w)} left unsold (below the step or the market minimum, or left by base-asset fees), carried into the next cycle at cost ${carriedCost}`,
     })
-  w.position = { ...ZERO_POSITION }
+  w.position = {
+    ...ZERO_POSITION,
+    carriedLots: rest.lots,
+    carriedFineUnits: rest.fineUnits,
+    carriedCostUnits: rest.costUnits,
+  }
   w.trailingPeak = null
   w.trailingStopPrice = null
   const config = w.setup.config
@@ -1217,7 +1251,13 @@ function settleExit(
   w.status = 'starting'
 }
 
+function baseAsset(w: Work): string {
+  return w.setup.market.symbol.split('_')[0] ?? w.setup.market.symbol
+}
+
 function stopWork(w: Work, reason: StopReason, cmds: LadderCommand[]): void {
+  const dv = derive(w.setup.config, w.setup.market)
+  const held = holding(dv, w.position)
   if (w.timers.noFill !== false)
     cmds.push({ type: 'cancelTimer', timer: 'noFill' })
   if (w.timers.coolDown !== false)
@@ -1225,7 +1265,12 @@ function stopWork(w: Work, reason: StopReason, cmds: LadderCommand[]): void {
   w.timers = { noFill: false, coolDown: false }
   w.status = 'stopped'
   w.stopReason = reason
-  cmds.push({ type: 'stopped', reason })
+  cmds.push({
+    type: 'stopped',
+    reason,
+    heldQuantity: holdingToQuantity(dv, held),
+    heldCost: moneyToString(dv, held.costUnits),
+  })
 }
 
 function onStop(state: LadderState, at: number, sell: boolean): StepResult {
@@ -1245,7 +1290,7 @@ function onStop(state: LadderState, at: number, sell: boolean): StepResult {
     ]
   }
   const held = heldLots(dv, w.position)
-  if (sell && held > 0) {
+  if (sell && (held >= dv.minLots || cycleLots(dv, w.position) > 0)) {
     const price = w.status === 'inPosition' ? w.takeProfitPrice : '0'
     beginExitWork(dv, w, at, 'stopRequested', price, true, cmds)
     return [finish(w), cmds]
@@ -1254,7 +1299,7 @@ function onStop(state: LadderState, at: number, sell: boolean): StepResult {
   if (held > 0)
     cmds.push({
       type: 'log',
-      message: `stopping with ${lotsToQuantity(dv, held)} ${w.setup.market.symbol.split('_')[0]} still held`,
+      message: `stopping with ${holdingToQuantity(dv, holding(dv, w.position))} ${baseAsset(w)} still held`,
     })
   stopWork(w, 'stopRequested', cmds)
   return [finish(w), cmds]
@@ -1429,7 +1474,9 @@ function onReconciled(state: LadderState, event: ReconciledEvent): StepResult {
     case 'laddering':
     case 'starting':
     case 'coolingDown':
-      if (held > 0) {
+      // A position of this cycle's (or a newer) buys; the carried remainder
+      // alone is no position (it has no take-profit average of its own).
+      if (cycleLots(dv, w.position) > 0) {
         if (w.status === 'coolingDown') {
           w.timers.coolDown = false
           cmds.push({ type: 'cancelTimer', timer: 'coolDown' })

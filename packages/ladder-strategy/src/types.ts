@@ -283,6 +283,23 @@ export interface PositionRecord {
   sellFeeUnits: number
   /** Number of buy fills (partial fills count one each). */
   fills: number
+  /**
+   * Base asset carried into this cycle from earlier ones (what an exit could
+   * not sell: below the step or the market minimum, or left by base-asset
+   * fees), whole lots. Sold together with this cycle's fills. Missing in
+   * states saved by older versions (read as 0).
+   */
+  carriedLots?: number
+  /**
+   * The part of the carried base asset below one lot, in base-fee units
+   * (10^-(stepDecimals + 8)), from 0 to one lot minus one unit.
+   */
+  carriedFineUnits?: number
+  /**
+   * Cost basis of the carried base asset (average cost of the cycles it
+   * came from), in money units. Moves to the cycle that sells it.
+   */
+  carriedCostUnits?: number
 }
 
 /** Running totals over the whole run. */
@@ -706,10 +723,22 @@ export interface CycleCompletedCommand {
   cycle: number
   /** How it ended. */
   reason: ExitReason
-  /** Profit of the cycle in quote currency: sells received - buys cost - fees. */
+  /**
+   * Profit of the cycle in quote currency: what the sells received - the
+   * cost of what was sold (average cost over the carried-in remainder and
+   * this cycle's buys) - quote fees. The cost of the base asset that could
+   * not be sold is not booked: it is carried into the next cycle.
+   */
   profit: DecimalString
   /** Fees of the cycle in quote currency. */
   fees: DecimalString
+  /**
+   * Base asset still held after the exit (not sold: below the step or the
+   * market minimum, or left by base-asset fees), carried into the next cycle.
+   */
+  carriedQuantity: DecimalString
+  /** Cost basis of `carriedQuantity` in quote currency (average cost). */
+  carriedCost: DecimalString
 }
 
 /** The machine stopped; no further orders will be placed. */
@@ -718,6 +747,14 @@ export interface StoppedCommand {
   type: 'stopped'
   /** Why. */
   reason: StopReason
+  /**
+   * Base asset the strategy still holds as it stops (an unsold position, or
+   * the remainder carried from the last cycle), exact (not rounded to the
+   * step).
+   */
+  heldQuantity: DecimalString
+  /** Cost basis of `heldQuantity` in quote currency (average cost). */
+  heldCost: DecimalString
 }
 
 /** Everything the machine can ask for. */
