@@ -31,7 +31,7 @@ import {
 import type { Journal } from './journal.js'
 import { errorFields, type Logger } from './logger.js'
 import type { ConnectionState, Executor, MarketFeed } from './ports.js'
-import type { StatusSnapshot } from './statusView.js'
+import { formatMoney, type StatusSnapshot } from './statusView.js'
 import { summarizeState } from './summary.js'
 
 /** What the loop needs. */
@@ -257,8 +257,10 @@ export function startBot(options: BotOptions): Bot {
             fees: command.fees,
             realisedProfit,
           })
+          // The view shows money with 2 decimals; the log line above and
+          // the journal keep the exact figures.
           note(
-            `cycle ${command.cycle} ${command.reason}: profit ${command.profit}`,
+            `cycle ${command.cycle} ${command.reason}: profit ${formatMoney(command.profit)} fees ${formatMoney(command.fees)}`,
           )
           compact = true
           break

@@ -2,6 +2,8 @@ import { describe, expect, test, vi } from 'vitest'
 import {
   createStatusView,
   describeStatus,
+  formatMoney,
+  formatStatusNumbers,
   renderStatus,
   type StatusSnapshot,
 } from './statusView.js'
@@ -52,8 +54,73 @@ describe('renderStatus', () => {
     `)
   })
 
+  test('args: prices with the tick decimals, quantities with the step decimals, money with 2', () => {
+    const live: StatusSnapshot = {
+      ...snapshot,
+      price: '65600',
+      averageEntry: '65508.024914675767918088',
+      takeProfitPrice: '65836.1',
+      position: '0.0006',
+      realisedProfit: '-0.587623',
+      tickSize: '0.1',
+      stepSize: '0.00001',
+    }
+    expect(renderStatus(live, 100).slice(1, 4)).toEqual([
+      'price 65600.0   avg entry 65508.0   take profit 65836.1 (+0.36%)',
+      'rungs 2/8   position 0.00060   cycles 1',
+      'profit realised -0.59   unrealised 0.06   total -0.53',
+    ])
+  })
+
+  test('behavior: the average entry rounds half up to the tick; the take profit is never rounded', () => {
+    const base = { ...snapshot, tickSize: '0.01', stepSize: '0.001' }
+    expect(
+      formatStatusNumbers({ ...base, averageEntry: '98.125' }).averageEntry,
+    ).toBe('98.13')
+    expect(
+      formatStatusNumbers({ ...base, averageEntry: '98.12499999' })
+        .averageEntry,
+    ).toBe('98.12')
+    // As the strategy computed it, even off the tick (it never is).
+    expect(
+      formatStatusNumbers({ ...base, takeProfitPrice: '98.125' })
+        .takeProfitPrice,
+    ).toBe('98.125')
+    expect(
+      formatStatusNumbers({ ...base, takeProfitPrice: '98.2' }).takeProfitPrice,
+    ).toBe('98.20')
+    // A remainder finer than the step stays visible.
+    expect(formatStatusNumbers({ ...base, position: '0.0015' }).position).toBe(
+      '0.0015',
+    )
+    expect(formatStatusNumbers({ ...base, position: '2' }).position).toBe(
+      '2.000',
+    )
+  })
+
+  test('behavior: a status file without tick and step sizes shows the values as they are', () => {
+    expect(
+      formatStatusNumbers({ ...snapshot, averageEntry: '98.123456' }),
+    ).toEqual({
+      price: '100',
+      averageEntry: '98.123456',
+      takeProfitPrice: '98.25',
+      position: '0.5',
+    })
+  })
+
   test('args: width truncates', () => {
     expect(renderStatus(snapshot, 20).every((l) => l.length <= 20)).toBe(true)
+  })
+})
+
+describe('formatMoney', () => {
+  test('default: 2 decimals, halves away from zero', () => {
+    expect(formatMoney('-0.587623')).toBe('-0.59')
+    expect(formatMoney('0.005')).toBe('0.01')
+    expect(formatMoney('-0.005')).toBe('-0.01')
+    expect(formatMoney('12')).toBe('12.00')
+    expect(formatMoney(undefined)).toBe('-')
   })
 })
 

@@ -11,7 +11,12 @@ import {
   multiplyDecimals,
   subtractDecimals,
 } from '@rung/backpack-sdk'
-import { percentChange, toFixedDecimals } from './decimal.js'
+import {
+  decimalsOf,
+  padDecimals,
+  percentChange,
+  toFixedDecimals,
+} from './decimal.js'
 
 /** What the view shows; every amount is a decimal string. */
 export interface StatusSnapshot {
@@ -41,6 +46,17 @@ export interface StatusSnapshot {
   connection: string
   /** The last few log messages, newest last. */
   events: readonly string[]
+  /**
+   * The market's tick size: prices are shown with its decimals. Absent in
+   * status files written by older versions (prices are then shown as they
+   * are).
+   */
+  tickSize?: string | undefined
+  /**
+   * The market's step size: quantities are shown with its decimals. Absent
+   * in status files written by older versions.
+   */
+  stepSize?: string | undefined
 }
 
 /** Derived figures shown by the view and by `rung status`. */
@@ -63,20 +79,56 @@ export function describeStatus(s: StatusSnapshot): {
   return { unrealised, tpDistance }
 }
 
-const money = (v: string | undefined, dp = 2) =>
-  v === undefined ? '-' : toFixedDecimals(v, dp, 'nearest')
+/** Money in the view: 2 decimals, rounded to nearest (halves away from zero). */
+export const formatMoney = (v: string | undefined): string =>
+  v === undefined ? '-' : toFixedDecimals(v, 2, 'nearest')
+
+/**
+ * How the view writes a snapshot's numbers. Prices use the tick's decimals:
+ * the last price and the average entry are rounded to nearest for display
+ * (the average entry is exact in `status.json`); the take-profit price is
+ * shown as the strategy computed it (only padded with zeros, never rounded).
+ * The position uses the step's decimals (padded, never rounded: a remainder
+ * finer than the step stays visible). Money has 2 decimals.
+ */
+export function formatStatusNumbers(s: StatusSnapshot): {
+  price: string
+  averageEntry: string
+  takeProfitPrice: string
+  position: string
+} {
+  const tick = s.tickSize === undefined ? undefined : decimalsOf(s.tickSize)
+  const step = s.stepSize === undefined ? undefined : decimalsOf(s.stepSize)
+  const roundedPrice = (v: string | undefined) =>
+    v === undefined
+      ? '-'
+      : tick === undefined
+        ? v
+        : toFixedDecimals(v, tick, 'nearest')
+  return {
+    price: roundedPrice(s.price),
+    averageEntry: roundedPrice(s.averageEntry),
+    takeProfitPrice:
+      s.takeProfitPrice === undefined
+        ? '-'
+        : padDecimals(s.takeProfitPrice, tick ?? 0),
+    position: padDecimals(s.position, step ?? 0),
+  }
+}
 
 /** Renders the block as lines (no ANSI), for the view and for tests. */
 export function renderStatus(s: StatusSnapshot, width = 80): string[] {
   const { unrealised, tpDistance } = describeStatus(s)
+  const shown = formatStatusNumbers(s)
+  const money = formatMoney
   const total =
     unrealised === undefined
       ? s.realisedProfit
       : addDecimals(s.realisedProfit, unrealised)
   const lines = [
     `rung ${s.mode} ${s.symbol}  status ${s.status}  stream ${s.connection}`,
-    `price ${s.price ?? '-'}   avg entry ${s.averageEntry ?? '-'}   take profit ${s.takeProfitPrice ?? '-'}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}`,
-    `rungs ${s.rungsFilled}/${s.rungsTotal}   position ${s.position}   cycles ${s.cycles}`,
+    `price ${shown.price}   avg entry ${shown.averageEntry}   take profit ${shown.takeProfitPrice}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}`,
+    `rungs ${s.rungsFilled}/${s.rungsTotal}   position ${shown.position}   cycles ${s.cycles}`,
     `profit realised ${money(s.realisedProfit)}   unrealised ${money(unrealised)}   total ${money(total)}`,
     '-'.repeat(Math.min(width, 60)),
     ...s.events.slice(-6),

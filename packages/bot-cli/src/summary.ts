@@ -56,5 +56,7 @@ export function summarizeState(
     position,
     realisedProfit,
     cycles: state.totals.cycles,
+    tickSize: market.tickSize,
+    stepSize: market.stepSize,
   }
 }
