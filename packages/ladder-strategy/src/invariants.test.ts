@@ -7,7 +7,8 @@
 import { fc, test } from '@fast-check/vitest'
 import Big from 'big.js'
 import { describe, expect } from 'vitest'
-import { MARKET, SMALL } from '../test/fixtures.js'
+import { BTC_MARKET, MARKET, SMALL } from '../test/fixtures.js'
+import { DEFAULT_LADDER_CONFIG } from './config.js'
 import { initialState, step } from './reducer.js'
 import type {
   LadderCommand,
@@ -282,6 +283,151 @@ describe('step (properties)', () => {
         step(states[i - 1] as LadderState, events[i] as LadderEvent)
         expect(JSON.stringify(states[i - 1])).toBe(before)
       }
+    },
+  )
+})
+
+// ---------------------------------------------------------------------------
+// Carried remainder: nothing created or destroyed across cycles
+// ---------------------------------------------------------------------------
+
+const cycleArb = fc.record({
+  /** Reference price in cents. */
+  cents: fc.integer({ min: 5_000_000, max: 9_000_000 }),
+  /** Rungs to fill (capped by what was placed). */
+  fills: fc.integer({ min: 1, max: 4 }),
+  /** Buy fee in the base asset (as Backpack charges it) or in quote. */
+  baseFee: fc.boolean(),
+  /** Fee rates in 1/100 of a percent. */
+  buyRate: fc.integer({ min: 0, max: 25 }),
+  sellRate: fc.integer({ min: 0, max: 25 }),
+})
+
+describe('step (carried remainder)', () => {
+  test.prop(
+    [
+      fc.record({
+        orderCount: fc.integer({ min: 1, max: 4 }),
+        takeProfitOrder: fc.constantFrom('market' as const, 'limit' as const),
+        feeAwareTakeProfit: fc.boolean(),
+      }),
+      fc.array(cycleArb, { minLength: 1, maxLength: 8 }),
+    ],
+    { numRuns: 80 },
+  )(
+    'behavior: realised profit = proceeds - cost - fees + carried cost; carried = what the exchange holds',
+    (options, cycles) => {
+      const config: LadderConfig = {
+        ...DEFAULT_LADDER_CONFIG,
+        ...options,
+        totalAmount: '200',
+        maxDropPercentage: '2',
+      }
+      let state = initialState(config, BTC_MARKET)
+      // The exchange's books, kept independently with big.js.
+      let base = new Big(0)
+      let cost = new Big(0)
+      let proceeds = new Big(0)
+      let fees = new Big(0)
+      let realised = new Big(0)
+      let carriedCost = new Big(0)
+      let completed = 0
+      let at = 0
+      const feed = (event: LadderEvent): readonly LadderCommand[] => {
+        const [next, commands] = step(state, event)
+        // JSON round trip: a restored state behaves the same.
+        expect(
+          step(JSON.parse(JSON.stringify(state)) as LadderState, event),
+        ).toEqual([next, commands])
+        state = next
+        for (const c of commands)
+          if (c.type === 'cycleCompleted') {
+            completed++
+            realised = realised.plus(c.profit)
+            carriedCost = new Big(c.carriedCost)
+            // Nothing created or destroyed: the cash result (proceeds -
+            // cost - fees) plus the carried inventory at cost is exactly the
+            // realised profit.
+            expect(realised.toFixed()).toBe(
+              proceeds.minus(cost).minus(fees).plus(carriedCost).toFixed(),
+            )
+            // Exactly what the exchange holds, and never a whole step
+            // (everything sellable was sold).
+            expect(c.carriedQuantity).toBe(base.toFixed())
+            expect(new Big(c.carriedQuantity).lt(BTC_MARKET.stepSize)).toBe(
+              true,
+            )
+            // The carried part keeps its share of the cost (at most all of it).
+            if (base.gt(0)) expect(carriedCost.gt(0)).toBe(true)
+            expect(carriedCost.lte(cost)).toBe(true)
+          }
+        return commands
+      }
+      const fillOrder = (o: OrderRecord, rate: number, inBase: boolean) => {
+        const qty = new Big(o.qtyLots - o.filledLots).times(BTC_MARKET.stepSize)
+        const notional = qty.times(o.price)
+        const r = new Big(rate).div(10_000)
+        const fee = inBase
+          ? qty.times(r).round(13, Big.roundUp)
+          : notional.times(r).round(8, Big.roundUp)
+        if (o.side === 'buy') {
+          base = base.plus(qty)
+          cost = cost.plus(notional)
+        } else {
+          base = base.minus(qty)
+          proceeds = proceeds.plus(notional)
+        }
+        if (inBase) base = base.minus(fee)
+        else fees = fees.plus(fee)
+        feed({
+          type: 'orderFilled',
+          at,
+          clientId: o.clientId,
+          price: o.price,
+          quantity: qty.toFixed(),
+          fee: fee.toFixed(),
+          ...(inBase ? { feeAsset: 'base' as const } : {}),
+        })
+      }
+      feed({ type: 'started', at })
+      for (const cycle of cycles) {
+        at += 60_000
+        if (state.status !== 'starting') break
+        feed({
+          type: 'priceUpdated',
+          at,
+          price: new Big(cycle.cents).div(100).toFixed(),
+        })
+        for (let k = 0; k < cycle.fills; k++) {
+          const buy = state.orders.find((o) => o.side === 'buy' && live(o))
+          if (!buy) break
+          fillOrder(buy, cycle.buyRate, cycle.baseFee)
+        }
+        // (feed reassigns state: read it afresh, not as narrowed above)
+        const now = state as LadderState
+        if (now.status === 'inPosition' && config.takeProfitOrder === 'market')
+          feed({ type: 'priceUpdated', at, price: now.takeProfitPrice })
+        // The exchange answers: cancels acknowledged, sells filled.
+        for (let guard = 0; guard < 50; guard++) {
+          const o = state.orders.find(
+            (x) => x.status === 'canceling' || (x.side === 'sell' && live(x)),
+          )
+          if (!o) break
+          if (o.status === 'canceling')
+            feed({ type: 'orderCanceled', at, clientId: o.clientId })
+          else fillOrder(o, cycle.sellRate, false)
+        }
+        expect((state as LadderState).status).toBe('starting')
+      }
+      const stop = feed({ type: 'stopRequested', at: at + 1 })
+      expect(stop.at(-1)).toEqual({
+        type: 'stopped',
+        reason: 'stopRequested',
+        heldQuantity: base.toFixed(),
+        heldCost: carriedCost.toFixed(),
+      })
+      expect(completed).toBe(cycles.length)
+      expect(state.totals.cycles).toBe(cycles.length)
     },
   )
 })

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { MARKET, SMALL } from '../test/fixtures.js'
+import { BTC_MARKET, MARKET, SMALL } from '../test/fixtures.js'
+import { DEFAULT_LADDER_CONFIG } from './config.js'
 import { LadderConfigError } from './errors.js'
 import { clientIdFor, initialState, parseClientId, step } from './reducer.js'
 import type {
@@ -890,5 +891,239 @@ describe('step', () => {
     const [next, commands] = step(running, price('100.5'))
     expect(next).toBe(running)
     expect(commands).toEqual([])
+  })
+
+  test('behavior: the remainder a base-asset fee leaves is carried, not booked as a loss', () => {
+    // The paper-trading case: one rung of 0.00062 BTC at 81450, the 0.08 %
+    // buy fee taken in BTC (0.00062 x 0.0008 = 0.000000496), take profit
+    // 0.25 %: 81450 x 1.0025 = 81653.625, rounded UP to 81653.63.
+    const config: LadderConfig = {
+      ...DEFAULT_LADDER_CONFIG,
+      orderCount: 1,
+      totalAmount: '50.5', // 50.5 / 81450 = 0.00062001..., DOWN to 0.00062
+    }
+    const baseFill = (clientId: number, at: number): LadderEvent => ({
+      type: 'orderFilled',
+      at,
+      clientId,
+      price: '81450',
+      quantity: '0.00062',
+      fee: '0.000000496',
+      feeAsset: 'base',
+    })
+    const events: LadderEvent[] = [
+      { type: 'started', at: 0, price: '81450' },
+      baseFill(1024, 1),
+      { type: 'priceUpdated', at: 2, price: '81653.63' },
+      // 0.00061 x 81653.63 = 49.8087143; fee 0.08 % = 0.0398469714 (sent rounded)
+      fill(1536, '81653.63', '0.00061', '0.03984697', 3),
+      { type: 'priceUpdated', at: 4, price: '81450' },
+      baseFill(2048, 5),
+      { type: 'priceUpdated', at: 6, price: '81653.63' },
+      // 0.00062 x 81653.63 = 50.6252506; fee 0.08 % = 0.04050020048 (sent rounded)
+      fill(2560, '81653.63', '0.00062', '0.0405002', 7),
+    ]
+    let state: LadderState = initialState(config, BTC_MARKET)
+    const commands: LadderCommand[] = []
+    const states: LadderState[] = []
+    for (const event of events) {
+      const [next, out] = step(state, event)
+      state = next
+      states.push(state)
+      commands.push(...out)
+    }
+    const sells = commands.filter((c) => c.type === 'sellPosition')
+    const cycles = commands.filter((c) => c.type === 'cycleCompleted')
+    // Cycle 1: 0.00062 - 0.000000496 = 0.000619504 held, 0.00061 sellable
+    // (DOWN to the step); cycle 2 sells its own 0.00061 + the carried lot.
+    expect(sells.map((c) => c.quantity)).toEqual(['0.00061', '0.00062'])
+    // Cycle 1 (the old accounting booked 49.8087143 - 50.499 - 0.03984697
+    // = -0.73013267):
+    //   cost 0.00062 x 81450 = 50.499; left 0.000619504 - 0.00061 = 0.000009504
+    //   carried cost = 50.499 x 0.000009504 / 0.000619504
+    //                = 0.774720576461168935..., DOWN to the money unit
+    //                  (10^-11 here: 50.5 x 1000 x 10^11 is still a safe integer)
+    //                = 0.77472057646
+    //   profit = 49.8087143 - (50.499 - 0.77472057646) - 0.03984697
+    //          = 0.04458790646
+    // Cycle 2: held 0.000009504 + 0.000619504 = 0.000629008, sold 0.00062
+    //   cost 0.77472057646 + 50.499 = 51.27372057646; left 0.000009008
+    //   carried cost = 51.27372057646 x 0.000009008 / 0.000629008
+    //                = 0.734289031224963243..., DOWN: 0.73428903122
+    //   profit = 50.6252506 - (51.27372057646 - 0.73428903122) - 0.0405002
+    //          = 0.04531885476
+    expect(cycles).toEqual([
+      {
+        type: 'cycleCompleted',
+        cycle: 1,
+        reason: 'takeProfit',
+        profit: '0.04458790646',
+        fees: '0.03984697',
+        carriedQuantity: '0.000009504',
+        carriedCost: '0.77472057646',
+      },
+      {
+        type: 'cycleCompleted',
+        cycle: 2,
+        reason: 'takeProfit',
+        profit: '0.04531885476',
+        fees: '0.0405002',
+        carriedQuantity: '0.000009008',
+        carriedCost: '0.73428903122',
+      },
+    ])
+    // The take-profit target is over the cycle's own fills: the carried
+    // remainder does not move it (81450 x 1.0025, UP to the tick).
+    const inPosition = states[5]
+    expect(inPosition).toMatchObject({
+      status: 'inPosition',
+      takeProfitPrice: '81653.63',
+      position: {
+        carriedLots: 0,
+        carriedFineUnits: 95_040_000, // 0.000009504 in 10^-13 BTC
+        carriedCostUnits: 77_472_057_646,
+      },
+    })
+    expect(state.totals.realisedUnits).toBe(
+      4_458_790_646 + 4_531_885_476, // 10^-11 USDC
+    )
+  })
+
+  test('behavior: stopping reports what is still held and its cost', () => {
+    const config: LadderConfig = {
+      ...DEFAULT_LADDER_CONFIG,
+      orderCount: 1,
+      totalAmount: '50.5',
+      maxCycles: 1,
+    }
+    let state: LadderState = initialState(config, BTC_MARKET)
+    const out: LadderCommand[] = []
+    for (const event of [
+      { type: 'started', at: 0, price: '81450' },
+      {
+        type: 'orderFilled',
+        at: 1,
+        clientId: 1024,
+        price: '81450',
+        quantity: '0.00062',
+        fee: '0.000000496',
+        feeAsset: 'base',
+      },
+      { type: 'priceUpdated', at: 2, price: '81653.63' },
+      fill(1536, '81653.63', '0.00061', '0.03984697', 3),
+    ] satisfies LadderEvent[]) {
+      const [next, commands] = step(state, event)
+      state = next
+      out.push(...commands)
+    }
+    expect(out.at(-1)).toEqual({
+      type: 'stopped',
+      reason: 'maxCycles',
+      heldQuantity: '0.000009504',
+      heldCost: '0.77472057646',
+    })
+    // Stopping in position without selling reports the whole position:
+    // 0.00062 - 0.000000496 held at cost 50.499 (nothing sold).
+    const [running] = step(initialState(config, BTC_MARKET), {
+      type: 'started',
+      at: 0,
+      price: '81450',
+    })
+    const [holding] = step(running, {
+      type: 'orderFilled',
+      at: 1,
+      clientId: 1024,
+      price: '81450',
+      quantity: '0.00062',
+      fee: '0.000000496',
+      feeAsset: 'base',
+    })
+    const [, stopCommands] = step(holding, { type: 'stopRequested', at: 2 })
+    expect(stopCommands.at(-1)).toEqual({
+      type: 'stopped',
+      reason: 'stopRequested',
+      heldQuantity: '0.000619504',
+      heldCost: '50.499',
+    })
+  })
+
+  test('behavior: reconcile after a restart keeps the carried remainder', () => {
+    const config: LadderConfig = {
+      ...DEFAULT_LADDER_CONFIG,
+      orderCount: 1,
+      totalAmount: '50.5',
+    }
+    const events: LadderEvent[] = [
+      { type: 'started', at: 0, price: '81450' },
+      {
+        type: 'orderFilled',
+        at: 1,
+        clientId: 1024,
+        price: '81450',
+        quantity: '0.00062',
+        fee: '0.000000496',
+        feeAsset: 'base',
+      },
+      { type: 'priceUpdated', at: 2, price: '81653.63' },
+      fill(1536, '81653.63', '0.00061', '0.03984697', 3),
+      { type: 'priceUpdated', at: 4, price: '81450' },
+      { type: 'orderAccepted', at: 5, clientId: 2048, orderId: 'B1' },
+    ]
+    let state: LadderState = initialState(config, BTC_MARKET)
+    for (const event of events) [state] = step(state, event)
+    // Saved as JSON; a journal replay of the same events gives the same state.
+    const saved = JSON.parse(JSON.stringify(state)) as LadderState
+    let replayed: LadderState = initialState(config, BTC_MARKET)
+    for (const event of events) [replayed] = step(replayed, event)
+    expect(replayed).toEqual(saved)
+    expect(saved.position).toMatchObject({
+      boughtLots: 0,
+      carriedLots: 0,
+      carriedFineUnits: 95_040_000,
+      carriedCostUnits: 77_472_057_646,
+    })
+    // While the bot was down, the rung filled (fee in BTC again).
+    const [after, commands] = step(saved, {
+      type: 'reconciled',
+      at: 10,
+      openOrders: [],
+      fills: [
+        {
+          clientId: 2048,
+          side: 'buy',
+          price: '81450',
+          quantity: '0.00062',
+          fee: '0.000000496',
+          feeAsset: 'base',
+        },
+      ],
+    })
+    expect(after).toMatchObject({
+      status: 'inPosition',
+      takeProfitPrice: '81653.63',
+      position: { boughtLots: 62, carriedFineUnits: 95_040_000 },
+    })
+    expect(commands.filter((c) => c.type === 'warning')).toHaveLength(1)
+    // The exit sells the cycle's fills and the carried remainder (0.00062).
+    const [, exit] = step(after, {
+      type: 'priceUpdated',
+      at: 11,
+      price: '81653.63',
+    })
+    expect(exit).toMatchObject([{ type: 'sellPosition', quantity: '0.00062' }])
+  })
+
+  test('behavior: a state saved before the carried remainder existed reads it as 0', () => {
+    const [running] = step(initialState(SMALL, MARKET), started())
+    const { carriedLots, carriedFineUnits, carriedCostUnits, ...old } =
+      running.position
+    const legacy = { ...running, position: old } as LadderState
+    const [a, ca] = step(legacy, fill(1024, '100', '0.428'))
+    const [b, cb] = step(running, fill(1024, '100', '0.428'))
+    expect(ca).toEqual(cb)
+    expect(a.status).toBe(b.status)
+    const [, exitA] = step(a, price('101', 3))
+    const [, exitB] = step(b, price('101', 3))
+    expect(exitA).toEqual(exitB)
   })
 })
