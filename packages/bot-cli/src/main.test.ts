@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { captureIo, tempDir } from '../test/e2e.js'
 import { parseBotSettings, readConfigFile } from './config.js'
+import { acquireLock, isAlive, PID_FILE } from './lock.js'
 import { main } from './main.js'
 import { STARTER_CONFIG_NAME } from './starterConfig.js'
 import { validateStrategy } from './trade.js'
@@ -89,6 +91,60 @@ describe('main', () => {
     const { io, stderr } = captureIo({}, dir)
     expect(await main(['stop', '--data-dir', dir], io)).toBe(1)
     expect(stderr()).toContain('--data-dir')
+  })
+
+  test.runIf(process.platform === 'linux')(
+    'error: stop refuses to signal a pid that is not the bot, and offers to remove the stale file',
+    async () => {
+      const dir = tempDir()
+      // A live process that is not a rung bot, with the pid of the dead bot.
+      const other = spawn('sleep', ['30'], { stdio: 'ignore' })
+      try {
+        const pid = other.pid as number
+        writeFileSync(
+          join(dir, PID_FILE),
+          `${pid}\n${JSON.stringify({ token: 'f'.repeat(32), startTime: '1', cmdline: '0'.repeat(64) })}\n`,
+        )
+        const first = captureIo({}, dir)
+        expect(await main(['stop', '--data-dir', dir], first.io)).toBe(1)
+        expect(first.stderr()).toContain(`${PID_FILE} is stale`)
+        expect(first.stderr()).toContain(`pid ${pid} was not signalled`)
+        expect(first.stderr()).toContain('rung stop --remove-stale')
+        expect(isAlive(pid)).toBe(true)
+        expect(existsSync(join(dir, PID_FILE))).toBe(true)
+
+        const status = captureIo({}, dir)
+        await main(['status', '--json', '--data-dir', dir], status.io)
+        expect(JSON.parse(status.stdout())).toMatchObject({ running: false })
+
+        const second = captureIo({}, dir)
+        expect(
+          await main(['stop', '--remove-stale', '--data-dir', dir], second.io),
+        ).toBe(0)
+        expect(second.stdout()).toContain('Removed the stale pid file')
+        expect(existsSync(join(dir, PID_FILE))).toBe(false)
+        expect(isAlive(pid)).toBe(true)
+      } finally {
+        other.kill('SIGKILL')
+      }
+    },
+  )
+
+  test('behavior: stop signals the bot that holds the lock', async () => {
+    const dir = tempDir()
+    // This process plays the bot: it holds the lock and catches SIGTERM.
+    const lock = acquireLock(dir)
+    const received = new Promise<string>((resolve) =>
+      process.once('SIGTERM', resolve),
+    )
+    try {
+      const { io, stdout } = captureIo({}, dir)
+      expect(await main(['stop', '--no-wait', '--data-dir', dir], io)).toBe(0)
+      expect(stdout()).toContain(`Sent SIGTERM to pid ${process.pid}`)
+      expect(await received).toBe('SIGTERM')
+    } finally {
+      lock.release()
+    }
   })
 
   test('error: an unknown command or flag exits 2', async () => {

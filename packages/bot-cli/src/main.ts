@@ -3,7 +3,7 @@
  * its validated context. Controlled failures are `ExitError`s; only `main()`
  * turns them into an exit code (the caller sets `process.exitCode`).
  */
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { SweepMetric } from '@rung/ladder-strategy'
 import { Command, CommanderError, Option } from 'commander'
@@ -21,7 +21,7 @@ import {
   priceCommand,
 } from './exchangeCommands.js'
 import { type CliIo, processIo } from './io.js'
-import { isAlive, readRunningPid } from './lock.js'
+import { checkLockOwner, isAlive, PID_FILE } from './lock.js'
 import { createRedactor, type Redactor } from './redact.js'
 import { STARTER_CONFIG, STARTER_CONFIG_NAME } from './starterConfig.js'
 import { readStatusFile } from './statusFile.js'
@@ -163,7 +163,8 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
     .description('show the status of the bot running on the data directory')
     .action((_options, command: Command) => {
       const ctx = withContext(command, 'offline')
-      const pid = readRunningPid(ctx.settings.dataDir)
+      const owner = checkLockOwner(ctx.settings.dataDir)
+      const pid = owner.state === 'running' ? owner.pid : undefined
       const status = readStatusFile(ctx.settings.dataDir)
       if (ctx.json) {
         io.stdout.write(
@@ -176,6 +177,10 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
           ? `No bot is running on ${ctx.settings.dataDir}.\n`
           : `Bot running (pid ${pid}) on ${ctx.settings.dataDir}.\n`,
       )
+      if (owner.state === 'stale' || owner.state === 'unverified')
+        io.stdout.write(
+          `The pid file ${owner.path} is ${owner.state === 'stale' ? 'stale' : 'unconfirmed'}: ${owner.why}.\n`,
+        )
       if (status) {
         io.stdout.write(
           `Last status (${status.updatedAt}):\n${renderStatus(status, 100).join('\n')}\n`,
@@ -190,16 +195,44 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
     )
     .option('--timeout <seconds>', 'how long to wait for it to exit', '60')
     .option('--no-wait', 'send the signal and return at once')
+    .option(
+      '--remove-stale',
+      'remove a stale pid file (its process is gone or is not the bot)',
+    )
     .action(
-      async (options: { timeout: string; wait: boolean }, command: Command) => {
+      async (
+        options: { timeout: string; wait: boolean; removeStale?: boolean },
+        command: Command,
+      ) => {
         const ctx = withContext(command, 'offline')
-        const pid = readRunningPid(ctx.settings.dataDir)
-        if (pid === undefined) {
+        const dataDir = ctx.settings.dataDir
+        const owner = checkLockOwner(dataDir)
+        if (owner.state === 'none') {
           throw new ExitError(
             EXIT.runtime,
-            `No bot is running on ${ctx.settings.dataDir} (no live pid in rung.pid).\nFix: pass the bot's --data-dir.`,
+            `No bot is running on ${dataDir} (no ${PID_FILE} there).\nFix: pass the bot's --data-dir.`,
           )
         }
+        if (owner.state === 'stale') {
+          if (options.removeStale) {
+            rmSync(owner.path, { force: true })
+            io.stdout.write(
+              `Removed the stale pid file ${owner.path} (${owner.why}). No process was signalled.\n`,
+            )
+            return
+          }
+          throw new ExitError(
+            EXIT.runtime,
+            `The pid file ${owner.path} is stale: ${owner.why}. No bot is running on ${dataDir}, and pid ${owner.pid} was not signalled.\nFix: remove it with \`rung stop --remove-stale --data-dir ${dataDir}\` (the next bot would also take it over).`,
+          )
+        }
+        if (owner.state === 'unverified') {
+          throw new ExitError(
+            EXIT.runtime,
+            `Refusing to signal pid ${owner.pid}: it cannot be confirmed as the rung bot of ${dataDir} (${owner.why}).\nFix: if it is the bot, stop it with Ctrl-C or \`kill ${owner.pid}\`; if it is not, delete ${owner.path}.`,
+          )
+        }
+        const { pid } = owner
         process.kill(pid, 'SIGTERM')
         io.stdout.write(`Sent SIGTERM to pid ${pid}.\n`)
         if (!options.wait) return

@@ -16,6 +16,11 @@ export interface StatusFileContent extends StatusSnapshot {
   pid: number
   /** Wall time of the write, ISO-8601. */
   updatedAt: string
+  /**
+   * The token of the bot's pid file (`rung.pid`): `rung stop` compares them
+   * to confirm the pid is this bot where the process table cannot tell.
+   */
+  lockToken?: string | undefined
 }
 
 /** Writes the status file atomically. */

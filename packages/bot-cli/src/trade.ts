@@ -283,6 +283,7 @@ export async function runTrading(
         writeStatusFile(settings.dataDir, {
           ...snapshot,
           pid: process.pid,
+          lockToken: lock.token,
           updatedAt: new Date().toISOString(),
         })
       }
