@@ -111,6 +111,9 @@ describe('examples', { timeout: 60_000 }, () => {
     await waitFor(r, /-> laddering/)
     const { code, signal } = await interrupt(r)
     expect(r.output()).toMatch(/stopped after \d+ cycle/)
+    // The machine asked for every cancel, so none looks unexpected.
+    expect(r.output()).toMatch(/-> stopped/)
+    expect(r.output()).not.toMatch(/canceled by the exchange/)
     expect({ code, signal }).toEqual({ code: 0, signal: null })
   })
 })

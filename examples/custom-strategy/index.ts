@@ -25,6 +25,7 @@ let state = ladder.initialState(config, rule)
 const queue: ladder.LadderEvent[] = []
 let busy = false
 const at = () => Date.now()
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 type Side = 'Bid' | 'Ask'
 
 /** Places one order; the answer becomes an `orderAccepted` event. */
@@ -87,8 +88,11 @@ stream.subscribe(`account.orderUpdate.${symbol}`, (u) => {
   } else if (u.eventType === 'orderCancelled' || u.eventType === 'orderExpired')
     push({ type: 'orderCanceled', at: at(), clientId })
 })
+// Ctrl-C: tell the machine first; it answers with the cancels to perform (an
+// exit in flight completes first), so every cancel it sees was asked for.
 process.once('SIGINT', async () => {
-  await client.cancelOpenOrders({ symbol })
+  push({ type: 'stopRequested', at: at() })
+  while (busy || state.status !== 'stopped') await sleep(50)
   console.log(`stopped after ${state.totals.cycles} cycle(s)`)
   process.exit(0)
 })
