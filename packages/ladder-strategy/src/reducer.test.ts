@@ -1045,6 +1045,42 @@ describe('step', () => {
       heldQuantity: '0.000619504',
       heldCost: '50.499',
     })
+    // Stopping (even with sellPosition) in the next cycle's ladder, before
+    // any fill: the carried remainder is reported, not sold.
+    let next: LadderState = initialState(
+      { ...config, maxCycles: false },
+      BTC_MARKET,
+    )
+    for (const event of [
+      { type: 'started', at: 0, price: '81450' },
+      {
+        type: 'orderFilled',
+        at: 1,
+        clientId: 1024,
+        price: '81450',
+        quantity: '0.00062',
+        fee: '0.000000496',
+        feeAsset: 'base',
+      },
+      { type: 'priceUpdated', at: 2, price: '81653.63' },
+      fill(1536, '81653.63', '0.00061', '0.03984697', 3),
+      { type: 'priceUpdated', at: 4, price: '81450' },
+    ] satisfies LadderEvent[])
+      [next] = step(next, event)
+    expect(next.status).toBe('laddering')
+    const [stopped, last] = step(next, {
+      type: 'stopRequested',
+      at: 5,
+      sellPosition: true,
+    })
+    expect(stopped.status).toBe('stopped')
+    expect(last.filter((c) => c.type === 'sellPosition')).toEqual([])
+    expect(last.at(-1)).toEqual({
+      type: 'stopped',
+      reason: 'stopRequested',
+      heldQuantity: '0.000009504',
+      heldCost: '0.77472057646',
+    })
   })
 
   test('behavior: reconcile after a restart keeps the carried remainder', () => {

@@ -1290,7 +1290,14 @@ function onStop(state: LadderState, at: number, sell: boolean): StepResult {
     ]
   }
   const held = heldLots(dv, w.position)
-  if (sell && (held >= dv.minLots || cycleLots(dv, w.position) > 0)) {
+  // Sell the position of this cycle (with the carried remainder); the
+  // carried remainder alone (no fill this cycle) is reported, not sold: it
+  // has no price to sell at here.
+  if (
+    sell &&
+    held > 0 &&
+    (w.status === 'inPosition' || cycleLots(dv, w.position) > 0)
+  ) {
     const price = w.status === 'inPosition' ? w.takeProfitPrice : '0'
     beginExitWork(dv, w, at, 'stopRequested', price, true, cmds)
     return [finish(w), cmds]
