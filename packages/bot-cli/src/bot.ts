@@ -255,6 +255,8 @@ export function startBot(options: BotOptions): Bot {
             reason: command.reason,
             profit: command.profit,
             fees: command.fees,
+            carriedQuantity: command.carriedQuantity,
+            carriedCost: command.carriedCost,
             realisedProfit,
           })
           // The view shows money with 2 decimals; the log line above and
@@ -265,7 +267,11 @@ export function startBot(options: BotOptions): Bot {
           compact = true
           break
         case 'stopped':
-          logger.info('strategy stopped', { reason: command.reason })
+          logger.info('strategy stopped', {
+            reason: command.reason,
+            heldQuantity: command.heldQuantity,
+            heldCost: command.heldCost,
+          })
           stoppedByStrategy = true
           compact = true
           break

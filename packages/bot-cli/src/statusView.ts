@@ -36,8 +36,18 @@ export interface StatusSnapshot {
   rungsFilled: number
   /** Rungs placed in this cycle. */
   rungsTotal: number
-  /** Base quantity held by the cycle. */
+  /**
+   * Base quantity held, exactly: this cycle's fills, less base-asset fees,
+   * plus the remainder carried in from earlier cycles.
+   */
   position: string
+  /**
+   * The part of `position` carried in from earlier cycles (what their exits
+   * could not sell: below the step or the market minimum, or left by
+   * base-asset fees); sold with this cycle's fills. Absent in status files
+   * written by older versions.
+   */
+  carried?: string | undefined
   /** Realised profit over all cycles (quote). */
   realisedProfit: string
   /** Completed take-profit cycles. */
@@ -59,7 +69,12 @@ export interface StatusSnapshot {
   stepSize?: string | undefined
 }
 
-/** Derived figures shown by the view and by `rung status`. */
+/**
+ * Derived figures shown by the view and by `rung status`: the unrealised
+ * profit values the position at the price against this cycle's average entry
+ * (the carried-in remainder, at most about one step, is valued at that entry
+ * too), and the take-profit distance in percent of the price.
+ */
 export function describeStatus(s: StatusSnapshot): {
   unrealised: string | undefined
   tpDistance: string | undefined
@@ -96,6 +111,7 @@ export function formatStatusNumbers(s: StatusSnapshot): {
   averageEntry: string
   takeProfitPrice: string
   position: string
+  carried: string | undefined
 } {
   const tick = s.tickSize === undefined ? undefined : decimalsOf(s.tickSize)
   const step = s.stepSize === undefined ? undefined : decimalsOf(s.stepSize)
@@ -113,6 +129,10 @@ export function formatStatusNumbers(s: StatusSnapshot): {
         ? '-'
         : padDecimals(s.takeProfitPrice, tick ?? 0),
     position: padDecimals(s.position, step ?? 0),
+    carried:
+      s.carried === undefined || compareDecimals(s.carried, '0') === 0
+        ? undefined
+        : padDecimals(s.carried, step ?? 0),
   }
 }
 
@@ -128,7 +148,7 @@ export function renderStatus(s: StatusSnapshot, width = 80): string[] {
   const lines = [
     `rung ${s.mode} ${s.symbol}  status ${s.status}  stream ${s.connection}`,
     `price ${shown.price}   avg entry ${shown.averageEntry}   take profit ${shown.takeProfitPrice}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}`,
-    `rungs ${s.rungsFilled}/${s.rungsTotal}   position ${shown.position}   cycles ${s.cycles}`,
+    `rungs ${s.rungsFilled}/${s.rungsTotal}   position ${shown.position}${shown.carried === undefined ? '' : ` (${shown.carried} carried in)`}   cycles ${s.cycles}`,
     `profit realised ${money(s.realisedProfit)}   unrealised ${money(unrealised)}   total ${money(total)}`,
     '-'.repeat(Math.min(width, 60)),
     ...s.events.slice(-6),

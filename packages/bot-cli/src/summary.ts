@@ -5,8 +5,14 @@
  * no trailing zeros).
  */
 
-import { divideDecimals, multiplyDecimals } from '@rung/backpack-sdk'
+import {
+  addDecimals,
+  compareDecimals,
+  divideDecimals,
+  multiplyDecimals,
+} from '@rung/backpack-sdk'
 import type { LadderState } from '@rung/ladder-strategy'
+import { decimalsOf } from './decimal.js'
 import type { StatusSnapshot } from './statusView.js'
 
 /** The part of a status snapshot that comes from the state. */
@@ -28,9 +34,24 @@ export function summarizeState(
 ): StateSummary {
   const { market } = state.setup
   const p = state.position
-  const heldLots = p.boughtLots - p.soldLots
-  const position =
-    heldLots > 0 ? multiplyDecimals(String(heldLots), market.stepSize) : '0'
+  // The strategy counts the base asset in lots and, below one lot, in
+  // base-fee units of 10^-(step decimals + 8) (the remainder carried from
+  // earlier cycles, and base-asset fees).
+  const fineUnit = `0.${'0'.repeat(decimalsOf(market.stepSize) + 7)}1`
+  const quantity = (lots: number, fineUnits: number) =>
+    addDecimals(
+      multiplyDecimals(String(lots), market.stepSize),
+      multiplyDecimals(String(fineUnits), fineUnit),
+    )
+  const carriedLots = p.carriedLots ?? 0
+  const carriedFineUnits = p.carriedFineUnits ?? 0
+  // What is held, exactly: carried in + bought - sold - base-asset fees.
+  const held = quantity(
+    carriedLots + p.boughtLots - p.soldLots,
+    carriedFineUnits - p.baseFeeUnits,
+  )
+  const position = compareDecimals(held, '0') > 0 ? held : '0'
+  const carried = quantity(carriedLots, carriedFineUnits)
   const averageEntry =
     p.boughtLots > 0
       ? // Full precision (18 decimals, toward zero) for status.json; the
@@ -54,6 +75,7 @@ export function summarizeState(
     rungsFilled: rungs.filter((o) => o.filledLots > 0).length,
     rungsTotal: rungs.length,
     position,
+    carried,
     realisedProfit,
     cycles: state.totals.cycles,
     tickSize: market.tickSize,
