@@ -9,7 +9,7 @@ import Big from 'big.js'
 import { describe, expect } from 'vitest'
 import { BTC_MARKET, MARKET, SMALL } from '../test/fixtures.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
-import { initialState, step } from './reducer.js'
+import { advance, initialState, step } from './reducer.js'
 import type {
   LadderCommand,
   LadderConfig,
@@ -282,6 +282,53 @@ describe('step (properties)', () => {
         const before = JSON.stringify(states[i - 1])
         step(states[i - 1] as LadderState, events[i] as LadderEvent)
         expect(JSON.stringify(states[i - 1])).toBe(before)
+      }
+    },
+  )
+})
+
+/** Overwrites every field of an event (and of the objects it holds) in place. */
+function scramble(value: unknown): void {
+  if (typeof value !== 'object' || value === null) return
+  const record = value as Record<string, unknown>
+  for (const key of Object.keys(record)) {
+    scramble(record[key])
+    record[key] = Array.isArray(record[key]) ? [] : 'scrambled'
+  }
+}
+
+describe('advance (properties)', () => {
+  test.prop([configArb, actionsArb], { numRuns: 80 })(
+    'behavior: null exactly when step returns the same state and no commands, else what step returns',
+    (config, actions) => {
+      const { events, states } = play(config, actions)
+      for (let i = 1; i < events.length; i++) {
+        const before = states[i - 1] as LadderState
+        const event = events[i] as LadderEvent
+        const [next, commands] = step(before, event)
+        const outcome = advance(before, event)
+        if (outcome === null) {
+          expect(next).toBe(before)
+          expect(commands).toEqual([])
+          expect(Object.isFrozen(commands)).toBe(true)
+        } else {
+          expect(outcome[0]).toEqual(next)
+          expect(outcome[1]).toEqual(commands)
+        }
+      }
+    },
+  )
+
+  test.prop([configArb, actionsArb], { numRuns: 60 })(
+    'behavior: the result keeps no reference to the event, so the backtest may reuse event objects',
+    (config, actions) => {
+      const { events, states } = play(config, actions)
+      for (let i = 1; i < events.length; i++) {
+        const event = structuredClone(events[i]) as LadderEvent
+        const [next, commands] = step(states[i - 1] as LadderState, event)
+        const snapshot = JSON.stringify([next, commands])
+        scramble(event)
+        expect(JSON.stringify([next, commands])).toBe(snapshot)
       }
     },
   )

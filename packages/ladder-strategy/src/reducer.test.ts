@@ -2,7 +2,13 @@ import { describe, expect, test } from 'vitest'
 import { BTC_MARKET, MARKET, SMALL } from '../test/fixtures.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
 import { LadderConfigError } from './errors.js'
-import { clientIdFor, initialState, parseClientId, step } from './reducer.js'
+import {
+  advance,
+  clientIdFor,
+  initialState,
+  parseClientId,
+  step,
+} from './reducer.js'
 import type {
   LadderCommand,
   LadderConfig,
@@ -891,6 +897,18 @@ describe('step', () => {
     const [next, commands] = step(running, price('100.5'))
     expect(next).toBe(running)
     expect(commands).toEqual([])
+    // The shared empty list: frozen, so no caller can push into it.
+    expect(Object.isFrozen(commands)).toBe(true)
+    expect(step(running, price('100.4'))[1]).toBe(commands)
+  })
+
+  test('behavior: advance returns null for a no-op and the step result otherwise', () => {
+    const idle = initialState(SMALL, MARKET)
+    const [running, commands] = step(idle, started())
+    expect(advance(idle, started())).toEqual([running, commands])
+    expect(advance(running, price('100.5'))).toBeNull()
+    // A price update while idle changes nothing either.
+    expect(advance(idle, price('100.5'))).toBeNull()
   })
 
   test('behavior: the remainder a base-asset fee leaves is carried, not booked as a loss', () => {

@@ -17,8 +17,11 @@
  * object below), and never throws on a runtime event: an event that makes no
  * sense leaves the state as it was and returns a `warning` command.
  *
- * Hot path: a `priceUpdated` that crosses nothing returns the same state
- * object and a shared empty command list; it allocates only the result pair.
+ * Hot path: an event that changes nothing (most `priceUpdated`s) returns the
+ * identical state object (allowed: states are immutable, so a no-op may hand
+ * back the same reference) and a shared frozen empty command list; `step`
+ * allocates only the result pair, and the internal `advance` (used by the
+ * backtest) returns `null` instead and allocates nothing.
  */
 import { compareDecimal, isDecimal, parseUnits } from './decimal.js'
 import {
@@ -64,6 +67,15 @@ const SELL_SLOT0 = 512
 const MAX_CYCLE = Math.floor(0xffff_ffff / SLOTS)
 
 const NONE: readonly LadderCommand[] = Object.freeze([])
+
+/**
+ * What the handlers return: a step result, or `UNCHANGED` (`null`) when the
+ * event changes nothing (same state, no commands). {@link step} turns
+ * `UNCHANGED` into `[state, NONE]`; the backtest calls {@link advance} and
+ * skips even that pair on its hot path.
+ */
+type Outcome = StepResult | null
+const UNCHANGED: Outcome = null
 
 /**
  * The client id the machine uses for rung `slot` (0..511) or sell slot
@@ -309,6 +321,20 @@ function heldLots(dv: Derived, position: PositionRecord): number {
  * ```
  */
 export function step(state: LadderState, event: LadderEvent): StepResult {
+  // A no-op returns the identical state object (allowed: states are
+  // immutable) with the shared frozen empty command list.
+  return advance(state, event) ?? [state, NONE]
+}
+
+/**
+ * {@link step} without the result pair for a no-op: `null` when the event
+ * leaves the state as it is and commands nothing, otherwise exactly what
+ * `step` returns. Internal (not exported from the package): the backtest's
+ * hot path feeds a `priceUpdated` per candle, and most change nothing.
+ * Like `step`, it never keeps a reference to `event` (nor to any object in
+ * it) in the state or the commands, so the caller may reuse the event object.
+ */
+export function advance(state: LadderState, event: LadderEvent): Outcome {
   if (
     typeof event !== 'object' ||
     event === null ||
@@ -348,10 +374,10 @@ export function step(state: LadderState, event: LadderEvent): StepResult {
 // Per-status handlers
 // ---------------------------------------------------------------------------
 
-function onIdle(state: LadderState, event: LadderEvent): StepResult {
+function onIdle(state: LadderState, event: LadderEvent): Outcome {
   switch (event.type) {
     case 'priceUpdated':
-      return [state, NONE]
+      return UNCHANGED
     case 'started': {
       const w = work(state)
       const cmds: LadderCommand[] = [
@@ -406,7 +432,7 @@ function onIdle(state: LadderState, event: LadderEvent): StepResult {
   }
 }
 
-function onStarting(state: LadderState, event: LadderEvent): StepResult {
+function onStarting(state: LadderState, event: LadderEvent): Outcome {
   if (event.type === 'priceUpdated') {
     if (!isDecimal(event.price) || !/[1-9]/.test(event.price))
       return warning(
@@ -416,7 +442,7 @@ function onStarting(state: LadderState, event: LadderEvent): StepResult {
       )
     // Wait until every older order's cancel is acknowledged, so the new
     // ladder never stacks on top of the old one (budget).
-    for (const o of state.orders) if (isLive(o)) return [state, NONE]
+    for (const o of state.orders) if (isLive(o)) return UNCHANGED
     const w = work(state)
     const cmds: LadderCommand[] = []
     placeLadder(
@@ -431,8 +457,8 @@ function onStarting(state: LadderState, event: LadderEvent): StepResult {
   return common(state, event)
 }
 
-function onLaddering(state: LadderState, event: LadderEvent): StepResult {
-  if (event.type === 'priceUpdated') return [state, NONE]
+function onLaddering(state: LadderState, event: LadderEvent): Outcome {
+  if (event.type === 'priceUpdated') return UNCHANGED
   if (event.type === 'timerFired' && event.timer === 'noFill') {
     const deadline = state.timers.noFill
     if (deadline === false || event.at < deadline)
@@ -455,7 +481,7 @@ function onLaddering(state: LadderState, event: LadderEvent): StepResult {
   return common(state, event)
 }
 
-function onInPosition(state: LadderState, event: LadderEvent): StepResult {
+function onInPosition(state: LadderState, event: LadderEvent): Outcome {
   if (event.type === 'priceUpdated' && state.status === 'inPosition') {
     const price = event.price
     if (!isDecimal(price))
@@ -477,7 +503,7 @@ function onInPosition(state: LadderState, event: LadderEvent): StepResult {
       const stop = state.trailingStopPrice ?? state.takeProfitPrice
       if (compareDecimal(price, stop) <= 0)
         return beginExit(state, event.at, 'trailingTakeProfit', stop, false)
-      return [state, NONE]
+      return UNCHANGED
     }
     if (
       config.takeProfitOrder === 'market' &&
@@ -493,20 +519,20 @@ function onInPosition(state: LadderState, event: LadderEvent): StepResult {
         false,
       )
     }
-    return [state, NONE]
+    return UNCHANGED
   }
   if (event.type === 'timerFired' && event.timer === 'noFill')
     return warning(state, event, 'ignored the noFill timer: a rung has filled')
   return common(state, event)
 }
 
-function onExiting(state: LadderState, event: LadderEvent): StepResult {
-  if (event.type === 'priceUpdated') return [state, NONE]
+function onExiting(state: LadderState, event: LadderEvent): Outcome {
+  if (event.type === 'priceUpdated') return UNCHANGED
   return common(state, event)
 }
 
-function onCoolingDown(state: LadderState, event: LadderEvent): StepResult {
-  if (event.type === 'priceUpdated') return [state, NONE]
+function onCoolingDown(state: LadderState, event: LadderEvent): Outcome {
+  if (event.type === 'priceUpdated') return UNCHANGED
   if (event.type === 'timerFired' && event.timer === 'coolDown') {
     if (state.status !== 'coolingDown' || event.at < state.until)
       return warning(state, event, 'ignored a coolDown timer that is not due')
@@ -521,10 +547,10 @@ function onCoolingDown(state: LadderState, event: LadderEvent): StepResult {
   return common(state, event)
 }
 
-function onStopped(state: LadderState, event: LadderEvent): StepResult {
+function onStopped(state: LadderState, event: LadderEvent): Outcome {
   switch (event.type) {
     case 'priceUpdated':
-      return [state, NONE]
+      return UNCHANGED
     case 'orderAccepted':
     case 'orderCanceled':
     case 'orderRejected':
@@ -546,7 +572,7 @@ function onStopped(state: LadderState, event: LadderEvent): StepResult {
 // Events handled the same way in every running state
 // ---------------------------------------------------------------------------
 
-function common(state: LadderState, event: LadderEvent): StepResult {
+function common(state: LadderState, event: LadderEvent): Outcome {
   switch (event.type) {
     case 'orderAccepted': {
       const i = findOrder(state.orders, event.clientId)
@@ -558,7 +584,7 @@ function common(state: LadderState, event: LadderEvent): StepResult {
         )
       const o = state.orders[i] as OrderRecord
       if (o.orderId === event.orderId && o.status !== 'pending')
-        return [state, NONE]
+        return UNCHANGED
       const orders = state.orders.slice()
       orders[i] = {
         ...o,
@@ -651,7 +677,7 @@ function common(state: LadderState, event: LadderEvent): StepResult {
         `ignored the ${event.timer} timer: not expected in status ${state.status}`,
       )
     case 'priceUpdated':
-      return [state, NONE]
+      return UNCHANGED
     default:
       // Not a known event (e.g. from a newer or buggy caller).
       return warning(
