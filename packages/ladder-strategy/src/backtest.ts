@@ -35,7 +35,7 @@ import {
 } from './decimal.js'
 import { LadderConfigError } from './errors.js'
 import { derive, priceToTicks, quantityToLots } from './plan.js'
-import { initialState, step } from './reducer.js'
+import { advance, initialState } from './reducer.js'
 import type {
   DecimalString,
   LadderCommand,
@@ -310,7 +310,10 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     }
   }
 
-  let at = 0
+  // The current candle's close time. A field, not a captured `let`: V8 boxes
+  // a captured double afresh at each assignment, a double field is written
+  // in place.
+  const clock = { at: Number.NaN }
   const fill = (
     r: Resting,
     side: 'buy' | 'sell',
@@ -319,7 +322,7 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     const feeText = fee(r.ticks, r.lots, rate)
     queue.push({
       type: 'orderFilled',
-      at,
+      at: clock.at,
       clientId: r.clientId,
       price: r.price,
       quantity: r.quantity,
@@ -327,7 +330,7 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     })
     if (withTrades)
       trades.push({
-        time: at,
+        time: clock.at,
         cycle: Math.floor(r.clientId / 1024),
         side,
         price: r.price,
@@ -353,9 +356,17 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
         case 'cancelOrders':
           if (c.clientIds === 'all') {
             for (const r of buys)
-              queue.push({ type: 'orderCanceled', at, clientId: r.clientId })
+              queue.push({
+                type: 'orderCanceled',
+                at: clock.at,
+                clientId: r.clientId,
+              })
             for (const r of sells)
-              queue.push({ type: 'orderCanceled', at, clientId: r.clientId })
+              queue.push({
+                type: 'orderCanceled',
+                at: clock.at,
+                clientId: r.clientId,
+              })
             buys.length = 0
             sells.length = 0
             buyNotionalTL = 0
@@ -364,7 +375,11 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
               const b = removeFrom(buys, id)
               if (b) buyNotionalTL -= b.ticks * b.lots
               if (b || removeFrom(sells, id))
-                queue.push({ type: 'orderCanceled', at, clientId: id })
+                queue.push({
+                  type: 'orderCanceled',
+                  at: clock.at,
+                  clientId: id,
+                })
             }
           break
         case 'sellPosition': {
@@ -397,9 +412,12 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   }
 
   const feed = (event: LadderEvent) => {
-    // Most candles: one event, no commands, nothing queued.
-    const [next, commands] = step(state, event)
-    state = next
+    // Most candles: one event that changes nothing (`advance` returns null,
+    // allocating nothing), no commands, nothing queued.
+    const result = advance(state, event)
+    if (result === null) return
+    state = result[0]
+    const commands = result[1]
     if (commands.length > 0) {
       perform(commands)
       if (queue.length > 0) drain()
@@ -408,18 +426,41 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   const drain = () => {
     // Events produced by commands go through the machine in order.
     for (let q = 0; q < queue.length; q++) {
-      const [next, commands] = step(state, queue[q] as LadderEvent)
-      state = next
+      const result = advance(state, queue[q] as LadderEvent)
+      if (result === null) continue
+      state = result[0]
+      const commands = result[1]
       if (commands.length > 0) perform(commands)
     }
     queue.length = 0
   }
+  // The per-candle events, reused: the machine never keeps an event object
+  // (it copies the strings it needs), so one mutable object per kind is
+  // enough and the loop allocates no event. `at` lives in `clock.at` (a
+  // double field, written in place) rather than in a captured `let`, which
+  // V8 would box afresh at each assignment.
+  const priceUpdated = { type: 'priceUpdated' as const, at: 0, price: '' }
+  const noFillFired = {
+    type: 'timerFired' as const,
+    at: 0,
+    timer: 'noFill' as const,
+  }
+  const coolDownFired = {
+    type: 'timerFired' as const,
+    at: 0,
+    timer: 'coolDown' as const,
+  }
+  const feedPrice = (price: string) => {
+    priceUpdated.at = clock.at
+    priceUpdated.price = price
+    feed(priceUpdated)
+  }
 
   // 1. The first cycle starts at the close of the first candle.
-  at = (openTime[0] as number) + 60_000
+  clock.at = (openTime[0] as number) + 60_000
   feed({
     type: 'started',
-    at,
+    at: clock.at,
     price: priceText(closeText, close, 0, priceScale),
   })
   if (state.status === 'stopped' && state.reason === 'noRungFits')
@@ -436,12 +477,16 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     config.stopLossPercentage !== false ||
     (config.trailingTakeProfitPercentage !== false &&
       config.takeProfitOrder === 'market')
-  let peakEquity = 0
-  let maxDrawdown = 0
-  let peakCapital = 0
+  // Running figures of the equity tracking, as double fields (written in
+  // place) rather than captured `let`s (boxed afresh at each assignment).
+  const run = {
+    peakEquity: 0,
+    maxDrawdown: 0,
+    peakCapital: 0,
+    bucketLow: Number.POSITIVE_INFINITY,
+  }
   const bucket = Math.ceil(N / maxPoints)
   const curve: { time: number; equity: number; low: number }[] = []
-  let bucketLow = Number.POSITIVE_INFINITY
 
   const track = (c: number) => {
     const p = state.position
@@ -462,23 +507,24 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
         held * (close[c] as number) * lotCloseToQ
       capital += cost
     }
-    if (e > peakEquity) peakEquity = e
-    else if (peakEquity - e > maxDrawdown) maxDrawdown = peakEquity - e
-    if (capital > peakCapital) peakCapital = capital
-    if (e < bucketLow) bucketLow = e
+    if (e > run.peakEquity) run.peakEquity = e
+    else if (run.peakEquity - e > run.maxDrawdown)
+      run.maxDrawdown = run.peakEquity - e
+    if (capital > run.peakCapital) run.peakCapital = capital
+    if (e < run.bucketLow) run.bucketLow = e
     if ((c + 1) % bucket === 0 || c === N - 1) {
       curve.push({
         time: (openTime[c] as number) + 60_000,
         equity: e,
-        low: bucketLow,
+        low: run.bucketLow,
       })
-      bucketLow = Number.POSITIVE_INFINITY
+      run.bucketLow = Number.POSITIVE_INFINITY
     }
   }
   track(0)
 
   for (let c = 1; c < N; c++) {
-    at = (openTime[c] as number) + 60_000
+    clock.at = (openTime[c] as number) + 60_000
     const highS = (high[c] as number) * candleToS
     const lowS = (low[c] as number) * candleToS
     let exited = false
@@ -490,18 +536,10 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
       exited = state.status !== 'inPosition'
     }
     if (!exited && state.status === 'inPosition') {
-      feed({
-        type: 'priceUpdated',
-        at,
-        price: priceText(highText, high, c, priceScale),
-      })
+      feedPrice(priceText(highText, high, c, priceScale))
       exited = state.status !== 'inPosition'
       if (!exited && slOrTrail) {
-        feed({
-          type: 'priceUpdated',
-          at,
-          price: priceText(lowText, low, c, priceScale),
-        })
+        feedPrice(priceText(lowText, low, c, priceScale))
         exited = state.status !== 'inPosition'
       }
     }
@@ -516,21 +554,19 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
         drain()
       }
       // c. Timers due at the candle's close.
-      if (timers.noFill <= at) {
+      if (timers.noFill <= clock.at) {
         timers.noFill = Number.POSITIVE_INFINITY
-        feed({ type: 'timerFired', at, timer: 'noFill' })
+        noFillFired.at = clock.at
+        feed(noFillFired)
       }
-      if (timers.coolDown <= at) {
+      if (timers.coolDown <= clock.at) {
         timers.coolDown = Number.POSITIVE_INFINITY
-        feed({ type: 'timerFired', at, timer: 'coolDown' })
+        coolDownFired.at = clock.at
+        feed(coolDownFired)
       }
     }
     if (state.status === 'starting')
-      feed({
-        type: 'priceUpdated',
-        at,
-        price: priceText(closeText, close, c, priceScale),
-      })
+      feedPrice(priceText(closeText, close, c, priceScale))
     track(c)
   }
 
@@ -562,8 +598,8 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     openPositionQty: formatUnits(held * dv.stepMant, dv.stepDec),
     openPositionValue: formatUnits(valueQ, Q),
     unrealisedProfit: formatUnits(unrealisedQ, Q),
-    maxDrawdown: formatUnits(maxDrawdown, Q),
-    peakCapital: formatUnits(peakCapital, M),
+    maxDrawdown: formatUnits(run.maxDrawdown, Q),
+    peakCapital: formatUnits(run.peakCapital, M),
     finalStatus: state.status,
     stopReason: state.status === 'stopped' ? state.reason : null,
     equity: curve.map((pt) => ({
