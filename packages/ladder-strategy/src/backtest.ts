@@ -488,24 +488,38 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
   const bucket = Math.ceil(N / maxPoints)
   const curve: { time: number; equity: number; low: number }[] = []
 
+  // What the equity at a close needs from the state, read once per state
+  // object (most candles leave the state as it was): reading the position's
+  // fields at every candle costs a boxed number per field, as positions come
+  // in several shapes (with or without the carried remainder).
+  let marked: LadderState | null = null
+  const mark = { open: false, realisedQ: 0, openQ: 0, held: 0, cost: 0 }
   const track = (c: number) => {
-    const p = state.position
-    let e = state.totals.realisedUnits * moneyToQ
+    if (state !== marked) {
+      marked = state
+      const p = state.position
+      mark.realisedQ = state.totals.realisedUnits * moneyToQ
+      const carriedLots = p.carriedLots ?? 0
+      mark.open = p.boughtLots > 0 || carriedLots > 0
+      if (mark.open) {
+        // The backtest charges fees in quote only, so nothing below a lot is
+        // ever carried (carriedFineUnits stays 0).
+        mark.held = p.boughtLots - p.soldLots + carriedLots
+        mark.cost = p.costTickLots * dv.tlMoney + (p.carriedCostUnits ?? 0)
+        mark.openQ =
+          (p.proceedsTickLots * dv.tlMoney -
+            mark.cost -
+            p.buyFeeUnits -
+            p.sellFeeUnits) *
+          moneyToQ
+      }
+    }
+    // Same expressions, in the same order, as marking every field afresh.
+    let e = mark.realisedQ
     let capital = buyNotionalTL * dv.tlMoney
-    const carriedLots = p.carriedLots ?? 0
-    if (p.boughtLots > 0 || carriedLots > 0) {
-      // The backtest charges fees in quote only, so nothing below a lot is
-      // ever carried (carriedFineUnits stays 0).
-      const held = p.boughtLots - p.soldLots + carriedLots
-      const cost = p.costTickLots * dv.tlMoney + (p.carriedCostUnits ?? 0)
-      e +=
-        (p.proceedsTickLots * dv.tlMoney -
-          cost -
-          p.buyFeeUnits -
-          p.sellFeeUnits) *
-          moneyToQ +
-        held * (close[c] as number) * lotCloseToQ
-      capital += cost
+    if (mark.open) {
+      e += mark.openQ + mark.held * (close[c] as number) * lotCloseToQ
+      capital += mark.cost
     }
     if (e > run.peakEquity) run.peakEquity = e
     else if (run.peakEquity - e > run.maxDrawdown)
