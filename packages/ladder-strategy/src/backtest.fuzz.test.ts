@@ -7,7 +7,7 @@
 import { fc, test } from '@fast-check/vitest'
 import Big from 'big.js'
 import { describe, expect } from 'vitest'
-import { runBacktest } from './backtest.js'
+import { backtest, runBacktest } from './backtest.js'
 import type { CandleRow } from './candles.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
 import type { LadderConfig } from './types.js'
@@ -46,6 +46,37 @@ const walkArb = fc
     return rows
   })
 
+/**
+ * A walk in steps of a few cents: its highs and lows land on every cent, so
+ * they hit the take-profit, stop and trailing prices exactly (the
+ * boundaries of the backtest's quiet-price shortcut).
+ */
+const fineWalkArb = fc
+  .array(fc.tuple(fc.integer({ min: -4, max: 4 }), fc.nat(3), fc.nat(3)), {
+    // Long enough to fill rungs and reach the targets (fast-check's default
+    // size would keep arrays short).
+    minLength: 300,
+    maxLength: 600,
+  })
+  .map((steps) => {
+    const rows: CandleRow[] = []
+    let cents = 10_000
+    const fmt = (c: number) => new Big(c).div(100).toFixed()
+    steps.forEach(([move, up, down], i) => {
+      const open = cents
+      cents = Math.max(1_000, cents + move)
+      rows.push({
+        openTime: i * 60_000,
+        open: fmt(open),
+        high: fmt(Math.max(open, cents) + up),
+        low: fmt(Math.min(open, cents) - down),
+        close: fmt(cents),
+        volume: '1',
+      })
+    })
+    return rows
+  })
+
 const configArb: fc.Arbitrary<LadderConfig> = fc
   .record({
     orderCount: fc.integer({ min: 1, max: 6 }),
@@ -54,6 +85,25 @@ const configArb: fc.Arbitrary<LadderConfig> = fc
     takeProfitOrder: fc.constantFrom('market' as const, 'limit' as const),
     stopLossPercentage: fc.constantFrom(false as const, '4'),
     trailingTakeProfitPercentage: fc.constantFrom(false as const, '0.2'),
+    coolDownMinutes: fc.constantFrom(0, 3),
+    noFillRestartMinutes: fc.constantFrom(1, 5),
+  })
+  .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
+
+/** Configs whose targets and stops sit within a fine walk's reach. */
+const fineConfigArb: fc.Arbitrary<LadderConfig> = fc
+  .record({
+    orderCount: fc.integer({ min: 1, max: 4 }),
+    takeProfitPercentage: fc.constantFrom('0.1', '0.25'),
+    maxDropPercentage: fc.constantFrom('0.5', '1', '2'),
+    takeProfitOrder: fc.constantFrom('market' as const, 'limit' as const),
+    stopLossPercentage: fc.constantFrom(false as const, '0.3', '1'),
+    trailingTakeProfitPercentage: fc.constantFrom(
+      false as const,
+      '0.01',
+      '0.05',
+      '0.1',
+    ),
     coolDownMinutes: fc.constantFrom(0, 3),
     noFillRestartMinutes: fc.constantFrom(1, 5),
   })
@@ -93,6 +143,30 @@ describe('runBacktest (properties)', () => {
       )
       expect(new Big(report.maxDrawdown).gte(0)).toBe(true)
       expect(new Big(report.peakCapital).lte(config.totalAmount)).toBe(true)
+    },
+  )
+
+  test.prop(
+    [
+      fc.oneof(
+        fc.tuple(walkArb, configArb),
+        fc.tuple(fineWalkArb, fineConfigArb),
+      ),
+      fc.constantFrom('0', '0.1'),
+      // Ticks coarser than, equal to and finer than the candles' cents.
+      fc.constantFrom('0.1', '0.01', '0.001'),
+    ],
+    { numRuns: 150 },
+  )(
+    'behavior: skipping the prices the machine ignores gives the same report as feeding every price',
+    ([candles, config], fee, tickSize) => {
+      const options = {
+        candles,
+        config,
+        market: { ...MARKET, tickSize },
+        fees: { makerPercentage: fee, takerPercentage: fee },
+      }
+      expect(backtest(options, true)).toEqual(backtest(options, false))
     },
   )
 })

@@ -1,7 +1,7 @@
 import Big from 'big.js'
 import { describe, expect, test } from 'vitest'
 import { BTC_MARKET, HAS_REAL_DATA, REAL_DATA } from '../test/fixtures.js'
-import { runBacktest } from './backtest.js'
+import { backtest, runBacktest } from './backtest.js'
 import { type CandleRow, sliceCandles } from './candles.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
 import { readCandlesCsv } from './readCandlesCsv.js'
@@ -245,4 +245,57 @@ describe('runBacktest', () => {
       expect(fees.toFixed()).toBe(report.fees)
     },
   )
+})
+
+describe('runBacktest (quiet prices)', () => {
+  test('behavior: a high one tick above the trailing peak still raises the trailing stop', () => {
+    // One rung at 100 fills in candle 1; target 100.1. Candle 2 arms the
+    // trailing stop at peak 100.2 (stop 100.2 x 0.9995 = 100.1499 -> 100.14);
+    // candle 3's high 100.21 is one tick above the peak: the stop moves to
+    // 100.21 x 0.9995 = 100.159895 -> 100.15; candle 4 falls through it.
+    const row = (
+      i: number,
+      open: string,
+      high: string,
+      low: string,
+      close: string,
+    ): CandleRow => ({
+      openTime: i * 60_000,
+      open,
+      high,
+      low,
+      close,
+      volume: '1',
+    })
+    const options = {
+      candles: [
+        row(0, '100', '100', '100', '100'),
+        row(1, '100', '100', '99.99', '100'),
+        row(2, '100.17', '100.2', '100.16', '100.18'),
+        row(3, '100.18', '100.21', '100.17', '100.19'),
+        row(4, '100.17', '100.18', '100.1', '100.12'),
+      ],
+      config: {
+        ...DEFAULT_LADDER_CONFIG,
+        totalAmount: '500',
+        orderCount: 1,
+        takeProfitPercentage: '0.1',
+        maxDropPercentage: '1',
+        takeProfitOrder: 'market' as const,
+        trailingTakeProfitPercentage: '0.05',
+      },
+      market: {
+        symbol: 'BTC_USDC',
+        tickSize: '0.01',
+        stepSize: '0.001',
+        minQuantity: '0.001',
+      },
+    }
+    const report = runBacktest(options)
+    expect(report.trades.map((t) => [t.side, t.price])).toEqual([
+      ['buy', '100'],
+      ['sell', '100.15'],
+    ])
+    expect(report).toEqual(backtest(options, false))
+  })
 })

@@ -38,6 +38,7 @@ import { derive, priceToTicks, quantityToLots } from './plan.js'
 import { advance, initialState } from './reducer.js'
 import type {
   DecimalString,
+  InPositionState,
   LadderCommand,
   LadderConfig,
   LadderEvent,
@@ -227,6 +228,18 @@ function priceText(
  * ```
  */
 export function runBacktest(options: BacktestOptions): BacktestReport {
+  return backtest(options, true)
+}
+
+/**
+ * {@link runBacktest}, with the quiet-price shortcut on or off. Internal (not
+ * exported from the package): tests check that both give the same report.
+ * @internal
+ */
+export function backtest(
+  options: BacktestOptions,
+  skipQuietPrices: boolean,
+): BacktestReport {
   const candles: CandleSeries =
     'openTime' in options.candles && !Array.isArray(options.candles)
       ? (options.candles as CandleSeries)
@@ -450,6 +463,48 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
     at: 0,
     timer: 'coolDown' as const,
   }
+  // Quiet prices: while in position, the machine acts on a price only at or
+  // below the stop loss, at or below the trailing stop, above the trailing
+  // peak, or (market take profit) at or above the target; any price strictly
+  // inside that band is a no-op (`advance` returns null: same state, no
+  // command). The band is read once per state object, in the common scale S,
+  // exactly (`parseUnits(..., 'exact')`; a price that does not parse makes
+  // the band empty and every price is fed). Skipping a quiet price skips only
+  // a step that would change nothing; it saves formatting and comparing
+  // price strings on most candles.
+  let banded: LadderState | null = null
+  const band = { lo: 0, hi: 0 }
+  const setBand = (s: InPositionState) => {
+    const sl =
+      s.stopLossPrice === null
+        ? Number.NEGATIVE_INFINITY
+        : parseUnits(s.stopLossPrice, S, 'exact')
+    let lo: number | null = Number.NEGATIVE_INFINITY
+    let hi: number | null = Number.POSITIVE_INFINITY
+    if (s.trailingPeak !== null) {
+      const peak = parseUnits(s.trailingPeak, S, 'exact')
+      lo = parseUnits(s.trailingStopPrice ?? s.takeProfitPrice, S, 'exact')
+      // Prices are integers in S: p <= peak is p < peak + 1.
+      hi = peak === null ? null : peak + 1
+    } else if (s.setup.config.takeProfitOrder === 'market')
+      hi = parseUnits(s.takeProfitPrice, S, 'exact')
+    if (sl === null || lo === null || hi === null) {
+      band.lo = Number.POSITIVE_INFINITY
+      band.hi = Number.NEGATIVE_INFINITY
+    } else {
+      band.lo = Math.max(lo, sl)
+      band.hi = hi
+    }
+  }
+  /** Whether a price (in S) is a no-op for the current in-position state. */
+  const quiet = (priceS: number): boolean => {
+    if (!skipQuietPrices || state.status !== 'inPosition') return false
+    if (state !== banded) {
+      banded = state
+      setBand(state)
+    }
+    return priceS > band.lo && priceS < band.hi
+  }
   const feedPrice = (price: string) => {
     priceUpdated.at = clock.at
     priceUpdated.price = price
@@ -550,9 +605,11 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
       exited = state.status !== 'inPosition'
     }
     if (!exited && state.status === 'inPosition') {
-      feedPrice(priceText(highText, high, c, priceScale))
-      exited = state.status !== 'inPosition'
-      if (!exited && slOrTrail) {
+      if (!quiet(highS)) {
+        feedPrice(priceText(highText, high, c, priceScale))
+        exited = state.status !== 'inPosition'
+      }
+      if (!exited && slOrTrail && !quiet(lowS)) {
         feedPrice(priceText(lowText, low, c, priceScale))
         exited = state.status !== 'inPosition'
       }
