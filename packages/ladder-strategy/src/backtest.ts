@@ -496,13 +496,18 @@ export function backtest(
       band.hi = hi
     }
   }
-  /** Whether a price (in S) is a no-op for the current in-position state. */
-  const quiet = (priceS: number): boolean => {
+  /**
+   * Whether candle c's price in `col` is a no-op for the current in-position
+   * state. Takes the column and index, not the price: a double argument to a
+   * call that is not inlined is boxed, one allocation per candle.
+   */
+  const quiet = (col: Float64Array, c: number): boolean => {
     if (!skipQuietPrices || state.status !== 'inPosition') return false
     if (state !== banded) {
       banded = state
       setBand(state)
     }
+    const priceS = (col[c] as number) * candleToS
     return priceS > band.lo && priceS < band.hi
   }
   const feedPrice = (price: string) => {
@@ -605,11 +610,11 @@ export function backtest(
       exited = state.status !== 'inPosition'
     }
     if (!exited && state.status === 'inPosition') {
-      if (!quiet(highS)) {
+      if (!quiet(high, c)) {
         feedPrice(priceText(highText, high, c, priceScale))
         exited = state.status !== 'inPosition'
       }
-      if (!exited && slOrTrail && !quiet(lowS)) {
+      if (!exited && slOrTrail && !quiet(low, c)) {
         feedPrice(priceText(lowText, low, c, priceScale))
         exited = state.status !== 'inPosition'
       }
