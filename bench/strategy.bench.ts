@@ -21,6 +21,9 @@ import {
   step,
   sweep,
 } from '@rung/ladder-strategy'
+// The internal entry with the quiet-price shortcut as a switch: the bench
+// shows what the shortcut buys next to feeding every candle's price to step.
+import { backtest } from '../packages/ladder-strategy/src/backtest.js'
 import { compare } from './harness.js'
 
 const DATA = fileURLToPath(
@@ -103,6 +106,12 @@ export default async function strategyBench(): Promise<void> {
         units: n,
         fn: () =>
           runBacktest({ candles, config, market: MARKET, trades: false }),
+      },
+      {
+        name: 'same, every in-position price fed to step',
+        units: n,
+        fn: () =>
+          backtest({ candles, config, market: MARKET, trades: false }, false),
       },
       {
         name: 'runBacktest (fees + trade list)',
