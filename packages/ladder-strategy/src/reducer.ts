@@ -279,6 +279,31 @@ function warning(
   return [state, [{ type: 'warning', message, event: event.type }]]
 }
 
+/**
+ * The index of the live order an `orderRejected` / `orderCanceled` event
+ * names, or the no-op warning result when the order is unknown or closed.
+ */
+function findLiveOrder(
+  state: LadderState,
+  event: LadderEvent & { clientId: number },
+): number | StepResult {
+  const i = findOrder(state.orders, event.clientId)
+  if (i < 0)
+    return warning(
+      state,
+      event,
+      `ignored ${event.type} for unknown client id ${event.clientId}`,
+    )
+  const o = state.orders[i] as OrderRecord
+  if (!isLive(o))
+    return warning(
+      state,
+      event,
+      `ignored ${event.type} for client id ${event.clientId}: it is already ${o.status}`,
+    )
+  return i
+}
+
 function isLive(order: OrderRecord): boolean {
   return (
     order.status === 'pending' ||
@@ -594,20 +619,9 @@ function common(state: LadderState, event: LadderEvent): Outcome {
       return [{ ...state, orders }, NONE]
     }
     case 'orderRejected': {
-      const i = findOrder(state.orders, event.clientId)
-      if (i < 0)
-        return warning(
-          state,
-          event,
-          `ignored orderRejected for unknown client id ${event.clientId}`,
-        )
+      const i = findLiveOrder(state, event)
+      if (typeof i !== 'number') return i
       const o = state.orders[i] as OrderRecord
-      if (!isLive(o))
-        return warning(
-          state,
-          event,
-          `ignored orderRejected for client id ${event.clientId}: it is already ${o.status}`,
-        )
       const w = work(state)
       const cmds: LadderCommand[] = [
         {
@@ -621,20 +635,9 @@ function common(state: LadderState, event: LadderEvent): Outcome {
       return [finish(w), cmds]
     }
     case 'orderCanceled': {
-      const i = findOrder(state.orders, event.clientId)
-      if (i < 0)
-        return warning(
-          state,
-          event,
-          `ignored orderCanceled for unknown client id ${event.clientId}`,
-        )
+      const i = findLiveOrder(state, event)
+      if (typeof i !== 'number') return i
       const o = state.orders[i] as OrderRecord
-      if (!isLive(o))
-        return warning(
-          state,
-          event,
-          `ignored orderCanceled for client id ${event.clientId}: it is already ${o.status}`,
-        )
       if (
         o.status === 'canceling' &&
         state.status !== 'exiting' &&
