@@ -9,7 +9,8 @@
  * - `planLadder`: the ladder for one reference price.
  * - `initialState` / `step`: the machine (events in, commands out).
  * - `runBacktest`, `parseCandlesCsv`, `readCandlesCsv`: model v1 backtests.
- * - `sweep`: a parameter grid backtested on all cores (Node, worker_threads).
+ * - `sweep`: a parameter grid backtested on all cores (Node, worker_threads);
+ *   `createSweepPool` keeps the workers warm across sweeps.
  *
  * @example
  * ```ts
@@ -65,6 +66,12 @@ export type {
   SweepResult,
 } from './sweep.js'
 export { sweep } from './sweep.js'
+export type {
+  SweepPool,
+  SweepPoolOptions,
+  SweepPoolSweepOptions,
+} from './sweepPool.js'
+export { createSweepPool } from './sweepPool.js'
 export type {
   CancelOrdersCommand,
   CancelTimerCommand,

@@ -2,7 +2,9 @@
  * The sweep's worker entry from the BUILT package: builds the package with
  * tsup into a scratch folder (no declarations: ~1 s), then runs a small
  * sweep through dist/index.js (ESM) and dist/index.cjs (CJS) in child
- * processes, each with 2 worker threads, and compares with the sources.
+ * processes, each with 2 worker threads, and compares with the sources;
+ * then a pool the child never closes, which must not keep it alive. The
+ * children run with a V8 flag, which a worker's explicit execArgv refuses.
  */
 import { execFile } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -35,17 +37,22 @@ const options = {
 
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
+// The child runs a one-shot sweep, then a pool it never closes: an idle
+// pool must not keep the process alive (the run's timeout would fail).
 const script = (load: string) => `
 ${load}
-const { sweep } = lib
+const { createSweepPool, sweep } = lib
 const options = JSON.parse(process.argv[1])
-sweep(options).then(
-  (r) => process.stdout.write(JSON.stringify(r.map((x) => [x.index, x.metric, x.report.cycles]))),
-  (e) => { console.error(e); process.exit(1) },
-)`
+const rows = (r) => r.map((x) => [x.index, x.metric, x.report.cycles])
+;(async () => {
+  const once = await sweep(options)
+  const pool = await createSweepPool({ dataPath: options.dataPath, workers: 2 })
+  const pooled = await pool.sweep({ config: options.config, market: options.market, grid: options.grid })
+  process.stdout.write(JSON.stringify({ once: rows(once), pooled: rows(pooled) }))
+})().catch((e) => { console.error(e); process.exit(1) })`
 
 describe('sweep (built package)', () => {
-  test('behavior: the ESM and CJS builds find their worker entry', async () => {
+  test('behavior: the ESM and CJS builds find their worker entry; an idle pool lets the process exit', async () => {
     mkdirSync(out, { recursive: true })
     await run('npx', ['tsup', '--out-dir', out, '--no-dts', '--silent'], {
       cwd: pkg,
@@ -69,22 +76,25 @@ describe('sweep (built package)', () => {
       process.execPath,
       [
         '--input-type=module',
+        '--max-semi-space-size=32',
         '-e',
         script(`const lib = await import(${JSON.stringify(`${out}index.js`)})`),
         ...args,
       ],
-      { cwd: out },
+      { cwd: out, timeout: 30_000 },
     )
     const cjs = await run(
       process.execPath,
       [
+        '--max-semi-space-size=32',
         '-e',
         script(`const lib = require(${JSON.stringify(`${out}index.cjs`)})`),
         ...args,
       ],
-      { cwd: out },
+      { cwd: out, timeout: 30_000 },
     )
-    expect(JSON.parse(esm.stdout)).toEqual(expected)
-    expect(JSON.parse(cjs.stdout)).toEqual(expected)
+    const both = { once: expected, pooled: expected }
+    expect(JSON.parse(esm.stdout)).toEqual(both)
+    expect(JSON.parse(cjs.stdout)).toEqual(both)
   }, 60_000)
 })

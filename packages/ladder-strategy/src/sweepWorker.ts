@@ -1,19 +1,28 @@
 /**
- * Worker thread entry of `sweep` (built as its own file, dist/sweepWorker.*).
- * It maps the candles once from the shared buffer (no copy), then runs one
- * backtest per message until the parent terminates it.
+ * Worker thread entry of the sweep pool (built as its own file,
+ * dist/sweepWorker.*). It maps the candles once from the shared buffer (no
+ * copy), says it is ready, then runs one backtest per message until the
+ * pool terminates it. A worker lives as long as its pool, so the code it
+ * JIT-compiles on the first sets serves every later sweep.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { type BacktestFees, runBacktest } from './backtest.js'
 import { seriesFromBuffer } from './candles.js'
 import type { LadderConfig, MarketRules } from './types.js'
 
-/** What the parent passes at start. @internal */
+/** What the pool passes at start. @internal */
 export interface SweepWorkerData {
   buffer: SharedArrayBuffer
   length: number
   priceScale: number
   volumeScale: number
+}
+
+/** One backtest to run. @internal */
+export interface SweepTask {
+  /** Pool-wide task number, echoed in the reply. */
+  task: number
+  config: LadderConfig
   market: MarketRules
   fees: BacktestFees | undefined
   equityPoints: number
@@ -27,20 +36,20 @@ const candles = seriesFromBuffer(
   data.volumeScale,
 )
 
-parentPort?.on('message', (task: { id: number; config: LadderConfig }) => {
+parentPort?.on('message', (task: SweepTask) => {
   try {
     const report = runBacktest({
       candles,
       config: task.config,
-      market: data.market,
-      fees: data.fees,
+      market: task.market,
+      fees: task.fees,
       trades: false,
-      equityPoints: data.equityPoints,
+      equityPoints: task.equityPoints,
     })
-    parentPort?.postMessage({ id: task.id, report })
+    parentPort?.postMessage({ task: task.task, report })
   } catch (error) {
     parentPort?.postMessage({
-      id: task.id,
+      task: task.task,
       error: error instanceof Error ? error.message : String(error),
     })
   }

@@ -1,0 +1,125 @@
+/**
+ * The pure parts of a sweep: expanding a grid into parameter sets,
+ * validating every set before anything runs, and ranking the reports.
+ * Shared by `sweep` (one-shot) and `createSweepPool`. @internal
+ */
+import type { BacktestReport } from './backtest.js'
+import { validateConfig } from './config.js'
+import { addToString, compareSigned, divideToString } from './decimal.js'
+import { type ConfigIssue, LadderConfigError } from './errors.js'
+import type {
+  SweepMetric,
+  SweepOptions,
+  SweepParameter,
+  SweepResult,
+} from './sweep.js'
+import type { LadderConfig } from './types.js'
+
+/** One parameter set: the grid's values for one combination. @internal */
+export type SweepSet = Partial<Record<SweepParameter, unknown>>
+
+/** Every combination of the grid (first key slowest). @internal */
+export function expandGrid(grid: SweepOptions['grid']): SweepSet[] {
+  const entries = Object.entries(grid ?? {}) as [
+    SweepParameter,
+    readonly unknown[],
+  ][]
+  const issues: ConfigIssue[] = []
+  for (const [key, values] of entries) {
+    if ((key as string) === 'symbol')
+      issues.push({
+        path: `grid.${key}`,
+        value: values,
+        message: 'cannot be swept (one market per sweep)',
+      })
+    else if (!Array.isArray(values) || values.length === 0)
+      issues.push({
+        path: `grid.${key}`,
+        value: values,
+        message: 'must be a non-empty array of values',
+      })
+  }
+  if (entries.length === 0)
+    issues.push({
+      path: 'grid',
+      value: grid,
+      message: 'must name at least one parameter with values',
+    })
+  if (issues.length > 0)
+    throw new LadderConfigError('The sweep grid is not valid.', issues)
+  let sets: SweepSet[] = [{}]
+  for (const [key, values] of entries) {
+    const next: SweepSet[] = []
+    for (const set of sets)
+      for (const value of values) next.push({ ...set, [key]: value })
+    sets = next
+  }
+  return sets
+}
+
+/** The config of every set, or one error listing every bad set. @internal */
+export function validateSets(
+  base: LadderConfig,
+  sets: SweepSet[],
+): LadderConfig[] {
+  const issues: ConfigIssue[] = []
+  const configs: LadderConfig[] = []
+  sets.forEach((set, i) => {
+    try {
+      // Flat keys with the spec's names: validateConfig reads them directly.
+      configs.push(validateConfig({ ...base, ...set }).config)
+    } catch (error) {
+      if (!(error instanceof LadderConfigError)) throw error
+      for (const issue of error.issues)
+        issues.push({
+          ...issue,
+          path: `grid set ${i} (${JSON.stringify(set)}): ${issue.path}`,
+        })
+    }
+  })
+  if (issues.length > 0)
+    throw new LadderConfigError(
+      'Some parameter sets of the sweep are not valid.',
+      issues,
+    )
+  return configs
+}
+
+function metricOf(report: BacktestReport, metric: SweepMetric): string {
+  switch (metric) {
+    case 'realisedProfit':
+      return report.realisedProfit
+    case 'cycles':
+      return String(report.cycles)
+    case 'totalProfit':
+      return addToString(report.realisedProfit, report.unrealisedProfit)
+    case 'profitOverDrawdown': {
+      const profit = addToString(report.realisedProfit, report.unrealisedProfit)
+      if (compareSigned(report.maxDrawdown, '0') === 0)
+        return compareSigned(profit, '0') > 0 ? 'Infinity' : profit
+      return divideToString(profit, report.maxDrawdown, 8, 'down')
+    }
+  }
+}
+
+/** Ranks reports best first by the metric (ties keep grid order). @internal */
+export function rank(
+  sets: SweepSet[],
+  reports: BacktestReport[],
+  metric: SweepMetric,
+): SweepResult[] {
+  const rows = reports.map((report, index) => ({
+    index,
+    params: sets[index] ?? {},
+    metric: metricOf(report, metric),
+    report,
+  }))
+  rows.sort((a, b) => {
+    if (a.metric === 'Infinity' || b.metric === 'Infinity') {
+      if (a.metric === b.metric) return a.index - b.index
+      return a.metric === 'Infinity' ? -1 : 1
+    }
+    return compareSigned(b.metric, a.metric) || a.index - b.index
+  })
+  return rows.map((row, i) => ({ rank: i + 1, ...row }))
+}
