@@ -228,27 +228,47 @@ function work(state: LadderState): Work {
   }
 }
 
-/** Builds the state object for the work's status, picking fields by name. */
+/**
+ * Builds the state object for the work's status, picking fields by name
+ * (one literal per status, no intermediate object: this runs on every
+ * transition).
+ */
 function finish(w: Work): LadderState {
-  const common: StateCommon = {
-    setup: w.setup,
-    cycle: w.cycle,
-    orders: w.orders,
-    position: w.position,
-    totals: w.totals,
-    timers: w.timers,
-    nextSellSlot: w.nextSellSlot,
-  }
   switch (w.status) {
     case 'idle':
     case 'starting':
-      return { status: w.status, ...common }
+      return {
+        status: w.status,
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+      }
     case 'laddering':
-      return { status: 'laddering', ...common, placedAt: w.placedAt }
+      return {
+        status: 'laddering',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        placedAt: w.placedAt,
+      }
     case 'inPosition':
       return {
         status: 'inPosition',
-        ...common,
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
         placedAt: w.placedAt,
         takeProfitPrice: w.takeProfitPrice,
         takeProfitTicks: w.takeProfitTicks,
@@ -259,15 +279,41 @@ function finish(w: Work): LadderState {
     case 'exiting':
       return {
         status: 'exiting',
-        ...common,
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
         reason: w.reason,
         stopAfter: w.stopAfter,
         exitPrice: w.exitPrice,
       }
     case 'coolingDown':
-      return { status: 'coolingDown', ...common, until: w.until }
+      return {
+        status: 'coolingDown',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        until: w.until,
+      }
     case 'stopped':
-      return { status: 'stopped', ...common, reason: w.stopReason }
+      return {
+        status: 'stopped',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        reason: w.stopReason,
+      }
   }
 }
 
