@@ -3,15 +3,17 @@
  * - CSV parse time of the six-month file, beside a bare gunzip + line split;
  * - backtest candles/s through `step`, beside a bare loop over the same candles;
  * - the no-op `step` path alone (a price update that crosses nothing);
- * - sweep wall time for 100 parameter sets, 1 worker vs all cores (speedup).
+ * - sweep wall time for 100 parameter sets, 1 worker vs all cores (speedup):
+ *   cold (`sweep`, new workers each time) and warm (`createSweepPool`).
  * The data file is read from ../shared/data (relative to the repo root);
  * the benchmark is skipped when it is absent.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import {
+  createSweepPool,
   DEFAULT_LADDER_CONFIG,
   initialState,
   type LadderEvent,
@@ -65,7 +67,7 @@ export default async function strategyBench(): Promise<void> {
       },
     ],
   })
-  let t = performance.now()
+  const t = performance.now()
   const candles = await readCandlesCsv(DATA)
   console.log(
     `readCandlesCsv (gunzip + stream + parse): ${(performance.now() - t).toFixed(0)} ms for ${candles.length} candles`,
@@ -147,44 +149,94 @@ export default async function strategyBench(): Promise<void> {
     maxDropPercentage: ['3', '4', '5', '6', '7', '8', '10', '12', '15', '20'],
   }
   const cores = availableParallelism()
-  const timeSweep = async (workers: number) => {
-    const start = performance.now()
-    const ranked = await sweep({
-      candles,
-      config,
-      market: MARKET,
-      grid,
-      workers,
-    })
-    return { ms: performance.now() - start, best: ranked[0] }
-  }
-  console.log(`\n## Sweep: 100 parameter sets x ${n} candles`)
-  // The same sets, 1 worker and all cores alternately, twice each: the best
-  // of each is compared (the first of a pair also pays the JIT warm-up of
-  // its workers, as every sweep does).
-  const times: Record<'one' | 'all', number[]> = { one: [], all: [] }
-  let best: Awaited<ReturnType<typeof timeSweep>>['best']
-  for (let round = 0; round < 2; round++) {
-    const one = await timeSweep(1)
-    times.one.push(one.ms)
-    const all = await timeSweep(cores)
-    times.all.push(all.ms)
-    best = all.best
-  }
-  const line = (label: string, ms: number[]) => {
-    const min = Math.min(...ms)
-    console.log(
-      `${label}: ${ms.map((x) => (x / 1000).toFixed(2)).join(' / ')} s, best ${(min / 1000).toFixed(2)} s (${((100 * n) / min / 1000).toFixed(2)}M candles/s)`,
-    )
-    return min
-  }
-  const oneMs = line('1 worker', times.one)
-  const allMs = line(`${cores} workers`, times.all)
+  const lib = await sweepLibrary()
+  const options = { config, market: MARKET, grid }
+  const seconds = (ms: number) => (ms / 1000).toFixed(2)
+  const rate = (ms: number) =>
+    `${((100 * n) / ms / 1000).toFixed(2)}M candles/s`
+  console.log(`\n## Sweep: 100 parameter sets x ${n} candles (${lib.from})`)
+
+  // Cold: a new pool per sweep, as `sweep` does; its workers start and JIT
+  // the backtest inside the timing. 1 worker and all cores alternately.
+  const cold: Record<'one' | 'all', number[]> = { one: [], all: [] }
+  let best: Awaited<ReturnType<typeof lib.sweep>>[number] | undefined
+  for (let round = 0; round < 2; round++)
+    for (const [key, workers] of [
+      ['one', 1],
+      ['all', cores],
+    ] as const) {
+      const start = performance.now()
+      const ranked = await lib.sweep({ candles, ...options, workers })
+      cold[key].push(performance.now() - start)
+      best = ranked[0]
+    }
+  const oneCold = Math.min(...cold.one)
+  const allCold = Math.min(...cold.all)
   console.log(
-    `speedup: ${(oneMs / allMs).toFixed(2)}x on ${cores} cores (best of each)`,
+    `cold (sweep(), new workers each time): 1 worker ${cold.one.map(seconds).join(' / ')} s, ${cores} workers ${cold.all.map(seconds).join(' / ')} s; best of each ${seconds(oneCold)} s vs ${seconds(allCold)} s = ${(oneCold / allCold).toFixed(2)}x`,
   )
+
+  // Warm: one pool per worker count, each warmed by running the grid twice
+  // (the JIT settles on the first sweeps), then timed alternately.
+  const pools = {
+    one: await lib.createSweepPool({ candles, workers: 1 }),
+    all: await lib.createSweepPool({ candles, workers: cores }),
+  }
+  try {
+    const warm: Record<'one' | 'all', number[]> = { one: [], all: [] }
+    for (const pool of [pools.one, pools.all])
+      for (let k = 0; k < 2; k++) await pool.sweep(options)
+    for (let round = 0; round < 5; round++)
+      for (const key of ['one', 'all'] as const) {
+        const start = performance.now()
+        await pools[key].sweep(options)
+        warm[key].push(performance.now() - start)
+      }
+    const median = (xs: number[]) =>
+      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+    const oneWarm = median(warm.one)
+    const allWarm = median(warm.all)
+    const ratios = warm.one.map((x, i) => x / (warm.all[i] as number))
+    console.log(
+      `warm (createSweepPool, after 2 sweeps): 1 worker ${warm.one.map(seconds).join(' / ')} s, ${cores} workers ${warm.all.map(seconds).join(' / ')} s`,
+    )
+    console.log(
+      `  median ${seconds(oneWarm)} s (${rate(oneWarm)}) vs ${seconds(allWarm)} s (${rate(allWarm)}) = ${(oneWarm / allWarm).toFixed(2)}x on ${cores} cores; per round ${ratios.map((r) => r.toFixed(2)).join(' ')}`,
+    )
+  } finally {
+    await Promise.all([pools.one.close(), pools.all.close()])
+  }
   console.log(
     `best set: ${JSON.stringify(best?.params)} total profit ${best?.metric}`,
   )
-  t = performance.now()
+}
+
+/**
+ * The sweep from the package's build when it is up to date (what users
+ * run: workers start from dist/sweepWorker.js), else from the sources
+ * (workers register tsx first, which adds to their start).
+ */
+async function sweepLibrary(): Promise<{
+  from: string
+  sweep: typeof sweep
+  createSweepPool: typeof createSweepPool
+}> {
+  const pkg = new URL('../packages/ladder-strategy/', import.meta.url)
+  const built = fileURLToPath(new URL('dist/index.js', pkg))
+  const src = fileURLToPath(new URL('src/', pkg))
+  const newest = Math.max(
+    ...readdirSync(src).map((f) => statSync(`${src}${f}`).mtimeMs),
+  )
+  if (existsSync(built) && statSync(built).mtimeMs >= newest) {
+    const lib = (await import(pathToFileURL(built).href)) as {
+      sweep: typeof sweep
+      createSweepPool: typeof createSweepPool
+    }
+    return { from: 'from the build', ...lib }
+  }
+  return {
+    from: 'from the sources: run `npm run build` to time the build',
+    sweep,
+    createSweepPool,
+  }
 }
