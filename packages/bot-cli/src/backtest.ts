@@ -319,7 +319,9 @@ export async function sweepCommand(options: SweepCommandOptions) {
   } catch (error) {
     if (isLadderConfigError(error))
       throw new ConfigError(
-        '--grid',
+        error.issues.some((issue) => issue.path === 'workers')
+          ? '--workers'
+          : '--grid',
         `The sweep cannot run: ${error.message}`,
         { cause: error },
       )

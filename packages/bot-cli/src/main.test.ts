@@ -226,6 +226,30 @@ describe('main', () => {
     expect(ranked.map((r) => r.params.orderCount).sort()).toEqual([4, 4, 8, 8])
   })
 
+  test('error: sweep with a worker count that is not a whole number names the flag', async () => {
+    const dir = tempDir()
+    const data = candleFile(dir, 300)
+    const { io, stderr, stdout } = captureIo({}, dir)
+    expect(
+      await main(
+        [
+          'sweep',
+          '--data',
+          data,
+          '--workers',
+          'two',
+          '--grid',
+          'orderCount=4,8',
+        ],
+        io,
+      ),
+    ).toBe(2)
+    expect(stderr()).toContain(
+      'Invalid option: --workers "two" is not a whole number >= 0.\nFix: pass --workers 0 or more, digits only.',
+    )
+    expect(stdout()).toBe('')
+  })
+
   test('error: backtest of a missing file', async () => {
     const dir = tempDir()
     const { io, stderr } = captureIo({}, dir)

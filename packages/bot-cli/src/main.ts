@@ -14,7 +14,7 @@ import {
   sweepCommand,
 } from './backtest.js'
 import { type GlobalOptions, resolveContext } from './context.js'
-import { EXIT, ExitError } from './errors.js'
+import { ConfigError, EXIT, ExitError } from './errors.js'
 import {
   cancelAllCommand,
   marketsCommand,
@@ -236,7 +236,8 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
         process.kill(pid, 'SIGTERM')
         io.stdout.write(`Sent SIGTERM to pid ${pid}.\n`)
         if (!options.wait) return
-        const deadline = Date.now() + Number(options.timeout) * 1000
+        const deadline =
+          Date.now() + wholeNumber('--timeout', options.timeout, 0) * 1000
         while (isAlive(pid)) {
           if (Date.now() > deadline) {
             throw new ExitError(
@@ -413,8 +414,10 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
         grid: parseGrid(options.grid),
         metric: options.metric,
         workers:
-          options.workers === undefined ? undefined : Number(options.workers),
-        top: Number(options.top),
+          options.workers === undefined
+            ? undefined
+            : wholeNumber('--workers', options.workers, 0),
+        top: wholeNumber('--top', options.top, 1),
         json: ctx.json,
         stdout: io.stdout,
         stderr: io.stderr,
@@ -465,3 +468,14 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
 }
 
 export { buildProgram }
+
+/** A flag's value as a whole number >= `min`, or a ConfigError naming the flag. */
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new ConfigError(
+      flag,
+      `Invalid option: ${flag} ${JSON.stringify(value)} is not a whole number >= ${min}.\nFix: pass ${flag} ${min === 0 ? '0' : '1'} or more, digits only.`,
+    )
+  return n
+}

@@ -11,6 +11,8 @@ export interface ConfigIssue {
 function show(value: unknown): string {
   if (value === undefined) return 'nothing'
   if (typeof value === 'string') return JSON.stringify(value)
+  // JSON would print NaN and Infinity as null.
+  if (typeof value === 'number') return String(value)
   try {
     const text = JSON.stringify(value)
     return text === undefined ? String(value) : text
