@@ -358,6 +358,13 @@ function isLive(order: OrderRecord): boolean {
   )
 }
 
+/** Whether an order other than the one at `skip` is still live. */
+function otherLiveOrder(orders: readonly OrderRecord[], skip: number): boolean {
+  for (let j = 0; j < orders.length; j++)
+    if (j !== skip && isLive(orders[j] as OrderRecord)) return true
+  return false
+}
+
 function findOrder(orders: readonly OrderRecord[], clientId: number): number {
   for (let i = 0; i < orders.length; i++)
     if ((orders[i] as OrderRecord).clientId === clientId) return i
@@ -686,11 +693,14 @@ function common(state: LadderState, event: LadderEvent): Outcome {
       const o = state.orders[i] as OrderRecord
       if (
         o.status === 'canceling' &&
-        state.status !== 'exiting' &&
-        !(state.status === 'inPosition' && o.side === 'sell')
+        (state.status === 'exiting'
+          ? // settleExit waits while another order is live.
+            otherLiveOrder(state.orders, i)
+          : !(state.status === 'inPosition' && o.side === 'sell'))
       ) {
         // The expected acknowledgement with nothing to follow up (the hot
-        // path of a no-fill restart): replace one order, keep the rest.
+        // path of a no-fill restart, and of every cancel but the last one
+        // while exiting): replace one order, keep the rest.
         const orders = state.orders.slice()
         orders[i] = { ...o, status: 'canceled' }
         return [{ ...state, orders }, NONE]
