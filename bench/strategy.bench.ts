@@ -186,7 +186,7 @@ export default async function strategyBench(): Promise<void> {
     const warm: Record<'one' | 'all', number[]> = { one: [], all: [] }
     for (const pool of [pools.one, pools.all])
       for (let k = 0; k < 2; k++) await pool.sweep(options)
-    for (let round = 0; round < 5; round++)
+    for (let round = 0; round < 7; round++)
       for (const key of ['one', 'all'] as const) {
         const start = performance.now()
         await pools[key].sweep(options)
