@@ -188,6 +188,18 @@ describe('runBacktest', () => {
     `)
   })
 
+  test('error: equityPoints must be an integer >= 1', () => {
+    for (const equityPoints of [0, 2.5, Number.NaN])
+      expect(() =>
+        runBacktest({
+          candles: CANDLES,
+          config: CONFIG,
+          market: MARKET,
+          equityPoints,
+        }),
+      ).toThrow(`- equityPoints: must be an integer >= 1, got ${equityPoints}`)
+  })
+
   test.skipIf(!HAS_REAL_DATA)(
     'behavior: a day of the real file (BTCUSDT, 2024-01-01)',
     async () => {

@@ -76,7 +76,7 @@ export interface BacktestOptions {
   fees?: BacktestFees | undefined
   /**
    * Most points in the equity curve (each point summarizes a bucket of
-   * consecutive candles).
+   * consecutive candles); an integer >= 1.
    * @default 500
    */
   equityPoints?: number | undefined
@@ -161,6 +161,37 @@ interface Resting {
   lots: number
   price: string
   quantity: string
+}
+
+/**
+ * The equity curve's point count: `fallback` when not given, else an
+ * integer >= 1. @internal
+ * @throws {LadderConfigError} naming `equityPoints` otherwise.
+ */
+export function equityPointsOf(
+  value: number | undefined,
+  fallback: number,
+): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new LadderConfigError('The backtest options are not valid.', [
+      {
+        path: 'equityPoints',
+        value,
+        message: 'must be an integer >= 1',
+      },
+    ])
+  return value
+}
+
+/**
+ * Checks backtest fees (decimal strings in percent) without running
+ * anything. @internal
+ * @throws {LadderConfigError} naming the bad fee.
+ */
+export function checkFees(fees: BacktestFees | undefined): void {
+  feeRate(fees?.makerPercentage, 'fees.makerPercentage')
+  feeRate(fees?.takerPercentage, 'fees.takerPercentage')
 }
 
 function feeRate(
@@ -249,7 +280,7 @@ export function backtest(
   const maker = feeRate(options.fees?.makerPercentage, 'fees.makerPercentage')
   const taker = feeRate(options.fees?.takerPercentage, 'fees.takerPercentage')
   const withTrades = options.trades !== false
-  const maxPoints = Math.max(1, Math.floor(options.equityPoints ?? 500))
+  const maxPoints = equityPointsOf(options.equityPoints, 500)
   const N = candles.length
   if (N === 0)
     throw new LadderConfigError('The backtest has no candles.', [

@@ -7,7 +7,13 @@
 import type { BacktestFees, BacktestReport } from './backtest.js'
 import { runBacktest } from './backtest.js'
 import type { CandleSeries } from './candles.js'
-import { expandGrid, rank, validateSets } from './sweepGrid.js'
+import {
+  checkShared,
+  expandGrid,
+  rank,
+  setFailed,
+  validateSets,
+} from './sweepGrid.js'
 import { createSweepPool, loadCandles, workerCount } from './sweepPool.js'
 import type { LadderConfig, MarketRules } from './types.js'
 
@@ -116,7 +122,8 @@ export interface SweepResult {
 export async function sweep(options: SweepOptions): Promise<SweepResult[]> {
   // Every set is checked before the candles are read or a worker starts.
   const sets = expandGrid(options.grid)
-  const configs = validateSets(options.config, sets)
+  const configs = validateSets(options.config, sets, options.market)
+  const equityPoints = checkShared(options)
   const workers = Math.min(await workerCount(options.workers, 0), sets.length)
   options.signal?.throwIfAborted()
   const candles = await loadCandles(options)
@@ -132,14 +139,18 @@ export async function sweep(options: SweepOptions): Promise<SweepResult[]> {
   const reports: BacktestReport[] = new Array(total)
   for (let i = 0; i < total; i++) {
     options.signal?.throwIfAborted()
-    reports[i] = runBacktest({
-      candles,
-      config: configs[i] as LadderConfig,
-      market: options.market,
-      fees: options.fees,
-      trades: false,
-      equityPoints: options.equityPoints ?? 50,
-    })
+    try {
+      reports[i] = runBacktest({
+        candles,
+        config: configs[i] as LadderConfig,
+        market: options.market,
+        fees: options.fees,
+        trades: false,
+        equityPoints,
+      })
+    } catch (error) {
+      throw setFailed(i, error)
+    }
     options.onProgress?.({ done: i + 1, total })
   }
   return rank(sets, reports, options.metric ?? 'totalProfit')

@@ -3,17 +3,23 @@
  * validating every set before anything runs, and ranking the reports.
  * Shared by `sweep` (one-shot) and `createSweepPool`. @internal
  */
-import type { BacktestReport } from './backtest.js'
+import {
+  type BacktestFees,
+  type BacktestReport,
+  checkFees,
+  equityPointsOf,
+} from './backtest.js'
 import { validateConfig } from './config.js'
 import { addToString, compareSigned, divideToString } from './decimal.js'
 import { type ConfigIssue, LadderConfigError } from './errors.js'
+import { derive } from './plan.js'
 import type {
   SweepMetric,
   SweepOptions,
   SweepParameter,
   SweepResult,
 } from './sweep.js'
-import type { LadderConfig } from './types.js'
+import type { LadderConfig, MarketRules } from './types.js'
 
 /** One parameter set: the grid's values for one combination. @internal */
 export type SweepSet = Partial<Record<SweepParameter, unknown>>
@@ -57,26 +63,79 @@ export function expandGrid(grid: SweepOptions['grid']): SweepSet[] {
   return sets
 }
 
-/** The config of every set, or one error listing every bad set. @internal */
+/**
+ * The error of a sweep whose set `index` failed in its backtest (`error`:
+ * what it threw, or its message from a worker). @internal
+ */
+export function setFailed(index: number, error: unknown): LadderConfigError {
+  const message = error instanceof Error ? error.message : String(error)
+  return new LadderConfigError(
+    'The sweep failed.',
+    [
+      {
+        path: `grid set ${index}`,
+        value: message,
+        message: 'its backtest threw',
+      },
+    ],
+    error instanceof Error ? { cause: error } : undefined,
+  )
+}
+
+/**
+ * Checks the options every set shares (fees, equity points), so they fail
+ * once, before anything runs. @internal
+ * @returns The equity points per report.
+ */
+export function checkShared(options: {
+  fees?: BacktestFees | undefined
+  equityPoints?: number | undefined
+}): number {
+  checkFees(options.fees)
+  return equityPointsOf(options.equityPoints, 50)
+}
+
+/**
+ * The config of every set, or one error listing every bad set. Each set is
+ * also checked against the market (the exact integer setup a backtest
+ * starts with), so a set the market cannot trade fails here, before any
+ * candle is read or worker started; market rules that are wrong for every
+ * set fail once, as they are. @internal
+ */
 export function validateSets(
   base: LadderConfig,
   sets: SweepSet[],
+  market: MarketRules,
 ): LadderConfig[] {
   const issues: ConfigIssue[] = []
   const configs: LadderConfig[] = []
+  const collect = (i: number, error: unknown) => {
+    if (!(error instanceof LadderConfigError)) throw error
+    for (const issue of error.issues)
+      issues.push({
+        ...issue,
+        path: `grid set ${i} (${JSON.stringify(sets[i])}): ${issue.path}`,
+      })
+  }
   sets.forEach((set, i) => {
     try {
       // Flat keys with the spec's names: validateConfig reads them directly.
       configs.push(validateConfig({ ...base, ...set }).config)
     } catch (error) {
-      if (!(error instanceof LadderConfigError)) throw error
-      for (const issue of error.issues)
-        issues.push({
-          ...issue,
-          path: `grid set ${i} (${JSON.stringify(set)}): ${issue.path}`,
-        })
+      collect(i, error)
     }
   })
+  if (issues.length === 0) {
+    // The market's own rules do not depend on the set: checked once.
+    derive(configs[0] as LadderConfig, market)
+    configs.forEach((config, i) => {
+      try {
+        derive(config, market)
+      } catch (error) {
+        collect(i, error)
+      }
+    })
+  }
   if (issues.length > 0)
     throw new LadderConfigError(
       'Some parameter sets of the sweep are not valid.',

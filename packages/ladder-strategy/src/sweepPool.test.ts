@@ -108,16 +108,18 @@ describe('createSweepPool', () => {
   })
 
   test('error: a failing backtest or progress callback fails that sweep only', async () => {
-    // The market is checked inside the worker's backtest.
-    const bad = pool.sweep({
-      config: base,
-      market: { ...MARKET, tickSize: '0' },
-      grid: gridB,
-    })
+    // Rules that pass every check, but no rung reaches 100 units of a
+    // ~100 USDC coin with 1000 USDC: the backtest throws at the first candle.
+    const heavy = { ...MARKET, minQuantity: '100' }
+    const bad = pool.sweep({ config: base, market: heavy, grid: gridB })
     await expect(bad).rejects.toThrow(LadderConfigError)
     await expect(bad).rejects.toThrow(
-      /grid set \d: its backtest threw, got "The market rules are not valid/,
+      /^The sweep failed\.\n- grid set \d: its backtest threw, got "No rung fits at the first candle/,
     )
+    // The calling thread reports the same way.
+    await expect(
+      sweep({ candles, config: base, market: heavy, grid: gridB, workers: 0 }),
+    ).rejects.toThrow(/^The sweep failed\.\n- grid set 0: its backtest threw/)
     const boom = new Error('progress view crashed')
     await expect(
       pool.sweep({
@@ -129,13 +131,35 @@ describe('createSweepPool', () => {
         },
       }),
     ).rejects.toBe(boom)
-    // Invalid sets are listed before anything is queued.
-    await expect(
-      pool.sweep({ config: base, market: MARKET, grid: { orderCount: [0] } }),
-    ).rejects.toThrow(/grid set 0 \({"orderCount":0}\): orderCount/)
     expect(
       (await pool.sweep({ config: base, market: MARKET, grid: gridB })).length,
     ).toBe(3)
+  })
+
+  test('error: sets, market, fees and equity points are checked before anything is queued', async () => {
+    const rejects = (options: Partial<Parameters<SweepPool['sweep']>[0]>) =>
+      expect(
+        pool.sweep({ config: base, market: MARKET, grid: gridB, ...options }),
+      ).rejects
+    await rejects({ grid: { orderCount: [0] } }).toThrow(
+      /grid set 0 \({"orderCount":0}\): orderCount/,
+    )
+    // Wrong for every set: said once, as the market's own error.
+    await rejects({ market: { ...MARKET, tickSize: '0' } }).toThrow(
+      'The market rules are not valid.\n- market.tickSize: must be a decimal string > 0, e.g. "0.01", got "0"',
+    )
+    // Wrong for one set only: that set is named.
+    await rejects({
+      grid: { totalAmount: ['1000', '100000000000000'] },
+    }).toThrow(
+      'Some parameter sets of the sweep are not valid.\n- grid set 1 ({"totalAmount":"100000000000000"}): totalAmount: is too large for exact integer arithmetic',
+    )
+    await rejects({ fees: { makerPercentage: '0.1%' } }).toThrow(
+      '- fees.makerPercentage: must be a decimal string in percent, e.g. "0.1", got "0.1%"',
+    )
+    await rejects({ equityPoints: 0 }).toThrow(
+      '- equityPoints: must be an integer >= 1, got 0',
+    )
   })
 })
 

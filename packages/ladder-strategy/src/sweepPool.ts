@@ -29,7 +29,13 @@ import { type CandleSeries, copyToSharedBuffer } from './candles.js'
 import { LadderConfigError } from './errors.js'
 import { readCandlesCsv } from './readCandlesCsv.js'
 import type { SweepOptions, SweepResult } from './sweep.js'
-import { expandGrid, rank, validateSets } from './sweepGrid.js'
+import {
+  checkShared,
+  expandGrid,
+  rank,
+  setFailed,
+  validateSets,
+} from './sweepGrid.js'
 import type { SweepTask, SweepWorkerData } from './sweepWorker.js'
 import type { LadderConfig } from './types.js'
 
@@ -272,17 +278,7 @@ function poolOf(workers: Worker[], candles: number): SweepPool {
       const { job, index } = slot.running[at] as Running
       slot.running.splice(at, 1)
       if (!job.settled) {
-        if (reply.error !== undefined)
-          fail(
-            job,
-            new LadderConfigError('The sweep failed.', [
-              {
-                path: `grid set ${index}`,
-                value: reply.error,
-                message: 'its backtest threw',
-              },
-            ]),
-          )
+        if (reply.error !== undefined) fail(job, setFailed(index, reply.error))
         else {
           job.reports[index] = reply.report as BacktestReport
           job.done++
@@ -315,13 +311,14 @@ function poolOf(workers: Worker[], candles: number): SweepPool {
     async sweep(options) {
       if (closedWith) throw closedWith
       const sets = expandGrid(options.grid)
-      const configs = validateSets(options.config, sets)
+      const configs = validateSets(options.config, sets, options.market)
+      const equityPoints = checkShared(options)
       options.signal?.throwIfAborted()
       const reports = await new Promise<BacktestReport[]>((resolve, reject) => {
         const job: Job = {
           configs,
           options,
-          equityPoints: options.equityPoints ?? 50,
+          equityPoints,
           next: 0,
           done: 0,
           reports: new Array(configs.length),
