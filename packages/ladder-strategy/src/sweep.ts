@@ -7,14 +7,13 @@
 import type { BacktestFees, BacktestReport } from './backtest.js'
 import { runBacktest } from './backtest.js'
 import type { CandleSeries } from './candles.js'
+import { prepareSweep, rank, setFailed } from './sweepGrid.js'
 import {
-  checkShared,
-  expandGrid,
-  rank,
-  setFailed,
-  validateSets,
-} from './sweepGrid.js'
-import { createSweepPool, loadCandles, workerCount } from './sweepPool.js'
+  createSweepPool,
+  loadCandles,
+  runPrepared,
+  workerCount,
+} from './sweepPool.js'
 import type { LadderConfig, MarketRules } from './types.js'
 
 /** Config fields a sweep can vary. */
@@ -121,16 +120,15 @@ export interface SweepResult {
  */
 export async function sweep(options: SweepOptions): Promise<SweepResult[]> {
   // Every set is checked before the candles are read or a worker starts.
-  const sets = expandGrid(options.grid)
-  const configs = validateSets(options.config, sets, options.market)
-  const equityPoints = checkShared(options)
+  const prepared = prepareSweep(options)
+  const { sets, configs, equityPoints } = prepared
   const workers = Math.min(await workerCount(options.workers, 0), sets.length)
   options.signal?.throwIfAborted()
   const candles = await loadCandles(options)
   if (workers > 0) {
     const pool = await createSweepPool({ candles, workers })
     try {
-      return await pool.sweep(options)
+      return await runPrepared(pool, prepared, options)
     } finally {
       await pool.close()
     }

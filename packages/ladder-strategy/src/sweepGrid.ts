@@ -24,8 +24,8 @@ import type { LadderConfig, MarketRules } from './types.js'
 /** One parameter set: the grid's values for one combination. @internal */
 export type SweepSet = Partial<Record<SweepParameter, unknown>>
 
-/** Every combination of the grid (first key slowest). @internal */
-export function expandGrid(grid: SweepOptions['grid']): SweepSet[] {
+/** Every combination of the grid (first key slowest). */
+function expandGrid(grid: SweepOptions['grid']): SweepSet[] {
   const entries = Object.entries(grid ?? {}) as [
     SweepParameter,
     readonly unknown[],
@@ -63,6 +63,28 @@ export function expandGrid(grid: SweepOptions['grid']): SweepSet[] {
   return sets
 }
 
+/** A sweep's sets, expanded and checked, ready to run. @internal */
+export interface PreparedSweep {
+  sets: SweepSet[]
+  configs: LadderConfig[]
+  equityPoints: number
+}
+
+/**
+ * Expands the grid and checks every set and the shared options, before
+ * anything runs. @internal
+ */
+export function prepareSweep(
+  options: Pick<
+    SweepOptions,
+    'grid' | 'config' | 'market' | 'fees' | 'equityPoints'
+  >,
+): PreparedSweep {
+  const sets = expandGrid(options.grid)
+  const configs = validateSets(options.config, sets, options.market)
+  return { sets, configs, equityPoints: checkShared(options) }
+}
+
 /**
  * The error of a sweep whose set `index` failed in its backtest (`error`:
  * what it threw, or its message from a worker). @internal
@@ -84,10 +106,10 @@ export function setFailed(index: number, error: unknown): LadderConfigError {
 
 /**
  * Checks the options every set shares (fees, equity points), so they fail
- * once, before anything runs. @internal
+ * once, before anything runs.
  * @returns The equity points per report.
  */
-export function checkShared(options: {
+function checkShared(options: {
   fees?: BacktestFees | undefined
   equityPoints?: number | undefined
 }): number {
@@ -100,9 +122,9 @@ export function checkShared(options: {
  * also checked against the market (the exact integer setup a backtest
  * starts with), so a set the market cannot trade fails here, before any
  * candle is read or worker started; market rules that are wrong for every
- * set fail once, as they are. @internal
+ * set fail once, as they are.
  */
-export function validateSets(
+function validateSets(
   base: LadderConfig,
   sets: SweepSet[],
   market: MarketRules,

@@ -4,7 +4,8 @@
  * ```
  * createSweepPool: load candles once -> copy into one SharedArrayBuffer
  *   -> start W workers (each maps the buffer: no copy, no re-parse) -> wait until all are ready
- * pool.sweep: validate every set -> queue the sets -> each free worker takes the next set
+ * pool.sweep: validate every set -> queue the sets -> each worker takes the next set
+ *   (and one ahead while sets remain for every worker)
  *   -> collect reports, report progress, rank
  * pool.close: terminate the workers; queued sweeps reject
  * ```
@@ -14,7 +15,7 @@
  * second of compiler CPU per worker on the six-month file). With one worker
  * that compiler work runs on an idle core; with a worker on every core it
  * competes with the backtests. A pool pays it once, so every sweep after the
- * first runs at the warm rate (docs/strategy.md, "Performance").
+ * first runs at the warm rate (docs/strategy.md, "Sweep scaling").
  *
  * Worker entry resolution: the worker file sits next to this module:
  * `dist/sweepWorker.js` (ESM build) or `dist/sweepWorker.cjs` (CJS build).
@@ -30,11 +31,10 @@ import { LadderConfigError } from './errors.js'
 import { readCandlesCsv } from './readCandlesCsv.js'
 import type { SweepOptions, SweepResult } from './sweep.js'
 import {
-  checkShared,
-  expandGrid,
+  type PreparedSweep,
+  prepareSweep,
   rank,
   setFailed,
-  validateSets,
 } from './sweepGrid.js'
 import type { SweepTask, SweepWorkerData } from './sweepWorker.js'
 import type { LadderConfig } from './types.js'
@@ -305,36 +305,40 @@ function poolOf(workers: Worker[], candles: number): SweepPool {
   }
   dispatch()
 
-  return {
+  const run = async (
+    { sets, configs, equityPoints }: PreparedSweep,
+    options: SweepPoolSweepOptions,
+  ): Promise<SweepResult[]> => {
+    if (closedWith) throw closedWith
+    options.signal?.throwIfAborted()
+    const reports = await new Promise<BacktestReport[]>((resolve, reject) => {
+      const job: Job = {
+        configs,
+        options,
+        equityPoints,
+        next: 0,
+        done: 0,
+        reports: new Array(configs.length),
+        settled: false,
+        resolve,
+        reject,
+      }
+      const signal = options.signal
+      if (signal) {
+        job.onAbort = () => fail(job, signal.reason)
+        signal.addEventListener('abort', job.onAbort, { once: true })
+      }
+      queue.push(job)
+      dispatch()
+    })
+    return rank(sets, reports, options.metric ?? 'totalProfit')
+  }
+  const pool: SweepPool = {
     size: slots.length,
     candles,
     async sweep(options) {
       if (closedWith) throw closedWith
-      const sets = expandGrid(options.grid)
-      const configs = validateSets(options.config, sets, options.market)
-      const equityPoints = checkShared(options)
-      options.signal?.throwIfAborted()
-      const reports = await new Promise<BacktestReport[]>((resolve, reject) => {
-        const job: Job = {
-          configs,
-          options,
-          equityPoints,
-          next: 0,
-          done: 0,
-          reports: new Array(configs.length),
-          settled: false,
-          resolve,
-          reject,
-        }
-        const signal = options.signal
-        if (signal) {
-          job.onAbort = () => fail(job, signal.reason)
-          signal.addEventListener('abort', job.onAbort, { once: true })
-        }
-        queue.push(job)
-        dispatch()
-      })
-      return rank(sets, reports, options.metric ?? 'totalProfit')
+      return run(prepareSweep(options), options)
     },
     close: () =>
       shut(
@@ -347,6 +351,32 @@ function poolOf(workers: Worker[], candles: number): SweepPool {
         ]),
       ),
   }
+  runners.set(pool, run)
+  return pool
+}
+
+/** Each pool's runner for sets already expanded and checked. */
+const runners = new WeakMap<
+  SweepPool,
+  (
+    prepared: PreparedSweep,
+    options: SweepPoolSweepOptions,
+  ) => Promise<SweepResult[]>
+>()
+
+/**
+ * Runs sets already expanded and checked by `prepareSweep` on a pool (the
+ * one-shot `sweep` checks them before it reads candles or starts workers,
+ * and does not check them twice). @internal
+ */
+export function runPrepared(
+  pool: SweepPool,
+  prepared: PreparedSweep,
+  options: SweepPoolSweepOptions,
+): Promise<SweepResult[]> {
+  const run = runners.get(pool)
+  if (!run) throw new TypeError('not a pool made by createSweepPool')
+  return run(prepared, options)
 }
 
 /**
