@@ -61,7 +61,7 @@ export interface SweepOptions {
    */
   workers?: number | undefined
   /**
-   * Points of each report's equity curve.
+   * Points of each report's equity curve (an integer >= 1).
    * @default 50
    */
   equityPoints?: number | undefined
