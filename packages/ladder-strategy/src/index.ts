@@ -85,6 +85,7 @@ export type {
   ExchangeOrder,
   ExitingState,
   ExitReason,
+  FillBookedCommand,
   IdleState,
   InPositionState,
   LadderCommand,

@@ -274,6 +274,36 @@ describe('step (properties)', () => {
     },
   )
 
+  test.prop([configArb, actionsArb], { numRuns: 80 })(
+    'behavior: every fill applied is booked once (fillBooked), for the quantity the order gained',
+    (config, actions) => {
+      const { states, outputs } = play(config, actions)
+      for (let i = 1; i < states.length; i++) {
+        const before = new Map(
+          (states[i - 1] as LadderState).orders.map((o) => [
+            o.clientId,
+            o.filledLots,
+          ]),
+        )
+        const booked = new Map<number, Big>()
+        for (const c of outputs[i] ?? [])
+          if (c.type === 'fillBooked')
+            booked.set(
+              c.clientId,
+              (booked.get(c.clientId) ?? new Big(0)).plus(c.quantity),
+            )
+        for (const o of (states[i] as LadderState).orders) {
+          const gained = o.filledLots - (before.get(o.clientId) ?? 0)
+          expect(
+            (booked.get(o.clientId) ?? new Big(0)).div(step001).toNumber(),
+          ).toBe(gained)
+          booked.delete(o.clientId)
+        }
+        expect([...booked.keys()]).toEqual([])
+      }
+    },
+  )
+
   test.prop([configArb, actionsArb], { numRuns: 60 })(
     'behavior: step never throws and never mutates its input',
     (config, actions) => {

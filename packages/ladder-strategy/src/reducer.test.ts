@@ -149,6 +149,22 @@ describe('step', () => {
         {
           "commands": [
             {
+              "adopted": false,
+              "averageEntry": "100",
+              "clientId": 1024,
+              "cycle": 1,
+              "fee": "0.0428",
+              "feeAsset": "quote",
+              "held": "0.428",
+              "orderFilled": true,
+              "price": "100",
+              "quantity": "0.428",
+              "rung": 0,
+              "side": "buy",
+              "takeProfitPrice": "101",
+              "type": "fillBooked",
+            },
+            {
               "timer": "noFill",
               "type": "cancelTimer",
             },
@@ -196,6 +212,22 @@ describe('step', () => {
         },
         {
           "commands": [
+            {
+              "adopted": false,
+              "averageEntry": "100",
+              "clientId": 1536,
+              "cycle": 1,
+              "fee": "0.043228",
+              "feeAsset": "quote",
+              "held": "0",
+              "orderFilled": true,
+              "price": "101",
+              "quantity": "0.428",
+              "rung": -1,
+              "side": "sell",
+              "takeProfitPrice": "101",
+              "type": "fillBooked",
+            },
             {
               "carriedCost": "0",
               "carriedQuantity": "0",
@@ -430,6 +462,22 @@ describe('step', () => {
           "inPosition",
           [
             {
+              "adopted": false,
+              "averageEntry": "100",
+              "clientId": 1024,
+              "cycle": 1,
+              "fee": "0",
+              "feeAsset": "quote",
+              "held": "0.428",
+              "orderFilled": true,
+              "price": "100",
+              "quantity": "0.428",
+              "rung": 0,
+              "side": "buy",
+              "takeProfitPrice": "101",
+              "type": "fillBooked",
+            },
+            {
               "timer": "noFill",
               "type": "cancelTimer",
             },
@@ -448,6 +496,22 @@ describe('step', () => {
           "orderFilled",
           "inPosition",
           [
+            {
+              "adopted": false,
+              "averageEntry": "96.609022557",
+              "clientId": 1025,
+              "cycle": 1,
+              "fee": "0",
+              "feeAsset": "quote",
+              "held": "1.33",
+              "orderFilled": true,
+              "price": "95",
+              "quantity": "0.902",
+              "rung": 1,
+              "side": "buy",
+              "takeProfitPrice": "97.6",
+              "type": "fillBooked",
+            },
             {
               "clientIds": [
                 1536,
@@ -484,12 +548,45 @@ describe('step', () => {
         [
           "orderFilled",
           "inPosition",
-          [],
+          [
+            {
+              "adopted": false,
+              "averageEntry": "96.609022557",
+              "clientId": 1537,
+              "cycle": 1,
+              "fee": "0",
+              "feeAsset": "quote",
+              "held": "0.428",
+              "orderFilled": true,
+              "price": "97.6",
+              "quantity": "0.902",
+              "rung": -1,
+              "side": "sell",
+              "takeProfitPrice": "97.6",
+              "type": "fillBooked",
+            },
+          ],
         ],
         [
           "orderFilled",
           "exiting",
           [
+            {
+              "adopted": false,
+              "averageEntry": "96.609022557",
+              "clientId": 1538,
+              "cycle": 1,
+              "fee": "0",
+              "feeAsset": "quote",
+              "held": "0",
+              "orderFilled": true,
+              "price": "97.6",
+              "quantity": "0.428",
+              "rung": -1,
+              "side": "sell",
+              "takeProfitPrice": "97.6",
+              "type": "fillBooked",
+            },
             {
               "clientIds": [
                 1026,
@@ -638,6 +735,22 @@ describe('step', () => {
           "coolingDown",
           [
             {
+              "adopted": false,
+              "averageEntry": "100",
+              "clientId": 1536,
+              "cycle": 1,
+              "fee": "0",
+              "feeAsset": "quote",
+              "held": "0",
+              "orderFilled": true,
+              "price": "101",
+              "quantity": "0.428",
+              "rung": -1,
+              "side": "sell",
+              "takeProfitPrice": "101",
+              "type": "fillBooked",
+            },
+            {
               "carriedCost": "0",
               "carriedQuantity": "0",
               "cycle": 1,
@@ -739,6 +852,22 @@ describe('step', () => {
       {
         "commands": [
           {
+            "adopted": true,
+            "averageEntry": "100",
+            "clientId": 1024,
+            "cycle": 1,
+            "fee": "0.04",
+            "feeAsset": "quote",
+            "held": "0.428",
+            "orderFilled": true,
+            "price": "100",
+            "quantity": "0.428",
+            "rung": 0,
+            "side": "buy",
+            "takeProfitPrice": "101",
+            "type": "fillBooked",
+          },
+          {
             "event": "reconciled",
             "message": "adopted 0.428 filled on order 1024 that the state did not know",
             "type": "warning",
@@ -817,6 +946,22 @@ describe('step', () => {
         [
           "stopped",
           [
+            {
+              "adopted": false,
+              "averageEntry": "100",
+              "clientId": 1536,
+              "cycle": 1,
+              "fee": "0",
+              "feeAsset": "quote",
+              "held": "0",
+              "orderFilled": true,
+              "price": "99",
+              "quantity": "0.428",
+              "rung": -1,
+              "side": "sell",
+              "takeProfitPrice": "101",
+              "type": "fillBooked",
+            },
             {
               "carriedCost": "0",
               "carriedQuantity": "0",
@@ -1179,5 +1324,228 @@ describe('step', () => {
     const [, exitA] = step(a, price('101', 3))
     const [, exitB] = step(b, price('101', 3))
     expect(exitA).toEqual(exitB)
+  })
+})
+
+describe('step: fillBooked', () => {
+  const booked = (commands: readonly LadderCommand[]) =>
+    commands.filter((c) => c.type === 'fillBooked')
+
+  test('behavior: every fill applied is reported once, with the position after it', () => {
+    const [s1, placed] = step(initialState(SMALL, MARKET), started('100'))
+    const orders = placed.find((c) => c.type === 'placeOrders')?.orders
+    expect(orders?.slice(0, 2)).toEqual([
+      { clientId: 1024, rung: 0, price: '100', quantity: '0.428' },
+      { clientId: 1025, rung: 1, price: '95', quantity: '0.902' },
+    ])
+    // Rung 0 fills in parts, the first with a fee.
+    const partial: LadderEvent = {
+      type: 'orderFilled',
+      at: 1,
+      clientId: 1024,
+      price: '100',
+      quantity: '0.2',
+      fee: '0.02',
+      cumulativeQuantity: '0.2',
+    }
+    const [s2, c2] = step(s1, partial)
+    expect(booked(c2)).toEqual([
+      {
+        type: 'fillBooked',
+        cycle: 1,
+        clientId: 1024,
+        side: 'buy',
+        rung: 0,
+        price: '100',
+        quantity: '0.2',
+        fee: '0.02',
+        feeAsset: 'quote',
+        orderFilled: false,
+        adopted: false,
+        held: '0.2',
+        averageEntry: '100',
+        takeProfitPrice: '101',
+      },
+    ])
+    // The same fill again (cumulative already known): nothing booked.
+    const [s3, c3] = step(s2, partial)
+    expect(booked(c3)).toEqual([])
+    // Rung 1 fills 0.3 @ 95: average (20 + 28.5) / 0.5 = 97, target
+    // 97 x 1.01 = 97.97, UP to the tick: 98.
+    const [, c4] = step(s3, fill(1025, '95', '0.3'))
+    expect(booked(c4)).toMatchObject([
+      {
+        clientId: 1025,
+        rung: 1,
+        quantity: '0.3',
+        orderFilled: false,
+        held: '0.5',
+        averageEntry: '97',
+        takeProfitPrice: '98',
+      },
+    ])
+  })
+
+  test('behavior: the take-profit fill is booked before its cycleCompleted', () => {
+    let [state] = step(initialState(SMALL, MARKET), started('100'))
+    ;[state] = step(state, fill(1024, '100', '0.428'))
+    let commands: readonly LadderCommand[]
+    ;[state, commands] = step(state, price('101'))
+    expect(commands).toMatchObject([
+      { type: 'cancelOrders', clientIds: [1025, 1026] },
+      { type: 'sellPosition', clientId: 1536, quantity: '0.428' },
+    ])
+    for (const id of [1025, 1026])
+      [state] = step(state, { type: 'orderCanceled', at: 3, clientId: id })
+    ;[, commands] = step(state, fill(1536, '101', '0.428', '0.0432'))
+    expect(commands.map((c) => c.type).slice(0, 2)).toEqual([
+      'fillBooked',
+      'cycleCompleted',
+    ])
+    expect(booked(commands)).toEqual([
+      {
+        type: 'fillBooked',
+        cycle: 1,
+        clientId: 1536,
+        side: 'sell',
+        rung: -1,
+        price: '101',
+        quantity: '0.428',
+        fee: '0.0432',
+        feeAsset: 'quote',
+        orderFilled: true,
+        adopted: false,
+        held: '0',
+        averageEntry: '100',
+        takeProfitPrice: '101',
+      },
+    ])
+  })
+
+  test('behavior: fills adopted by a reconcile are booked as adopted, fee and average included', () => {
+    let [state] = step(initialState(SMALL, MARKET), started('100'))
+    ;[state] = step(state, {
+      type: 'orderAccepted',
+      at: 1,
+      clientId: 1024,
+      orderId: 'a',
+    })
+    // Two exchange fills the stream never delivered: 0.2 @ 100 and 0.228 @
+    // 99.9 (price improvement). Their average 99.9467... is booked UP to the
+    // tick; the average entry keeps 9 decimals (UP).
+    const [, commands] = step(state, {
+      type: 'reconciled',
+      at: 2,
+      openOrders: [],
+      fills: [
+        {
+          clientId: 1024,
+          side: 'buy',
+          price: '100',
+          quantity: '0.2',
+          fee: '0.01',
+        },
+        {
+          clientId: 1024,
+          side: 'buy',
+          price: '99.9',
+          quantity: '0.228',
+          fee: '0.02',
+        },
+      ],
+    })
+    expect(booked(commands)).toEqual([
+      {
+        type: 'fillBooked',
+        cycle: 1,
+        clientId: 1024,
+        side: 'buy',
+        rung: 0,
+        price: '100',
+        quantity: '0.428',
+        fee: '0.03',
+        feeAsset: 'quote',
+        orderFilled: true,
+        adopted: true,
+        held: '0.428',
+        averageEntry: '99.946728972',
+        takeProfitPrice: '101',
+      },
+    ])
+  })
+})
+
+describe('step: started after a stop', () => {
+  const ack = (state: LadderState, ids: number[]) => {
+    for (const id of ids)
+      [state] = step(state, { type: 'orderCanceled', at: 4, clientId: id })
+    return state
+  }
+
+  test('behavior: a machine stopped while holding its cycle position resumes it to the take profit', () => {
+    let [state] = step(initialState(SMALL, MARKET), started('100'))
+    ;[state] = step(state, fill(1024, '100', '0.428'))
+    expect(state).toMatchObject({
+      status: 'inPosition',
+      takeProfitPrice: '101',
+    })
+    let commands: readonly LadderCommand[]
+    ;[state, commands] = step(state, { type: 'stopRequested', at: 3 })
+    expect(state).toMatchObject({ status: 'stopped', reason: 'stopRequested' })
+    expect(commands.at(-1)).toMatchObject({
+      type: 'stopped',
+      heldQuantity: '0.428',
+    })
+    state = ack(state, [1025, 1026])
+    ;[state, commands] = step(state, { type: 'started', at: 10, price: '99.5' })
+    expect(state).toMatchObject({
+      status: 'inPosition',
+      cycle: 1,
+      takeProfitPrice: '101',
+      placedAt: 10,
+    })
+    expect(commands).toEqual([
+      {
+        type: 'log',
+        message:
+          'cycle 1 resumed: 0.428 BTC held at average 100, take profit at 101',
+      },
+    ])
+    // ...and the take profit ends the same cycle with its real profit.
+    ;[state, commands] = step(state, price('101', 11))
+    const sell = commands.find((c) => c.type === 'sellPosition')
+    expect(sell).toMatchObject({ quantity: '0.428', reason: 'takeProfit' })
+    ;[, commands] = step(
+      state,
+      fill(sell?.type === 'sellPosition' ? sell.clientId : 0, '101', '0.428'),
+    )
+    expect(commands.find((c) => c.type === 'cycleCompleted')).toMatchObject({
+      cycle: 1,
+      profit: '0.428',
+    })
+  })
+
+  test('behavior: a resumed limit take profit places its resting sell again', () => {
+    const config = { ...SMALL, takeProfitOrder: 'limit' as const }
+    let [state] = step(initialState(config, MARKET), started('100'))
+    ;[state] = step(state, fill(1024, '100', '0.428'))
+    ;[state] = step(state, { type: 'stopRequested', at: 3 })
+    state = ack(state, [1025, 1026, 1536])
+    const [next, commands] = step(state, { type: 'started', at: 10 })
+    expect(next.status).toBe('inPosition')
+    expect(commands.find((c) => c.type === 'sellPosition')).toMatchObject({
+      clientId: 1537,
+      orderType: 'limit',
+      price: '101',
+      quantity: '0.428',
+    })
+  })
+
+  test('behavior: a machine stopped with no position of its cycle ignores started', () => {
+    let [state] = step(initialState(SMALL, MARKET), started('100'))
+    ;[state] = step(state, { type: 'stopRequested', at: 3 })
+    const [next, commands] = step(state, { type: 'started', at: 10 })
+    expect(next).toBe(state)
+    expect(commands).toMatchObject([{ type: 'warning', event: 'started' }])
   })
 })

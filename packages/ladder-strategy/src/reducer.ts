@@ -23,7 +23,15 @@
  * allocates only the result pair, and the internal `advance` (used by the
  * backtest) returns `null` instead and allocates nothing.
  */
-import { compareDecimal, isDecimal, parseUnits } from './decimal.js'
+import {
+  ceilDiv,
+  compareDecimal,
+  divideToString,
+  floorDiv,
+  formatUnits,
+  isDecimal,
+  parseUnits,
+} from './decimal.js'
 import {
   baseFeeQuoteUnits,
   cycleLots,
@@ -55,6 +63,7 @@ import type {
   OrderRecord,
   PositionRecord,
   ReconciledEvent,
+  StartedEvent,
   StateCommon,
   StepResult,
   StopReason,
@@ -637,6 +646,8 @@ function onStopped(state: LadderState, event: LadderEvent): Outcome {
       // Late acknowledgements of orders canceled on the way out are normal;
       // keep the books right.
       return common(state, event)
+    case 'started':
+      return resume(state, event)
     default:
       return warning(
         state,
@@ -644,6 +655,45 @@ function onStopped(state: LadderState, event: LadderEvent): Outcome {
         `ignored ${event.type}: the strategy has stopped`,
       )
   }
+}
+
+/**
+ * `started` on a machine stopped by request while it held a position of its
+ * cycle (spec: the position is the bot's, with its cost): the cycle goes on
+ * to its take profit (or stop loss) with the same average entry. The rungs
+ * canceled at the stop are not placed again (their client ids were used);
+ * the next cycle places a new ladder as usual.
+ */
+function resume(state: LadderState, event: StartedEvent): Outcome {
+  const dv = derive(state.setup.config, state.setup.market)
+  if (
+    state.status !== 'stopped' ||
+    state.reason !== 'stopRequested' ||
+    cycleLots(dv, state.position) === 0
+  )
+    return warning(
+      state,
+      event,
+      'ignored started: the strategy has stopped with no position of its cycle to resume (start from initialState for a new run)',
+    )
+  const w = work(state)
+  const cmds: LadderCommand[] = []
+  w.placedAt = event.at
+  enterPosition(dv, w, cmds)
+  const avg = divideToString(
+    formatUnits(
+      BigInt(w.position.costTickLots) * BigInt(dv.tickMant),
+      dv.tickDec,
+    ),
+    String(w.position.boughtLots),
+    dv.tickDec,
+    'up',
+  )
+  cmds.unshift({
+    type: 'log',
+    message: `cycle ${w.cycle} resumed: ${holdingToQuantity(dv, holding(dv, w.position))} ${baseAsset(w)} held at average ${avg}, take profit at ${w.takeProfitPrice}`,
+  })
+  return [finish(w), cmds]
 }
 
 // ---------------------------------------------------------------------------
@@ -839,8 +889,78 @@ function onFill(state: LadderState, event: OrderFilledEvent): StepResult {
     base ? (fee ?? 0) : 0,
     ticks,
   )
+  bookFill(
+    dv,
+    w,
+    w.orders[i] as OrderRecord,
+    lots,
+    ticks * lots,
+    base ? 0 : (fee ?? 0),
+    base ? (fee ?? 0) : 0,
+    base,
+    false,
+    cmds,
+  )
   afterFill(dv, w, o, event.at, cmds)
   return [finish(w), cmds.length === 0 ? NONE : cmds]
+}
+
+/**
+ * Reports a fill just applied to `w` as a `fillBooked` command, with the
+ * position's average entry and take-profit target after it.
+ */
+function bookFill(
+  dv: Derived,
+  w: Work,
+  order: Pick<OrderRecord, 'cycle' | 'clientId' | 'side' | 'rung'> & {
+    filledLots: number
+    qtyLots: number
+  },
+  lots: number,
+  tickLots: number,
+  feeUnits: number,
+  baseFeeUnits: number,
+  baseFee: boolean,
+  adopted: boolean,
+  cmds: LadderCommand[],
+): void {
+  const p = w.position
+  // One exchange fill: an exact tick. Several adopted at once: their
+  // average, toward the machine (buys cost at least, sells got at most).
+  const ticks =
+    tickLots % lots === 0
+      ? tickLots / lots
+      : order.side === 'buy'
+        ? ceilDiv(tickLots, lots)
+        : floorDiv(tickLots, lots)
+  const bought = p.boughtLots > 0
+  cmds.push({
+    type: 'fillBooked',
+    cycle: order.cycle,
+    clientId: order.clientId,
+    side: order.side,
+    rung: order.rung,
+    price: ticksToPrice(dv, ticks),
+    quantity: lotsToQuantity(dv, lots),
+    fee: baseFee
+      ? formatUnits(baseFeeUnits, dv.stepDec + 8)
+      : moneyToString(dv, feeUnits),
+    feeAsset: baseFee ? 'base' : 'quote',
+    orderFilled: order.filledLots >= order.qtyLots,
+    adopted,
+    held: holdingToQuantity(dv, holding(dv, p)),
+    averageEntry: bought
+      ? divideToString(
+          formatUnits(BigInt(p.costTickLots) * BigInt(dv.tickMant), dv.tickDec),
+          String(p.boughtLots),
+          dv.tickDec + 8,
+          'up',
+        )
+      : null,
+    takeProfitPrice: bought
+      ? ticksToPrice(dv, takeProfitTicks(dv, p, cycleLots(dv, p)))
+      : null,
+  })
 }
 
 /** Books a fill of `lots` costing `tickLots` on order `i` (no status transition). */
@@ -1497,6 +1617,19 @@ function onReconciled(state: LadderState, event: ReconciledEvent): StepResult {
         Math.max(0, (sum?.baseFee ?? 0) - o.baseFeeUnits),
         sum?.lastTicks ?? o.priceTicks,
       )
+      const booked = w.orders[i] as OrderRecord
+      bookFill(
+        dv,
+        w,
+        booked,
+        delta,
+        tickLots,
+        booked.feeUnits - o.feeUnits,
+        booked.baseFeeUnits - o.baseFeeUnits,
+        booked.baseFeeUnits > o.baseFeeUnits,
+        true,
+        cmds,
+      )
       warn(
         `adopted ${lotsToQuantity(dv, delta)} filled on order ${o.clientId} that the state did not know`,
       )
@@ -1557,6 +1690,27 @@ function onReconciled(state: LadderState, event: ReconciledEvent): StepResult {
       p.sellFeeUnits += s.fee
     }
     w.totals.feeUnits += s.fee
+    const { cycle, slot, kind } = parseClientId(clientId)
+    if (s.lots > 0)
+      bookFill(
+        dv,
+        w,
+        {
+          cycle,
+          clientId,
+          side: s.side,
+          rung: kind === 'rung' ? slot : -1,
+          filledLots: 0,
+          qtyLots: 1,
+        },
+        s.lots,
+        s.tickLots,
+        s.fee,
+        s.baseFee,
+        s.baseFee > 0,
+        true,
+        cmds,
+      )
     warn(
       `adopted ${lotsToQuantity(dv, s.lots)} ${s.side === 'buy' ? 'bought' : 'sold'} on unknown order ${clientId}`,
     )

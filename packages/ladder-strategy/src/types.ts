@@ -757,6 +757,47 @@ export interface StoppedCommand {
   heldCost: DecimalString
 }
 
+/**
+ * A fill the machine booked (from an `orderFilled` event, or adopted from a
+ * `reconciled` event): informational, for the trade record. Emitted right
+ * after the fill is applied, before the commands it causes (a take-profit
+ * fill comes before its `cycleCompleted`).
+ */
+export interface FillBookedCommand {
+  /** Discriminant. */
+  type: 'fillBooked'
+  /** Cycle of the order that filled. */
+  cycle: number
+  /** The order's client id. */
+  clientId: number
+  /** `'buy'` (a rung) or `'sell'` (an exit). */
+  side: 'buy' | 'sell'
+  /** Rung index for buys; -1 for sells. */
+  rung: number
+  /**
+   * Price of this fill. A fill adopted from a reconcile that covers several
+   * exchange fills carries their average, rounded toward the machine
+   * (buys UP, sells DOWN) to the tick.
+   */
+  price: DecimalString
+  /** Quantity booked. */
+  quantity: DecimalString
+  /** Fee booked, in `feeAsset`. */
+  fee: DecimalString
+  /** Asset of the fee: `'quote'` or `'base'`. */
+  feeAsset: 'quote' | 'base'
+  /** True when the order is now completely filled. */
+  orderFilled: boolean
+  /** True when the fill was learned from a `reconciled` event (missed live). */
+  adopted: boolean
+  /** Base asset the cycle holds after the fill (exact). */
+  held: DecimalString
+  /** Average entry of the cycle's buys after the fill (cost / bought, to the tick UP), or `null` before any buy. */
+  averageEntry: DecimalString | null
+  /** Take-profit target after the fill (rounded UP to the tick), or `null` before any buy. */
+  takeProfitPrice: DecimalString | null
+}
+
 /** Everything the machine can ask for. */
 export type LadderCommand =
   | PlaceOrdersCommand
@@ -768,6 +809,7 @@ export type LadderCommand =
   | WarningCommand
   | CycleCompletedCommand
   | StoppedCommand
+  | FillBookedCommand
 
 /** What {@link step} returns: the next state and the commands to perform, in order. */
 export type StepResult = [next: LadderState, commands: readonly LadderCommand[]]
