@@ -7,7 +7,13 @@ import {
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { openJournal, parseJournal } from './journal.js'
+import {
+  archivePath,
+  openJournal,
+  parseJournal,
+  readJournalRecord,
+  retireJournal,
+} from './journal.js'
 
 const fresh = () =>
   join(mkdtempSync(join(tmpdir(), 'rung-journal-')), 'journal.jsonl')
@@ -18,6 +24,7 @@ describe('openJournal', () => {
     expect(journal.replay).toEqual({
       snapshot: undefined,
       events: [],
+      notes: [],
       tornTail: false,
     })
     journal.close()
@@ -34,6 +41,7 @@ describe('openJournal', () => {
     expect(b.replay).toEqual({
       snapshot: { status: 'laddering' },
       events: [{ type: 'orderFilled', clientId: 7 }],
+      notes: [],
       tornTail: false,
     })
     b.appendEvent({ type: 'x' }, 4)
@@ -60,6 +68,52 @@ describe('openJournal', () => {
       { type: 'started' },
       { type: 'next' },
     ])
+  })
+
+  test('behavior: compaction archives what it replaces; the record reads archive then journal', () => {
+    const path = fresh()
+    const a = openJournal(path)
+    a.appendNote({ kind: 'sessionStarted', id: 's1' }, 1)
+    a.compact({ n: 1 }, 2)
+    a.appendEvent({ type: 'started' }, 3)
+    a.appendNote({ kind: 'sessionEnded', id: 's1' }, 4)
+    a.compact({ n: 2 }, 5)
+    a.appendEvent({ type: 'priceUpdated' }, 6)
+    a.close()
+    // The replay starts at the last snapshot; notes are kept apart from events.
+    const b = openJournal(path)
+    expect(b.replay).toEqual({
+      snapshot: { n: 2 },
+      events: [{ type: 'priceUpdated' }],
+      notes: [],
+      tornTail: false,
+    })
+    b.close()
+    const kinds = (lines: { type: string }[]) => lines.map((l) => l.type)
+    expect(kinds(readJournalRecord(path).lines)).toEqual([
+      'note',
+      'snapshot',
+      'event',
+      'note',
+      'snapshot',
+      'event',
+    ])
+    // Retiring moves the rest to the archive: nothing is lost.
+    retireJournal(path)
+    expect(openJournal(path).replay.snapshot).toBeUndefined()
+    expect(readJournalRecord(path).lines).toHaveLength(6)
+    expect(readFileSync(archivePath(path), 'utf8').split('\n')).toHaveLength(7)
+  })
+
+  test('behavior: a torn line in the archive is skipped and counted', () => {
+    const path = fresh()
+    writeFileSync(
+      archivePath(path),
+      '{"type":"event","seq":1,"at":1,"event":{}}\n{"type":"ev\n{"type":"snapshot","seq":1,"at":2,"state":{}}\n',
+    )
+    const { lines, skipped } = readJournalRecord(path)
+    expect(lines.map((l) => l.type)).toEqual(['event', 'snapshot'])
+    expect(skipped).toBe(1)
   })
 
   test('error: a corrupt line in the middle is reported with its number', () => {

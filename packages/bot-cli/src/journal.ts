@@ -8,7 +8,10 @@
  * (with the same client ids) that were in flight at a crash. The executor then
  * reconciles with the exchange by client id instead of blindly re-sending.
  * `compact()` replaces the file by one snapshot line (atomic rename), so the
- * journal stays small across cycles.
+ * journal stays small across cycles; what it replaces is first appended to
+ * the archive beside it (`journal.archive.jsonl`), so the whole record of
+ * the data directory (every event and note since the first start) stays on
+ * disk and the trade history can be rebuilt from it.
  */
 import {
   closeSync,
@@ -18,6 +21,7 @@ import {
   openSync,
   readFileSync,
   renameSync,
+  rmSync,
   writeSync,
 } from 'node:fs'
 import { dirname } from 'node:path'
@@ -45,6 +49,20 @@ export type JournalEntry =
       /** The event exactly as given to `step`. */
       event: unknown
     }
+  | {
+      /**
+       * A fact of the bot's own that is no strategy event (a session began
+       * or ended, a leftover balance was sold): ignored by the replay, read
+       * by the history rebuild.
+       */
+      type: 'note'
+      /** Line number, from 1. */
+      seq: number
+      /** Wall time in ms. */
+      at: number
+      /** The note. */
+      note: unknown
+    }
 
 /** What {@link openJournal} found on disk. */
 export interface JournalReplay {
@@ -52,6 +70,8 @@ export interface JournalReplay {
   snapshot: unknown
   /** Events after that snapshot, oldest first. */
   events: unknown[]
+  /** Notes after that snapshot, oldest first. */
+  notes: unknown[]
   /** True when a torn last line (a crash mid-write) was dropped. */
   tornTail: boolean
 }
@@ -64,6 +84,8 @@ export interface Journal {
   readonly replay: JournalReplay
   /** Appends an event and fsyncs before returning. */
   appendEvent(event: unknown, at: number): void
+  /** Appends a note (not replayed into the strategy) and fsyncs. */
+  appendNote(note: unknown, at: number): void
   /** Atomically replaces the journal by a single snapshot line. */
   compact(state: unknown, at: number): void
   /** Closes the file. */
@@ -76,6 +98,7 @@ export function parseJournal(text: string, path: string): JournalReplay {
   if (lines.at(-1) === '') lines.pop()
   let snapshot: unknown
   let events: unknown[] = []
+  let notes: unknown[] = []
   let tornTail = false
   lines.forEach((line, index) => {
     let entry: JournalEntry
@@ -97,11 +120,14 @@ export function parseJournal(text: string, path: string): JournalReplay {
     if (entry.type === 'snapshot') {
       snapshot = entry.state
       events = []
+      notes = []
     } else if (entry.type === 'event') {
       events.push(entry.event)
+    } else if (entry.type === 'note') {
+      notes.push(entry.note)
     }
   })
-  return { snapshot, events, tornTail }
+  return { snapshot, events, notes, tornTail }
 }
 
 /**
@@ -144,8 +170,13 @@ export function openJournal(path: string): Journal {
       seq += 1
       write({ type: 'event', seq, at, event })
     },
+    appendNote(note, at) {
+      seq += 1
+      write({ type: 'note', seq, at, note })
+    },
     compact(state, at) {
       closeSync(fd)
+      archive(path)
       seq = 1
       writeAtomic(
         path,
@@ -157,6 +188,75 @@ export function openJournal(path: string): Journal {
       closeSync(fd)
     },
   }
+}
+
+/** The archive file of a journal: `journal.jsonl` -> `journal.archive.jsonl`. */
+export function archivePath(path: string): string {
+  return path.endsWith('.jsonl')
+    ? `${path.slice(0, -'.jsonl'.length)}.archive.jsonl`
+    : `${path}.archive`
+}
+
+/**
+ * Appends the journal's lines to its archive (fsynced) before they are
+ * replaced. A crash after the append and before the replacement archives the
+ * same lines again at the next compaction: readers treat the archive as a
+ * log of segments, each starting at its snapshot, and rebuild idempotently.
+ */
+function archive(path: string): void {
+  if (!existsSync(path)) return
+  const text = readFileSync(path, 'utf8')
+  if (text === '') return
+  const fd = openSync(archivePath(path), 'a', 0o600)
+  try {
+    writeSync(fd, text.endsWith('\n') ? text : `${text}\n`)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * Moves a journal into its archive and deletes it: the next open starts a
+ * fresh journal, and nothing it held is lost (paper mode, whose simulator
+ * and account are new at every start).
+ *
+ * @param path - The journal file.
+ */
+export function retireJournal(path: string): void {
+  archive(path)
+  rmSync(path, { force: true })
+}
+
+/** One line of a journal or its archive, for a history rebuild. */
+export type JournalLine = JournalEntry
+
+/**
+ * Reads every line of a journal's archive, then of the journal itself, in
+ * order: the whole record of the data directory. Lines that do not parse
+ * (a torn append) are skipped and counted.
+ *
+ * @param path - The journal file (its archive is found beside it).
+ * @returns The lines, oldest first, and the number skipped.
+ */
+export function readJournalRecord(path: string): {
+  lines: JournalLine[]
+  skipped: number
+} {
+  const lines: JournalLine[] = []
+  let skipped = 0
+  for (const file of [archivePath(path), path]) {
+    if (!existsSync(file)) continue
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line === '') continue
+      try {
+        lines.push(JSON.parse(line) as JournalLine)
+      } catch {
+        skipped++
+      }
+    }
+  }
+  return { lines, skipped }
 }
 
 /** Writes a file via a temporary sibling, fsync and rename. */
