@@ -50,6 +50,16 @@ const errorOf = (fn: () => unknown): ConfigError => {
 }
 
 describe('parseBotSettings', () => {
+  test('default: no leftover is sold unless the config says so; a classic true keeps its meaning', () => {
+    expect(parseBotSettings({}, {}, '/home/u').settings.sellNonUsdcAssets).toBe(
+      false,
+    )
+    expect(
+      parseBotSettings({ actions: { sellNonUsdcAssets: true } }, {}, '/home/u')
+        .settings.sellNonUsdcAssets,
+    ).toBe(true)
+  })
+
   test('default: the classic file is accepted with no warnings', () => {
     const { settings, warnings } = parseBotSettings(classic, {}, '/home/u')
     expect(warnings).toEqual([])

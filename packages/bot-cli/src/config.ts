@@ -95,8 +95,8 @@ export const DEFAULTS = {
   onStop: 'cancel' as OnStop,
   /** `actions.cancelAllOrders`. */
   cancelAllOrders: true,
-  /** `actions.sellNonUsdcAssets`. */
-  sellNonUsdcAssets: true,
+  /** `actions.sellNonUsdcAssets` (off unless the config says so: a sale of coins the user holds is never implied). */
+  sellNonUsdcAssets: false,
   /** `advanced.sellNonUsdcMinValue` (USDC). */
   sellNonUsdcMinValue: '10',
   /** `advanced.monitorIntervalSeconds`. */

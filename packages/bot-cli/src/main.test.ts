@@ -60,6 +60,11 @@ describe('main', () => {
     expect(readFileSync(path, 'utf8')).toContain('// ')
     const file = readConfigFile(path)
     expect(parseBotSettings(file.raw).warnings).toEqual([])
+    // Selling the coins a user holds is never implied: off, with the reason beside it.
+    expect(parseBotSettings(file.raw).settings.sellNonUsdcAssets).toBe(false)
+    expect(readFileSync(path, 'utf8')).toMatch(
+      /\/\/ .*never the bot's own position[^\n]*\n(.*\n)*\s*"sellNonUsdcAssets": false,/,
+    )
     expect(validateStrategy(file.raw).config).toMatchObject({
       symbol: 'BTC_USDC',
       orderCount: 8,

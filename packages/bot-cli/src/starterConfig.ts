@@ -30,7 +30,10 @@ export const STARTER_CONFIG = `// rung configuration (JSONC: comments and traili
     "takeProfitPercentage": 0.25,  // sell everything at average entry + 0.25 %
   },
   "actions": {
-    "sellNonUsdcAssets": true,     // at start, sell leftover coins worth >= sellNonUsdcMinValue
+    // At a fresh start, market-sell every other coin worth >= sellNonUsdcMinValue
+    // (never the bot's own position). Off: coins you hold stay yours. Before a live
+    // sale each asset is logged; "rung run --dry-run" lists what would be sold.
+    "sellNonUsdcAssets": false,
     "cancelAllOrders": true,       // at start, cancel open orders on the market
     "restartAfterTakeProfit": true,
     "autoRestartNoFill": true,     // re-ladder when nothing fills for noFillRestartMinutes
