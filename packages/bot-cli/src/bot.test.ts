@@ -87,7 +87,8 @@ function fakeExecutor(journalPath: string) {
       fills: [],
     })),
     price: vi.fn(async () => '60000'),
-    sellLeftovers: vi.fn(async () => {}),
+    sellLeftovers: vi.fn(async () => []),
+    holdings: vi.fn(async () => '1000'),
   }
   return { executor, open, sent, journalAtSend }
 }
@@ -197,5 +198,95 @@ describe('startBot', () => {
     expect(next.sent[0]).toBe(2048)
     again.stop()
     await again.done
+  })
+})
+
+/** A logger that keeps its lines, for assertions. */
+function memoryLogger() {
+  const lines: {
+    level: string
+    msg: string
+    fields?: Record<string, unknown>
+  }[] = []
+  const at =
+    (level: string) => (msg: string, fields?: Record<string, unknown>) => {
+      lines.push({ level, msg, ...(fields === undefined ? {} : { fields }) })
+    }
+  return {
+    lines,
+    logger: {
+      debug: at('debug'),
+      info: at('info'),
+      warn: at('warn'),
+      error: at('error'),
+    },
+  }
+}
+
+describe('startBot: the trade record', () => {
+  test('behavior: every order placed is an info line with its rung, client id, side, price and quantity', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'rung-bot-')), 'journal.jsonl')
+    const ex = fakeExecutor(path)
+    const { lines, logger } = memoryLogger()
+    const bot = startBot({
+      ...options(path, ex.executor, fakeFeed().feed),
+      logger,
+    })
+    await waitFor(() => ex.sent.length === 8, 'the ladder')
+    const placed = lines.filter((l) => l.msg === 'order placed')
+    expect(placed.map((l) => l.fields?.clientId)).toEqual(ex.sent)
+    expect(placed[0]).toMatchObject({
+      level: 'info',
+      fields: {
+        cycle: 1,
+        rung: 0,
+        side: 'buy',
+        orderType: 'limit',
+        market: 'BTC_USDC',
+      },
+    })
+    expect(placed[0]?.fields?.price).toMatch(/^\d+(\.\d+)?$/)
+    expect(placed[0]?.fields?.quantity).toMatch(/^0\.\d+$/)
+    expect(lines.find((l) => l.msg === 'cycle started')?.fields).toMatchObject({
+      cycle: 1,
+      price: '60000',
+    })
+    bot.stop()
+    await bot.done
+  })
+
+  test("behavior: a cancel acknowledged for an earlier cycle's order is no warning; a stranger's still is", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'rung-bot-')), 'journal.jsonl')
+    const ex = fakeExecutor(path)
+    const { feed, handlers } = fakeFeed()
+    const { lines, logger } = memoryLogger()
+    // A previous run's journal ended stopped in cycle 3: this run ladders cycle 4.
+    const journal = openJournal(path)
+    const first = startBot({
+      ...options(path, ex.executor, fakeFeed().feed),
+      journal,
+      onStop: 'cancel',
+    })
+    await waitFor(() => ex.sent.length === 8, 'the first ladder')
+    first.stop()
+    await first.done
+    journal.close()
+    const next = fakeExecutor(path)
+    const bot = startBot({
+      ...options(path, next.executor, feed),
+      logger,
+      onStop: 'cancel',
+    })
+    await waitFor(() => next.sent.length === 8, 'the second ladder')
+    expect(bot.state().cycle).toBe(2)
+    // The stream echoes the cancels of cycle 1 (its orders are gone from the state).
+    handlers().onOrderEvent({ type: 'orderCanceled', at: 5, clientId: 1024 })
+    handlers().onOrderEvent({ type: 'orderCanceled', at: 5, clientId: 77 })
+    await waitFor(() => lines.some((l) => l.level === 'warn'), 'the warning')
+    const warnings = lines.filter((l) => l.level === 'warn').map((l) => l.msg)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('77')
+    bot.stop()
+    await bot.done
   })
 })

@@ -17,7 +17,8 @@
  * in flight are sent again, then a `reconciled` event adopts every fill. The
  * same cycle continues with no duplicate client id and no lost fill.
  */
-import { addDecimals } from '@rung/backpack-sdk'
+import { randomUUID } from 'node:crypto'
+import { addDecimals, compareDecimals } from '@rung/backpack-sdk'
 import {
   initialState,
   type LadderCommand,
@@ -25,14 +26,24 @@ import {
   type LadderSetup,
   type LadderState,
   type OrderRecord,
+  parseClientId,
   type ReconciledEvent,
   step,
 } from '@rung/ladder-strategy'
+import { decimalsOf, toFixedDecimals } from './decimal.js'
+import { EXIT, ExitError } from './errors.js'
+import type { HistoryStore, LeftoverSale } from './history.js'
 import type { Journal } from './journal.js'
 import { errorFields, type Logger } from './logger.js'
 import type { ConnectionState, Executor, MarketFeed } from './ports.js'
 import { formatMoney, type StatusSnapshot } from './statusView.js'
 import { summarizeState } from './summary.js'
+import {
+  describeRecord,
+  EXIT_WORDS,
+  type TradeRecord,
+  tradeRecords,
+} from './tradeRecord.js'
 
 /** What the loop needs. */
 export interface BotOptions {
@@ -66,6 +77,13 @@ export interface BotOptions {
   tickMs?: number | undefined
   /** Longest wait for the cancels of a graceful stop (ms). @default 15000 */
   stopTimeoutMs?: number | undefined
+  /**
+   * The trade history the records of every step are written to (and the
+   * all-time realised profit read from); none when absent.
+   */
+  history?: HistoryStore | undefined
+  /** This session's id (journal notes, history rows). @default a random UUID */
+  sessionId?: string | undefined
 }
 
 /** How the loop ended. */
@@ -74,9 +92,40 @@ export interface BotOutcome {
   reason: 'stopped' | 'signal'
   /** The final strategy state. */
   state: LadderState
-  /** Realised profit of the run (decimal string). */
+  /** Realised profit of this session (decimal string). */
   realisedProfit: string
 }
+
+/** What the bot notes in its journal besides strategy events. */
+export type JournalNote =
+  | {
+      /** A session began. */
+      kind: 'sessionStarted'
+      /** Session id. */
+      id: string
+      /** Market. */
+      market: string
+      /** `live`, `paper`, `dry-run`. */
+      mode: string
+      /** Whether it resumed a cycle. */
+      resumed: boolean
+    }
+  | {
+      /** A session ended. */
+      kind: 'sessionEnded'
+      /** Session id. */
+      id: string
+      /** `signal`, `stopped` or `failed`. */
+      reason: string
+    }
+  | {
+      /** A leftover balance was sold at the start. */
+      kind: 'leftoverSold'
+      /** Session id. */
+      session: string
+      /** The sale. */
+      sale: LeftoverSale
+    }
 
 /** A running bot. */
 export interface Bot {
@@ -89,7 +138,7 @@ export interface Bot {
 }
 
 /** The persisted snapshot: the strategy state plus the bot's own figures. */
-interface Snapshot {
+export interface JournalSnapshot {
   ladder: LadderState
   cycleStartAt: number
   realisedProfit: string
@@ -141,36 +190,74 @@ export function startBot(options: BotOptions): Bot {
   }
 
   // ── replay ────────────────────────────────────────────────────────────────
+  const { history } = options
+  const sessionId = options.sessionId ?? randomUUID()
+  const symbol = setup.market.symbol
   const replay = journal.replay
-  const snap = replay.snapshot as Snapshot | undefined
+  const snap = replay.snapshot as JournalSnapshot | undefined
   let state: LadderState =
     snap?.ladder ?? initialState(setup.config, setup.market)
   let cycleStartAt = snap?.cycleStartAt ?? 0
-  let realisedProfit = snap?.realisedProfit ?? '0'
+  // The records of the replayed steps: a crash between the journal's fsync
+  // and the history's write leaves rows out; writing them again is a no-op
+  // for the rows already there.
+  const catchUp: TradeRecord[] = []
   for (const event of replay.events as LadderEvent[]) {
     const [next, commands] = step(state, event)
     if (next.cycle !== state.cycle) cycleStartAt = event.at
-    for (const c of commands)
-      if (c.type === 'cycleCompleted')
-        realisedProfit = addDecimals(realisedProfit, c.profit)
+    catchUp.push(...tradeRecords(state, event, next, commands))
     remember(commands)
     state = next
   }
-  const resumed = state.status !== 'idle' && state.status !== 'stopped'
+  let crashedSession: string | null = null
+  for (const n of replay.notes as JournalNote[])
+    if (n.kind === 'sessionStarted') crashedSession = n.id
+  writeHistory(catchUp, crashedSession)
+  const running = state.status !== 'idle' && state.status !== 'stopped'
+  // Stopped by request while holding this cycle's position: the position is
+  // this bot's, with its cost in the journal, and the cycle goes on to its
+  // take profit (the strategy resumes it on `started`) instead of being sold
+  // as a leftover.
+  const heldStopped =
+    state.status === 'stopped' &&
+    step(state, { type: 'started', at: 0 })[0].status === 'inPosition'
+  const resumed = running || heldStopped
   if (!resumed) {
     // A journal that ended stopped (graceful stop, strategy done) starts a
     // fresh run; the start cancels whatever is open on the market. Cycle
-    // numbers carry on from the previous run, so client ids (cycle x 1024 +
-    // slot) are never reused on this data directory and an old run's fills
-    // can never be mistaken for this one's.
-    state = { ...initialState(setup.config, setup.market), cycle: state.cycle }
+    // numbers carry on from the previous run (and from the trade history,
+    // should the journal have been moved away), so client ids (cycle x 1024
+    // + slot) are never reused on this data directory and an old run's
+    // fills can never be mistaken for this one's.
+    const previous = state
+    state = {
+      ...initialState(setup.config, setup.market),
+      cycle: Math.max(previous.cycle, history?.maxCycle(symbol) ?? 0),
+    }
+    // The remainder carried out of the last cycle stays the strategy's when
+    // its units mean the same (same config and market).
+    if (JSON.stringify(previous.setup) === JSON.stringify(setup))
+      state = {
+        ...state,
+        position: {
+          ...state.position,
+          carriedLots: previous.position.carriedLots ?? 0,
+          carriedFineUnits: previous.position.carriedFineUnits ?? 0,
+          carriedCostUnits: previous.position.carriedCostUnits ?? 0,
+        },
+      }
     cycleStartAt = 0
-    realisedProfit = '0'
   } else if (JSON.stringify(state.setup) !== JSON.stringify(setup)) {
     logger.warn(
       "the config or market rules changed since the journal was written; the resumed run keeps the journal's settings (stop with onStop: cancel, then start again, to apply the new ones)",
     )
-  }
+  } // Realised profit of this session, and over every session of the history.
+  let realisedProfit = '0'
+  const realisedBefore = history?.realisedTotal(symbol)
+  const realisedAllTime = () =>
+    realisedBefore === undefined
+      ? undefined
+      : addDecimals(realisedBefore, realisedProfit)
 
   // ── loop plumbing ─────────────────────────────────────────────────────────
   const queue: Item[] = []
@@ -200,6 +287,7 @@ export function startBot(options: BotOptions): Bot {
   const publish = () => {
     options.onStatus?.({
       ...summarizeState(state, realisedProfit, lastPrice),
+      realisedAllTime: realisedAllTime(),
       mode: options.mode,
       connection,
       events: [...recent],
@@ -209,14 +297,46 @@ export function startBot(options: BotOptions): Bot {
     recent.push(`${new Date(now()).toISOString().slice(11, 19)} ${text}`)
     if (recent.length > 6) recent.shift()
   }
-  const snapshot = (): Snapshot => ({
+  const snapshot = (): JournalSnapshot => ({
     ladder: state,
     cycleStartAt,
     realisedProfit,
   })
 
+  /** Writes records to the history; a failed write never stops trading (the journal keeps them). */
+  function writeHistory(records: readonly TradeRecord[], id: string | null) {
+    if (history === undefined || records.length === 0) return
+    try {
+      history.write(records, id)
+    } catch (error) {
+      logger.error(
+        'could not write the trade history (the journal keeps everything: `rung history --rebuild` restores it)',
+        errorFields(error),
+      )
+    }
+  }
+
+  /** Logs, shows and stores what a step did with money. */
+  const record = (records: readonly TradeRecord[]) => {
+    for (const r of records) {
+      const { message, fields } = describeRecord(r)
+      if (r.kind === 'cycleCompleted') {
+        realisedProfit = addDecimals(realisedProfit, r.profit)
+        logger.info(message, {
+          ...fields,
+          realisedProfit,
+          realisedAllTime: realisedAllTime(),
+        })
+      } else logger.info(message, fields)
+      const text = shortText(r, setup.market.tickSize)
+      if (text !== undefined) note(text)
+    }
+    writeHistory(records, sessionId)
+  }
+
   const apply = async (event: LadderEvent) => {
     if (isEcho(event)) return
+    const prev = state
     const [next, commands] = step(state, event)
     // Write-ahead: the event that produces commands is on disk before any of
     // them is performed. Price ticks that change nothing (step returns the
@@ -231,6 +351,7 @@ export function startBot(options: BotOptions): Bot {
     if (next.cycle !== state.cycle) cycleStartAt = event.at
     state = next
     remember(commands)
+    record(tradeRecords(prev, event, next, commands))
     const io: LadderCommand[] = []
     let compact = false
     for (const command of commands) {
@@ -249,22 +370,10 @@ export function startBot(options: BotOptions): Bot {
           logger.warn(command.message, { event: command.event })
           break
         case 'cycleCompleted':
-          realisedProfit = addDecimals(realisedProfit, command.profit)
-          logger.info('cycle completed', {
-            cycle: command.cycle,
-            reason: command.reason,
-            profit: command.profit,
-            fees: command.fees,
-            carriedQuantity: command.carriedQuantity,
-            carriedCost: command.carriedCost,
-            realisedProfit,
-          })
-          // The view shows money with 2 decimals; the log line above and
-          // the journal keep the exact figures.
-          note(
-            `cycle ${command.cycle} ${command.reason}: profit ${formatMoney(command.profit)} fees ${formatMoney(command.fees)}`,
-          )
+          // Logged, shown and stored with the step's trade records.
           compact = true
+          break
+        case 'fillBooked':
           break
         case 'stopped':
           logger.info('strategy stopped', {
@@ -303,7 +412,19 @@ export function startBot(options: BotOptions): Bot {
     if (event.type !== 'orderCanceled' && event.type !== 'orderAccepted')
       return false
     const order = state.orders.find((o) => o.clientId === event.clientId)
-    if (order === undefined) return false
+    if (order === undefined) {
+      // The acknowledgement of a cancel of an earlier cycle's order (the
+      // start's cancel-all, or an order the state has let go since): the
+      // bot's own, nothing to do and nothing to warn about.
+      if (event.type !== 'orderCanceled') return false
+      const { cycle } = parseClientId(event.clientId)
+      const own = cycle >= 1 && cycle <= state.cycle
+      if (own)
+        logger.debug("cancel acknowledged for an earlier cycle's order", {
+          clientId: event.clientId,
+        })
+      return own
+    }
     if (event.type === 'orderCanceled') return !isOpen(order)
     return order.orderId === event.orderId && order.status !== 'pending'
   }
@@ -333,7 +454,9 @@ export function startBot(options: BotOptions): Bot {
         price: command.price,
         orderType: command.orderType,
       })
-      note(`${command.reason}: sell ${command.quantity} @ ${command.price}`)
+      note(
+        `${EXIT_WORDS[command.reason]}: selling ${command.quantity}${command.orderType === 'market' ? ' at market' : ` @ ${command.price}`}`,
+      )
     } else if (command.type === 'cancelOrders') {
       logger.info('canceling orders', {
         clientIds:
@@ -451,7 +574,26 @@ export function startBot(options: BotOptions): Bot {
       onGapEnd: () => requestReconcile('stream gap'),
     })
 
+    const startedAt = now()
+    journal.appendNote(
+      {
+        kind: 'sessionStarted',
+        id: sessionId,
+        market: symbol,
+        mode: options.mode,
+        resumed,
+      } satisfies JournalNote,
+      startedAt,
+    )
+    history?.beginSession({
+      id: sessionId,
+      market: symbol,
+      mode: options.mode,
+      startedAt,
+      resumed,
+    })
     if (resumed) {
+      if (heldStopped) await checkHoldings()
       logger.info('resuming from the journal', {
         status: state.status,
         cycle: state.cycle,
@@ -466,11 +608,12 @@ export function startBot(options: BotOptions): Bot {
       lastPrice = await executor.price()
       // A failure here is retried like any reconcile (the loop starts anyway).
       await processItem({ kind: 'reconcile', why: 'resume' })
+      // The strategy continues the stopped cycle's position.
+      if (heldStopped)
+        await apply({ type: 'started', at: now(), price: lastPrice })
       enqueue({ type: 'priceUpdated', at: now(), price: lastPrice })
     } else {
-      if (options.sellNonUsdcAssets) {
-        await executor.sellLeftovers(options.sellNonUsdcMinValue)
-      }
+      if (options.sellNonUsdcAssets) await sellLeftovers()
       journal.compact(snapshot(), now())
       const price = await executor.price()
       lastPrice = price
@@ -519,6 +662,49 @@ export function startBot(options: BotOptions): Bot {
     return { reason: bySignal ? 'signal' : 'stopped', state, realisedProfit }
   }
 
+  /** The base asset the strategy holds (its position or carried remainder), exact. */
+  const held = () => summarizeState(state, '0', undefined).position
+  const base = symbol.split('_')[0] ?? symbol
+
+  /** Refuses to resume a position the account no longer holds. */
+  const checkHoldings = async () => {
+    const position = held()
+    const has = await executor.holdings(base)
+    if (compareDecimals(has, position) >= 0) return
+    throw new ExitError(
+      EXIT.usage,
+      `The journal says this bot holds ${position} ${base} (cycle ${state.cycle}, stopped with its position) but the account holds ${has} ${base}.\nFix: if you sold or moved it yourself, move ${journal.path} away to start a fresh cycle (the trade history keeps its record); otherwise check the account before starting again.`,
+    )
+  }
+
+  /** `sellNonUsdcAssets`: sells the leftovers, never the strategy's own base asset, and records each sale. */
+  const sellLeftovers = async () => {
+    const own = held()
+    const keep = compareDecimals(own, '0') > 0 ? { [base]: own } : {}
+    const sales = await executor.sellLeftovers(
+      options.sellNonUsdcMinValue,
+      keep,
+    )
+    for (const sale of sales) {
+      journal.appendNote(
+        {
+          kind: 'leftoverSold',
+          session: sessionId,
+          sale,
+        } satisfies JournalNote,
+        now(),
+      )
+      try {
+        history?.writeLeftover(sale, sessionId)
+      } catch (error) {
+        logger.error('could not write the trade history', errorFields(error))
+      }
+      note(
+        `leftover sold: ${sale.quantity} ${sale.asset} for ${formatMoney(sale.proceeds)}`,
+      )
+    }
+  }
+
   const cleanup = async () => {
     if (options.onStop === 'leave') {
       logger.info(
@@ -547,11 +733,34 @@ export function startBot(options: BotOptions): Bot {
     else logger.info('stopped; open orders canceled')
   }
 
-  const done = run().finally(async () => {
-    for (const id of intervals) clearInterval(id)
-    await feed.stop().catch(() => {})
-    publish()
-  })
+  let endReason = 'failed'
+  const done = run()
+    .then((outcome) => {
+      endReason = outcome.reason
+      return outcome
+    })
+    .finally(async () => {
+      for (const id of intervals) clearInterval(id)
+      await feed.stop().catch(() => {})
+      try {
+        const endedAt = now()
+        journal.appendNote(
+          {
+            kind: 'sessionEnded',
+            id: sessionId,
+            reason: endReason,
+          } satisfies JournalNote,
+          endedAt,
+        )
+        history?.endSession(sessionId, endedAt, endReason)
+      } catch (error) {
+        logger.warn(
+          'could not record the end of the session',
+          errorFields(error),
+        )
+      }
+      publish()
+    })
 
   return {
     done,
@@ -562,5 +771,26 @@ export function startBot(options: BotOptions): Bot {
       wake?.()
     },
     state: () => state,
+  }
+}
+
+/** A record as a line of the status view's event panel, or undefined for the quiet ones. */
+function shortText(r: TradeRecord, tickSize: string): string | undefined {
+  switch (r.kind) {
+    case 'fill': {
+      if (r.side === 'sell')
+        return `${EXIT_WORDS[r.reason ?? 'takeProfit']}: sold ${r.quantity} @ ${r.price}`
+      const avg =
+        r.averageEntry === null
+          ? '-'
+          : toFixedDecimals(r.averageEntry, decimalsOf(tickSize), 'nearest')
+      return `filled rung ${r.rung + 1}: ${r.quantity} @ ${r.price}, avg ${avg}, target ${r.takeProfitPrice ?? '-'}`
+    }
+    case 'cycleCompleted':
+      return `cycle ${r.cycle} ${EXIT_WORDS[r.reason]}: profit ${formatMoney(r.profit)} fees ${formatMoney(r.fees)}`
+    case 'orderRejected':
+      return `order ${r.clientId} rejected${r.reason === undefined ? '' : `: ${r.reason}`}`
+    default:
+      return undefined
   }
 }

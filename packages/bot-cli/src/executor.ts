@@ -14,11 +14,14 @@
  *   sellPosition  → market (or GTC limit) ask with the strategy's client id.
  */
 import {
+  addDecimals,
   compareDecimals,
   type ExecuteOrderParameters,
   multiplyDecimals,
+  normalizeDecimal,
   roundToIncrement,
   type StreamClient,
+  subtractDecimals,
 } from '@rung/backpack-sdk'
 import type {
   ExchangeFill,
@@ -29,6 +32,7 @@ import type {
   ReconciledEvent,
 } from '@rung/ladder-strategy'
 import { isZero } from './decimal.js'
+import type { LeftoverSale } from './history.js'
 import { errorFields, type Logger } from './logger.js'
 import { baseAsset, orderUpdateToEvent } from './orderEvents.js'
 import type { Executor, FeedHandlers, MarketFeed } from './ports.js'
@@ -52,6 +56,8 @@ export interface ExchangeOrderLike {
   quantity?: string | null | undefined
   /** Filled so far. */
   executedQuantity: string
+  /** What the fills so far cost or received (quote), when reported. */
+  executedQuoteQuantity?: string | null | undefined
   /** `New`, `PartiallyFilled`, `Filled`, `Cancelled`... */
   status: string
 }
@@ -150,6 +156,31 @@ export interface LiveExecutorOptions {
   now: () => number
 }
 
+/** A leftover balance a start with `sellNonUsdcAssets` would sell. */
+export interface LeftoverPlan {
+  /** The asset, e.g. `SOL`. */
+  asset: string
+  /** The market it is sold on, e.g. `SOL_USDC`. */
+  market: string
+  /** Quantity (on the market's step, rounded down). */
+  quantity: string
+  /** Its value at the last price (quote). */
+  value: string
+}
+
+/** The live executor: an {@link Executor} that can also list leftover sales without making them. */
+export interface LiveExecutor extends Executor {
+  /**
+   * The leftover sales `sellLeftovers` would make now.
+   * @param minValue - Smallest value worth selling (quote).
+   * @param keep - Quantities per asset that are the bot's own and stay.
+   */
+  planLeftovers(
+    minValue: string,
+    keep?: Readonly<Record<string, string>>,
+  ): Promise<LeftoverPlan[]>
+}
+
 /**
  * The exchange looked at the request and refused it (a 4xx with an error
  * code). A 5xx, even with a JSON body, is not a refusal: the order may exist,
@@ -190,7 +221,7 @@ const refusal = (error: Error & { code: string }) =>
  * })
  * ```
  */
-export function createLiveExecutor(options: LiveExecutorOptions): Executor {
+export function createLiveExecutor(options: LiveExecutorOptions): LiveExecutor {
   const { client, market, logger, now } = options
   const { symbol } = market
   let reconcileRequested = false
@@ -412,61 +443,140 @@ export function createLiveExecutor(options: LiveExecutorOptions): Executor {
       return ticker.lastPrice
     },
 
-    async sellLeftovers(minValue) {
-      const balances = await client.getBalances()
+    sellLeftovers: async (minValue, keep = {}) => {
+      const sales: LeftoverSale[] = []
       let clientId = LEFTOVER_CLIENT_ID0
-      const quote = symbol.split('_')[1] ?? 'USDC'
-      for (const [asset, balance] of Object.entries(balances)) {
-        if (asset === quote || isZero(balance.available)) continue
-        const m = [market, ...options.markets].find(
-          (x) => x.symbol === `${asset}_${quote}`,
-        )
-        if (!m) {
-          logger.info('leftover kept: no market to sell it on', {
-            asset,
-            available: balance.available,
-          })
-          continue
-        }
-        const ticker = await client.getTicker({ symbol: m.symbol })
-        if (!ticker) continue
-        const value = multiplyDecimals(balance.available, ticker.lastPrice)
-        // Down: never sell more than is held.
-        const quantity = roundToIncrement(balance.available, m.stepSize, 'down')
-        if (
-          compareDecimals(value, minValue) < 0 ||
-          compareDecimals(quantity, m.minQuantity) < 0 ||
-          isZero(quantity)
-        ) {
-          logger.info('leftover kept: worth less than sellNonUsdcMinValue', {
-            asset,
-            available: balance.available,
-            value,
-          })
-          continue
-        }
+      for (const plan of await planLeftovers(minValue, keep)) {
+        // Logged before the order is sent: what is about to be sold, and why.
+        logger.info('selling leftover balance (sellNonUsdcAssets)', {
+          asset: plan.asset,
+          market: plan.market,
+          quantity: plan.quantity,
+          approxValue: plan.value,
+        })
+        const id = clientId++
         try {
-          await client.executeOrder({
-            symbol: m.symbol,
+          const order = await client.executeOrder({
+            symbol: plan.market,
             side: 'Ask',
             orderType: 'Market',
-            quantity,
-            clientId: clientId++,
+            quantity: plan.quantity,
+            clientId: id,
           })
-          logger.info('sold leftover balance', {
-            asset,
-            quantity,
-            approxValue: value,
-          })
+          const fee = await leftoverFee(order.id, plan.market)
+          const sale: LeftoverSale = {
+            clientId: id,
+            market: plan.market,
+            asset: plan.asset,
+            at: now(),
+            quantity: normalizeDecimal(order.executedQuantity),
+            proceeds: normalizeDecimal(order.executedQuoteQuantity ?? '0'),
+            fee: fee.fee,
+            feeAsset: fee.feeAsset,
+            orderId: order.id,
+          }
+          logger.info('sold leftover balance', { ...sale })
+          sales.push(sale)
         } catch (error) {
           logger.warn('could not sell a leftover balance', {
-            asset,
-            quantity,
+            asset: plan.asset,
+            quantity: plan.quantity,
             ...errorFields(error),
           })
         }
       }
+      return sales
     },
+
+    async holdings(asset) {
+      const balance = (await client.getBalances())[asset]
+      return balance === undefined
+        ? '0'
+        : addDecimals(balance.available, balance.locked)
+    },
+    planLeftovers: (minValue, keep = {}) => planLeftovers(minValue, keep),
+  }
+
+  /** The fee of a leftover sale, from the fill history (best effort). */
+  async function leftoverFee(
+    orderId: string,
+    market: string,
+  ): Promise<{ fee: string; feeAsset: string }> {
+    const quote = market.split('_')[1] ?? 'USDC'
+    try {
+      const fills = await client.getFillHistory({ symbol: market, limit: 100 })
+      let fee = '0'
+      let feeAsset = quote
+      for (const f of fills)
+        if (f.orderId === orderId) {
+          fee = addDecimals(fee, f.fee)
+          feeAsset = f.feeSymbol
+        }
+      return { fee, feeAsset: feeAsset === quote ? 'quote' : 'base' }
+    } catch {
+      return { fee: '0', feeAsset: 'quote' }
+    }
+  }
+
+  /**
+   * What a leftover sale would sell: each non-quote balance with a market
+   * to sell it on, less what the bot keeps (its own position), rounded DOWN
+   * to the step, worth at least `minValue`.
+   */
+  async function planLeftovers(
+    minValue: string,
+    keep: Readonly<Record<string, string>>,
+  ): Promise<LeftoverPlan[]> {
+    const balances = await client.getBalances()
+    const quote = symbol.split('_')[1] ?? 'USDC'
+    const plans: LeftoverPlan[] = []
+    for (const [asset, balance] of Object.entries(balances)) {
+      if (asset === quote) continue
+      const kept = keep[asset] ?? '0'
+      const available = subtractDecimals(balance.available, kept)
+      if (compareDecimals(available, '0') <= 0) {
+        if (!isZero(kept))
+          logger.info("leftover kept: it is the bot's own position", {
+            asset,
+            available: balance.available,
+            kept,
+          })
+        continue
+      }
+      const m = [market, ...options.markets].find(
+        (x) => x.symbol === `${asset}_${quote}`,
+      )
+      if (!m) {
+        logger.info('leftover kept: no market to sell it on', {
+          asset,
+          available,
+        })
+        continue
+      }
+      const ticker = await client.getTicker({ symbol: m.symbol })
+      if (!ticker) continue
+      const value = multiplyDecimals(available, ticker.lastPrice)
+      // Down: never sell more than is held.
+      const quantity = roundToIncrement(available, m.stepSize, 'down')
+      if (compareDecimals(value, minValue) < 0) {
+        logger.info('leftover kept: worth less than sellNonUsdcMinValue', {
+          asset,
+          available,
+          value,
+        })
+        continue
+      }
+      if (compareDecimals(quantity, m.minQuantity) < 0 || isZero(quantity)) {
+        logger.info("leftover kept: below the market's minimum quantity", {
+          asset,
+          available,
+          minQuantity: m.minQuantity,
+        })
+        continue
+      }
+      plans.push({ asset, market: m.symbol, quantity, value })
+    }
+    return plans
   }
 }
 
@@ -476,6 +586,13 @@ export interface DryRunExecutorOptions {
   client: Pick<ExchangeClient, 'getDepth' | 'getTicker'>
   /** Market. */
   symbol: string
+  /**
+   * The market and the others (`<ASSET>_USDC`), to list the leftovers a
+   * live start would sell (needs a client with keys).
+   */
+  market?: ExecutorMarket | undefined
+  /** Other markets, for listing leftovers. @default [] */
+  markets?: readonly ExecutorMarket[] | undefined
   /** Where the would-be commands are logged. */
   logger: Logger
   /** Clock (ms). */
@@ -502,8 +619,8 @@ export function createDryRunExecutor(options: DryRunExecutorOptions): Executor {
   const { logger, now, symbol } = options
   const live = createLiveExecutor({
     client: options.client as ExchangeClient,
-    market: { symbol, stepSize: '1', minQuantity: '0' },
-    markets: [],
+    market: options.market ?? { symbol, stepSize: '1', minQuantity: '0' },
+    markets: options.markets ?? [],
     cancelAllOrders: false,
     logger,
     now,
@@ -553,11 +670,29 @@ export function createDryRunExecutor(options: DryRunExecutorOptions): Executor {
       }
     },
     price: () => live.price(),
-    async sellLeftovers(minValue) {
-      logger.info('dry-run: would sell leftover balances worth at least', {
-        minValue,
-      })
+    async sellLeftovers(minValue, keep) {
+      let plans: LeftoverPlan[]
+      try {
+        plans = await live.planLeftovers(minValue, keep)
+      } catch (error) {
+        logger.info(
+          'dry-run: cannot list the leftover balances a live start would sell (reading balances needs the API keys)',
+          { minValue, ...errorFields(error) },
+        )
+        return []
+      }
+      if (plans.length === 0)
+        logger.info('dry-run: no leftover balance would be sold', { minValue })
+      for (const plan of plans)
+        logger.info('dry-run: would sell leftover balance', {
+          asset: plan.asset,
+          market: plan.market,
+          quantity: plan.quantity,
+          approxValue: plan.value,
+        })
+      return []
     },
+    holdings: (asset) => live.holdings(asset),
   }
 }
 

@@ -20,6 +20,13 @@ import {
   marketsCommand,
   priceCommand,
 } from './exchangeCommands.js'
+import {
+  type HistoryCommandOptions,
+  type HistoryTable,
+  historyCommand,
+  type ReportPeriod,
+  reportCommand,
+} from './historyCommands.js'
 import { type CliIo, processIo } from './io.js'
 import { checkLockOwner, isAlive, PID_FILE } from './lock.js'
 import { createRedactor, type Redactor } from './redact.js'
@@ -187,6 +194,74 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
         )
       }
     })
+
+  program
+    .command('history')
+    .description(
+      'the trade history of the data directory: cycles and fills (or one table), as a table, JSON or CSV',
+    )
+    .option('--from <date>', 'from this UTC date (2024-01-31) or ISO time')
+    .option('--to <date>', 'up to this UTC date (inclusive) or ISO time')
+    .option('--market <symbol>', 'only this market, e.g. BTC_USDC')
+    .addOption(
+      new Option('--table <name>', 'one table only').choices([
+        'cycles',
+        'fills',
+        'leftovers',
+        'sessions',
+      ]),
+    )
+    .option('--csv', 'CSV of one table (fills unless --table says otherwise)')
+    .option('--paper', 'the paper-trading history (data directory .rung/paper)')
+    .option(
+      '--rebuild',
+      'write the history again from the journal and its archive first',
+    )
+    .action(
+      (
+        options: HistoryCommandOptions & {
+          table?: HistoryTable
+          csv?: boolean
+          paper?: boolean
+          rebuild?: boolean
+        },
+        command: Command,
+      ) =>
+        historyCommand(
+          withContext(command, options.paper ? 'paper' : 'offline'),
+          io,
+          options,
+        ),
+    )
+
+  program
+    .command('report')
+    .description(
+      'realised profit per day, week or month, fees, win rate, cycle times, capital in use, leftover sales',
+    )
+    .option('--from <date>', 'cycles ended from this UTC date or ISO time')
+    .option('--to <date>', 'up to this UTC date (inclusive) or ISO time')
+    .option('--market <symbol>', 'only this market, e.g. BTC_USDC')
+    .addOption(
+      new Option('--period <period>', 'grouping of the P&L table')
+        .choices(['day', 'week', 'month'])
+        .default('day'),
+    )
+    .option('--paper', 'the paper-trading history (data directory .rung/paper)')
+    .action(
+      (
+        options: HistoryCommandOptions & {
+          period: ReportPeriod
+          paper?: boolean
+        },
+        command: Command,
+      ) =>
+        reportCommand(
+          withContext(command, options.paper ? 'paper' : 'offline'),
+          io,
+          options,
+        ),
+    )
 
   program
     .command('stop')

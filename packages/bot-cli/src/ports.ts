@@ -9,6 +9,7 @@ import type {
   LadderState,
   ReconciledEvent,
 } from '@rung/ladder-strategy'
+import type { LeftoverSale } from './history.js'
 
 /** Stream connection state as shown to the user. */
 export type ConnectionState =
@@ -43,8 +44,18 @@ export interface Executor {
   reconcile(state: LadderState, sinceMs: number): Promise<ReconciledEvent>
   /** The current reference price (best bid, else last price). */
   price(): Promise<string>
-  /** Sells leftover non-quote balances worth at least `minValue` (startup `sellNonUsdcAssets`). */
-  sellLeftovers(minValue: string): Promise<void>
+  /**
+   * Sells leftover non-quote balances worth at least `minValue` (startup
+   * `sellNonUsdcAssets`), keeping the quantities in `keep` (the bot's own
+   * position), and returns the sales made (a dry run makes none: it lists
+   * what it would sell).
+   */
+  sellLeftovers(
+    minValue: string,
+    keep?: Readonly<Record<string, string>>,
+  ): Promise<LeftoverSale[]>
+  /** What the account holds of `asset` (available + locked). */
+  holdings(asset: string): Promise<string>
 }
 
 /** Callbacks a market feed delivers to the loop. */

@@ -6,6 +6,7 @@ import {
   formatStatusNumbers,
   renderStatus,
   type StatusSnapshot,
+  statusWords,
 } from './statusView.js'
 
 const snapshot: StatusSnapshot = {
@@ -52,6 +53,21 @@ describe('renderStatus', () => {
         "b",
       ]
     `)
+  })
+
+  test("args: the status in words and the all-time realised profit beside this session's", () => {
+    const lines = renderStatus({
+      ...snapshot,
+      status: 'exiting',
+      statusText: statusWords('exiting', 'takeProfit'),
+      realisedAllTime: '12.345',
+    })
+    expect(lines[0]).toBe(
+      'rung paper BTC_USDC  status taking profit  stream open',
+    )
+    expect(lines[3]).toBe(
+      'profit realised 1.23 (all time 12.35)   unrealised 1.00   total 2.23',
+    )
   })
 
   test('args: prices with the tick decimals, quantities with the step decimals, money with 2', () => {
@@ -147,5 +163,37 @@ describe('createStatusView', () => {
     view.stop()
     expect(writes.at(-1)).toBe('\x1b[?25h')
     vi.useRealTimers()
+  })
+})
+
+describe('statusWords', () => {
+  test('behavior: every status reads as what it means; an exit says what it is', () => {
+    expect(
+      [
+        'idle',
+        'starting',
+        'laddering',
+        'inPosition',
+        'coolingDown',
+        'stopped',
+      ].map((s) => statusWords(s)),
+    ).toEqual([
+      'not started',
+      'waiting for a price to ladder',
+      'ladder placed',
+      'in position',
+      'cooling down',
+      'stopped',
+    ])
+    expect(
+      ['takeProfit', 'trailingTakeProfit', 'stopLoss', 'stopRequested'].map(
+        (r) => statusWords('exiting', r),
+      ),
+    ).toEqual([
+      'taking profit',
+      'taking profit (trailing)',
+      'stop loss: selling',
+      'stopping: selling the position',
+    ])
   })
 })

@@ -48,8 +48,18 @@ export interface StatusSnapshot {
    * written by older versions.
    */
   carried?: string | undefined
-  /** Realised profit over all cycles (quote). */
+  /** Realised profit of this session's cycles (quote). */
   realisedProfit: string
+  /**
+   * Realised profit over every session of the trade history (quote).
+   * Absent without a history (and in status files of older versions).
+   */
+  realisedAllTime?: string | undefined
+  /**
+   * The status in words (`taking profit`, `ladder placed`...). Absent in
+   * status files written by older versions (`status` is shown then).
+   */
+  statusText?: string | undefined
   /** Completed take-profit cycles. */
   cycles: number
   /** Stream state: `open`, `reconnecting`, `polling`... */
@@ -92,6 +102,41 @@ export function describeStatus(s: StatusSnapshot): {
       ? percentChange(s.takeProfitPrice, s.price)
       : undefined
   return { unrealised, tpDistance }
+}
+
+/**
+ * A strategy status in words, for people: `exiting` says what the exit is
+ * (taking profit, stop loss...).
+ *
+ * @param status - The strategy status.
+ * @param reason - For `exiting`, why (`takeProfit`, `stopLoss`...).
+ * @returns The words.
+ */
+export function statusWords(status: string, reason?: string): string {
+  switch (status) {
+    case 'idle':
+      return 'not started'
+    case 'starting':
+      return 'waiting for a price to ladder'
+    case 'laddering':
+      return 'ladder placed'
+    case 'inPosition':
+      return 'in position'
+    case 'exiting':
+      return reason === 'stopLoss'
+        ? 'stop loss: selling'
+        : reason === 'stopRequested'
+          ? 'stopping: selling the position'
+          : reason === 'trailingTakeProfit'
+            ? 'taking profit (trailing)'
+            : 'taking profit'
+    case 'coolingDown':
+      return 'cooling down'
+    case 'stopped':
+      return 'stopped'
+    default:
+      return status
+  }
 }
 
 /** Money in the view: 2 decimals, rounded to nearest (halves away from zero). */
@@ -146,10 +191,10 @@ export function renderStatus(s: StatusSnapshot, width = 80): string[] {
       ? s.realisedProfit
       : addDecimals(s.realisedProfit, unrealised)
   const lines = [
-    `rung ${s.mode} ${s.symbol}  status ${s.status}  stream ${s.connection}`,
+    `rung ${s.mode} ${s.symbol}  status ${s.statusText ?? s.status}  stream ${s.connection}`,
     `price ${shown.price}   avg entry ${shown.averageEntry}   take profit ${shown.takeProfitPrice}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}`,
     `rungs ${s.rungsFilled}/${s.rungsTotal}   position ${shown.position}${shown.carried === undefined ? '' : ` (${shown.carried} carried in)`}   cycles ${s.cycles}`,
-    `profit realised ${money(s.realisedProfit)}   unrealised ${money(unrealised)}   total ${money(total)}`,
+    `profit realised ${money(s.realisedProfit)}${s.realisedAllTime === undefined ? '' : ` (all time ${money(s.realisedAllTime)})`}   unrealised ${money(unrealised)}   total ${money(total)}`,
     '-'.repeat(Math.min(width, 60)),
     ...s.events.slice(-6),
   ]

@@ -13,12 +13,12 @@ import {
 } from '@rung/backpack-sdk'
 import type { LadderState } from '@rung/ladder-strategy'
 import { decimalsOf } from './decimal.js'
-import type { StatusSnapshot } from './statusView.js'
+import { type StatusSnapshot, statusWords } from './statusView.js'
 
 /** The part of a status snapshot that comes from the state. */
 export type StateSummary = Omit<
   StatusSnapshot,
-  'mode' | 'connection' | 'events'
+  'mode' | 'connection' | 'events' | 'realisedAllTime'
 >
 
 /**
@@ -68,6 +68,10 @@ export function summarizeState(
   return {
     symbol: market.symbol,
     status: state.status,
+    statusText: statusWords(
+      state.status,
+      state.status === 'exiting' ? state.reason : undefined,
+    ),
     price,
     averageEntry,
     takeProfitPrice:

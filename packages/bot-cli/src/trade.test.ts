@@ -5,97 +5,25 @@ import {
   compareDecimals,
   multiplyDecimals,
 } from '@rung/backpack-sdk'
-import type { LadderState } from '@rung/ladder-strategy'
 import { afterEach, describe, expect, test } from 'vitest'
 import {
   captureIo,
+  heldQty,
+  ledgerBtc,
   openClientIds,
+  rungIds,
+  startRun,
   startTestSim,
-  type TestSim,
+  stopRuns,
   tempDir,
+  trackSim,
   waitFor,
   writeConfig,
 } from '../test/e2e.js'
 import { main, mainWithHooks } from './main.js'
 import type { StartedHandle } from './trade.js'
 
-let current: TestSim | undefined
-let running: { bot: StartedHandle; exit: Promise<number> } | undefined
-afterEach(async () => {
-  // A failed test must not leave a bot running.
-  if (running) {
-    running.bot.stop()
-    await Promise.race([running.exit, new Promise((r) => setTimeout(r, 5000))])
-  }
-  running = undefined
-  await current?.sim.close()
-  current = undefined
-})
-
-const rungIds = (cycle: number, n = 8) =>
-  Array.from({ length: n }, (_, i) => cycle * 1024 + i)
-
-/** Starts `rung run` in-process against a fresh simulator. */
-async function startRun(
-  configOverrides: Parameters<typeof writeConfig>[1] = {},
-  simOptions: Parameters<typeof startTestSim>[0] = {},
-  reuse?: { t: TestSim; dir: string },
-) {
-  const t = reuse?.t ?? (await startTestSim(simOptions))
-  current = t
-  const dir = reuse?.dir ?? tempDir()
-  const config = writeConfig(dir, configOverrides)
-  const dataDir = join(dir, 'data')
-  const { io, stdout, stderr } = captureIo(
-    {
-      BACKPACK_API_KEY: t.keys.publicKey,
-      BACKPACK_API_SECRET: t.keys.secretKey,
-    },
-    dir,
-  )
-  let handle: StartedHandle | undefined
-  const exit = mainWithHooks(
-    [
-      'run',
-      '--config',
-      config,
-      '--data-dir',
-      dataDir,
-      '--base-url',
-      t.sim.url,
-      '--ws-url',
-      t.sim.wsUrl,
-    ],
-    io,
-    {
-      onStarted: (h) => {
-        handle = h
-      },
-      clientOptions: { windowMs: 1000 },
-    },
-  )
-  const bot = await waitFor(() => handle, 'the bot to start')
-  running = { bot, exit }
-  return { ...t, t, dir, dataDir, bot, exit, stdout, stderr, io }
-}
-
-/** Sum of the account's BTC trade legs in the simulator's ledger (bought - sold, before fees). */
-function ledgerBtc(
-  sim: TestSim['sim'],
-  account: string,
-  kind: 'trade' | 'fee',
-) {
-  return sim
-    .ledger(account)
-    .entries.filter((e) => e.asset === 'BTC' && e.kind === kind)
-    .reduce((acc, e) => addDecimals(acc, e.change), '0')
-}
-
-const heldQty = (state: LadderState) =>
-  multiplyDecimals(
-    String(state.position.boughtLots - state.position.soldLots),
-    '0.00001',
-  )
+afterEach(stopRuns)
 
 describe('rung run (end to end against backpack-sim)', {
   timeout: 30_000,
@@ -381,8 +309,7 @@ describe('rung run (end to end against backpack-sim)', {
   })
 
   test('error: a bad config places no order and names the field', async () => {
-    const t = await startTestSim()
-    current = t
+    const t = trackSim(await startTestSim())
     const dir = tempDir()
     const config = writeConfig(dir, { trading: { orderCount: 0 } })
     const { io, stderr } = captureIo(

@@ -4,7 +4,6 @@
  * paper mode the simulator is started in-process first and the very same bot
  * talks to it over real HTTP and WebSocket on 127.0.0.1.
  */
-import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   createBackpackClient,
@@ -34,8 +33,9 @@ import {
   createStreamFeed,
   type ExchangeClient,
 } from './executor.js'
+import { HISTORY_FILE, type HistoryStore, openHistory } from './history.js'
 import type { CliIo } from './io.js'
-import { openJournal } from './journal.js'
+import { openJournal, retireJournal } from './journal.js'
 import { acquireLock } from './lock.js'
 import { createLogger, errorFields, type Logger } from './logger.js'
 import { writeStatusFile } from './statusFile.js'
@@ -177,6 +177,7 @@ export async function runTrading(
 
   let sim: Sim | undefined
   let journal: ReturnType<typeof openJournal> | undefined
+  let history: HistoryStore | undefined
   let unsubscribeSignals = () => {}
   try {
     let baseUrl = settings.baseUrl
@@ -221,6 +222,8 @@ export async function runTrading(
       ? createDryRunExecutor({
           client: exchange,
           symbol: config.symbol,
+          market: rule,
+          markets: Object.values(rules),
           logger,
           now,
         })
@@ -260,8 +263,12 @@ export async function runTrading(
       settings.dataDir,
       ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
     )
-    if (paper) rmSync(journalPath, { force: true })
+    // The previous paper session's journal goes to the archive: its
+    // simulator is gone, but its record stays (history rebuilds read it).
+    if (paper) retireJournal(journalPath)
     journal = openJournal(journalPath)
+    // The trade history; a dry run sends nothing, so it records nothing.
+    if (!ctx.dryRun) history = openHistory(join(settings.dataDir, HISTORY_FILE))
     if (journal.replay.tornTail)
       logger.warn(
         'dropped a torn last line of the journal (a crash during a write)',
@@ -306,6 +313,7 @@ export async function runTrading(
         monitorIntervalMs: settings.monitorIntervalMs,
         checkOrdersIntervalMs: settings.checkOrdersIntervalMs,
         onStatus,
+        history,
       })
     } catch (error) {
       if (isLadderConfigError(error))
@@ -358,6 +366,7 @@ export async function runTrading(
     unsubscribeSignals()
     view?.stop()
     journal?.close()
+    history?.close()
     await sim?.close()
     lock.release()
   }

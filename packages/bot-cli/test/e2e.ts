@@ -7,9 +7,17 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createBackpackClient, generateKeyPair } from '@rung/backpack-sdk'
+import {
+  addDecimals,
+  createBackpackClient,
+  generateKeyPair,
+  multiplyDecimals,
+} from '@rung/backpack-sdk'
 import { type Sim, type SimOptions, startSim } from '@rung/backpack-sim'
+import type { LadderState } from '@rung/ladder-strategy'
 import type { CliIo } from '../src/io.js'
+import { mainWithHooks } from '../src/main.js'
+import type { StartedHandle } from '../src/trade.js'
 
 /** Repository root (tsx resolves the workspace sources from its tsconfig). */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..')
@@ -166,3 +174,103 @@ export function runChild(args: string[], env: Record<string, string>): Child {
 /** The sim, its keys and client, as returned by {@link startTestSim}. */
 export type TestSim = Awaited<ReturnType<typeof startTestSim>>
 export type { Sim }
+
+let current: TestSim | undefined
+let running: { bot: StartedHandle; exit: Promise<number> } | undefined
+
+/** Closes what {@link startRun} (or {@link trackSim}) left: call it in `afterEach`. */
+export async function stopRuns(): Promise<void> {
+  // A failed test must not leave a bot running.
+  if (running) {
+    running.bot.stop()
+    await Promise.race([running.exit, new Promise((r) => setTimeout(r, 5000))])
+  }
+  running = undefined
+  await current?.sim.close()
+  current = undefined
+}
+
+/** Lets {@link stopRuns} close this simulator. */
+export function trackSim(t: TestSim): TestSim {
+  current = t
+  return t
+}
+
+/** The client ids of a cycle's rungs. */
+export const rungIds = (cycle: number, n = 8): number[] =>
+  Array.from({ length: n }, (_, i) => cycle * 1024 + i)
+
+/** Starts `rung run` in-process against a fresh simulator (or the one given, on its directory). */
+export async function startRun(
+  configOverrides: Parameters<typeof writeConfig>[1] = {},
+  simOptions: SimOptions = {},
+  reuse?: { t: TestSim; dir: string },
+  extraArgs: string[] = [],
+) {
+  const t = trackSim(reuse?.t ?? (await startTestSim(simOptions)))
+  const dir = reuse?.dir ?? tempDir()
+  const config = writeConfig(dir, configOverrides)
+  const dataDir = join(dir, 'data')
+  const { io, stdout, stderr } = captureIo(
+    {
+      BACKPACK_API_KEY: t.keys.publicKey,
+      BACKPACK_API_SECRET: t.keys.secretKey,
+    },
+    dir,
+  )
+  let handle: StartedHandle | undefined
+  const exit = mainWithHooks(
+    [
+      'run',
+      '--config',
+      config,
+      '--data-dir',
+      dataDir,
+      '--base-url',
+      t.sim.url,
+      '--ws-url',
+      t.sim.wsUrl,
+      ...extraArgs,
+    ],
+    io,
+    {
+      onStarted: (h) => {
+        handle = h
+      },
+      clientOptions: { windowMs: 1000 },
+    },
+  )
+  // A run that fails at its start ends before it has a handle: say why.
+  let ended: number | undefined
+  void exit.then((code) => {
+    ended = code
+  })
+  const bot = await waitFor(() => {
+    if (handle === undefined && ended !== undefined)
+      throw new Error(
+        `rung run exited ${ended} before it started:\n${stderr()}`,
+      )
+    return handle
+  }, 'the bot to start')
+  running = { bot, exit }
+  return { ...t, t, dir, dataDir, bot, exit, stdout, stderr, io }
+}
+
+/** Sum of the account's BTC trade legs (or fees) in the simulator's ledger. */
+export function ledgerBtc(
+  sim: Sim,
+  account: string,
+  kind: 'trade' | 'fee',
+): string {
+  return sim
+    .ledger(account)
+    .entries.filter((e) => e.asset === 'BTC' && e.kind === kind)
+    .reduce((acc, e) => addDecimals(acc, e.change), '0')
+}
+
+/** This cycle's bought - sold quantity of a BTC_USDC state (step 0.00001). */
+export const heldQty = (state: LadderState): string =>
+  multiplyDecimals(
+    String(state.position.boughtLots - state.position.soldLots),
+    '0.00001',
+  )
