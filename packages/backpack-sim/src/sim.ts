@@ -3,7 +3,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { instructionFor } from '@rung/backpack-sdk/signing'
 import { verifyRest } from './auth.js'
 import { dec, formatDecimal, parseDecimal, toFloat } from './decimal.js'
@@ -17,6 +17,7 @@ import {
   ReplayPath,
   readCandles,
 } from './feed.js'
+import { checkBody } from './input.js'
 import { MarketData } from './marketdata.js'
 import { DEFAULT_MARKETS, type SimMarketConfig, toMarket } from './markets.js'
 import { route } from './rest.js'
@@ -161,6 +162,20 @@ export interface SimOptions {
   liquidity?: SimLiquidityOptions | undefined
   /** Logger. @defaultValue silent */
   logger?: SimLogger | undefined
+  /**
+   * Largest request body in bytes. A larger `Content-Length` is answered
+   * 413 before the body is read; a chunked body is counted as it arrives
+   * and answered 413 as soon as it passes the cap. Either way the
+   * connection is then closed.
+   * @defaultValue `1048576` (1 MB)
+   */
+  maxBodyBytes?: number | undefined
+  /**
+   * Largest request head (request line and headers) in bytes; a larger one
+   * is answered 431 and the connection closed.
+   * @defaultValue `16384` (Node's default)
+   */
+  maxHeaderBytes?: number | undefined
   /**
    * Wall clock in ms: auth windows and all timestamps. Inject for tests.
    * @defaultValue `Date.now`
@@ -309,13 +324,43 @@ export interface Sim {
 
 const DEFAULT_BALANCES = { USDC: '10000', BTC: '0.1', ETH: '1', SOL: '20' }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body passed `maxBodyBytes`. */
+class BodyTooLarge extends Error {}
+
+/**
+ * Reads the body, refusing it as soon as it passes `maxBytes`: at once for
+ * a larger `Content-Length`, while streaming for a chunked body.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = req.headers['content-length']
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    return Promise.reject(new BodyTooLarge())
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
+    let size = 0
+    const onData = (c: Buffer) => {
+      size += c.length
+      if (size > maxBytes) {
+        // Stop keeping the body; what still arrives is read and dropped.
+        req.off('data', onData)
+        req.on('data', () => {})
+        chunks.length = 0
+        reject(new BodyTooLarge())
+        return
+      }
+      chunks.push(c)
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
 }
 
 function matches(
@@ -379,6 +424,20 @@ function checkOptions(o: SimOptions): void {
   }
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) {
     throw new SimError(`\`seed\` must be an integer; got ${String(o.seed)}`)
+  }
+  const sizes: [string, unknown, number][] = [
+    ['maxBodyBytes', o.maxBodyBytes, 1],
+    ['maxHeaderBytes', o.maxHeaderBytes, 1024],
+  ]
+  for (const [field, v, min] of sizes) {
+    if (
+      v !== undefined &&
+      !(typeof v === 'number' && Number.isSafeInteger(v) && v >= min)
+    ) {
+      throw new SimError(
+        `\`${field}\` must be an integer of at least ${min} (bytes); got ${String(v)}`,
+      )
+    }
   }
 }
 
@@ -516,6 +575,8 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const createdAt = now()
   const ctx = { engine, data, now, createdAt }
+  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576
+  const maxHeaderBytes = options.maxHeaderBytes ?? 16_384
 
   const send = (
     res: ServerResponse,
@@ -600,7 +661,26 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     const method = (req.method ?? 'GET').toUpperCase()
     const url = new URL(req.url ?? '/', 'http://sim')
     const path = url.pathname
-    const raw = await readBody(req)
+    let raw: string
+    try {
+      raw = await readBody(req, maxBodyBytes)
+    } catch (e) {
+      if (!(e instanceof BodyTooLarge)) throw e
+      logger.warn?.(
+        `body over ${maxBodyBytes} bytes refused: ${method} ${path}`,
+      )
+      send(
+        res,
+        413,
+        {
+          code: 'INVALID_CLIENT_REQUEST',
+          message: `The request body is larger than the simulator accepts (${maxBodyBytes} bytes, \`maxBodyBytes\`): send a smaller body`,
+        },
+        false,
+        { Connection: 'close' },
+      )
+      return
+    }
     let body: unknown
     if (raw.trim().length > 0 && method !== 'GET') {
       try {
@@ -665,6 +745,11 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       const instruction = instructionFor(method, path)
       let account: Account | undefined
       if (r?.isPrivate || instruction !== undefined) {
+        if (method !== 'GET') {
+          const clean =
+            path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+          checkBody(`${method} ${clean}`, body)
+        }
         const params =
           method === 'GET'
             ? Object.fromEntries(url.searchParams)
@@ -728,7 +813,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     send(res, status, out, text, headers)
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: maxHeaderBytes }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       logger.warn?.(
         `request failed: ${e instanceof Error ? e.message : String(e)}`,
@@ -740,6 +825,31 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         })
       }
     })
+  })
+  // Requests Node cannot parse (headers over `maxHeaderBytes`, not HTTP):
+  // a JSON answer, then the connection is closed; the server keeps serving.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    const [status, reason] = CLIENT_ERRORS[err.code ?? ''] ?? [
+      400,
+      'Bad Request',
+    ]
+    const message =
+      status === 431
+        ? `The request headers are larger than the simulator accepts (${maxHeaderBytes} bytes, \`maxHeaderBytes\`): send fewer or shorter headers`
+        : status === 413
+          ? 'The chunk extensions are too large: send the body without chunk extensions'
+          : status === 408
+            ? 'The request took too long to arrive: send it again'
+            : 'The request is not valid HTTP/1.1'
+    logger.warn?.(`refused a request: ${status} ${reason}`)
+    const payload = JSON.stringify({ code: 'INVALID_CLIENT_REQUEST', message })
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+    )
   })
   const hub = new StreamHub(server, {
     engine,
