@@ -3,10 +3,11 @@
  * is signed) and must get a `{code, message}` answer naming the field, after
  * which the simulator still serves a good request.
  */
+import { generateKeyPair } from '@rung/backpack-sdk/signing'
 import { afterEach, describe, expect, test } from 'vitest'
 import { rawExchange } from '../test/raw.js'
 import { type Caller, caller } from '../test/signed.js'
-import { type Sim, startSim } from './index.js'
+import { type Sim, SimError, startSim } from './index.js'
 
 let sim: Sim | undefined
 afterEach(async () => {
@@ -453,5 +454,285 @@ describe('SimOptions.maxHeaderBytes', () => {
       message: expect.stringContaining('4096 bytes'),
     })
     expect((await fetch(`${s.url}/api/v1/status`)).status).toBe(200)
+  })
+})
+
+describe('admin API', () => {
+  async function post(s: Sim, path: string, body: string, method = 'POST') {
+    const r = await fetch(`${s.url}${path}`, { method, body })
+    return { status: r.status, body: (await r.json()) as unknown }
+  }
+
+  test('error: POST /_sim/faults rejects what it does not understand and keeps the active faults', async () => {
+    const s = await manual({ faults: { delayMs: 1 } })
+    const cases: [unknown, string][] = [
+      [
+        'x',
+        'The body of POST /_sim/faults must be a JSON object; got a string',
+      ],
+      [null, 'The body of POST /_sim/faults must be a JSON object; got null'],
+      [
+        [{ delayMs: 1 }],
+        'The body of POST /_sim/faults must be a JSON object; got an array',
+      ],
+      [
+        { dropEverything: true },
+        '`dropEverything` is not a fault: use delayMs, failNext, loseResponses or splitFills',
+      ],
+      [
+        { delayMs: -5 },
+        '`delayMs` must be an integer number of milliseconds from 0 to 2147483647; got -5',
+      ],
+      [
+        { delayMs: '300' },
+        '`delayMs` must be an integer number of milliseconds from 0 to 2147483647; got "300"',
+      ],
+      [
+        { splitFills: 0 },
+        '`splitFills` must be an integer from 1 to 1000; got 0',
+      ],
+      [
+        { splitFills: 2.5 },
+        '`splitFills` must be an integer from 1 to 1000; got 2.5',
+      ],
+      [
+        { failNext: 3 },
+        '`failNext` must be an object such as {"count":1,"status":429}, or null to clear it; got 3',
+      ],
+      [
+        { failNext: { status: 429 } },
+        '`failNext.count` must be an integer of at least 1; got undefined',
+      ],
+      [
+        { failNext: { count: 1.5, status: 429 } },
+        '`failNext.count` must be an integer of at least 1; got 1.5',
+      ],
+      [
+        { failNext: { count: 1, status: 404 } },
+        '`failNext.status` must be 429 or an integer from 500 to 599; got 404',
+      ],
+      [
+        { failNext: { count: 1, status: 429, retryAfterSec: -1 } },
+        '`failNext.retryAfterSec` must be an integer number of seconds of at least 0; got -1',
+      ],
+      [
+        { failNext: { count: 1, status: 500, path: 'api/v1/order' } },
+        '`failNext.path` must be a path starting with "/", such as "/api/v1/order"; got "api/v1/order"',
+      ],
+      [
+        { failNext: { count: 1, status: 500, method: 'FETCH' } },
+        '`failNext.method` must be one of GET, POST, PUT, PATCH, DELETE; got "FETCH"',
+      ],
+      [
+        { failNext: { count: 1, status: 500, every: true } },
+        '`failNext.every` is not a setting of failNext: use count, status, retryAfterSec, path or method',
+      ],
+      [
+        { loseResponses: { count: 1, mode: 'drop' } },
+        '`loseResponses.mode` must be "destroy" or "504"; got "drop"',
+      ],
+      [
+        { loseResponses: { count: 1, status: 500 } },
+        '`loseResponses.status` is not a setting of loseResponses: use count, mode, path or method',
+      ],
+    ]
+    for (const [body, message] of cases) {
+      const r = await post(s, '/_sim/faults', JSON.stringify(body))
+      expect([body, r.status, r.body]).toEqual([body, 400, invalid(message)])
+    }
+    expect(s.faults()).toEqual({ delayMs: 1 })
+    // Good input still works; null clears one fault.
+    expect(
+      await post(
+        s,
+        '/_sim/faults',
+        '{"failNext":{"count":2,"status":503,"method":"post"}}',
+      ),
+    ).toEqual({
+      status: 200,
+      body: { delayMs: 1, failNext: { count: 2, status: 503, method: 'post' } },
+    })
+    expect(await post(s, '/_sim/faults', '{"failNext":null}')).toEqual({
+      status: 200,
+      body: { delayMs: 1 },
+    })
+  })
+
+  test('error: POST /_sim/step takes whole steps and positive seconds only', async () => {
+    const s = await manual()
+    const before = s.fairPrice('BTC_USDC')
+    const cases: [unknown, string][] = [
+      [{ steps: -5 }, '`steps` must be an integer from 1 to 10000; got -5'],
+      [{ steps: 1.5 }, '`steps` must be an integer from 1 to 10000; got 1.5'],
+      [{ steps: '3' }, '`steps` must be an integer from 1 to 10000; got "3"'],
+      [{ steps: 0 }, '`steps` must be an integer from 1 to 10000; got 0'],
+      [
+        { steps: 10001 },
+        '`steps` must be an integer from 1 to 10000; got 10001',
+      ],
+      [
+        { seconds: 0 },
+        '`seconds` must be a number of simulated seconds above 0 and at most 86400; got 0',
+      ],
+      [
+        { seconds: '1' },
+        '`seconds` must be a number of simulated seconds above 0 and at most 86400; got "1"',
+      ],
+      [
+        { step: 3 },
+        '`step` is not a field of POST /_sim/step: use steps or seconds',
+      ],
+      ['x', 'The body of POST /_sim/step must be a JSON object; got a string'],
+    ]
+    for (const [body, message] of cases) {
+      const r = await post(s, '/_sim/step', JSON.stringify(body))
+      expect([body, r.status, r.body]).toEqual([body, 400, invalid(message)])
+    }
+    expect(s.fairPrice('BTC_USDC')).toBe(before)
+    expect(() => s.step(-1)).toThrow(SimError)
+    expect(() => s.step(1, Number.NaN)).toThrow(
+      '`seconds` must be a number of simulated seconds above 0 and at most 86400; got NaN',
+    )
+    const r = await post(s, '/_sim/step', '{"steps":2,"seconds":0.5}')
+    expect(r.status).toBe(200)
+  })
+
+  test('error: price, credit, ledger and the no-input routes name the bad field', async () => {
+    const s = await manual()
+    const { publicKey } = generateKeyPair()
+    const cases: [string, string, string, string][] = [
+      [
+        'POST',
+        '/_sim/price',
+        '{"price":"50000"}',
+        '`symbol` is required: one of BTC_USDC, ETH_USDC, SOL_USDC',
+      ],
+      [
+        'POST',
+        '/_sim/price',
+        '{"symbol":"DOGE_USDC","price":"1"}',
+        '`symbol` must be a listed market: one of BTC_USDC, ETH_USDC, SOL_USDC; got "DOGE_USDC"',
+      ],
+      [
+        'POST',
+        '/_sim/price',
+        '{"symbol":"BTC_USDC","price":50000}',
+        '`price` must be a positive decimal string such as "60000"; got 50000',
+      ],
+      [
+        'POST',
+        '/_sim/price',
+        '{"symbol":"BTC_USDC","price":"50000","side":"Bid"}',
+        '`side` is not a field of POST /_sim/price: use symbol or price',
+      ],
+      [
+        'POST',
+        '/_sim/price',
+        'null',
+        'The body of POST /_sim/price must be a JSON object; got null',
+      ],
+      [
+        'POST',
+        '/_sim/credit',
+        '{"asset":"USDC","amount":"5"}',
+        '`account` is required: a base64 public key',
+      ],
+      [
+        'POST',
+        '/_sim/credit',
+        `{"account":"${publicKey}","asset":"DOGE","amount":"5"}`,
+        '`asset` must be an asset of a listed market: one of BTC, USDC, ETH, SOL; got "DOGE"',
+      ],
+      [
+        'POST',
+        '/_sim/credit',
+        `{"account":"${publicKey}","asset":"USDC","amount":5}`,
+        '`amount` must be a decimal string such as "100" (negative to debit); got 5',
+      ],
+      [
+        'POST',
+        '/_sim/credit',
+        `{"account":"${publicKey}","asset":"USDC","amount":"5","memo":"x"}`,
+        '`memo` is not a field of POST /_sim/credit: use account, asset or amount',
+      ],
+      [
+        'GET',
+        '/_sim/ledger',
+        '',
+        '`account` is required in the query: /_sim/ledger?account=<base64 public key>',
+      ],
+      [
+        'GET',
+        '/_sim/ledger?account=abc&asset=USDC',
+        '',
+        '`asset` is not a query parameter of GET /_sim/ledger: use account',
+      ],
+      [
+        'GET',
+        '/_sim/state?verbose=1',
+        '',
+        '`verbose` is not a query parameter of GET /_sim/state: it takes none',
+      ],
+      [
+        'GET',
+        '/_sim/faults?all=1',
+        '',
+        '`all` is not a query parameter of GET /_sim/faults: it takes none',
+      ],
+      [
+        'POST',
+        '/_sim/drop-connections',
+        '{"code":1000}',
+        '`code` is not a field of POST /_sim/drop-connections: it takes none',
+      ],
+      [
+        'DELETE',
+        '/_sim/faults',
+        '{"delayMs":1}',
+        '`delayMs` is not a field of DELETE /_sim/faults: it takes none',
+      ],
+      [
+        'DELETE',
+        '/_sim/faults',
+        '"all"',
+        'The body of DELETE /_sim/faults must be a JSON object; got a string',
+      ],
+    ]
+    for (const [method, path, body, message] of cases) {
+      const r = await fetch(`${s.url}${path}`, {
+        method,
+        ...(body === '' ? {} : { body }),
+      })
+      expect([method, path, r.status, await r.json()]).toEqual([
+        method,
+        path,
+        400,
+        invalid(message),
+      ])
+    }
+    expect(s.accounts()).toEqual([])
+    expect(() => s.credit(publicKey, 'DOGE', '1')).toThrow(SimError)
+    // The good forms still answer.
+    expect((await post(s, '/_sim/drop-connections', '{}')).status).toBe(200)
+    expect((await post(s, '/_sim/faults', '', 'DELETE')).status).toBe(200)
+    expect(
+      (await post(s, '/_sim/price', '{"symbol":"BTC_USDC","price":"50000"}'))
+        .status,
+    ).toBe(200)
+  })
+
+  test('error: setFaults and startSim({ faults }) check the same shapes', async () => {
+    await expect(
+      startSim({ faults: { splitFills: 0 } }),
+    ).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[SimError: \`faults.splitFills\` must be an integer from 1 to 1000; got 0]`,
+    )
+    const s = await manual()
+    expect(() =>
+      s.setFaults({ failNext: { count: 1, status: 200 } }),
+    ).toThrowErrorMatchingInlineSnapshot(
+      `[SimError: \`failNext.status\` must be 429 or an integer from 500 to 599; got 200]`,
+    )
+    expect(s.faults()).toEqual({})
   })
 })

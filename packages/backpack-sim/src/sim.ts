@@ -5,6 +5,7 @@ import {
 } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { instructionFor } from '@rung/backpack-sdk/signing'
+import { adminBody, adminQuery, checkFaults, checkStep } from './adminInput.js'
 import { verifyRest } from './auth.js'
 import { dec, formatDecimal, parseDecimal, toFloat } from './decimal.js'
 import { type Account, Engine, type EngineListener } from './engine.js'
@@ -17,7 +18,7 @@ import {
   ReplayPath,
   readCandles,
 } from './feed.js'
-import { checkBody } from './input.js'
+import { checkBody, shown } from './input.js'
 import { MarketData } from './marketdata.js'
 import { DEFAULT_MARKETS, type SimMarketConfig, toMarket } from './markets.js'
 import { route } from './rest.js'
@@ -75,7 +76,7 @@ export type SimFeedOptions =
 
 /** Fault injection settings; see `docs/simulator.md`. */
 export interface SimFaults {
-  /** Delay every REST response by this many ms. @defaultValue `0` */
+  /** Delay every REST response by this many ms (an integer). @defaultValue `0` */
   delayMs?: number | undefined
   /**
    * Answer the next `count` matching requests with `status` (429 adds
@@ -113,7 +114,7 @@ export interface SimFaults {
         method?: string | undefined
       }
     | undefined
-  /** Split every match into this many partial fills. @defaultValue `1` */
+  /** Split every match into this many partial fills (1 to 1000). @defaultValue `1` */
   splitFills?: number | undefined
 }
 
@@ -272,11 +273,18 @@ export interface Sim {
    * Advances the feed by `steps` steps of `seconds` simulated seconds each
    * (generated path, re-quote, taker flow).
    *
-   * @param steps - Number of steps. @defaultValue `1`
-   * @param seconds - Simulated seconds per step. @defaultValue `1`
+   * @param steps - Number of steps, an integer from 1 to 10000. @defaultValue `1`
+   * @param seconds - Simulated seconds per step, above 0 and at most 86400. @defaultValue `1`
+   * @throws {SimError} when `steps` or `seconds` is out of range.
    */
   step(steps?: number, seconds?: number): void
-  /** Replaces the active faults. @param faults - The new fault settings. */
+  /**
+   * Replaces the active faults.
+   *
+   * @param faults - The new fault settings.
+   * @throws {SimError} naming the field, for an unknown fault or setting or
+   *   a value out of range (the active faults are then kept).
+   */
   setFaults(faults: SimFaults): void
   /** The active faults. @returns A copy of the settings. */
   faults(): SimFaults
@@ -293,9 +301,10 @@ export interface Sim {
    * Credits (or with a negative amount debits) an account's available funds.
    *
    * @param account - Base64 public key; created if new.
-   * @param asset - Asset symbol.
+   * @param asset - Asset symbol of a listed market.
    * @param amount - Signed decimal string.
-   * @throws {SimError} when the amount is malformed or would go negative.
+   * @throws {SimError} when the asset is not listed, or the amount is
+   *   malformed or would go negative.
    */
   credit(account: string, asset: string, amount: string): void
   /**
@@ -439,6 +448,7 @@ function checkOptions(o: SimOptions): void {
       )
     }
   }
+  if (o.faults !== undefined) checkFaults(o.faults, 'faults.')
 }
 
 /**
@@ -502,7 +512,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   }
   engine.addListener(recorder)
 
-  let faults: SimFaults = structuredClone(options.faults ?? {})
+  let faults: SimFaults = checkFaults(options.faults ?? {}, 'faults.')
   engine.splitFills = faults.splitFills ?? 1
 
   // Feed.
@@ -604,38 +614,77 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     query: URLSearchParams,
     body: unknown,
   ): unknown => {
-    const b = (body ?? {}) as Record<string, unknown>
-    switch (`${method} ${path}`) {
+    const route = `${method} ${path}`
+    const noInput = () => {
+      adminQuery(route, query, [])
+      adminBody(route, body, [])
+    }
+    switch (route) {
       case 'GET /_sim/faults':
+        noInput()
         return sim.faults()
-      case 'POST /_sim/faults':
-        sim.setFaults({ ...faults, ...(b as SimFaults) })
+      case 'POST /_sim/faults': {
+        adminQuery(route, query, [])
+        // checkFaults names an unknown key as "not a fault".
+        const b = adminBody(route, body, undefined)
+        const next: Record<string, unknown> = {
+          ...faults,
+          ...checkFaults(b),
+        }
+        // `null` clears one fault.
+        for (const [key, value] of Object.entries(b)) {
+          if (value === null) delete next[key]
+        }
+        sim.setFaults(next as SimFaults)
         return sim.faults()
+      }
       case 'DELETE /_sim/faults':
+        noInput()
         sim.setFaults({})
         return sim.faults()
       case 'POST /_sim/drop-connections': {
+        noInput()
         const n = hub.size
         sim.dropConnections()
         return { dropped: n }
       }
-      case 'POST /_sim/price':
-        sim.setPrice(String(b.symbol), String(b.price))
-        return { symbol: b.symbol, price: sim.fairPrice(String(b.symbol)) }
-      case 'POST /_sim/step':
-        sim.step(
-          typeof b.steps === 'number' ? b.steps : 1,
-          typeof b.seconds === 'number' ? b.seconds : 1,
-        )
+      case 'POST /_sim/price': {
+        adminQuery(route, query, [])
+        const b = adminBody(route, body, ['symbol', 'price'])
+        const symbol = listedSymbol(b.symbol)
+        sim.setPrice(symbol, b.price as string)
+        return { symbol, price: sim.fairPrice(symbol) }
+      }
+      case 'POST /_sim/step': {
+        adminQuery(route, query, [])
+        const b = adminBody(route, body, ['steps', 'seconds'])
+        sim.step((b.steps ?? 1) as number, (b.seconds ?? 1) as number)
         return Object.fromEntries(
           markets.map((m) => [m.symbol, sim.fairPrice(m.symbol)]),
         )
-      case 'GET /_sim/ledger':
-        return sim.ledger(query.get('account') ?? '')
-      case 'POST /_sim/credit':
-        sim.credit(String(b.account), String(b.asset), String(b.amount))
-        return sim.ledger(String(b.account)).balances
+      }
+      case 'GET /_sim/ledger': {
+        adminQuery(route, query, ['account'])
+        adminBody(route, body, [])
+        const account = query.get('account')
+        if (!account) {
+          throw new SimError(
+            '`account` is required in the query: /_sim/ledger?account=<base64 public key>',
+          )
+        }
+        return sim.ledger(account)
+      }
+      case 'POST /_sim/credit': {
+        adminQuery(route, query, [])
+        const b = adminBody(route, body, ['account', 'asset', 'amount'])
+        if (typeof b.account !== 'string' || b.account === '') {
+          throw new SimError('`account` is required: a base64 public key')
+        }
+        sim.credit(b.account, b.asset as string, b.amount as string)
+        return sim.ledger(b.account).balances
+      }
       case 'GET /_sim/state':
+        noInput()
         return {
           markets: Object.fromEntries(
             markets.map((m) => [
@@ -889,6 +938,20 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     return m
   }
 
+  const listedSymbol = (symbol: unknown): string => {
+    const names = [...engine.markets.keys()].join(', ')
+    if (symbol === undefined || symbol === null || symbol === '') {
+      throw new SimError(`\`symbol\` is required: one of ${names}`)
+    }
+    if (typeof symbol !== 'string' || !engine.markets.has(symbol)) {
+      throw new SimError(
+        `\`symbol\` must be a listed market: one of ${names}; got ${shown(symbol)}`,
+      )
+    }
+    return symbol
+  }
+  const assets = [...new Set(markets.flatMap((m) => [m.base, m.quote]))]
+
   const sim: Sim = {
     url: `http://${origin}`,
     wsUrl: `ws://${origin}`,
@@ -903,10 +966,10 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     },
     setPrice(symbol, price) {
       const m = market(symbol)
-      const r = parseDecimal(price)
-      if (!r.ok || r.value <= 0n) {
+      const r = typeof price === 'string' ? parseDecimal(price) : undefined
+      if (!r?.ok || r.value <= 0n) {
         throw new SimError(
-          `\`price\` must be a positive decimal string such as "60000"; got ${JSON.stringify(price)}`,
+          `\`price\` must be a positive decimal string such as "60000"; got ${shown(price)}`,
         )
       }
       if (!feed) {
@@ -918,12 +981,13 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       feed.quote(m)
     },
     step(steps = 1, seconds = 1) {
+      checkStep(steps, seconds)
       if (!feed) return
       for (let i = 0; i < steps; i++) feed.advance(seconds)
     },
     setFaults(f) {
-      faults = structuredClone(f)
-      engine.splitFills = Math.max(1, Math.floor(f.splitFills ?? 1))
+      faults = checkFaults(f)
+      engine.splitFills = faults.splitFills ?? 1
     },
     faults() {
       return structuredClone(faults)
@@ -953,10 +1017,15 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       }
     },
     credit(account, asset, amount) {
-      const r = parseDecimal(amount)
-      if (!r.ok) {
+      if (typeof asset !== 'string' || !assets.includes(asset)) {
         throw new SimError(
-          `\`amount\` must be a decimal string such as "100"; got ${JSON.stringify(amount)}`,
+          `\`asset\` must be an asset of a listed market: one of ${assets.join(', ')}; got ${shown(asset)}`,
+        )
+      }
+      const r = typeof amount === 'string' ? parseDecimal(amount) : undefined
+      if (!r?.ok) {
+        throw new SimError(
+          `\`amount\` must be a decimal string such as "100" (negative to debit); got ${shown(amount)}`,
         )
       }
       try {
