@@ -10,7 +10,8 @@ import {
   MAX_WINDOW_MS,
   verifySignature,
 } from '@rung/backpack-sdk/signing'
-import { ApiFailure } from './errors.js'
+import { ApiFailure, bad } from './errors.js'
+import { shown } from './input.js'
 
 type Params = Record<string, unknown> | Record<string, unknown>[] | undefined
 
@@ -74,25 +75,57 @@ export function candidatePayloads(
   return out
 }
 
-/** Checks the timestamp and window against the wall clock. */
+/** Where the timestamp and window came from, for error messages. */
+export interface TimeFields {
+  timestamp: string
+  window: string
+}
+
+const REST_FIELDS: TimeFields = { timestamp: 'X-Timestamp', window: 'X-Window' }
+
+/**
+ * Checks the timestamp and window against the wall clock. A missing
+ * timestamp is an auth failure (401); one that is present but not an
+ * integer, or a window that is not an integer from 1 up, is a malformed
+ * request (400 naming the field). A window above 60000 or a timestamp
+ * outside the window is expired (401), reference §12 rule 6.
+ */
 export function checkTime(
   timestampText: string | undefined,
   windowText: string | undefined,
   now: number,
+  fields: TimeFields = REST_FIELDS,
 ): { timestamp: number; windowMs: number } {
-  if (timestampText === undefined || !/^\d{1,16}$/.test(timestampText)) {
+  if (timestampText === undefined || timestampText === '') {
     throw INVALID_SIGNATURE
   }
-  const windowMs =
-    windowText === undefined || windowText === '' ? 5000 : Number(windowText)
-  if (!/^\d{1,16}$/.test(String(windowMs)) || windowMs < 1) {
-    throw INVALID_SIGNATURE
+  if (!/^\d+$/.test(timestampText)) {
+    throw bad(
+      'INVALID_CLIENT_REQUEST',
+      `\`${fields.timestamp}\` must be an integer number of milliseconds since the Unix epoch, such as 1700000000000; got ${shown(timestampText)}`,
+    )
+  }
+  let windowMs = 5000
+  if (windowText !== undefined && windowText !== '') {
+    if (!/^\d+$/.test(windowText) || Number(windowText) < 1) {
+      throw bad(
+        'INVALID_CLIENT_REQUEST',
+        `\`${fields.window}\` must be an integer number of milliseconds from 1 to ${MAX_WINDOW_MS}, such as 5000; got ${shown(windowText)}`,
+      )
+    }
+    windowMs = Number(windowText)
   }
   if (windowMs > MAX_WINDOW_MS) throw EXPIRED
   const timestamp = Number(timestampText)
   // UNCONFIRMED rule (reference §2.2): accepted when within `window` of the
   // server clock on either side.
-  if (timestamp < now - windowMs || timestamp > now + windowMs) throw EXPIRED
+  if (
+    !Number.isSafeInteger(timestamp) ||
+    timestamp < now - windowMs ||
+    timestamp > now + windowMs
+  ) {
+    throw EXPIRED
+  }
   return { timestamp, windowMs }
 }
 
@@ -148,6 +181,7 @@ export function verifySubscription(
     typeof ts === 'string' ? ts : undefined,
     typeof w === 'string' ? w : undefined,
     now,
+    { timestamp: 'signature[2]', window: 'signature[3]' },
   )
   const payload = buildSigningPayload({
     instruction: 'subscribe',

@@ -25,6 +25,49 @@ describe('rung-sim', () => {
     )
   })
 
+  test('error: --max-body-bytes must be a whole number of bytes', () => {
+    const r = spawnSync(process.execPath, [...tsx, '--max-body-bytes', '1.5'], {
+      encoding: 'utf8',
+    })
+    expect(r.status).toBe(1)
+    expect(r.stderr).toContain(
+      '--max-body-bytes must be a whole number of bytes of at least 1, such as 1048576; got "1.5"',
+    )
+  })
+
+  test('args: --max-body-bytes caps request bodies', async () => {
+    const child = spawn(process.execPath, [
+      ...tsx,
+      '--feed',
+      'manual',
+      '--quiet',
+      '--max-body-bytes',
+      '16',
+    ])
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString()
+          const m = /REST\s+(http:\/\/\S+)/.exec(out)
+          if (m && out.includes('WebSocket')) resolve(m[1]!)
+        })
+        child.once('exit', (code) => reject(new Error(`exited with ${code}`)))
+      })
+      const res = await fetch(`${url}/_sim/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ delayMs: 0, splitFills: 1 }),
+      })
+      expect(res.status).toBe(413)
+      expect(await res.json()).toMatchObject({
+        message: expect.stringContaining('(16 bytes, `maxBodyBytes`)'),
+      })
+    } finally {
+      child.kill('SIGTERM')
+    }
+    await new Promise((r) => child.once('exit', r))
+  }, 15_000)
+
   test('default: prints the URLs and serves until stopped', async () => {
     const child = spawn(process.execPath, [
       ...tsx,

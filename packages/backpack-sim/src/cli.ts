@@ -24,6 +24,7 @@ Options:
   --keys <k1,k2>      only these base64 public keys may trade (default: any)
   --maker-fee <bps>   maker fee in basis points (default 8)
   --taker-fee <bps>   taker fee in basis points (default 10)
+  --max-body-bytes <n> largest request body; larger ones get 413 (default 1048576)
   --disable-admin     no /_sim/ admin API (it has no auth; use beyond loopback)
   --quiet             print only the URLs
   -h, --help          this help
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       keys: { type: 'string' },
       'maker-fee': { type: 'string' },
       'taker-fee': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
       quiet: { type: 'boolean' },
       'disable-admin': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -63,6 +65,12 @@ async function main(): Promise<void> {
       throw new Error(`--${name} must be a number; got ${JSON.stringify(v)}`)
     }
     return n
+  }
+  const maxBody = values['max-body-bytes']
+  if (maxBody !== undefined && !/^[1-9]\d*$/.test(maxBody)) {
+    throw new Error(
+      `--max-body-bytes must be a whole number of bytes of at least 1, such as 1048576; got ${JSON.stringify(maxBody)}`,
+    )
   }
   const mode = values.feed ?? (values.replay ? 'replay' : 'generated')
   const speed = num('speed', values.speed)
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
     admin: !(values['disable-admin'] ?? false),
     makerFeeBps: values['maker-fee'],
     takerFeeBps: values['taker-fee'],
+    maxBodyBytes: maxBody === undefined ? undefined : Number(maxBody),
   }
   if (values.balance) {
     options.balances = Object.fromEntries(

@@ -18,6 +18,7 @@ import type {
 import { dec, div, formatDecimal, mul, roundToStep } from './decimal.js'
 import type { Account, Engine, EngineOrder } from './engine.js'
 import { ApiFailure, bad } from './errors.js'
+import { shown, U32_MAX } from './input.js'
 import { type CandleAgg, INTERVALS, type MarketData } from './marketdata.js'
 import { ASSET_INFO, type Market } from './markets.js'
 import {
@@ -81,7 +82,7 @@ function intParam(
   if (!/^\d+$/.test(v) || Number(v) > max) {
     throw bad(
       'INVALID_CLIENT_REQUEST',
-      `\`${name}\` must be an integer from 0 to ${max}`,
+      `\`${name}\` must be an integer from 0 to ${max}; got ${shown(v)}`,
     )
   }
   return Number(v)
@@ -328,11 +329,17 @@ function oneOf(
     )
   }
   if (hasClient) {
-    const n = typeof clientId === 'number' ? clientId : Number(clientId)
-    if (!Number.isInteger(n) || n < 0 || n > 4_294_967_295) {
+    // Query text must be plain digits: `Number` would take "1e3" or "0x10".
+    const n =
+      typeof clientId === 'number'
+        ? clientId
+        : typeof clientId === 'string' && /^\d+$/.test(clientId)
+          ? Number(clientId)
+          : Number.NaN
+    if (!Number.isInteger(n) || n < 0 || n > U32_MAX) {
       throw bad(
         'INVALID_CLIENT_REQUEST',
-        '`clientId` must be an integer from 0 to 4294967295',
+        `\`clientId\` must be an integer from 0 to ${U32_MAX}; got ${shown(clientId)}`,
       )
     }
     return { orderId: undefined, clientId: n }

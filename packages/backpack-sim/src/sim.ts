@@ -3,8 +3,9 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import { instructionFor } from '@rung/backpack-sdk/signing'
+import { adminBody, adminQuery, checkFaults, checkStep } from './adminInput.js'
 import { verifyRest } from './auth.js'
 import { dec, formatDecimal, parseDecimal, toFloat } from './decimal.js'
 import { type Account, Engine, type EngineListener } from './engine.js'
@@ -17,6 +18,7 @@ import {
   ReplayPath,
   readCandles,
 } from './feed.js'
+import { checkBody, shown } from './input.js'
 import { MarketData } from './marketdata.js'
 import { DEFAULT_MARKETS, type SimMarketConfig, toMarket } from './markets.js'
 import { route } from './rest.js'
@@ -74,7 +76,7 @@ export type SimFeedOptions =
 
 /** Fault injection settings; see `docs/simulator.md`. */
 export interface SimFaults {
-  /** Delay every REST response by this many ms. @defaultValue `0` */
+  /** Delay every REST response by this many ms (an integer). @defaultValue `0` */
   delayMs?: number | undefined
   /**
    * Answer the next `count` matching requests with `status` (429 adds
@@ -112,7 +114,7 @@ export interface SimFaults {
         method?: string | undefined
       }
     | undefined
-  /** Split every match into this many partial fills. @defaultValue `1` */
+  /** Split every match into this many partial fills (1 to 1000). @defaultValue `1` */
   splitFills?: number | undefined
 }
 
@@ -161,6 +163,20 @@ export interface SimOptions {
   liquidity?: SimLiquidityOptions | undefined
   /** Logger. @defaultValue silent */
   logger?: SimLogger | undefined
+  /**
+   * Largest request body in bytes. A larger `Content-Length` is answered
+   * 413 before the body is read; a chunked body is counted as it arrives
+   * and answered 413 as soon as it passes the cap. Either way the
+   * connection is then closed.
+   * @defaultValue `1048576` (1 MB)
+   */
+  maxBodyBytes?: number | undefined
+  /**
+   * Largest request head (request line and headers) in bytes; a larger one
+   * is answered 431 and the connection closed.
+   * @defaultValue `16384` (Node's default)
+   */
+  maxHeaderBytes?: number | undefined
   /**
    * Wall clock in ms: auth windows and all timestamps. Inject for tests.
    * @defaultValue `Date.now`
@@ -257,11 +273,18 @@ export interface Sim {
    * Advances the feed by `steps` steps of `seconds` simulated seconds each
    * (generated path, re-quote, taker flow).
    *
-   * @param steps - Number of steps. @defaultValue `1`
-   * @param seconds - Simulated seconds per step. @defaultValue `1`
+   * @param steps - Number of steps, an integer from 1 to 10000. @defaultValue `1`
+   * @param seconds - Simulated seconds per step, above 0 and at most 86400. @defaultValue `1`
+   * @throws {SimError} when `steps` or `seconds` is out of range.
    */
   step(steps?: number, seconds?: number): void
-  /** Replaces the active faults. @param faults - The new fault settings. */
+  /**
+   * Replaces the active faults.
+   *
+   * @param faults - The new fault settings.
+   * @throws {SimError} naming the field, for an unknown fault or setting or
+   *   a value out of range (the active faults are then kept).
+   */
   setFaults(faults: SimFaults): void
   /** The active faults. @returns A copy of the settings. */
   faults(): SimFaults
@@ -278,9 +301,10 @@ export interface Sim {
    * Credits (or with a negative amount debits) an account's available funds.
    *
    * @param account - Base64 public key; created if new.
-   * @param asset - Asset symbol.
+   * @param asset - Asset symbol of a listed market.
    * @param amount - Signed decimal string.
-   * @throws {SimError} when the amount is malformed or would go negative.
+   * @throws {SimError} when the asset is not listed, or the amount is
+   *   malformed or would go negative.
    */
   credit(account: string, asset: string, amount: string): void
   /**
@@ -309,13 +333,43 @@ export interface Sim {
 
 const DEFAULT_BALANCES = { USDC: '10000', BTC: '0.1', ETH: '1', SOL: '20' }
 
-function readBody(req: IncomingMessage): Promise<string> {
+/** The body passed `maxBodyBytes`. */
+class BodyTooLarge extends Error {}
+
+/**
+ * Reads the body, refusing it as soon as it passes `maxBytes`: at once for
+ * a larger `Content-Length`, while streaming for a chunked body.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = req.headers['content-length']
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    return Promise.reject(new BodyTooLarge())
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
+    let size = 0
+    const onData = (c: Buffer) => {
+      size += c.length
+      if (size > maxBytes) {
+        // Stop keeping the body; what still arrives is read and dropped.
+        req.off('data', onData)
+        req.on('data', () => {})
+        chunks.length = 0
+        reject(new BodyTooLarge())
+        return
+      }
+      chunks.push(c)
+    }
+    req.on('data', onData)
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
     req.on('error', reject)
   })
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
 }
 
 function matches(
@@ -380,6 +434,21 @@ function checkOptions(o: SimOptions): void {
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) {
     throw new SimError(`\`seed\` must be an integer; got ${String(o.seed)}`)
   }
+  const sizes: [string, unknown, number][] = [
+    ['maxBodyBytes', o.maxBodyBytes, 1],
+    ['maxHeaderBytes', o.maxHeaderBytes, 1024],
+  ]
+  for (const [field, v, min] of sizes) {
+    if (
+      v !== undefined &&
+      !(typeof v === 'number' && Number.isSafeInteger(v) && v >= min)
+    ) {
+      throw new SimError(
+        `\`${field}\` must be an integer of at least ${min} (bytes); got ${String(v)}`,
+      )
+    }
+  }
+  if (o.faults !== undefined) checkFaults(o.faults, 'faults.')
 }
 
 /**
@@ -443,7 +512,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   }
   engine.addListener(recorder)
 
-  let faults: SimFaults = structuredClone(options.faults ?? {})
+  let faults: SimFaults = checkFaults(options.faults ?? {}, 'faults.')
   engine.splitFills = faults.splitFills ?? 1
 
   // Feed.
@@ -516,6 +585,8 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
 
   const createdAt = now()
   const ctx = { engine, data, now, createdAt }
+  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576
+  const maxHeaderBytes = options.maxHeaderBytes ?? 16_384
 
   const send = (
     res: ServerResponse,
@@ -543,38 +614,77 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     query: URLSearchParams,
     body: unknown,
   ): unknown => {
-    const b = (body ?? {}) as Record<string, unknown>
-    switch (`${method} ${path}`) {
+    const route = `${method} ${path}`
+    const noInput = () => {
+      adminQuery(route, query, [])
+      adminBody(route, body, [])
+    }
+    switch (route) {
       case 'GET /_sim/faults':
+        noInput()
         return sim.faults()
-      case 'POST /_sim/faults':
-        sim.setFaults({ ...faults, ...(b as SimFaults) })
+      case 'POST /_sim/faults': {
+        adminQuery(route, query, [])
+        // checkFaults names an unknown key as "not a fault".
+        const b = adminBody(route, body, undefined)
+        const next: Record<string, unknown> = {
+          ...faults,
+          ...checkFaults(b),
+        }
+        // `null` clears one fault.
+        for (const [key, value] of Object.entries(b)) {
+          if (value === null) delete next[key]
+        }
+        sim.setFaults(next as SimFaults)
         return sim.faults()
+      }
       case 'DELETE /_sim/faults':
+        noInput()
         sim.setFaults({})
         return sim.faults()
       case 'POST /_sim/drop-connections': {
+        noInput()
         const n = hub.size
         sim.dropConnections()
         return { dropped: n }
       }
-      case 'POST /_sim/price':
-        sim.setPrice(String(b.symbol), String(b.price))
-        return { symbol: b.symbol, price: sim.fairPrice(String(b.symbol)) }
-      case 'POST /_sim/step':
-        sim.step(
-          typeof b.steps === 'number' ? b.steps : 1,
-          typeof b.seconds === 'number' ? b.seconds : 1,
-        )
+      case 'POST /_sim/price': {
+        adminQuery(route, query, [])
+        const b = adminBody(route, body, ['symbol', 'price'])
+        const symbol = listedSymbol(b.symbol)
+        sim.setPrice(symbol, b.price as string)
+        return { symbol, price: sim.fairPrice(symbol) }
+      }
+      case 'POST /_sim/step': {
+        adminQuery(route, query, [])
+        const b = adminBody(route, body, ['steps', 'seconds'])
+        sim.step((b.steps ?? 1) as number, (b.seconds ?? 1) as number)
         return Object.fromEntries(
           markets.map((m) => [m.symbol, sim.fairPrice(m.symbol)]),
         )
-      case 'GET /_sim/ledger':
-        return sim.ledger(query.get('account') ?? '')
-      case 'POST /_sim/credit':
-        sim.credit(String(b.account), String(b.asset), String(b.amount))
-        return sim.ledger(String(b.account)).balances
+      }
+      case 'GET /_sim/ledger': {
+        adminQuery(route, query, ['account'])
+        adminBody(route, body, [])
+        const account = query.get('account')
+        if (!account) {
+          throw new SimError(
+            '`account` is required in the query: /_sim/ledger?account=<base64 public key>',
+          )
+        }
+        return sim.ledger(account)
+      }
+      case 'POST /_sim/credit': {
+        adminQuery(route, query, [])
+        const b = adminBody(route, body, ['account', 'asset', 'amount'])
+        if (typeof b.account !== 'string' || b.account === '') {
+          throw new SimError('`account` is required: a base64 public key')
+        }
+        sim.credit(b.account, b.asset as string, b.amount as string)
+        return sim.ledger(b.account).balances
+      }
       case 'GET /_sim/state':
+        noInput()
         return {
           markets: Object.fromEntries(
             markets.map((m) => [
@@ -600,7 +710,26 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     const method = (req.method ?? 'GET').toUpperCase()
     const url = new URL(req.url ?? '/', 'http://sim')
     const path = url.pathname
-    const raw = await readBody(req)
+    let raw: string
+    try {
+      raw = await readBody(req, maxBodyBytes)
+    } catch (e) {
+      if (!(e instanceof BodyTooLarge)) throw e
+      logger.warn?.(
+        `body over ${maxBodyBytes} bytes refused: ${method} ${path}`,
+      )
+      send(
+        res,
+        413,
+        {
+          code: 'INVALID_CLIENT_REQUEST',
+          message: `The request body is larger than the simulator accepts (${maxBodyBytes} bytes, \`maxBodyBytes\`): send a smaller body`,
+        },
+        false,
+        { Connection: 'close' },
+      )
+      return
+    }
     let body: unknown
     if (raw.trim().length > 0 && method !== 'GET') {
       try {
@@ -665,6 +794,11 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       const instruction = instructionFor(method, path)
       let account: Account | undefined
       if (r?.isPrivate || instruction !== undefined) {
+        if (method !== 'GET') {
+          const clean =
+            path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+          checkBody(`${method} ${clean}`, body)
+        }
         const params =
           method === 'GET'
             ? Object.fromEntries(url.searchParams)
@@ -728,7 +862,7 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     send(res, status, out, text, headers)
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: maxHeaderBytes }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       logger.warn?.(
         `request failed: ${e instanceof Error ? e.message : String(e)}`,
@@ -740,6 +874,31 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
         })
       }
     })
+  })
+  // Requests Node cannot parse (headers over `maxHeaderBytes`, not HTTP):
+  // a JSON answer, then the connection is closed; the server keeps serving.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    const [status, reason] = CLIENT_ERRORS[err.code ?? ''] ?? [
+      400,
+      'Bad Request',
+    ]
+    const message =
+      status === 431
+        ? `The request headers are larger than the simulator accepts (${maxHeaderBytes} bytes, \`maxHeaderBytes\`): send fewer or shorter headers`
+        : status === 413
+          ? 'The chunk extensions are too large: send the body without chunk extensions'
+          : status === 408
+            ? 'The request took too long to arrive: send it again'
+            : 'The request is not valid HTTP/1.1'
+    logger.warn?.(`refused a request: ${status} ${reason}`)
+    const payload = JSON.stringify({ code: 'INVALID_CLIENT_REQUEST', message })
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`,
+    )
   })
   const hub = new StreamHub(server, {
     engine,
@@ -779,6 +938,20 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     return m
   }
 
+  const listedSymbol = (symbol: unknown): string => {
+    const names = [...engine.markets.keys()].join(', ')
+    if (symbol === undefined || symbol === null || symbol === '') {
+      throw new SimError(`\`symbol\` is required: one of ${names}`)
+    }
+    if (typeof symbol !== 'string' || !engine.markets.has(symbol)) {
+      throw new SimError(
+        `\`symbol\` must be a listed market: one of ${names}; got ${shown(symbol)}`,
+      )
+    }
+    return symbol
+  }
+  const assets = [...new Set(markets.flatMap((m) => [m.base, m.quote]))]
+
   const sim: Sim = {
     url: `http://${origin}`,
     wsUrl: `ws://${origin}`,
@@ -793,10 +966,10 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     },
     setPrice(symbol, price) {
       const m = market(symbol)
-      const r = parseDecimal(price)
-      if (!r.ok || r.value <= 0n) {
+      const r = typeof price === 'string' ? parseDecimal(price) : undefined
+      if (!r?.ok || r.value <= 0n) {
         throw new SimError(
-          `\`price\` must be a positive decimal string such as "60000"; got ${JSON.stringify(price)}`,
+          `\`price\` must be a positive decimal string such as "60000"; got ${shown(price)}`,
         )
       }
       if (!feed) {
@@ -808,12 +981,13 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       feed.quote(m)
     },
     step(steps = 1, seconds = 1) {
+      checkStep(steps, seconds)
       if (!feed) return
       for (let i = 0; i < steps; i++) feed.advance(seconds)
     },
     setFaults(f) {
-      faults = structuredClone(f)
-      engine.splitFills = Math.max(1, Math.floor(f.splitFills ?? 1))
+      faults = checkFaults(f)
+      engine.splitFills = faults.splitFills ?? 1
     },
     faults() {
       return structuredClone(faults)
@@ -843,10 +1017,15 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
       }
     },
     credit(account, asset, amount) {
-      const r = parseDecimal(amount)
-      if (!r.ok) {
+      if (typeof asset !== 'string' || !assets.includes(asset)) {
         throw new SimError(
-          `\`amount\` must be a decimal string such as "100"; got ${JSON.stringify(amount)}`,
+          `\`asset\` must be an asset of a listed market: one of ${assets.join(', ')}; got ${shown(asset)}`,
+        )
+      }
+      const r = typeof amount === 'string' ? parseDecimal(amount) : undefined
+      if (!r?.ok) {
+        throw new SimError(
+          `\`amount\` must be a decimal string such as "100" (negative to debit); got ${shown(amount)}`,
         )
       }
       try {

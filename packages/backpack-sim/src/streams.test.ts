@@ -228,4 +228,36 @@ describe('private streams', () => {
       (await ws.count((x) => x.error !== undefined, 2))[1]!.error!.message,
     ).toBe('Invalid signature')
   })
+
+  test('error: a subscription timestamp or window that is not an integer names the field', async () => {
+    sim = await startSim({ feed: { mode: 'off' }, depthHeartbeatMs: false })
+    const ws = await open(sim)
+    const signer = createSigner(generateKeyPair().secretKey)
+    const [key, sig] = signSubscription(signer, {
+      timestamp: Date.now(),
+      windowMs: 5000,
+    })
+    ws.send({
+      method: 'SUBSCRIBE',
+      params: ['account.orderUpdate'],
+      signature: [key, sig, Date.now() + 0.5, 5000],
+    })
+    const f = await ws.next((x) => x.error !== undefined)
+    expect(f.error!.message).toMatch(
+      /^`signature\[2\]` must be an integer number of milliseconds since the Unix epoch, such as 1700000000000; got "\d+\.5"$/,
+    )
+    ws.send({
+      method: 'SUBSCRIBE',
+      params: ['account.orderUpdate'],
+      signature: [key, sig, String(Date.now()), '5000.0'],
+    })
+    expect(
+      (await ws.count((x) => x.error !== undefined, 2))[1]!.error!.message,
+    ).toBe(
+      '`signature[3]` must be an integer number of milliseconds from 1 to 60000, such as 5000; got "5000.0"',
+    )
+    // The connection still serves a public subscription.
+    ws.send({ method: 'SUBSCRIBE', params: ['trade.SOL_USDC'] })
+    await subscribed(sim, 'trade.SOL_USDC')
+  })
 })

@@ -17,12 +17,21 @@ export interface Caller {
     method: string,
     path: string,
     params?: Record<string, unknown> | Record<string, unknown>[],
-    extra?: {
-      timestamp?: number
-      windowMs?: number
-      headers?: Record<string, string>
-    },
+    extra?: CallExtra,
   ): Promise<{ status: number; body: T; headers: Headers }>
+}
+
+/** Overrides of one call. */
+export interface CallExtra {
+  timestamp?: number
+  windowMs?: number
+  /** Sent after (and over) the auth headers, e.g. a malformed `X-Window`. */
+  headers?: Record<string, string>
+  /**
+   * Body text sent instead of `JSON.stringify(params)`; the signature is
+   * still over `params`, so a bad body can arrive validly signed.
+   */
+  rawBody?: string
 }
 
 export function caller(baseUrl: string, secretKey?: string): Caller {
@@ -35,11 +44,7 @@ export function caller(baseUrl: string, secretKey?: string): Caller {
       method: string,
       path: string,
       params?: Record<string, unknown> | Record<string, unknown>[],
-      extra: {
-        timestamp?: number
-        windowMs?: number
-        headers?: Record<string, string>
-      } = {},
+      extra: CallExtra = {},
     ): Promise<{ status: number; body: T; headers: Headers }> {
       const timestamp = extra.timestamp ?? Date.now()
       const windowMs = extra.windowMs ?? 5000
@@ -54,6 +59,9 @@ export function caller(baseUrl: string, secretKey?: string): Caller {
         if ([...q].length > 0) url += `?${q}`
       } else if (params !== undefined) {
         body = JSON.stringify(params)
+      }
+      if (extra.rawBody !== undefined) body = extra.rawBody
+      if (body !== undefined) {
         headers['Content-Type'] = 'application/json; charset=utf-8'
       }
       if (instruction) {
