@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { divideDecimals, normalizeDecimal } from '@rung/backpack-sdk'
 import {
@@ -112,6 +112,37 @@ describe('main', () => {
     expect(Number(report.realisedProfit)).toBeGreaterThan(
       Number(withFees.report.realisedProfit),
     )
+  })
+
+  test('args: --data as Binance publishes it (12 columns, no header, microseconds, 8 decimals) gives the same report', async () => {
+    const dir = tempDir()
+    const data = writeCandleFile(dir)
+    const binance = readFileSync(data, 'utf8')
+      .split('\n')
+      .filter((line) => /^\d/.test(line))
+      .map((line) => {
+        const [t, ...values] = line.split(',')
+        const us = Number(t) * 1000
+        const eight = values.map((v) =>
+          v.includes('.') ? `${v}0000000` : `${v}.00000000`,
+        )
+        return [
+          us,
+          ...eight,
+          us + 59_999_999,
+          '90000.5',
+          12,
+          '0.7',
+          '42000.1',
+          0,
+        ].join(',')
+      })
+      .join('\n')
+    writeFileSync(join(dir, 'BTCUSDT-1m-2024-01.csv'), `${binance}\n`)
+    const ours = await backtestJson(dir, data)
+    const theirs = await backtestJson(dir, 'BTCUSDT-1m-2024-01.csv')
+    expect(theirs.code).toBe(0)
+    expect(theirs.report).toEqual(ours.report)
   })
 
   test('behavior: the SVG chart states the fees', async () => {
