@@ -4,9 +4,17 @@
  * file size), then handed to `runBacktest` / `sweep`. The report is a table
  * (or JSON), and the equity curve is written beside it as a self-contained SVG.
  */
-import { createReadStream, statSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  createReadStream,
+  existsSync,
+  openSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { open } from 'node:fs/promises'
-import { basename, resolve } from 'node:path'
+import { basename, dirname, resolve } from 'node:path'
 import { createGunzip } from 'node:zlib'
 import {
   divideDecimals,
@@ -14,6 +22,7 @@ import {
   normalizeDecimal,
 } from '@rung/backpack-sdk'
 import {
+  type BacktestFees,
   type BacktestReport,
   type CandleSeries,
   createCandleCsvParser,
@@ -40,6 +49,106 @@ export const DEFAULT_BACKTEST_MARKET = {
 } as const
 
 /**
+ * Fees `rung backtest` and `rung sweep` charge when no `--maker-fee` /
+ * `--taker-fee` is given: Backpack's spot fees, in percent, the same as
+ * backpack-sim charges a fresh account (its `makerFeeBps` 8 and
+ * `takerFeeBps` 10; the sim does not export them, a test checks they agree).
+ */
+export const DEFAULT_BACKTEST_FEES = {
+  makerPercentage: '0.08',
+  takerPercentage: '0.1',
+} as const satisfies Required<BacktestFees>
+
+/** Fee rates as the report shows them: `maker 0.08 %, taker 0.1 %`. */
+export function feeRatesText(fees: Required<BacktestFees>): string {
+  return `maker ${fees.makerPercentage} %, taker ${fees.takerPercentage} %`
+}
+
+/** The fee flags as decimal strings without redundant zeros (`0.10` → `0.1`). */
+function feeRates(options: {
+  makerFee: string
+  takerFee: string
+}): Required<BacktestFees> {
+  return {
+    makerPercentage: normalizeDecimal(options.makerFee, '--maker-fee'),
+    takerPercentage: normalizeDecimal(options.takerFee, '--taker-fee'),
+  }
+}
+
+/**
+ * Checks the candle file can be opened and read, and tells whether it is
+ * gzipped (from its content).
+ * @throws {ConfigError} naming `--data` when it cannot.
+ */
+export async function inspectCandleFile(
+  path: string,
+): Promise<{ absolute: string; size: number; gzipped: boolean }> {
+  const absolute = resolve(path)
+  try {
+    const size = statSync(absolute).size
+    const handle = await open(absolute, 'r')
+    try {
+      const head = Buffer.alloc(2)
+      await handle.read(head, 0, 2, 0)
+      return { absolute, size, gzipped: head[0] === 0x1f && head[1] === 0x8b }
+    } finally {
+      await handle.close()
+    }
+  } catch (cause) {
+    // "ENOENT: no such file or directory, stat '/x.csv'": the path is named already
+    const reason = (cause as Error).message.replace(/, \w+( '.*')?$/, '')
+    throw new ConfigError(
+      '--data',
+      `Cannot read the candle file ${absolute} (--data): ${reason}.\nFix: pass an existing, readable CSV (or .csv.gz) of 1-minute candles with --data.`,
+      { cause },
+    )
+  }
+}
+
+/**
+ * Checks that an output file can be written, before any work is done: opens
+ * it for appending (which changes nothing in an existing file) and removes
+ * it again if it did not exist.
+ * @param path - Absolute path.
+ * @param flag - The flag that gave it, e.g. `--chart`.
+ * @param what - What is written there, e.g. `the equity chart`.
+ * @param off - The flag that turns the output off, if any.
+ * @throws {ConfigError} naming the flag and the fix.
+ */
+export function checkWritable(
+  path: string,
+  flag: string,
+  what: string,
+  off?: string,
+): void {
+  const existed = existsSync(path)
+  try {
+    closeSync(openSync(path, 'a'))
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    const dir = dirname(path)
+    const [reason, fix] =
+      code === 'ENOENT'
+        ? [`the directory ${dir} does not exist`, `create it (mkdir -p ${dir})`]
+        : code === 'EISDIR'
+          ? ['it is a directory', 'name a file']
+          : code === 'EACCES' || code === 'EPERM'
+            ? ['permission denied', 'make it writable']
+            : code === 'EROFS'
+              ? ['the file system is read-only', 'write elsewhere']
+              : code === 'ENOTDIR'
+                ? [`a parent of it is not a directory`, 'fix the path']
+                : [(cause as Error).message, 'fix the path']
+    throw new ConfigError(
+      flag,
+      `Cannot write ${what} to ${path} (${flag}): ${reason}.\nFix: ${fix}, pass another path with ${flag}${off ? `, or ${off}` : ''}.`,
+      { cause },
+    )
+  }
+  if (!existed) rmSync(path, { force: true })
+}
+
+/**
  * Reads a candle CSV (gzipped or not) with a progress line on `progress`.
  * @throws {ExitError} when the file cannot be read or a row is invalid.
  */
@@ -47,23 +156,7 @@ export async function loadCandles(
   path: string,
   progress: OutStream,
 ): Promise<CandleSeries> {
-  const absolute = resolve(path)
-  let size: number
-  let gzipped: boolean
-  try {
-    size = statSync(absolute).size
-    const handle = await open(absolute, 'r')
-    const head = Buffer.alloc(2)
-    await handle.read(head, 0, 2, 0)
-    await handle.close()
-    gzipped = head[0] === 0x1f && head[1] === 0x8b
-  } catch (cause) {
-    throw new ExitError(
-      EXIT.usage,
-      `Cannot read the candle file ${absolute}: ${(cause as Error).message}.\nFix: pass an existing CSV (or .csv.gz) of 1-minute candles with --data.`,
-      { cause },
-    )
-  }
+  const { absolute, size, gzipped } = await inspectCandleFile(path)
   const bar = createProgress(
     `loading ${basename(absolute)}`,
     progress as NodeJS.WritableStream & { isTTY?: boolean },
@@ -94,10 +187,11 @@ export async function loadCandles(
   }
 }
 
-/** Rows of the report table: label and value. */
+/** Rows of the report table: label and value (`fees` are the rates charged). */
 export function reportRows(
   report: BacktestReport,
   series: { first: number; last: number },
+  fees: Required<BacktestFees>,
 ): [string, string][] {
   const money = (v: string) => toFixedDecimals(v, 2, 'nearest')
   const total = normalizeDecimal(report.realisedProfit, 'realisedProfit')
@@ -113,6 +207,7 @@ export function reportRows(
     ['stop losses', String(report.stopLosses)],
     ['buy fills', String(report.fills)],
     ['no-fill restarts', String(report.noFillRestarts)],
+    ['fee rates', feeRatesText(fees)],
     ['realised profit', money(report.realisedProfit)],
     ['fees', money(report.fees)],
     [
@@ -158,9 +253,9 @@ export interface BacktestCommandOptions {
   config: LadderConfig
   /** Market rules. */
   market: MarketRules
-  /** Maker fee in percent. */
+  /** Maker fee in percent ({@link DEFAULT_BACKTEST_FEES} from the command line). */
   makerFee: string
-  /** Taker fee in percent. */
+  /** Taker fee in percent ({@link DEFAULT_BACKTEST_FEES} from the command line). */
   takerFee: string
   /** Chart path, or false for none. */
   chart: string | false
@@ -176,6 +271,15 @@ export interface BacktestCommandOptions {
 export async function backtestCommand(
   options: BacktestCommandOptions,
 ): Promise<BacktestReport> {
+  // Bad paths fail now, not after the backtest.
+  await inspectCandleFile(options.data)
+  if (options.chart !== false)
+    checkWritable(
+      resolve(options.chart),
+      '--chart',
+      'the equity chart',
+      '--no-chart',
+    )
   const candles = await loadCandles(options.data, options.stderr)
   if (candles.length < 2)
     throw new ExitError(
@@ -203,26 +307,35 @@ export async function backtestCommand(
       )
     throw error
   }
+  const fees = feeRates(options)
   const first = candles.openTime[0] ?? 0
   const last = (candles.openTime[candles.length - 1] ?? 0) + 60_000
   let chartPath: string | undefined
   if (options.chart !== false) {
     chartPath = resolve(options.chart)
-    writeFileSync(
-      chartPath,
-      renderEquitySvg(
-        report.equity.map((p) => ({ time: p.time, equity: p.equity })),
-        `rung backtest: ${options.config.symbol} ${basename(options.data)} (equity, quote)`,
-      ),
-    )
+    try {
+      writeFileSync(
+        chartPath,
+        renderEquitySvg(
+          report.equity.map((p) => ({ time: p.time, equity: p.equity })),
+          `rung backtest: ${options.config.symbol} ${basename(options.data)} (equity, quote; fees ${feeRatesText(fees)})`,
+        ),
+      )
+    } catch (cause) {
+      throw new ExitError(
+        EXIT.runtime,
+        `Cannot write the equity chart to ${chartPath} (--chart): ${(cause as Error).message}.\nFix: pass another path with --chart, or --no-chart.`,
+        { cause },
+      )
+    }
   }
   if (options.json) {
     options.stdout.write(
-      `${JSON.stringify({ ...report, chart: chartPath ?? null })}\n`,
+      `${JSON.stringify({ ...report, feeRates: fees, chart: chartPath ?? null })}\n`,
     )
   } else {
     options.stdout.write(
-      `${formatTable(reportRows(report, { first, last }))}\n`,
+      `${formatTable(reportRows(report, { first, last }, fees))}\n`,
     )
     if (chartPath) options.stdout.write(`equity chart: ${chartPath}\n`)
     for (const w of report.warnings.slice(0, 5))
@@ -329,9 +442,10 @@ export async function sweepCommand(options: SweepCommandOptions) {
   } finally {
     bar.done()
   }
+  const fees = feeRates(options)
   if (options.json) {
     options.stdout.write(
-      `${JSON.stringify(ranked.map((r) => ({ rank: r.rank, params: r.params, metric: r.metric, report: { ...r.report, equity: undefined } })))}\n`,
+      `${JSON.stringify(ranked.map((r) => ({ rank: r.rank, params: r.params, metric: r.metric, feeRates: fees, report: { ...r.report, equity: undefined } })))}\n`,
     )
     return ranked
   }
@@ -354,5 +468,8 @@ export async function sweepCommand(options: SweepCommandOptions) {
     options.stdout.write(
       `(${ranked.length - options.top} more; --top to show more)\n`,
     )
+  options.stdout.write(
+    `fees: ${feeRatesText(fees)} (--maker-fee, --taker-fee)\n`,
+  )
   return ranked
 }

@@ -2,27 +2,16 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { captureIo, tempDir } from '../test/e2e.js'
+import {
+  writeCandleFile as candleFile,
+  captureIo,
+  tempDir,
+} from '../test/e2e.js'
 import { parseBotSettings, readConfigFile } from './config.js'
 import { acquireLock, isAlive, PID_FILE } from './lock.js'
 import { main } from './main.js'
 import { STARTER_CONFIG_NAME } from './starterConfig.js'
 import { validateStrategy } from './trade.js'
-
-/** Writes `n` 1-minute candles oscillating around 60000 and returns the path. */
-function candleFile(dir: string, n = 600): string {
-  const rows = ['open_time,open,high,low,close,volume']
-  let t = Date.UTC(2024, 0, 1)
-  for (let i = 0; i < n; i++) {
-    // Prices in whole dollars: a slow wave of ±3 % (integers, so no float text).
-    const mid = 60000 + Math.round(1800 * Math.sin(i / 40))
-    rows.push(`${t},${mid},${mid + 60},${mid - 60},${mid + 10},1.5`)
-    t += 60_000
-  }
-  const path = join(dir, 'candles.csv')
-  writeFileSync(path, `${rows.join('\n')}\n`)
-  return path
-}
 
 describe('main', () => {
   test('default: --help lists every command', async () => {

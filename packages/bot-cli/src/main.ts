@@ -9,6 +9,7 @@ import type { SweepMetric } from '@rung/ladder-strategy'
 import { Command, CommanderError, Option } from 'commander'
 import {
   backtestCommand,
+  DEFAULT_BACKTEST_FEES,
   DEFAULT_BACKTEST_MARKET,
   parseGrid,
   sweepCommand,
@@ -376,8 +377,16 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
         'smallest order quantity',
         DEFAULT_BACKTEST_MARKET.minQuantity,
       )
-      .option('--maker-fee <percent>', 'maker fee in percent', '0')
-      .option('--taker-fee <percent>', 'taker fee in percent', '0')
+      .option(
+        '--maker-fee <percent>',
+        "maker fee in percent: Backpack's spot fee, as backpack-sim charges (0 for none)",
+        DEFAULT_BACKTEST_FEES.makerPercentage,
+      )
+      .option(
+        '--taker-fee <percent>',
+        "taker fee in percent: Backpack's spot fee, as backpack-sim charges (0 for none)",
+        DEFAULT_BACKTEST_FEES.takerPercentage,
+      )
   type MarketFlags = {
     tickSize: string
     stepSize: string

@@ -45,6 +45,21 @@ export async function startTestSim(options: SimOptions = {}) {
 export const tempDir = (prefix = 'rung-e2e-') =>
   mkdtempSync(join(tmpdir(), prefix))
 
+/** Writes `n` 1-minute candles oscillating around 60000 and returns the path. */
+export function writeCandleFile(dir: string, n = 600): string {
+  const rows = ['open_time,open,high,low,close,volume']
+  let t = Date.UTC(2024, 0, 1)
+  for (let i = 0; i < n; i++) {
+    // Prices in whole dollars: a slow wave of ±3 % (integers, so no float text).
+    const mid = 60000 + Math.round(1800 * Math.sin(i / 40))
+    rows.push(`${t},${mid},${mid + 60},${mid - 60},${mid + 10},1.5`)
+    t += 60_000
+  }
+  const path = join(dir, 'candles.csv')
+  writeFileSync(path, `${rows.join('\n')}\n`)
+  return path
+}
+
 /** Writes a classic config (with fast polling) and returns its path. */
 export function writeConfig(
   dir: string,

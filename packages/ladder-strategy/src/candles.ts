@@ -4,7 +4,11 @@
  * and a sweep can share them between threads without copying.
  *
  * CSV format (LADDER-SPEC.md "Backtest"): `open_time,open,high,low,close,volume`,
- * open_time in ms, the header line optional, one candle per line, in time order.
+ * the header line optional, one candle per line, in time order. Binance's
+ * 12-column kline files are read as they are published (the six columns
+ * after `volume` are ignored). open_time is in seconds, milliseconds or
+ * microseconds, told apart once per file from the first candle's magnitude,
+ * and stored in ms.
  */
 import {
   compareDecimal,
@@ -39,6 +43,28 @@ export interface CandleSeries {
   priceScale: number
   /** Decimal places of the volume column. */
   volumeScale: number
+}
+
+/**
+ * Unit of the open times in a candle file: `'auto'` tells seconds,
+ * milliseconds and microseconds apart (see {@link CandleCsvOptions}).
+ */
+export type CandleTimeUnit = 'auto' | 's' | 'ms' | 'us'
+
+/** Options of {@link createCandleCsvParser}, {@link parseCandlesCsv} and {@link readCandlesCsv}. */
+export interface CandleCsvOptions {
+  /**
+   * Unit of `open_time` in the text; the series always holds ms.
+   *
+   * `'auto'` decides once per file, from the first candle: 10 digits are
+   * seconds, 13 milliseconds, 16 microseconds (Unix times from 2001-09-09
+   * on), and every later candle must be in the same unit. A time of any
+   * other length (such as synthetic data starting at 0) is refused: pass
+   * its unit. `'s'`, `'ms'` and `'us'` take every time in that unit, of
+   * any size. Microsecond times must be whole milliseconds.
+   * @default 'auto'
+   */
+  timeUnit?: CandleTimeUnit | undefined
 }
 
 /** One candle as plain data (decimal strings, or JSON numbers converted by their shortest text). */
@@ -98,6 +124,27 @@ export class CandleDataError extends LadderConfigError {
 }
 
 const COLUMNS = ['open_time', 'open', 'high', 'low', 'close', 'volume']
+
+/** Fields of a line of Binance's kline files (ours have 6). */
+const BINANCE_FIELDS = 12
+
+/**
+ * Time units and the raw times `auto` recognises as each, [lo, hi): 10, 13
+ * and 16 digits from 2001-09-09 on (µs up to 2^53, the year 2255).
+ */
+const UNITS = {
+  s: { name: 'seconds', lo: 1e9, hi: 1e10 },
+  ms: { name: 'milliseconds', lo: 1e12, hi: 1e13 },
+  us: { name: 'microseconds', lo: 1e15, hi: 2 ** 53 },
+} as const
+
+type Unit = keyof typeof UNITS
+
+/** The unit `auto` recognises a raw time in, if any. */
+const unitOf = (raw: number): Unit | undefined =>
+  (Object.keys(UNITS) as Unit[]).find(
+    (u) => raw >= UNITS[u].lo && raw < UNITS[u].hi,
+  )
 
 /** Byte layout shared by every series: six Float64 columns in one buffer. @internal */
 export function allocateSeries(
@@ -173,11 +220,16 @@ export interface CandleCsvParser {
 }
 
 /**
- * Creates an incremental candle CSV parser.
+ * Creates an incremental candle CSV parser: 6 columns
+ * (`open_time,open,high,low,close,volume`, header optional) or Binance's
+ * 12-column klines, open times in s, ms or µs (see
+ * {@link CandleCsvOptions.timeUnit}).
  *
+ * @param options - `timeUnit` (default `'auto'`).
  * @returns A parser; call `write(chunk)` for each chunk, then `end()`.
  * @throws {CandleDataError} from `write`/`end` on the first bad row, naming
- *   its line and column.
+ *   its line and column (also for a time whose unit cannot be told, or a
+ *   file mixing units or field counts).
  * @example
  * ```ts
  * import { createCandleCsvParser } from '@rung/ladder-strategy'
@@ -187,7 +239,18 @@ export interface CandleCsvParser {
  * const candles = parser.end() // candles.length === 1
  * ```
  */
-export function createCandleCsvParser(): CandleCsvParser {
+export function createCandleCsvParser(
+  options: CandleCsvOptions = {},
+): CandleCsvParser {
+  const timeUnit = options.timeUnit ?? 'auto'
+  if (!['auto', 's', 'ms', 'us'].includes(timeUnit))
+    throw new LadderConfigError('The candle options are not valid.', [
+      {
+        path: 'timeUnit',
+        value: timeUnit,
+        message: "must be 'auto', 's', 'ms' or 'us'",
+      },
+    ])
   // Values are first kept as mantissas with their own decimal places, then
   // rescaled to the widest scale seen (exact integer multiplications).
   let cap = 1024
@@ -199,6 +262,25 @@ export function createCandleCsvParser(): CandleCsvParser {
   let lineNo = 0
   let rest = ''
   let lastTime = Number.NEGATIVE_INFINITY
+  // Fixed by the first candle line: its field count (6 or 12) and line, and
+  // the time unit as the range [tLo, tHi) of raw times the fast path takes
+  // plus the factor to ms (tMul, or a divisor tDiv for µs). Before that,
+  // the empty range sends every line to the careful path.
+  let fieldCount = 0
+  let firstLine = 0
+  let unit: Unit | undefined
+  let tLo = 0
+  let tHi = 0
+  let tMul = 1
+  let tDiv = 1
+  const setUnit = (u: Unit, detected: boolean) => {
+    unit = u
+    tLo = detected ? UNITS[u].lo : 0
+    tHi = detected ? UNITS[u].hi : u === 's' ? 2 ** 53 / 1000 : 2 ** 53
+    tMul = u === 's' ? 1000 : 1
+    tDiv = u === 'us' ? 1000 : 1
+  }
+  if (timeUnit !== 'auto') setUnit(timeUnit, false)
 
   const grow = () => {
     cap *= 2
@@ -220,9 +302,19 @@ export function createCandleCsvParser(): CandleCsvParser {
     if (trimmed.trim() === '') return
     const fields = trimmed.split(',')
     if (lineNo === 1 && !/^\s*\d/.test(fields[0] ?? '')) return // header
-    if (fields.length !== 6)
+    if (fieldCount === 0) {
+      if (fields.length !== 6 && fields.length !== BINANCE_FIELDS)
+        throw new CandleDataError(
+          `expected 6 comma-separated fields (open_time,open,high,low,close,volume) or Binance's 12 (open_time,open,high,low,close,volume,close_time,quote_volume,trades,taker_buy_base,taker_buy_quote,ignore), found ${fields.length}`,
+          lineNo,
+          0,
+          trimmed,
+        )
+      fieldCount = fields.length
+      firstLine = lineNo
+    } else if (fields.length !== fieldCount)
       throw new CandleDataError(
-        `expected 6 comma-separated fields (open_time,open,high,low,close,volume), found ${fields.length}`,
+        `expected ${fieldCount} comma-separated fields like line ${firstLine}, found ${fields.length}`,
         lineNo,
         0,
         trimmed,
@@ -230,11 +322,49 @@ export function createCandleCsvParser(): CandleCsvParser {
     if (n === cap) grow()
     const t = fields[0] as string
     if (!/^\d+$/.test(t) || !Number.isSafeInteger(Number(t)))
-      throw new CandleDataError('must be an integer time in ms', lineNo, 1, t)
-    const time = Number(t)
+      throw new CandleDataError(
+        'must be a whole number: a Unix time in seconds, milliseconds or microseconds',
+        lineNo,
+        1,
+        t,
+      )
+    const raw = Number(t)
+    if (unit === undefined) {
+      const found = unitOf(raw)
+      if (found === undefined)
+        throw new CandleDataError(
+          'cannot tell whether this time is in seconds, milliseconds or microseconds: write open_time as a Unix time from 2001-09-09 on, in seconds (10 digits), milliseconds (13) or microseconds (16)',
+          lineNo,
+          1,
+          t,
+        )
+      setUnit(found, true)
+    }
+    const u = unit as Unit
+    if (raw < tLo || raw >= tHi) {
+      const other = timeUnit === 'auto' ? unitOf(raw) : undefined
+      throw new CandleDataError(
+        timeUnit !== 'auto'
+          ? `is too large for a time in ${UNITS[u].name} (timeUnit '${u}')`
+          : other === undefined
+            ? `is not a time in ${UNITS[u].name} like line ${firstLine} (the first candle): write every open_time of the file in one unit`
+            : `is in ${UNITS[other].name}, but line ${firstLine} (the first candle) is in ${UNITS[u].name}: write every open_time of the file in one unit`,
+        lineNo,
+        1,
+        t,
+      )
+    }
+    if (raw % tDiv !== 0)
+      throw new CandleDataError(
+        'is in microseconds but not a whole millisecond: candles open on whole milliseconds',
+        lineNo,
+        1,
+        t,
+      )
+    const time = tDiv === 1 ? raw * tMul : raw / tDiv
     if (time <= lastTime)
       throw new CandleDataError(
-        `must be later than the previous candle's open_time ${lastTime} (candles must be in time order, without duplicates)`,
+        `must be later than the previous candle's open_time ${(lastTime / tMul) * tDiv} (candles must be in time order, without duplicates)`,
         lineNo,
         1,
         t,
@@ -306,8 +436,14 @@ export function createCandleCsvParser(): CandleCsvParser {
       time = time * 10 + (c - 48)
       digits++
     }
-    if (digits === 0 || digits > 15 || i === end || time <= lastTime)
+    // One unit per file: a time outside the first candle's range, or a µs
+    // time that is not a whole ms, goes to the careful path (which throws).
+    if (digits === 0 || digits > 16 || i === end || time < tLo || time >= tHi)
       return false
+    if (tDiv === 1) time *= tMul
+    else if (time % tDiv === 0) time /= tDiv
+    else return false
+    if (time <= lastTime) return false
     for (let k = 0; k < 5; k++) {
       i++ // the comma
       let v = 0
@@ -329,9 +465,23 @@ export function createCandleCsvParser(): CandleCsvParser {
         else intDigits++
       }
       if (intDigits === 0 || nd > 15 || dec === 0) return false
-      if (k < 4 ? i === end : i !== end) return false
+      if (k < 4 && i === end) return false
       m[k] = v
       d[k] = Math.max(dec, 0)
+    }
+    if (fieldCount === 6) {
+      if (i !== end) return false
+    } else {
+      // Binance's six trailing columns: count their commas, do not read them.
+      // (No candle line seen yet: the careful path fixes the field count.)
+      if (fieldCount === 0 || i === end) return false
+      let j = i
+      for (let f = 0; f < BINANCE_FIELDS - 7; f++) {
+        j = text.indexOf(',', j + 1)
+        if (j < 0 || j >= end) return false
+      }
+      const extra = text.indexOf(',', j + 1)
+      if (extra >= 0 && extra < end) return false
     }
     // low <= open, close <= high, compared at a common scale
     const sc = Math.max(
@@ -415,19 +565,27 @@ export function createCandleCsvParser(): CandleCsvParser {
 }
 
 /**
- * Parses candle CSV text held in memory (header optional).
+ * Parses candle CSV text held in memory: 6 columns (header optional) or
+ * Binance's 12-column klines, open times in s, ms or µs (see
+ * {@link CandleCsvOptions.timeUnit}).
  *
  * @param text - The CSV text.
- * @returns The candles as integer columns.
+ * @param options - `timeUnit` (default `'auto'`).
+ * @returns The candles as integer columns, open times in ms.
  * @throws {CandleDataError} naming the line and column of the first bad value.
  * @example
  * ```ts
  * import { parseCandlesCsv } from '@rung/ladder-strategy'
  * const candles = parseCandlesCsv('1704067200000,42283.58,42298.62,42261.02,42298.61,35.92724\n')
+ * const same = parseCandlesCsv('1704067200,42283.58,42298.62,42261.02,42298.61,35.92724\n') // seconds
+ * const synthetic = parseCandlesCsv('0,100,101,99,100.5,3\n', { timeUnit: 'ms' })
  * ```
  */
-export function parseCandlesCsv(text: string): CandleSeries {
-  const parser = createCandleCsvParser()
+export function parseCandlesCsv(
+  text: string,
+  options: CandleCsvOptions = {},
+): CandleSeries {
+  const parser = createCandleCsvParser(options)
   parser.write(text)
   return parser.end()
 }
@@ -447,7 +605,8 @@ export function parseCandlesCsv(text: string): CandleSeries {
  * ```
  */
 export function candlesFromRows(rows: Iterable<CandleRow>): CandleSeries {
-  const parser = createCandleCsvParser()
+  // Rows carry ms by contract: no unit to detect.
+  const parser = createCandleCsvParser({ timeUnit: 'ms' })
   // JSON numbers are written by their shortest text, which the parser
   // rejects when it needs an exponent.
   const text = (v: unknown) => String(v)

@@ -35,7 +35,13 @@ export type {
   Trade,
 } from './backtest.js'
 export { runBacktest } from './backtest.js'
-export type { CandleCsvParser, CandleRow, CandleSeries } from './candles.js'
+export type {
+  CandleCsvOptions,
+  CandleCsvParser,
+  CandleRow,
+  CandleSeries,
+  CandleTimeUnit,
+} from './candles.js'
 export {
   CandleDataError,
   candlesFromRows,

@@ -5,18 +5,24 @@
  * this function is called.
  */
 import {
+  type CandleCsvOptions,
   CandleDataError,
   type CandleSeries,
   createCandleCsvParser,
 } from './candles.js'
 
 /**
- * Reads a candle CSV file (`open_time,open,high,low,close,volume`, header
- * optional), gzipped or not (detected from the content), streaming it
- * through the parser. Node.js only.
+ * Reads a candle CSV file, gzipped or not (detected from the content),
+ * streaming it through the parser. Node.js only. The file holds
+ * `open_time,open,high,low,close,volume` (header optional) or is one of
+ * Binance's published 12-column kline files as downloaded (no header,
+ * microsecond times since 2025). Open times in seconds, milliseconds or
+ * microseconds are told apart once per file (see
+ * {@link CandleCsvOptions.timeUnit}) and stored in ms.
  *
  * @param path - File path (`.csv` or `.csv.gz`).
- * @returns The candles as integer columns.
+ * @param options - `timeUnit` (default `'auto'`).
+ * @returns The candles as integer columns, open times in ms.
  * @throws {CandleDataError} when the file cannot be read or a row is bad
  *   (the error names the line and column; the I/O error is kept as `cause`).
  * @example
@@ -24,9 +30,13 @@ import {
  * import { readCandlesCsv } from '@rung/ladder-strategy'
  * const candles = await readCandlesCsv('data/btcusdt-1m-2024H1.csv.gz')
  * console.log(candles.length)
+ * const binance = await readCandlesCsv('BTCUSDT-1m-2025-01.csv') // from data.binance.vision, unzipped
  * ```
  */
-export async function readCandlesCsv(path: string): Promise<CandleSeries> {
+export async function readCandlesCsv(
+  path: string,
+  options: CandleCsvOptions = {},
+): Promise<CandleSeries> {
   const fs = await import('node:fs')
   const zlib = await import('node:zlib')
   let gzipped: boolean
@@ -48,7 +58,7 @@ export async function readCandlesCsv(path: string): Promise<CandleSeries> {
       { cause: error },
     )
   }
-  const parser = createCandleCsvParser()
+  const parser = createCandleCsvParser(options)
   const file = fs.createReadStream(path)
   const stream = gzipped ? file.pipe(zlib.createGunzip()) : file
   if (gzipped)

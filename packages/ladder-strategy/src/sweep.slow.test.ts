@@ -61,13 +61,18 @@ describe('sweep (built package)', () => {
     const expected = (
       await sweep({ ...options, candles: candlesFromRows(rows), workers: 0 })
     ).map((x) => [x.index, x.metric, x.report.cycles])
-    // The children read the candles from a file (the dataPath option).
+    // The children read the candles from a file (the dataPath option), its
+    // times in ms of 2024 so the file's unit can be told (the results only
+    // depend on the time between candles).
     const dataPath = `${out}candles.csv`
+    const epoch = Date.UTC(2024, 0, 1)
     writeFileSync(
       dataPath,
       rows
         .map((r) =>
-          [r.openTime, r.open, r.high, r.low, r.close, r.volume].join(','),
+          [epoch + r.openTime, r.open, r.high, r.low, r.close, r.volume].join(
+            ',',
+          ),
         )
         .join('\n'),
     )
