@@ -186,6 +186,41 @@ describe('readConfigFile', () => {
     },
   )
 
+  test('error: a syntax error at a key shows the spot, never a fragment of the key', () => {
+    const secret = 'iU9lFhWV22xQ7bPz0kT4mN8rS1vY6cE3aD5gJ2hL0oI='
+    const path = join(dir, 'broken.json')
+    writeFileSync(
+      path,
+      `{\n  "api": {\n    "privateKey": ${secret},\n    "publicKey": "x"\n  }\n}\n`,
+      { mode: 0o600 },
+    )
+    const message = errorOf(() => readConfigFile(path)).message
+    expect(message).toContain(
+      `${path} is not valid JSON: expected a value at line 3, column 19:`,
+    )
+    expect(message).toContain('"privateKey****')
+    for (let i = 0; i + 4 <= secret.length; i += 1)
+      expect(message).not.toContain(secret.slice(i, i + 4))
+  })
+
+  test('error: a key where an object belongs is not echoed', () => {
+    const secret = 'iU9lFhWV22xQ7bPz0kT4mN8rS1vY6cE3aD5gJ2hL0oI='
+    const api = errorOf(() => parseBotSettings({ api: secret }))
+    expect(api.field).toBe('api')
+    expect(api.message).toContain('api is a string, not an object')
+    expect(api.message).not.toContain(secret.slice(0, 8))
+    const root = errorOf(() => parseBotSettings([{ privateKey: secret }]))
+    expect(root.message).toContain('the config is an array, not a JSON object')
+    expect(root.message).not.toContain(secret.slice(0, 8))
+    const path = join(dir, 'array.json')
+    writeFileSync(path, JSON.stringify([{ privateKey: secret }]), {
+      mode: 0o600,
+    })
+    const file = errorOf(() => readConfigFile(path))
+    expect(file.message).toContain('holds an array, not a JSON object')
+    expect(file.message).not.toContain(secret.slice(0, 8))
+  })
+
   test('error: a missing file and bad JSON name the fix', () => {
     expect(
       errorOf(() => readConfigFile(join(dir, 'nope.json'))).message,

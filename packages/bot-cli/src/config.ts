@@ -11,7 +11,7 @@
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError } from './errors.js'
-import { parseJsonc } from './jsonc.js'
+import { JsoncSyntaxError, parseJsonc } from './jsonc.js'
 
 /** Console log format (files are always JSON lines). */
 export type LogFormatOption = 'plain' | 'json'
@@ -153,9 +153,25 @@ function fail(
   )
 }
 
+/** What kind of JSON value this is, for a message that must not show it. */
+const describeJson = (value: unknown) =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'string'
+        ? 'a string'
+        : `a ${typeof value}`
+
 function section(raw: Json, name: string): Json {
   const value = raw[name]
   if (value === undefined) return {}
+  if (name === 'api' && !isObject(value))
+    // Never echo what is there: it is probably a key.
+    throw new ConfigError(
+      'api',
+      `Invalid config: api is ${describeJson(value)}, not an object.\nFix: write "api": { "keyFile": "<path>" }, or better, remove it and set BACKPACK_API_KEY / BACKPACK_API_SECRET.`,
+    )
   if (!isObject(value))
     fail(
       name,
@@ -339,11 +355,10 @@ export function parseBotSettings(
   cwd = process.cwd(),
 ): ParsedSettings {
   if (!isObject(raw))
-    fail(
+    // The value itself is not shown: it may hold a key.
+    throw new ConfigError(
       '(root)',
-      raw,
-      'is not a JSON object',
-      'the config file must hold one object: { "trading": { ... }, ... }',
+      `Invalid config: the config is ${describeJson(raw)}, not a JSON object.\nFix: the config file must hold one object: { "trading": { ... }, ... }`,
     )
   const warnings: string[] = []
   for (const [name, keys] of Object.entries(KNOWN)) {
@@ -559,18 +574,20 @@ export function readConfigFile(path: string): ConfigFile {
   try {
     raw = parseJsonc(text)
   } catch (cause) {
+    // The parser's message names the spot with secret values masked; any
+    // other error's message could quote the file, so it is not shown.
+    const detail =
+      cause instanceof JsoncSyntaxError ? cause.message : 'not valid JSON'
     throw new ConfigError(
       '--config',
-      `The config file ${absolute} is not valid JSON: ${(cause as Error).message}.\nFix: correct the syntax (comments and trailing commas are allowed).`,
-      { cause },
+      `The config file ${absolute} is not valid JSON: ${detail}\nFix: correct the syntax (comments and trailing commas are allowed).`,
+      cause instanceof JsoncSyntaxError ? { cause } : undefined,
     )
   }
   if (!isObject(raw))
-    fail(
+    throw new ConfigError(
       '(root)',
-      raw,
-      'is not a JSON object',
-      'the config file must hold one object',
+      `Invalid config: the file ${absolute} holds ${describeJson(raw)}, not a JSON object.\nFix: the config file must hold one object: { "trading": { ... }, ... }`,
     )
   const api = raw.api
   if (

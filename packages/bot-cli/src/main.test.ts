@@ -153,6 +153,24 @@ describe('main', () => {
     expect(stderr()).toContain("unknown command 'fly'")
   })
 
+  test('error: a config key pasted into another field is not printed', async () => {
+    const dir = tempDir()
+    const secret = 'iU9lFhWV22xQ7bPz0kT4mN8rS1vY6cE3aD5gJ2hL0oI='
+    const config = join(dir, 'keys.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        api: { privateKey: secret, publicKey: 'x' },
+        bot: { onStop: secret },
+      }),
+      { mode: 0o600 },
+    )
+    const { io, stderr } = captureIo({}, dir)
+    expect(await main(['status', '--config', config], io)).toBe(2)
+    expect(stderr()).toContain('bot.onStop = "[redacted]"')
+    expect(stderr()).not.toContain(secret.slice(0, 8))
+  })
+
   test('error: run without a config file refuses to start', async () => {
     const dir = tempDir()
     const { io, stderr } = captureIo({}, dir)

@@ -67,6 +67,31 @@ describe('resolveCredentials', () => {
     },
   )
 
+  test.skipIf(process.platform === 'win32')(
+    'error: a key file with a syntax error names the spot, never its content',
+    () => {
+      const path = join(dir, 'broken-keys.json')
+      writeFileSync(path, `{"apiKey": "${API}", "secretKey": ${SECRET}}`, {
+        mode: 0o600,
+      })
+      chmodSync(path, 0o600)
+      let message = ''
+      try {
+        resolveCredentials({
+          env: {},
+          keyFile: path,
+          redactor: createRedactor(),
+        })
+      } catch (error) {
+        message = (error as Error).message
+      }
+      expect(message).toContain(
+        `The key file ${path} is not valid JSON (expected a value at line 1, column 73).`,
+      )
+      expect(message).not.toContain(SECRET.slice(0, 4))
+    },
+  )
+
   test('args: the classic api keys of the config are used last', () => {
     const redactor = createRedactor()
     const creds = resolveCredentials({

@@ -12,7 +12,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { HAS_MODES } from './config.js'
 import { ConfigError } from './errors.js'
-import { parseJsonc } from './jsonc.js'
+import { JsoncSyntaxError, parseJsonc } from './jsonc.js'
 import type { Redactor } from './redact.js'
 
 /** Loaded credentials. */
@@ -90,11 +90,15 @@ export function readKeyFile(path: string): KeyFileContent {
   let parsed: unknown
   try {
     parsed = parseJsonc(text)
-  } catch {
-    // The parser's message could quote the file's content: keep it out.
+  } catch (cause) {
+    // Where, but no excerpt: every line of a key file is a key.
+    const where =
+      cause instanceof JsoncSyntaxError
+        ? ` (${cause.reason} at line ${cause.line}, column ${cause.column})`
+        : ''
     throw new ConfigError(
       'keyFile',
-      `The key file ${absolute} is not valid JSON.\nFix: write { "apiKey": "<base64 public key>", "secretKey": "<base64 secret>" }.`,
+      `The key file ${absolute} is not valid JSON${where}.\nFix: write { "apiKey": "<base64 public key>", "secretKey": "<base64 secret>" }.`,
     )
   }
   const obj = (
