@@ -221,6 +221,30 @@ describe('readConfigFile', () => {
     expect(file.message).not.toContain(secret.slice(0, 8))
   })
 
+  test.skipIf(process.platform === 'win32')(
+    'error: a config with a private key is refused unless it is 0600 or stricter (0620, 0602 too)',
+    () => {
+      const path = join(dir, 'writable.json')
+      writeFileSync(
+        path,
+        JSON.stringify({
+          api: { privateKey: 'c2VjcmV0LXNlY3JldA==', publicKey: 'x' },
+        }),
+      )
+      for (const mode of [0o620, 0o602, 0o610, 0o601]) {
+        chmodSync(path, mode)
+        const error = errorOf(() => readConfigFile(path))
+        expect(error.message).toContain(
+          `Refusing to use the config file ${path}, which holds api.privateKey: its mode is 0${mode.toString(8)}, so other users can read or change it.`,
+        )
+        expect(error.message).toContain(`Fix: \`chmod 600 ${path}\``)
+        expect(error.exitCode).toBe(2)
+      }
+      chmodSync(path, 0o400)
+      expect(readConfigFile(path).mode).toBe(0o400)
+    },
+  )
+
   test('error: a missing file and bad JSON name the fix', () => {
     expect(
       errorOf(() => readConfigFile(join(dir, 'nope.json'))).message,

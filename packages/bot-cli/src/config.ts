@@ -12,6 +12,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { ConfigError } from './errors.js'
 import { JsoncSyntaxError, parseJsonc } from './jsonc.js'
+import { checkOwnerOnly, HAS_MODES } from './ownerOnly.js'
 
 /** Console log format (files are always JSON lines). */
 export type LogFormatOption = 'plain' | 'json'
@@ -538,13 +539,11 @@ export interface ConfigFile {
   mode: number | undefined
 }
 
-/** True where POSIX permission bits mean something (not on Windows). */
-export const HAS_MODES = process.platform !== 'win32'
-
 /**
  * Reads and parses a config file (JSON or JSONC: comments and trailing
- * commas allowed). A file holding `api.privateKey` must not be readable by
- * group or others; the error shows the `chmod 600` fix.
+ * commas allowed). A file holding `api.privateKey` must be 0600 or
+ * stricter (no group or other bit, read or write); the error shows the
+ * `chmod 600` fix.
  *
  * @param path - The file (relative to the working directory).
  * @returns The absolute path, the parsed object and the permission bits.
@@ -593,14 +592,16 @@ export function readConfigFile(path: string): ConfigFile {
   if (
     isObject(api) &&
     typeof api.privateKey === 'string' &&
-    api.privateKey !== '' &&
-    mode !== undefined &&
-    (mode & 0o044) !== 0
-  ) {
-    throw new ConfigError(
-      'api.privateKey',
-      `Refusing to use ${absolute}: it contains api.privateKey and is readable by other users (mode ${mode.toString(8).padStart(4, '0')}).\nFix: \`chmod 600 ${absolute}\`, or better, move the keys to BACKPACK_API_KEY / BACKPACK_API_SECRET or a 0600 key file.`,
-    )
-  }
+    api.privateKey !== ''
+  )
+    checkOwnerOnly({
+      path: absolute,
+      mode,
+      what: 'the config file',
+      holds: 'api.privateKey',
+      field: 'api.privateKey',
+      alternative:
+        ', or better, move the keys to BACKPACK_API_KEY / BACKPACK_API_SECRET or a 0600 key file',
+    })
   return { path: absolute, raw, mode }
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { captureIo, tempDir } from '../test/e2e.js'
@@ -170,6 +170,36 @@ describe('main', () => {
     expect(stderr()).toContain('bot.onStop = "[redacted]"')
     expect(stderr()).not.toContain(secret.slice(0, 8))
   })
+
+  test.skipIf(process.platform === 'win32')(
+    'error: a group-writable config holding a key exits 2 with the chmod fix, once',
+    async () => {
+      const dir = tempDir()
+      const config = join(dir, 'keys.json')
+      writeFileSync(
+        config,
+        JSON.stringify({
+          api: {
+            privateKey: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlYz0=',
+            publicKey: 'x',
+          },
+        }),
+      )
+      chmodSync(config, 0o620)
+      const { io, stderr, stdout } = captureIo({}, dir)
+      expect(
+        await main(
+          ['run', '--config', config, '--data-dir', join(dir, 'd')],
+          io,
+        ),
+      ).toBe(2)
+      expect(stderr()).toBe(
+        `rung: Refusing to use the config file ${config}, which holds api.privateKey: its mode is 0620, so other users can read or change it.\nFix: \`chmod 600 ${config}\`, or better, move the keys to BACKPACK_API_KEY / BACKPACK_API_SECRET or a 0600 key file.\n`,
+      )
+      expect(stdout()).toBe('')
+      expect(existsSync(join(dir, 'd'))).toBe(false)
+    },
+  )
 
   test('error: run without a config file refuses to start', async () => {
     const dir = tempDir()

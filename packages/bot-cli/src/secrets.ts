@@ -10,9 +10,9 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { HAS_MODES } from './config.js'
 import { ConfigError } from './errors.js'
 import { JsoncSyntaxError, parseJsonc } from './jsonc.js'
+import { checkOwnerOnly, HAS_MODES } from './ownerOnly.js'
 import type { Redactor } from './redact.js'
 
 /** Loaded credentials. */
@@ -70,15 +70,13 @@ export function readKeyFile(path: string): KeyFileContent {
   const absolute = resolve(path)
   let text: string
   try {
-    if (HAS_MODES) {
-      const mode = statSync(absolute).mode & 0o777
-      if ((mode & 0o077) !== 0) {
-        throw new ConfigError(
-          'keyFile',
-          `Refusing to use the key file ${absolute}: its mode is ${mode.toString(8).padStart(4, '0')}, so other users can read (or change) it.\nFix: \`chmod 600 ${absolute}\`.`,
-        )
-      }
-    }
+    if (HAS_MODES)
+      checkOwnerOnly({
+        path: absolute,
+        mode: statSync(absolute).mode,
+        what: 'the key file',
+        field: 'keyFile',
+      })
     text = readFileSync(absolute, 'utf8')
   } catch (cause) {
     if (cause instanceof ConfigError) throw cause
