@@ -103,12 +103,38 @@ describe('parseBotSettings', () => {
     })
   })
 
-  test('behavior: unknown fields draw a warning naming them', () => {
+  test('behavior: unknown fields far from any known one draw a warning naming them', () => {
     const { warnings } = parseBotSettings({
       ...classic,
-      bot: { onstop: 'leave' },
+      bot: { colour: 'blue', _comment: 'skipped' },
+      websocket: { ...classic.websocket, options: { pingEvery: 3 } },
     })
-    expect(warnings).toEqual([expect.stringContaining('bot.onstop')])
+    expect(warnings).toEqual([
+      'Unknown config field websocket.options.pingEvery is ignored (check the spelling in docs/configuration.md).',
+      'Unknown config field bot.colour is ignored (check the spelling in docs/configuration.md).',
+    ])
+  })
+
+  test('error: unknown fields close to a known one are one error with the suggestions', () => {
+    const error = errorOf(() =>
+      parseBotSettings({
+        ...classic,
+        bot: { onstop: 'leave', colour: 'blue' },
+        paper: { sed: 2 },
+        api: { privatKey: 'x' },
+        websocket: { url: 'wss://x', options: { reconectInterval: 5 } },
+      }),
+    )
+    expect(error.field).toBe('api.privatKey')
+    expect(error.message).toBe(
+      [
+        'Unknown key api.privatKey: did you mean privateKey?',
+        'Unknown key websocket.options.reconectInterval: did you mean reconnectInterval?',
+        'Unknown key bot.onstop: did you mean onStop?',
+        'Unknown key paper.sed: did you mean seed?',
+        'Fix: correct the spelling (the keys are listed in docs/configuration.md); nothing was sent to the exchange.',
+      ].join('\n'),
+    )
   })
 
   test('error: messages name the field, the value and the fix', () => {

@@ -10,6 +10,7 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { suggestKey } from '@rung/ladder-strategy'
 import { ConfigError } from './errors.js'
 import { JsoncSyntaxError, parseJsonc } from './jsonc.js'
 import { checkOwnerOnly, HAS_MODES } from './ownerOnly.js'
@@ -312,16 +313,46 @@ function url(
 }
 
 /**
- * Known keys of the sections only the bot reads: anything else there draws a
- * warning (likely a typo). `trading`, `actions`, `advanced` and top-level
- * keys are checked by the strategy's `validateConfig`, which knows both its
- * own keys and the bot's.
+ * Known keys of the sections only the bot reads (dotted path of the section
+ * → its keys). An unknown key within two edits of a known one is an error
+ * with the suggestion (see {@link typoError}); any other unknown key draws a
+ * warning. `trading`, `actions`, `advanced`, `strategy` and top-level keys
+ * are checked by the strategy's `validateConfig`, which knows both its own
+ * keys and the bot's, and uses the same `suggestKey`.
  */
 const KNOWN: Record<string, readonly string[]> = {
   api: ['privateKey', 'publicKey', 'keyFile'],
   websocket: ['url', 'options'],
+  'websocket.options': [
+    'reconnect',
+    'reconnectInterval',
+    'maxReconnectAttempts',
+  ],
   bot: ['dataDir', 'baseUrl', 'logFormat', 'logLevel', 'onStop'],
   paper: ['seed', 'timeScale', 'quoteBalance', 'startPrice'],
+}
+
+/** An unknown key that is probably a typo of a known one. */
+export interface KeyTypo {
+  /** Dotted path of the unknown key, e.g. `strategy.takeProfitPercentag`. */
+  path: string
+  /** The known key it is probably a typo of. */
+  suggestion: string
+}
+
+/**
+ * The error for misspelt keys: one line per key
+ * (`Unknown key strategy.takeProfitPercentag: did you mean takeProfitPercentage?`),
+ * then the fix. Exit code 2; raised before anything is sent.
+ *
+ * @param typos - At least one misspelt key.
+ * @returns The error, naming the first key as its field.
+ */
+export function typoError(typos: readonly KeyTypo[]): ConfigError {
+  return new ConfigError(
+    typos[0]?.path ?? '(root)',
+    `${typos.map((t) => `Unknown key ${t.path}: did you mean ${t.suggestion}?`).join('\n')}\nFix: correct the spelling (the keys are listed in docs/configuration.md); nothing was sent to the exchange.`,
+  )
 }
 
 /** What {@link parseBotSettings} returns. */
@@ -341,8 +372,9 @@ export interface ParsedSettings {
  * @param raw - The parsed config file (`{}` for all defaults).
  * @param overrides - Flags and environment, which win over the file.
  * @param cwd - Directory that relative paths (`bot.dataDir`) are resolved against.
- * @returns The settings and the warnings.
- * @throws {ConfigError} naming the field, the value and the fix.
+ * @returns The settings and the warnings (unknown keys far from any known one).
+ * @throws {ConfigError} naming the field, the value and the fix; for unknown
+ *   keys within two edits of a known one, naming the key meant.
  * @example
  * ```ts
  * import { parseBotSettings } from '@rung/bot-cli'
@@ -362,16 +394,24 @@ export function parseBotSettings(
       `Invalid config: the config is ${describeJson(raw)}, not a JSON object.\nFix: the config file must hold one object: { "trading": { ... }, ... }`,
     )
   const warnings: string[] = []
+  const typos: KeyTypo[] = []
   for (const [name, keys] of Object.entries(KNOWN)) {
-    const obj = name === '' ? raw : raw[name]
+    let obj: unknown = raw
+    for (const part of name.split('.'))
+      obj = isObject(obj) ? obj[part] : undefined
     if (!isObject(obj)) continue
     for (const key of Object.keys(obj)) {
-      if (!keys.includes(key) && !key.startsWith('_'))
+      if (keys.includes(key) || key.startsWith('_')) continue
+      const suggestion = suggestKey(key, keys)
+      if (suggestion !== undefined)
+        typos.push({ path: `${name}.${key}`, suggestion })
+      else
         warnings.push(
-          `Unknown config field ${name ? `${name}.` : ''}${key} is ignored (check the spelling in docs/configuration.md).`,
+          `Unknown config field ${name}.${key} is ignored (check the spelling in docs/configuration.md).`,
         )
     }
   }
+  if (typos.length > 0) throw typoError(typos)
 
   const api = section(raw, 'api')
   for (const key of ['privateKey', 'publicKey', 'keyFile']) {

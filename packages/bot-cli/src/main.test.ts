@@ -201,6 +201,57 @@ describe('main', () => {
     },
   )
 
+  test('error: a misspelt strategy key exits 2 with the suggestion, before anything is sent', async () => {
+    const dir = tempDir()
+    const config = join(dir, 'typo.json')
+    writeFileSync(
+      config,
+      JSON.stringify({ strategy: { takeProfitPercentag: 1, colour: 'x' } }),
+    )
+    const data = join(dir, 'd')
+    const { io, stderr, stdout } = captureIo(
+      { BACKPACK_API_KEY: 'x', BACKPACK_API_SECRET: 'y' },
+      dir,
+    )
+    expect(
+      await main(
+        // A port nothing listens on: a request would fail with exit 1.
+        [
+          'run',
+          '--config',
+          config,
+          '--data-dir',
+          data,
+          '--base-url',
+          'http://127.0.0.1:9',
+        ],
+        io,
+      ),
+    ).toBe(2)
+    expect(stderr()).toBe(
+      'rung: Unknown key strategy.takeProfitPercentag: did you mean takeProfitPercentage?\nFix: correct the spelling (the keys are listed in docs/configuration.md); nothing was sent to the exchange.\n',
+    )
+    expect(stdout()).toBe('')
+    expect(existsSync(data)).toBe(false)
+  })
+
+  test('behavior: a strategy key far from any known one stays a warning', async () => {
+    const dir = tempDir()
+    const config = join(dir, 'far.json')
+    writeFileSync(config, JSON.stringify({ strategy: { colour: 'x' } }))
+    const data = candleFile(dir, 100)
+    const { io, stderr } = captureIo({}, dir)
+    expect(
+      await main(
+        ['backtest', '--config', config, '--data', data, '--no-chart'],
+        io,
+      ),
+    ).toBe(0)
+    expect(stderr()).toContain(
+      'warning: strategy.colour: unknown key, ignored\n',
+    )
+  })
+
   test('error: run without a config file refuses to start', async () => {
     const dir = tempDir()
     const { io, stderr } = captureIo({}, dir)
