@@ -113,12 +113,38 @@ describe('parseBotSettings', () => {
     })
   })
 
-  test('behavior: unknown fields draw a warning naming them', () => {
+  test('behavior: unknown fields far from any known one draw a warning naming them', () => {
     const { warnings } = parseBotSettings({
       ...classic,
-      bot: { onstop: 'leave' },
+      bot: { colour: 'blue', _comment: 'skipped' },
+      websocket: { ...classic.websocket, options: { pingEvery: 3 } },
     })
-    expect(warnings).toEqual([expect.stringContaining('bot.onstop')])
+    expect(warnings).toEqual([
+      'Unknown config field websocket.options.pingEvery is ignored (check the spelling in docs/configuration.md).',
+      'Unknown config field bot.colour is ignored (check the spelling in docs/configuration.md).',
+    ])
+  })
+
+  test('error: unknown fields close to a known one are one error with the suggestions', () => {
+    const error = errorOf(() =>
+      parseBotSettings({
+        ...classic,
+        bot: { onstop: 'leave', colour: 'blue' },
+        paper: { sed: 2 },
+        api: { privatKey: 'x' },
+        websocket: { url: 'wss://x', options: { reconectInterval: 5 } },
+      }),
+    )
+    expect(error.field).toBe('api.privatKey')
+    expect(error.message).toBe(
+      [
+        'Unknown key api.privatKey: did you mean privateKey?',
+        'Unknown key websocket.options.reconectInterval: did you mean reconnectInterval?',
+        'Unknown key bot.onstop: did you mean onStop?',
+        'Unknown key paper.sed: did you mean seed?',
+        'Fix: correct the spelling (the keys are listed in docs/configuration.md); nothing was sent to the exchange.',
+      ].join('\n'),
+    )
   })
 
   test('error: messages name the field, the value and the fix', () => {
@@ -193,6 +219,65 @@ describe('readConfigFile', () => {
       expect(error.message).not.toContain('c2VjcmV0')
       chmodSync(path, 0o600)
       expect(readConfigFile(path).mode).toBe(0o600)
+    },
+  )
+
+  test('error: a syntax error at a key shows the spot, never a fragment of the key', () => {
+    const secret = 'iU9lFhWV22xQ7bPz0kT4mN8rS1vY6cE3aD5gJ2hL0oI='
+    const path = join(dir, 'broken.json')
+    writeFileSync(
+      path,
+      `{\n  "api": {\n    "privateKey": ${secret},\n    "publicKey": "x"\n  }\n}\n`,
+      { mode: 0o600 },
+    )
+    const message = errorOf(() => readConfigFile(path)).message
+    expect(message).toContain(
+      `${path} is not valid JSON: expected a value at line 3, column 19:`,
+    )
+    expect(message).toContain('"privateKey****')
+    for (let i = 0; i + 4 <= secret.length; i += 1)
+      expect(message).not.toContain(secret.slice(i, i + 4))
+  })
+
+  test('error: a key where an object belongs is not echoed', () => {
+    const secret = 'iU9lFhWV22xQ7bPz0kT4mN8rS1vY6cE3aD5gJ2hL0oI='
+    const api = errorOf(() => parseBotSettings({ api: secret }))
+    expect(api.field).toBe('api')
+    expect(api.message).toContain('api is a string, not an object')
+    expect(api.message).not.toContain(secret.slice(0, 8))
+    const root = errorOf(() => parseBotSettings([{ privateKey: secret }]))
+    expect(root.message).toContain('the config is an array, not a JSON object')
+    expect(root.message).not.toContain(secret.slice(0, 8))
+    const path = join(dir, 'array.json')
+    writeFileSync(path, JSON.stringify([{ privateKey: secret }]), {
+      mode: 0o600,
+    })
+    const file = errorOf(() => readConfigFile(path))
+    expect(file.message).toContain('holds an array, not a JSON object')
+    expect(file.message).not.toContain(secret.slice(0, 8))
+  })
+
+  test.skipIf(process.platform === 'win32')(
+    'error: a config with a private key is refused unless it is 0600 or stricter (0620, 0602 too)',
+    () => {
+      const path = join(dir, 'writable.json')
+      writeFileSync(
+        path,
+        JSON.stringify({
+          api: { privateKey: 'c2VjcmV0LXNlY3JldA==', publicKey: 'x' },
+        }),
+      )
+      for (const mode of [0o620, 0o602, 0o610, 0o601]) {
+        chmodSync(path, mode)
+        const error = errorOf(() => readConfigFile(path))
+        expect(error.message).toContain(
+          `Refusing to use the config file ${path}, which holds api.privateKey: its mode is 0${mode.toString(8)}, so other users can read or change it.`,
+        )
+        expect(error.message).toContain(`Fix: \`chmod 600 ${path}\``)
+        expect(error.exitCode).toBe(2)
+      }
+      chmodSync(path, 0o400)
+      expect(readConfigFile(path).mode).toBe(0o400)
     },
   )
 

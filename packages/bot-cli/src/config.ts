@@ -10,8 +10,10 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { suggestKey } from '@rung/ladder-strategy'
 import { ConfigError } from './errors.js'
-import { parseJsonc } from './jsonc.js'
+import { JsoncSyntaxError, parseJsonc } from './jsonc.js'
+import { checkOwnerOnly, HAS_MODES } from './ownerOnly.js'
 
 /** Console log format (files are always JSON lines). */
 export type LogFormatOption = 'plain' | 'json'
@@ -153,9 +155,25 @@ function fail(
   )
 }
 
+/** What kind of JSON value this is, for a message that must not show it. */
+const describeJson = (value: unknown) =>
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'an array'
+      : typeof value === 'string'
+        ? 'a string'
+        : `a ${typeof value}`
+
 function section(raw: Json, name: string): Json {
   const value = raw[name]
   if (value === undefined) return {}
+  if (name === 'api' && !isObject(value))
+    // Never echo what is there: it is probably a key.
+    throw new ConfigError(
+      'api',
+      `Invalid config: api is ${describeJson(value)}, not an object.\nFix: write "api": { "keyFile": "<path>" }, or better, remove it and set BACKPACK_API_KEY / BACKPACK_API_SECRET.`,
+    )
   if (!isObject(value))
     fail(
       name,
@@ -295,16 +313,46 @@ function url(
 }
 
 /**
- * Known keys of the sections only the bot reads: anything else there draws a
- * warning (likely a typo). `trading`, `actions`, `advanced` and top-level
- * keys are checked by the strategy's `validateConfig`, which knows both its
- * own keys and the bot's.
+ * Known keys of the sections only the bot reads (dotted path of the section
+ * → its keys). An unknown key within two edits of a known one is an error
+ * with the suggestion (see {@link typoError}); any other unknown key draws a
+ * warning. `trading`, `actions`, `advanced`, `strategy` and top-level keys
+ * are checked by the strategy's `validateConfig`, which knows both its own
+ * keys and the bot's, and uses the same `suggestKey`.
  */
 const KNOWN: Record<string, readonly string[]> = {
   api: ['privateKey', 'publicKey', 'keyFile'],
   websocket: ['url', 'options'],
+  'websocket.options': [
+    'reconnect',
+    'reconnectInterval',
+    'maxReconnectAttempts',
+  ],
   bot: ['dataDir', 'baseUrl', 'logFormat', 'logLevel', 'onStop'],
   paper: ['seed', 'timeScale', 'quoteBalance', 'startPrice'],
+}
+
+/** An unknown key that is probably a typo of a known one. */
+export interface KeyTypo {
+  /** Dotted path of the unknown key, e.g. `strategy.takeProfitPercentag`. */
+  path: string
+  /** The known key it is probably a typo of. */
+  suggestion: string
+}
+
+/**
+ * The error for misspelt keys: one line per key
+ * (`Unknown key strategy.takeProfitPercentag: did you mean takeProfitPercentage?`),
+ * then the fix. Exit code 2; raised before anything is sent.
+ *
+ * @param typos - At least one misspelt key.
+ * @returns The error, naming the first key as its field.
+ */
+export function typoError(typos: readonly KeyTypo[]): ConfigError {
+  return new ConfigError(
+    typos[0]?.path ?? '(root)',
+    `${typos.map((t) => `Unknown key ${t.path}: did you mean ${t.suggestion}?`).join('\n')}\nFix: correct the spelling (the keys are listed in docs/configuration.md); nothing was sent to the exchange.`,
+  )
 }
 
 /** What {@link parseBotSettings} returns. */
@@ -324,8 +372,9 @@ export interface ParsedSettings {
  * @param raw - The parsed config file (`{}` for all defaults).
  * @param overrides - Flags and environment, which win over the file.
  * @param cwd - Directory that relative paths (`bot.dataDir`) are resolved against.
- * @returns The settings and the warnings.
- * @throws {ConfigError} naming the field, the value and the fix.
+ * @returns The settings and the warnings (unknown keys far from any known one).
+ * @throws {ConfigError} naming the field, the value and the fix; for unknown
+ *   keys within two edits of a known one, naming the key meant.
  * @example
  * ```ts
  * import { parseBotSettings } from '@rung/bot-cli'
@@ -339,23 +388,30 @@ export function parseBotSettings(
   cwd = process.cwd(),
 ): ParsedSettings {
   if (!isObject(raw))
-    fail(
+    // The value itself is not shown: it may hold a key.
+    throw new ConfigError(
       '(root)',
-      raw,
-      'is not a JSON object',
-      'the config file must hold one object: { "trading": { ... }, ... }',
+      `Invalid config: the config is ${describeJson(raw)}, not a JSON object.\nFix: the config file must hold one object: { "trading": { ... }, ... }`,
     )
   const warnings: string[] = []
+  const typos: KeyTypo[] = []
   for (const [name, keys] of Object.entries(KNOWN)) {
-    const obj = name === '' ? raw : raw[name]
+    let obj: unknown = raw
+    for (const part of name.split('.'))
+      obj = isObject(obj) ? obj[part] : undefined
     if (!isObject(obj)) continue
     for (const key of Object.keys(obj)) {
-      if (!keys.includes(key) && !key.startsWith('_'))
+      if (keys.includes(key) || key.startsWith('_')) continue
+      const suggestion = suggestKey(key, keys)
+      if (suggestion !== undefined)
+        typos.push({ path: `${name}.${key}`, suggestion })
+      else
         warnings.push(
-          `Unknown config field ${name ? `${name}.` : ''}${key} is ignored (check the spelling in docs/configuration.md).`,
+          `Unknown config field ${name}.${key} is ignored (check the spelling in docs/configuration.md).`,
         )
     }
   }
+  if (typos.length > 0) throw typoError(typos)
 
   const api = section(raw, 'api')
   for (const key of ['privateKey', 'publicKey', 'keyFile']) {
@@ -523,13 +579,11 @@ export interface ConfigFile {
   mode: number | undefined
 }
 
-/** True where POSIX permission bits mean something (not on Windows). */
-export const HAS_MODES = process.platform !== 'win32'
-
 /**
  * Reads and parses a config file (JSON or JSONC: comments and trailing
- * commas allowed). A file holding `api.privateKey` must not be readable by
- * group or others; the error shows the `chmod 600` fix.
+ * commas allowed). A file holding `api.privateKey` must be 0600 or
+ * stricter (no group or other bit, read or write); the error shows the
+ * `chmod 600` fix.
  *
  * @param path - The file (relative to the working directory).
  * @returns The absolute path, the parsed object and the permission bits.
@@ -559,31 +613,35 @@ export function readConfigFile(path: string): ConfigFile {
   try {
     raw = parseJsonc(text)
   } catch (cause) {
+    // The parser's message names the spot with secret values masked; any
+    // other error's message could quote the file, so it is not shown.
+    const detail =
+      cause instanceof JsoncSyntaxError ? cause.message : 'not valid JSON'
     throw new ConfigError(
       '--config',
-      `The config file ${absolute} is not valid JSON: ${(cause as Error).message}.\nFix: correct the syntax (comments and trailing commas are allowed).`,
-      { cause },
+      `The config file ${absolute} is not valid JSON: ${detail}\nFix: correct the syntax (comments and trailing commas are allowed).`,
+      cause instanceof JsoncSyntaxError ? { cause } : undefined,
     )
   }
   if (!isObject(raw))
-    fail(
+    throw new ConfigError(
       '(root)',
-      raw,
-      'is not a JSON object',
-      'the config file must hold one object',
+      `Invalid config: the file ${absolute} holds ${describeJson(raw)}, not a JSON object.\nFix: the config file must hold one object: { "trading": { ... }, ... }`,
     )
   const api = raw.api
   if (
     isObject(api) &&
     typeof api.privateKey === 'string' &&
-    api.privateKey !== '' &&
-    mode !== undefined &&
-    (mode & 0o044) !== 0
-  ) {
-    throw new ConfigError(
-      'api.privateKey',
-      `Refusing to use ${absolute}: it contains api.privateKey and is readable by other users (mode ${mode.toString(8).padStart(4, '0')}).\nFix: \`chmod 600 ${absolute}\`, or better, move the keys to BACKPACK_API_KEY / BACKPACK_API_SECRET or a 0600 key file.`,
-    )
-  }
+    api.privateKey !== ''
+  )
+    checkOwnerOnly({
+      path: absolute,
+      mode,
+      what: 'the config file',
+      holds: 'api.privateKey',
+      field: 'api.privateKey',
+      alternative:
+        ', or better, move the keys to BACKPACK_API_KEY / BACKPACK_API_SECRET or a 0600 key file',
+    })
   return { path: absolute, raw, mode }
 }

@@ -87,6 +87,13 @@ export function resolveContext(
   }
   const file = path === undefined ? undefined : readConfigFile(path)
   const raw = file?.raw ?? {}
+  // Scrub the config's secret from every message from here on, even one
+  // about another field it was pasted into by mistake.
+  const api = raw.api
+  if (typeof api === 'object' && api !== null) {
+    const secret = (api as Record<string, unknown>).privateKey
+    if (typeof secret === 'string') redactor.addSecret(secret)
+  }
   const { settings, warnings } = parseBotSettings(
     raw,
     {

@@ -1,7 +1,9 @@
 import {
   appendFileSync,
+  chmodSync,
   mkdtempSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -52,6 +54,28 @@ describe('openJournal', () => {
       .map((l) => JSON.parse(l).seq)
     expect(seqs).toEqual([1, 2, 3])
   })
+
+  test.skipIf(process.platform === 'win32')(
+    'behavior: the journal is 0600 when created, compacted or reopened after an older version',
+    () => {
+      const path = join(
+        mkdtempSync(join(tmpdir(), 'rung-journal-')),
+        'data',
+        'journal.jsonl',
+      )
+      const mode = () => statSync(path).mode & 0o777
+      const a = openJournal(path)
+      expect(mode()).toBe(0o600)
+      expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700)
+      a.appendEvent({ type: 'started' }, 1)
+      a.compact({ status: 'laddering' }, 2)
+      expect(mode()).toBe(0o600)
+      a.close()
+      chmodSync(path, 0o644)
+      openJournal(path).close()
+      expect(mode()).toBe(0o600)
+    },
+  )
 
   test('behavior: a torn last line (crash mid-write) is dropped and the file repaired', () => {
     const path = fresh()

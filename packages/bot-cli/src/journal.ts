@@ -17,7 +17,6 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readFileSync,
   renameSync,
@@ -26,6 +25,7 @@ import {
 } from 'node:fs'
 import { dirname } from 'node:path'
 import { ExitError } from './errors.js'
+import { ensureOwnerOnlyDir, openOwnerOnly } from './ownerOnly.js'
 
 /** A line of the journal. `seq` increases by one per line. */
 export type JournalEntry =
@@ -132,7 +132,9 @@ export function parseJournal(text: string, path: string): JournalReplay {
 
 /**
  * Opens (or creates) the journal at `path` and reads what it holds. A torn
- * last line (a crash during a write) is dropped and the file repaired.
+ * last line (a crash during a write) is dropped and the file repaired. The
+ * journal is 0600 and its directory 0700 (tightened if an older version
+ * left them open).
  *
  * @param path - The journal file, e.g. `<dataDir>/journal.jsonl`.
  * @returns The open journal, with `replay` holding the last snapshot and the events after it.
@@ -147,7 +149,7 @@ export function parseJournal(text: string, path: string): JournalReplay {
  * ```
  */
 export function openJournal(path: string): Journal {
-  mkdirSync(dirname(path), { recursive: true })
+  ensureOwnerOnlyDir(dirname(path))
   const text = existsSync(path) ? readFileSync(path, 'utf8') : ''
   const replay = parseJournal(text, path)
   const lines = text.split('\n').filter((line) => line !== '')
@@ -157,7 +159,7 @@ export function openJournal(path: string): Journal {
     writeAtomic(path, lines.length === 0 ? '' : `${lines.join('\n')}\n`)
   }
   let seq = lines.length
-  let fd = openSync(path, 'a')
+  let fd = openOwnerOnly(path, 'a')
 
   const write = (entry: JournalEntry) => {
     writeSync(fd, `${JSON.stringify(entry)}\n`)
@@ -182,7 +184,7 @@ export function openJournal(path: string): Journal {
         path,
         `${JSON.stringify({ type: 'snapshot', seq, at, state } satisfies JournalEntry)}\n`,
       )
-      fd = openSync(path, 'a')
+      fd = openOwnerOnly(path, 'a')
     },
     close() {
       closeSync(fd)
@@ -262,7 +264,7 @@ export function readJournalRecord(path: string): {
 /** Writes a file via a temporary sibling, fsync and rename. */
 function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.tmp`
-  const fd = openSync(tmp, 'w')
+  const fd = openOwnerOnly(tmp, 'w')
   writeSync(fd, text)
   fsyncSync(fd)
   closeSync(fd)

@@ -1,4 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -40,6 +47,23 @@ describe('acquireLock', () => {
     lock.release()
     expect(readRunningPid(dir)).toBeUndefined()
   })
+
+  test.skipIf(process.platform === 'win32')(
+    'behavior: the pid file is 0600 and the data directory 0700, also one left open by an older version',
+    () => {
+      const fresh = join(tempDir(), 'data')
+      const a = acquireLock(fresh)
+      expect(statSync(fresh).mode & 0o777).toBe(0o700)
+      expect(statSync(join(fresh, PID_FILE)).mode & 0o777).toBe(0o600)
+      a.release()
+      const old = join(tempDir(), 'old')
+      mkdirSync(old)
+      chmodSync(old, 0o755)
+      const b = acquireLock(old)
+      expect(statSync(old).mode & 0o777).toBe(0o700)
+      b.release()
+    },
+  )
 
   test('behavior: a stale pid file (dead process) is taken over', () => {
     const dir = tempDir()

@@ -10,8 +10,9 @@
  *   `/proc/<pid>/stat`, clock ticks since boot), which changes when a pid is
  *   reused;
  * - `cmdline`: a SHA-256 of the process's command line (Linux:
- *   `/proc/<pid>/cmdline`; hashed so the world-readable file never repeats
- *   an argument).
+ *   `/proc/<pid>/cmdline`; hashed so the file never repeats an argument).
+ *
+ * The file is 0600 and the data directory 0700 (see `ownerOnly.ts`).
  *
  * On Linux the live process's start time and command line must match the
  * record. Elsewhere the record's token must match the one in `status.json`
@@ -20,9 +21,10 @@
  * `rung stop` refuses to signal it.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { EXIT, ExitError } from './errors.js'
+import { ensureOwnerOnlyDir, OWNER_ONLY_FILE_MODE } from './ownerOnly.js'
 import { readStatusFile } from './statusFile.js'
 
 /** The pid file's name inside the data directory. */
@@ -219,7 +221,9 @@ export function acquireLock(
   pid = process.pid,
   probe: ProcessProbe = systemProbe,
 ): PidLock {
-  mkdirSync(dataDir, { recursive: true })
+  // The data directory is made (or tightened to) 0700 here, before the
+  // first file of a run is written in it.
+  ensureOwnerOnlyDir(dataDir)
   const path = join(dataDir, PID_FILE)
   const token = randomBytes(16).toString('hex')
   const cmdline = probe.cmdline(pid)
@@ -232,7 +236,7 @@ export function acquireLock(
     try {
       writeFileSync(path, `${pid}\n${JSON.stringify(record)}\n`, {
         flag: 'wx',
-        mode: 0o644,
+        mode: OWNER_ONLY_FILE_MODE,
       })
       return {
         path,

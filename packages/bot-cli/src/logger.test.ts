@@ -1,4 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -32,6 +39,32 @@ describe('createLogger', () => {
       fields: { price: '100.10' },
     })
   })
+
+  test.skipIf(process.platform === 'win32')(
+    'behavior: the log directory is 0700 and each daily file 0600, also one an older version left open',
+    () => {
+      const dir = join(mkdtempSync(join(tmpdir(), 'rung-log-')), 'logs')
+      let now = Date.UTC(2026, 0, 2)
+      const logger = createLogger({
+        format: 'plain',
+        write: false,
+        dir,
+        redactor: createRedactor(),
+        now: () => now,
+      })
+      logger.info('first day')
+      expect(statSync(dir).mode & 0o777).toBe(0o700)
+      expect(statSync(join(dir, 'rung-2026-01-02.log')).mode & 0o777).toBe(
+        0o600,
+      )
+      const old = join(dir, 'rung-2026-01-03.log')
+      writeFileSync(old, '')
+      chmodSync(old, 0o644)
+      now = Date.UTC(2026, 0, 3)
+      logger.info('second day')
+      expect(statSync(old).mode & 0o777).toBe(0o600)
+    },
+  )
 
   test('args: json format and level', () => {
     const lines: string[] = []

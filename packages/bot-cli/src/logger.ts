@@ -1,5 +1,10 @@
-import { appendFileSync, mkdirSync } from 'node:fs'
+import { appendFileSync } from 'node:fs'
 import { join } from 'node:path'
+import {
+  ensureOwnerOnlyDir,
+  ensureOwnerOnlyFile,
+  OWNER_ONLY_FILE_MODE,
+} from './ownerOnly.js'
 import type { Redactor } from './redact.js'
 
 /** Severity of a log line, lowest first. */
@@ -82,7 +87,8 @@ export function errorFields(error: unknown): Record<string, unknown> {
 
 /**
  * Creates the bot's logger: console lines in the chosen format plus daily
- * JSON-lines files (`rung-YYYY-MM-DD.log`, UTC). Writes are synchronous
+ * JSON-lines files (`rung-YYYY-MM-DD.log`, UTC, mode 0600 in a 0700
+ * directory). Writes are synchronous
  * appends: log volume is small and a line written just before a crash is the
  * one you want to read. Every line passes through the redactor first.
  *
@@ -98,7 +104,9 @@ export function errorFields(error: unknown): Record<string, unknown> {
 export function createLogger(options: LoggerOptions): Logger {
   const { format, level = 'info', write, dir, redactor, onRecord } = options
   const now = options.now ?? Date.now
-  if (dir !== false) mkdirSync(dir, { recursive: true })
+  if (dir !== false) ensureOwnerOnlyDir(dir)
+  // Daily files already checked (created 0600, or tightened once).
+  const privateFiles = new Set<string>()
 
   const log = (
     lvl: LogLevel,
@@ -112,7 +120,12 @@ export function createLogger(options: LoggerOptions): Logger {
     const json = redactor.redact(JSON.stringify(raw))
     const record = JSON.parse(json) as LogRecord
     if (dir !== false) {
-      appendFileSync(join(dir, `rung-${time.slice(0, 10)}.log`), `${json}\n`)
+      const file = join(dir, `rung-${time.slice(0, 10)}.log`)
+      if (!privateFiles.has(file)) {
+        ensureOwnerOnlyFile(file)
+        privateFiles.add(file)
+      }
+      appendFileSync(file, `${json}\n`, { mode: OWNER_ONLY_FILE_MODE })
     }
     if (write) write(format === 'json' ? json : formatPlain(record))
     onRecord?.(record)

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import {
@@ -145,6 +145,105 @@ describe('main', () => {
     const { io, stderr } = captureIo({}, tempDir())
     expect(await main(['fly'], io)).toBe(2)
     expect(stderr()).toContain("unknown command 'fly'")
+  })
+
+  test('error: a config key pasted into another field is not printed', async () => {
+    const dir = tempDir()
+    const secret = 'iU9lFhWV22xQ7bPz0kT4mN8rS1vY6cE3aD5gJ2hL0oI='
+    const config = join(dir, 'keys.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        api: { privateKey: secret, publicKey: 'x' },
+        bot: { onStop: secret },
+      }),
+      { mode: 0o600 },
+    )
+    const { io, stderr } = captureIo({}, dir)
+    expect(await main(['status', '--config', config], io)).toBe(2)
+    expect(stderr()).toContain('bot.onStop = "[redacted]"')
+    expect(stderr()).not.toContain(secret.slice(0, 8))
+  })
+
+  test.skipIf(process.platform === 'win32')(
+    'error: a group-writable config holding a key exits 2 with the chmod fix, once',
+    async () => {
+      const dir = tempDir()
+      const config = join(dir, 'keys.json')
+      writeFileSync(
+        config,
+        JSON.stringify({
+          api: {
+            privateKey: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlYz0=',
+            publicKey: 'x',
+          },
+        }),
+      )
+      chmodSync(config, 0o620)
+      const { io, stderr, stdout } = captureIo({}, dir)
+      expect(
+        await main(
+          ['run', '--config', config, '--data-dir', join(dir, 'd')],
+          io,
+        ),
+      ).toBe(2)
+      expect(stderr()).toBe(
+        `rung: Refusing to use the config file ${config}, which holds api.privateKey: its mode is 0620, so other users can read or change it.\nFix: \`chmod 600 ${config}\`, or better, move the keys to BACKPACK_API_KEY / BACKPACK_API_SECRET or a 0600 key file.\n`,
+      )
+      expect(stdout()).toBe('')
+      expect(existsSync(join(dir, 'd'))).toBe(false)
+    },
+  )
+
+  test('error: a misspelt strategy key exits 2 with the suggestion, before anything is sent', async () => {
+    const dir = tempDir()
+    const config = join(dir, 'typo.json')
+    writeFileSync(
+      config,
+      JSON.stringify({ strategy: { takeProfitPercentag: 1, colour: 'x' } }),
+    )
+    const data = join(dir, 'd')
+    const { io, stderr, stdout } = captureIo(
+      { BACKPACK_API_KEY: 'x', BACKPACK_API_SECRET: 'y' },
+      dir,
+    )
+    expect(
+      await main(
+        // A port nothing listens on: a request would fail with exit 1.
+        [
+          'run',
+          '--config',
+          config,
+          '--data-dir',
+          data,
+          '--base-url',
+          'http://127.0.0.1:9',
+        ],
+        io,
+      ),
+    ).toBe(2)
+    expect(stderr()).toBe(
+      'rung: Unknown key strategy.takeProfitPercentag: did you mean takeProfitPercentage?\nFix: correct the spelling (the keys are listed in docs/configuration.md); nothing was sent to the exchange.\n',
+    )
+    expect(stdout()).toBe('')
+    expect(existsSync(data)).toBe(false)
+  })
+
+  test('behavior: a strategy key far from any known one stays a warning', async () => {
+    const dir = tempDir()
+    const config = join(dir, 'far.json')
+    writeFileSync(config, JSON.stringify({ strategy: { colour: 'x' } }))
+    const data = candleFile(dir, 100)
+    const { io, stderr } = captureIo({}, dir)
+    expect(
+      await main(
+        ['backtest', '--config', config, '--data', data, '--no-chart'],
+        io,
+      ),
+    ).toBe(0)
+    expect(stderr()).toContain(
+      'warning: strategy.colour: unknown key, ignored\n',
+    )
   })
 
   test('error: run without a config file refuses to start', async () => {

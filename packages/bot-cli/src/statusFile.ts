@@ -3,8 +3,9 @@
  * atomically (temp file + rename) at most once a second, read by
  * `rung status` from another process.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeOwnerOnlyFile } from './ownerOnly.js'
 import type { StatusSnapshot } from './statusView.js'
 
 /** The status file's name inside the data directory. */
@@ -23,13 +24,13 @@ export interface StatusFileContent extends StatusSnapshot {
   lockToken?: string | undefined
 }
 
-/** Writes the status file atomically. */
+/** Writes the status file atomically, mode 0600. */
 export function writeStatusFile(
   dataDir: string,
   content: StatusFileContent,
 ): void {
   const path = join(dataDir, STATUS_FILE)
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(content, null, 2)}\n`)
+  writeOwnerOnlyFile(`${path}.tmp`, `${JSON.stringify(content, null, 2)}\n`)
   renameSync(`${path}.tmp`, path)
 }
 

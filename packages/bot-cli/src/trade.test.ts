@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   addDecimals,
@@ -380,4 +380,41 @@ describe('rung paper', { timeout: 30_000 }, () => {
       cycles: 0,
     })
   })
+  test.skipIf(process.platform === 'win32')(
+    'behavior: a paper run leaves a 0700 data directory with 0600 files (journal, status, pid, logs)',
+    async () => {
+      const dir = tempDir()
+      const dataDir = join(dir, 'paper')
+      const { io } = captureIo({}, dir)
+      let handle: StartedHandle | undefined
+      const exit = mainWithHooks(
+        ['paper', '--json', '--data-dir', dataDir],
+        io,
+        {
+          simOptions: { feed: { mode: 'manual' } },
+          onStarted: (h) => {
+            handle = h
+          },
+        },
+      )
+      const bot = await waitFor(() => handle, 'the bot to start')
+      await waitFor(
+        () =>
+          bot.state().orders.filter((o) => o.status === 'open').length === 8,
+        'the ladder',
+      )
+      const mode = (...path: string[]) =>
+        statSync(join(dataDir, ...path)).mode & 0o777
+      expect(mode('rung.pid')).toBe(0o600)
+      bot.stop()
+      expect(await exit).toBe(0)
+      expect(mode()).toBe(0o700)
+      expect(mode('journal.jsonl')).toBe(0o600)
+      expect(mode('status.json')).toBe(0o600)
+      expect(mode('logs')).toBe(0o700)
+      const logs = readdirSync(join(dataDir, 'logs'))
+      expect(logs.length).toBeGreaterThan(0)
+      for (const log of logs) expect(mode('logs', log)).toBe(0o600)
+    },
+  )
 })

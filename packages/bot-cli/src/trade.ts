@@ -21,6 +21,7 @@ import {
   validateConfig,
 } from '@rung/ladder-strategy'
 import { type BotOutcome, startBot } from './bot.js'
+import { typoError } from './config.js'
 import {
   type CommandContext,
   credentialsFor,
@@ -77,7 +78,8 @@ export interface TradeOptions {
 
 /**
  * Validates the strategy fields of the config.
- * @throws {ConfigError} with every bad field, before any network call.
+ * @throws {ConfigError} with every bad field, or every misspelt key (an
+ *   unknown key within two edits of a known one), before any network call.
  */
 export function validateStrategy(raw: Record<string, unknown>): {
   config: LadderConfig
@@ -85,6 +87,13 @@ export function validateStrategy(raw: Record<string, unknown>): {
 } {
   try {
     const { config, warnings } = validateConfig(raw)
+    // An unknown key close to a known one is a typo: an error, not a warning.
+    const typos = warnings.flatMap((w) =>
+      w.suggestion === undefined
+        ? []
+        : [{ path: w.path, suggestion: w.suggestion }],
+    )
+    if (typos.length > 0) throw typoError(typos)
     return {
       config,
       warnings: warnings

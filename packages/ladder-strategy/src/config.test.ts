@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import {
   DEFAULT_LADDER_CONFIG,
   MAX_ORDER_COUNT,
+  suggestKey,
   validateConfig,
 } from './config.js'
 import { LadderConfigError } from './errors.js'
@@ -203,12 +204,103 @@ describe('validateConfig', () => {
     const { warnings } = validateConfig({
       api: {},
       websocket: {},
+      bot: {},
+      paper: {},
       colour: 'blue',
-      trading: { tradingCoin: 'BTC', orderCont: 3 },
+      trading: { tradingCoin: 'BTC', notes: 'x' },
     })
     expect(warnings).toEqual([
       { path: 'colour', message: 'unknown key, ignored' },
-      { path: 'trading.orderCont', message: 'unknown key, ignored' },
+      { path: 'trading.notes', message: 'unknown key, ignored' },
     ])
+  })
+
+  test('behavior: an unknown key close to a known one carries the suggestion', () => {
+    const { warnings } = validateConfig({
+      Trading: {},
+      trading: { tradingCoin: 'BTC', orderCont: 3 },
+      actions: { cancelAllOrder: true },
+      advanced: { pricetickSize: 0.01 },
+      strategy: { takeProfitPercentag: 1, stoplossPercentage: 2 },
+      maxcycle: 3,
+      bots: {},
+    })
+    expect(warnings).toEqual([
+      {
+        path: 'Trading',
+        message: 'unknown key, ignored; did you mean trading?',
+        suggestion: 'trading',
+      },
+      {
+        path: 'trading.orderCont',
+        message: 'unknown key, ignored; did you mean orderCount?',
+        suggestion: 'orderCount',
+      },
+      {
+        path: 'actions.cancelAllOrder',
+        message: 'unknown key, ignored; did you mean cancelAllOrders?',
+        suggestion: 'cancelAllOrders',
+      },
+      {
+        path: 'advanced.pricetickSize',
+        message: 'unknown key, ignored; did you mean priceTickSize?',
+        suggestion: 'priceTickSize',
+      },
+      {
+        path: 'strategy.takeProfitPercentag',
+        message: 'unknown key, ignored; did you mean takeProfitPercentage?',
+        suggestion: 'takeProfitPercentage',
+      },
+      {
+        path: 'strategy.stoplossPercentage',
+        message: 'unknown key, ignored; did you mean stopLossPercentage?',
+        suggestion: 'stopLossPercentage',
+      },
+      {
+        path: 'maxcycle',
+        message: 'unknown key, ignored; did you mean maxCycles?',
+        suggestion: 'maxCycles',
+      },
+      {
+        path: 'bots',
+        message: 'unknown key, ignored; did you mean bot?',
+        suggestion: 'bot',
+      },
+    ])
+  })
+})
+
+describe('suggestKey', () => {
+  const known = ['takeProfitPercentage', 'orderCount', 'onStop', 'seed', 'url']
+
+  test('default: nothing close gives undefined', () => {
+    expect(suggestKey('colour', known)).toBeUndefined()
+    expect(suggestKey('takeProfit', known)).toBeUndefined()
+  })
+
+  test('behavior: case is ignored, and up to two edits count (a swap of two neighbours is one)', () => {
+    expect(suggestKey('onstop', known)).toBe('onStop')
+    expect(suggestKey('ORDERCOUNT', known)).toBe('orderCount')
+    expect(suggestKey('takeProfitPercentag', known)).toBe(
+      'takeProfitPercentage',
+    )
+    expect(suggestKey('takeProiftPercentage', known)).toBe(
+      'takeProfitPercentage',
+    )
+    expect(suggestKey('ordreCuont', known)).toBe('orderCount')
+    expect(suggestKey('ordCont', known)).toBeUndefined()
+  })
+
+  test('behavior: keys of four characters or fewer allow one edit only', () => {
+    expect(suggestKey('sed', known)).toBe('seed')
+    expect(suggestKey('uri', known)).toBe('url')
+    expect(suggestKey('sd', known)).toBeUndefined()
+    expect(suggestKey('feed', known)).toBe('seed')
+    expect(suggestKey('fee', known)).toBeUndefined()
+  })
+
+  test('behavior: the closest key wins, the first listed on a tie', () => {
+    expect(suggestKey('seeds', ['seed', 'speeds'])).toBe('seed')
+    expect(suggestKey('ab', ['ac', 'ad'])).toBe('ac')
   })
 })

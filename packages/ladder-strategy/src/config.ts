@@ -88,9 +88,93 @@ const BOT_KEYS: Record<string, readonly string[]> = {
     'sellNonUsdcMinValue',
   ],
 }
-const BOT_SECTIONS = ['api', 'websocket']
+const BOT_SECTIONS = ['api', 'websocket', 'bot', 'paper']
 const LEGACY_TABLES = ['quantityPrecisions', 'pricePrecisions', 'minQuantities']
 const CONFIG_KEYS = Object.keys(DEFAULT_LADDER_CONFIG) as Key[]
+/** Every key valid at the top level. */
+const TOP_LEVEL_KEYS: readonly string[] = [
+  ...Object.keys(CLASSIC),
+  'strategy',
+  ...BOT_SECTIONS,
+  ...LEGACY_TABLES,
+  ...CONFIG_KEYS,
+]
+
+/** Damerau-Levenshtein distance (optimal string alignment): a swap of two neighbours is one edit. */
+function editDistance(a: string, b: string): number {
+  const width = b.length + 1
+  const d = new Array<number>((a.length + 1) * width)
+  for (let i = 0; i <= a.length; i += 1) {
+    for (let j = 0; j <= b.length; j += 1) {
+      if (i === 0 || j === 0) {
+        d[i * width + j] = i + j
+        continue
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let best = Math.min(
+        (d[(i - 1) * width + j] as number) + 1,
+        (d[i * width + j - 1] as number) + 1,
+        (d[(i - 1) * width + j - 1] as number) + cost,
+      )
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, (d[(i - 2) * width + j - 2] as number) + 1)
+      d[i * width + j] = best
+    }
+  }
+  return d[a.length * width + b.length] as number
+}
+
+/**
+ * The known key an unknown one is most likely a typo of: the closest by
+ * Damerau-Levenshtein distance, ignoring case, within 2 edits (1 edit for a
+ * key of 4 characters or fewer, where 2 would match unrelated words). On a
+ * tie the first in `known` wins. `validateConfig` uses it for its warnings'
+ * `suggestion`; the bot uses it for its own sections.
+ *
+ * @param key - The unknown key, as written.
+ * @param known - The keys valid at that place.
+ * @returns The suggested key, or `undefined` when none is close.
+ * @example
+ * ```ts
+ * import { suggestKey } from '@rung/ladder-strategy'
+ * suggestKey('takeProfitPercentag', ['takeProfitPercentage', 'orderCount']) // 'takeProfitPercentage'
+ * suggestKey('colour', ['takeProfitPercentage', 'orderCount']) // undefined
+ * ```
+ */
+export function suggestKey(
+  key: string,
+  known: readonly string[],
+): string | undefined {
+  const limit = key.length <= 4 ? 1 : 2
+  const lower = key.toLowerCase()
+  let best: string | undefined
+  let bestDistance = limit + 1
+  for (const candidate of known) {
+    if (candidate === key) continue
+    const distance = editDistance(lower, candidate.toLowerCase())
+    if (distance < bestDistance) {
+      best = candidate
+      bestDistance = distance
+    }
+  }
+  return best
+}
+
+/** The warning for an unknown key, with a suggestion when one is close. */
+function unknownKey(
+  path: string,
+  key: string,
+  known: readonly string[],
+): ConfigWarning {
+  const suggestion = suggestKey(key, known)
+  return suggestion === undefined
+    ? { path, message: 'unknown key, ignored' }
+    : {
+        path,
+        message: `unknown key, ignored; did you mean ${suggestion}?`,
+        suggestion,
+      }
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -108,7 +192,9 @@ interface Found {
  * section with them. Sections that belong to the bot (`api`, `websocket`,
  * `actions.sellNonUsdcAssets`, ...) are passed over silently; legacy
  * precision tables are ignored with a warning (market rules come from the
- * exchange); unknown keys give a warning. JSON numbers are converted to
+ * exchange); unknown keys give a warning, with a `suggestion` when one is
+ * within two edits of a known key (see {@link suggestKey}); the bot treats
+ * those as errors. JSON numbers are converted to
  * decimal strings through their shortest JSON text.
  *
  * @param input - The parsed JSON (anything; it is checked).
@@ -161,10 +247,13 @@ export function validateConfig(input: unknown): ValidatedConfig {
               'ignored: the tick size comes from the exchange market rules',
           })
         else if (!bot.includes(inner))
-          warnings.push({
-            path: `${key}.${inner}`,
-            message: 'unknown key, ignored',
-          })
+          warnings.push(
+            unknownKey(`${key}.${inner}`, inner, [
+              ...Object.keys(known),
+              ...bot,
+              ...(key === 'advanced' ? ['priceTickSize'] : []),
+            ]),
+          )
       }
     } else if (key === 'strategy') {
       if (!isRecord(value)) {
@@ -174,11 +263,7 @@ export function validateConfig(input: unknown): ValidatedConfig {
       for (const [inner, innerValue] of Object.entries(value)) {
         if ((CONFIG_KEYS as string[]).includes(inner))
           put(inner, `strategy.${inner}`, innerValue)
-        else
-          warnings.push({
-            path: `strategy.${inner}`,
-            message: 'unknown key, ignored',
-          })
+        else warnings.push(unknownKey(`strategy.${inner}`, inner, CONFIG_KEYS))
       }
     } else if ((CONFIG_KEYS as string[]).includes(key)) {
       // Flat keys lose to the `strategy` section when both are given.
@@ -193,7 +278,7 @@ export function validateConfig(input: unknown): ValidatedConfig {
           'ignored: quantity and price precision come from the exchange market rules',
       })
     } else {
-      warnings.push({ path: key, message: 'unknown key, ignored' })
+      warnings.push(unknownKey(key, key, TOP_LEVEL_KEYS))
     }
   }
 

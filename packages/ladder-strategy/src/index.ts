@@ -52,6 +52,7 @@ export {
 export {
   DEFAULT_LADDER_CONFIG,
   MAX_ORDER_COUNT,
+  suggestKey,
   validateConfig,
 } from './config.js'
 export type { ConfigIssue } from './errors.js'

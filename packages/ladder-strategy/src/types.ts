@@ -210,6 +210,11 @@ export interface ConfigWarning {
   path: string
   /** What was found and what happens. */
   message: string
+  /**
+   * For an unknown key within two edits of a known one (case ignored): that
+   * known key, e.g. `takeProfitPercentage` for `takeProfitPercentag`.
+   */
+  suggestion?: string
 }
 
 /** The result of {@link validateConfig}. */
