@@ -85,6 +85,9 @@ export function errorFields(error: unknown): Record<string, unknown> {
  * JSON-lines files (`rung-YYYY-MM-DD.log`, UTC). Writes are synchronous
  * appends: log volume is small and a line written just before a crash is the
  * one you want to read. Every line passes through the redactor first.
+ * Logging never throws: a console sink that throws is dropped (the files
+ * keep everything), and a file append that fails is reported once on the
+ * console.
  *
  * @param options - Format, level, console sink, file directory, redactor.
  * @returns The logger.
@@ -96,9 +99,22 @@ export function errorFields(error: unknown): Record<string, unknown> {
  * ```
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const { format, level = 'info', write, dir, redactor, onRecord } = options
+  const { format, level = 'info', dir, redactor, onRecord } = options
   const now = options.now ?? Date.now
   if (dir !== false) mkdirSync(dir, { recursive: true })
+  // Output must never stop the bot: a console sink that throws (its reader
+  // is gone) is dropped, and a log file that cannot be written (disk full,
+  // permissions) is reported once on the console and tried again next line.
+  let write = options.write
+  let fileFailing = false
+  const toConsole = (line: string) => {
+    if (!write) return
+    try {
+      write(line)
+    } catch {
+      write = false
+    }
+  }
 
   const log = (
     lvl: LogLevel,
@@ -112,9 +128,26 @@ export function createLogger(options: LoggerOptions): Logger {
     const json = redactor.redact(JSON.stringify(raw))
     const record = JSON.parse(json) as LogRecord
     if (dir !== false) {
-      appendFileSync(join(dir, `rung-${time.slice(0, 10)}.log`), `${json}\n`)
+      const file = join(dir, `rung-${time.slice(0, 10)}.log`)
+      try {
+        appendFileSync(file, `${json}\n`)
+        fileFailing = false
+      } catch (error) {
+        if (!fileFailing) {
+          fileFailing = true
+          const problem: LogRecord = {
+            time,
+            level: 'error',
+            msg: `cannot write the log file ${file}; logging to the console only until it works again`,
+            fields: errorFields(error),
+          }
+          toConsole(
+            format === 'json' ? JSON.stringify(problem) : formatPlain(problem),
+          )
+        }
+      }
     }
-    if (write) write(format === 'json' ? json : formatPlain(record))
+    toConsole(format === 'json' ? json : formatPlain(record))
     onRecord?.(record)
   }
   return {
