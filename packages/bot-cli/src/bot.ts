@@ -28,6 +28,7 @@ import {
   type ReconciledEvent,
   step,
 } from '@rung/ladder-strategy'
+import { ExitError } from './errors.js'
 import type { Journal } from './journal.js'
 import { errorFields, type Logger } from './logger.js'
 import type { ConnectionState, Executor, MarketFeed } from './ports.js'
@@ -409,6 +410,8 @@ export function startBot(options: BotOptions): Bot {
     try {
       await reconcile(item.why, true)
     } catch (error) {
+      // An ExitError (the exchange rejects the key) cannot be retried away.
+      if (error instanceof ExitError) throw error
       logger.warn('reconcile failed; will retry', {
         why: item.why,
         ...errorFields(error),
