@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { derivePublicKey, isSigningError } from '@rung/backpack-sdk'
 import {
   type BotSettings,
   type ConfigFile,
@@ -109,11 +110,47 @@ export function resolveContext(
   }
 }
 
+/** The names a user knows the key and the secret by, per source. */
+const KEY_NAMES: Record<Credentials['source'], [key: string, secret: string]> =
+  {
+    env: ['BACKPACK_API_KEY', 'BACKPACK_API_SECRET'],
+    keyFile: ['the key file\'s "apiKey"', 'the key file\'s "secretKey"'],
+    config: ['api.publicKey', 'api.privateKey'],
+  }
+
+/**
+ * Checks locally that the secret is a usable ED25519 key and that the key
+ * is its public half: a pair that cannot sign is a config error (exit 2)
+ * found before anything is sent, not a failure of the first signed call.
+ * The messages name the variables, never their values.
+ */
+function checkKeyPair(creds: Credentials): Credentials {
+  const [key, secret] = KEY_NAMES[creds.source]
+  let derived: string
+  try {
+    derived = derivePublicKey(creds.secretKey)
+  } catch (error) {
+    if (!isSigningError(error)) throw error
+    throw new ConfigError(
+      secret,
+      `${secret} is not a usable secret key: it must be the base64 of the 32-byte ED25519 seed (or of 64 bytes seed + public key).\nFix: paste the API secret exactly as Backpack showed it when the key was created.`,
+      { cause: error },
+    )
+  }
+  if (derived !== creds.apiKey)
+    throw new ConfigError(
+      key,
+      `${key} is not the public key of ${secret}: the exchange would reject every signed request.\nFix: set ${key} and ${secret} from the same API key: the public key and the secret Backpack issued together.`,
+    )
+  return creds
+}
+
 /**
  * The command's API credentials, if any: env, then `--key-file` /
  * `api.keyFile`, then the classic `api` keys of the config (all registered
- * with the redactor).
- * @throws {ConfigError} when a key file is unsafe or an env pair is half set.
+ * with the redactor). The pair is checked locally: the secret must be a
+ * usable key and the key its public half.
+ * @throws {ConfigError} when a key file is unsafe, an env pair is half set, or the pair cannot sign.
  */
 export function credentialsFor(
   ctx: CommandContext,
@@ -123,13 +160,14 @@ export function credentialsFor(
   const api = ctx.raw.api as
     | { publicKey?: unknown; privateKey?: unknown; keyFile?: unknown }
     | undefined
-  return resolveCredentials({
+  const creds = resolveCredentials({
     env,
     keyFile:
       keyFile ?? (typeof api?.keyFile === 'string' ? api.keyFile : undefined),
     configApi: api,
     redactor: ctx.redactor,
   })
+  return creds && checkKeyPair(creds)
 }
 
 /**

@@ -81,6 +81,41 @@ describe('rung run: the exchange rejects the key', { timeout: 30_000 }, () => {
   })
 })
 
+describe('rung run: a key pair that cannot sign', { timeout: 30_000 }, () => {
+  test('error: a secret that is not the pair of the key is refused before anything is sent: exit 2 naming both variables', async () => {
+    const t = await startTestSim()
+    current = t
+    const other = generateKeyPair()
+    const result = await run(
+      { publicKey: t.keys.publicKey, secretKey: other.secretKey },
+      t.sim.url,
+      t.sim.wsUrl,
+    )
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(
+      /^rung: BACKPACK_API_KEY is not the public key of BACKPACK_API_SECRET[\s\S]*Fix: /,
+    )
+    expect(result.stderr).not.toContain('unexpected failure')
+    expect(result.stdout + result.stderr).not.toContain(other.secretKey)
+    expect(t.sim.accounts()).toEqual([])
+  })
+
+  test('error: a secret that is not a key at all names the variable and the expected form', async () => {
+    const t = await startTestSim()
+    current = t
+    const result = await run(
+      { publicKey: t.keys.publicKey, secretKey: 'not-a-key' },
+      t.sim.url,
+      t.sim.wsUrl,
+    )
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(
+      /^rung: BACKPACK_API_SECRET is not a usable secret key: [\s\S]*Fix: /,
+    )
+    expect(result.stdout + result.stderr).not.toContain('not-a-key')
+  })
+})
+
 describe('rung run: the exchange refuses the private stream', {
   timeout: 30_000,
 }, () => {
