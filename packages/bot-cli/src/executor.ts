@@ -266,8 +266,9 @@ function networkReason(error: Error): string {
 
 /**
  * The exchange looked at the request and refused it (a 4xx with an error
- * code). A rejected key is not a refusal of one request: see {@link authFailure}. A 5xx, even with a JSON body, is not a refusal: the order may exist,
- * so it is resolved by client id, never reported as rejected.
+ * code). A 5xx, even with a JSON body, is not a refusal: the order may exist,
+ * so it is resolved by client id, never reported as rejected. A rejected key
+ * is not a refusal of one request either: see `authFailure`.
  */
 const isApiRefusal = (error: unknown): error is Error & { code: string } =>
   error instanceof Error &&
@@ -287,8 +288,9 @@ const refusal = (error: Error & { code: string }) =>
 /**
  * The executor that trades for real (against Backpack or the simulator).
  * Refusals become `orderRejected` events, and a missing answer ends the
- * batch with `reconcile: true`. Only a rejected API key throws (from any
- * method): an `ExitError` with exit code 2, see {@link authFailure}.
+ * batch with `reconcile: true`. Only a rejected API key throws, from any
+ * method: a 401 on a signed call (`INVALID_SIGNATURE`, `UNAUTHORIZED`)
+ * becomes an `ExitError` with exit code 2 that names the cause and the fix.
  *
  * @param options - The SDK client (with keys), the market, the cancel-all policy, a logger and a clock.
  * @returns The executor.
@@ -722,8 +724,9 @@ export interface StreamFeedOptions {
   privateStreams?: boolean | undefined
   /**
    * Called (once) when the exchange refuses the private subscription for
-   * its signature ({@link authFailure}): the bot should stop. Without it the
-   * refusal is only logged.
+   * its signature or as expired, with an `ExitError` (exit code 2) naming
+   * the cause and the fix: the bot should stop. Without it the refusal is
+   * only logged.
    */
   onFatal?: ((error: ExitError) => void) | undefined
 }

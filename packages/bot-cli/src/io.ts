@@ -94,7 +94,7 @@ export function guardStream(stream: RawStream): GuardedStream {
 
 /**
  * The real process's I/O: stdout, stderr, env, cwd and SIGINT/SIGTERM.
- * stdout and stderr are guarded ({@link guardStream}): when their reader
+ * stdout and stderr are guarded (`guardStream`): when their reader
  * goes away the bot carries on (and stops cleanly on a signal), writing only
  * to its log files.
  *
