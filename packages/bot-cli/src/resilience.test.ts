@@ -136,6 +136,30 @@ describe('rung run: the exchange refuses the private stream', {
   })
 })
 
+describe('rung cancel-all: the exchange rejects the key', () => {
+  test('error: exit 2 with the cause and the fix, not "unexpected failure"', async () => {
+    const t = await startTestSim({ keys: [generateKeyPair().publicKey] })
+    current = t
+    const dir = tempDir('rung-resilience-')
+    const { io, stderr } = captureIo(
+      {
+        BACKPACK_API_KEY: t.keys.publicKey,
+        BACKPACK_API_SECRET: t.keys.secretKey,
+      },
+      dir,
+    )
+    const code = await main(
+      ['cancel-all', '--config', writeConfig(dir), '--base-url', t.sim.url],
+      io,
+    )
+    expect(code).toBe(2)
+    expect(stderr()).toMatch(
+      /^rung: The exchange rejected the API key \(INVALID_SIGNATURE on DELETE \/api\/v1\/orders\)[\s\S]*Fix: /,
+    )
+    expect(stderr()).not.toContain('unexpected failure')
+  })
+})
+
 describe('rung run: the exchange rejects the key on resume', {
   timeout: 30_000,
 }, () => {
