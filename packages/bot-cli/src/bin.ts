@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { guardStream } from './io.js'
 import { main } from './main.js'
 
 main(process.argv.slice(2)).then(
@@ -7,7 +8,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     // main() reports every error itself; this is a last resort.
-    process.stderr.write(`rung: ${String(error)}\n`)
+    guardStream(process.stderr).write(`rung: ${String(error)}\n`)
     process.exitCode = 1
   },
 )

@@ -532,6 +532,8 @@ export function startBot(options: BotOptions): Bot {
     try {
       await reconcile(item.why, true)
     } catch (error) {
+      // An ExitError (the exchange rejects the key) cannot be retried away.
+      if (error instanceof ExitError) throw error
       logger.warn('reconcile failed; will retry', {
         why: item.why,
         ...errorFields(error),

@@ -1,4 +1,4 @@
-import { ApiError, HttpError } from '@rung/backpack-sdk'
+import { ApiError, HttpError, WebSocketError } from '@rung/backpack-sdk'
 import {
   initialState,
   type LadderState,
@@ -7,10 +7,13 @@ import {
   validateConfig,
 } from '@rung/ladder-strategy'
 import { describe, expect, test, vi } from 'vitest'
+import { ExitError } from './errors.js'
 import {
   createDryRunExecutor,
   createLiveExecutor,
+  createStreamFeed,
   type ExchangeClient,
+  type StreamClientLike,
 } from './executor.js'
 import { silentLogger } from './logger.js'
 
@@ -292,6 +295,160 @@ describe('createLiveExecutor', () => {
       quantity: '0.00123',
       clientId: 900,
     })
+  })
+
+  test('error: a key the exchange rejects (401 INVALID_SIGNATURE) on an order is fatal, not a rejected order', async () => {
+    const client = stubClient({
+      executeOrder: vi.fn(async () => {
+        throw apiError(401, 'INVALID_SIGNATURE')
+      }),
+    })
+    const state = ladderState()
+    const error = await live(client)
+      .run([placeCommand(state)], state)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ExitError)
+    expect(error).toMatchObject({ exitCode: 2 })
+    expect((error as Error).message).toMatch(
+      /rejected the API key \(INVALID_SIGNATURE on POST \/api\/v1\/order\)[\s\S]*Fix: .*BACKPACK_API_KEY/,
+    )
+    // The rest of the ladder is not sent.
+    expect(client.executeOrder).toHaveBeenCalledTimes(1)
+  })
+
+  test('error: a rejected key on a cancel, a cancel-all, a reconcile or the balances is fatal', async () => {
+    const reject = vi.fn(async () => {
+      throw apiError(401, 'INVALID_SIGNATURE')
+    })
+    const client = stubClient({
+      cancelOrder: reject,
+      cancelOpenOrders: reject,
+      getOpenOrders: reject,
+      getBalances: reject,
+    })
+    const executor = live(client)
+    const state = ladderState()
+    const fatal = expect.objectContaining({ name: 'ExitError', exitCode: 2 })
+    await expect(
+      executor.run(
+        [{ type: 'cancelOrders', symbol: 'BTC_USDC', clientIds: [1024] }],
+        state,
+      ),
+    ).rejects.toEqual(fatal)
+    await expect(
+      executor.run(
+        [{ type: 'cancelOrders', symbol: 'BTC_USDC', clientIds: 'all' }],
+        state,
+      ),
+    ).rejects.toEqual(fatal)
+    await expect(executor.reconcile(state, 0)).rejects.toEqual(fatal)
+    await expect(executor.sellLeftovers('10')).rejects.toEqual(fatal)
+  })
+
+  test('error: a 401 without a JSON body and an expired request are fatal too; the expired one names the clock', async () => {
+    const plain = stubClient({
+      getOpenOrders: vi.fn(async () => {
+        throw new HttpError({
+          status: 401,
+          method: 'GET',
+          path: '/api/v1/orders',
+          body: 'Unauthorized',
+        } as never)
+      }),
+    })
+    await expect(live(plain).reconcile(ladderState(), 0)).rejects.toThrow(
+      /401[\s\S]*Fix:/,
+    )
+    const expired = stubClient({
+      getOpenOrders: vi.fn(async () => {
+        throw new ApiError({
+          status: 401,
+          method: 'GET',
+          path: '/api/v1/orders',
+          code: 'UNAUTHORIZED',
+          apiMessage: 'Request has expired',
+          body: '{"code":"UNAUTHORIZED","message":"Request has expired"}',
+        })
+      }),
+    })
+    await expect(live(expired).reconcile(ladderState(), 0)).rejects.toThrow(
+      /expired[\s\S]*Fix: .*clock/,
+    )
+  })
+})
+
+describe('createStreamFeed', () => {
+  /** A stream client whose subscriptions fail with the given errors, by stream name prefix. */
+  const refusingStream = (refuse: (name: string) => Error | undefined) =>
+    ({
+      on: () => () => {},
+      subscribe: (
+        name: string,
+        _handler: unknown,
+        options?: { onError?: (e: Error) => void },
+      ) => {
+        const error = refuse(name)
+        if (error) queueMicrotask(() => options?.onError?.(error))
+        return { unsubscribe: () => {} }
+      },
+      close: async () => {},
+    }) as unknown as StreamClientLike
+
+  const handlers = {
+    onPrice: () => {},
+    onOrderEvent: () => {},
+    onConnection: () => {},
+    onGapEnd: () => {},
+  }
+
+  test('error: a private subscription refused for its signature is fatal', async () => {
+    const onFatal = vi.fn()
+    const feed = createStreamFeed({
+      stream: refusingStream((name) =>
+        name.startsWith('account.')
+          ? new WebSocketError(
+              `The server rejected the subscription to ${name}: 4006 Invalid signature`,
+              { stream: name, details: '4006 Invalid signature' },
+            )
+          : undefined,
+      ),
+      symbol: 'BTC_USDC',
+      logger: silentLogger,
+      now,
+      onFatal,
+    })
+    await feed.start(handlers)
+    await new Promise((r) => setTimeout(r, 0))
+    expect(onFatal).toHaveBeenCalledTimes(1)
+    expect(onFatal.mock.calls[0]?.[0]).toMatchObject({
+      name: 'ExitError',
+      exitCode: 2,
+      message: expect.stringMatching(
+        /account\.orderUpdate\.BTC_USDC[\s\S]*Invalid signature[\s\S]*Fix:/,
+      ),
+    })
+  })
+
+  test('behavior: any other refused subscription is only a warning', async () => {
+    const onFatal = vi.fn()
+    const warn = vi.fn()
+    const feed = createStreamFeed({
+      stream: refusingStream(
+        (name) =>
+          new WebSocketError(
+            `The server rejected the subscription to ${name}: 4006 Invalid stream`,
+            { stream: name, details: '4006 Invalid stream' },
+          ),
+      ),
+      symbol: 'BTC_USDC',
+      logger: { ...silentLogger, warn },
+      now,
+      onFatal,
+    })
+    await feed.start(handlers)
+    await new Promise((r) => setTimeout(r, 0))
+    expect(onFatal).not.toHaveBeenCalled()
+    expect(warn).toHaveBeenCalledTimes(2)
   })
 })
 

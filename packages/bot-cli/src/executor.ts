@@ -17,6 +17,11 @@ import {
   addDecimals,
   compareDecimals,
   type ExecuteOrderParameters,
+  isApiError,
+  isHttpError,
+  isNetworkError,
+  isTimeoutError,
+  isWebSocketError,
   multiplyDecimals,
   normalizeDecimal,
   roundToIncrement,
@@ -32,6 +37,7 @@ import type {
   ReconciledEvent,
 } from '@rung/ladder-strategy'
 import { isZero } from './decimal.js'
+import { EXIT, ExitError } from './errors.js'
 import type { LeftoverSale } from './history.js'
 import { errorFields, type Logger } from './logger.js'
 import { baseAsset, orderUpdateToEvent } from './orderEvents.js'
@@ -181,16 +187,126 @@ export interface LiveExecutor extends Executor {
   ): Promise<LeftoverPlan[]>
 }
 
+/** Where the bot's keys come from, for the `Fix:` line of an auth failure. */
+const KEY_FIX =
+  'check that BACKPACK_API_KEY and BACKPACK_API_SECRET (or the --key-file, or the api keys of the config) are the pair the exchange issued for this account, and that --base-url / BACKPACK_BASE_URL points at the exchange that issued them'
+
+/** Text that marks a refused private stream subscription as an auth failure. */
+const WS_AUTH_TEXT = /signature|unauthori[sz]ed|expired|api.?key|auth/i
+
+/**
+ * Classifies an error as the exchange rejecting the API key itself: retrying
+ * cannot help, so the bot stops at once (exit 2) instead of treating it as
+ * "no answer" and reconciling forever. Caught are a 401 on any REST call
+ * (`INVALID_SIGNATURE`: an unknown key or a bad signature; `UNAUTHORIZED`:
+ * still expired after the SDK re-read the exchange's clock), an
+ * `INVALID_SIGNATURE` / `UNAUTHORIZED` code whatever the status, and a
+ * private (`account.*`) stream subscription refused for its signature.
+ *
+ * @param error - Anything an SDK call threw or reported.
+ * @returns An `ExitError` (exit code 2) naming the cause and the fix, or `undefined` for any other error.
+ * @example
+ * ```ts
+ * import { authFailure } from './executor.js'
+ * try { await client.getOpenOrders({ symbol: 'BTC_USDC' }) } catch (e) { throw authFailure(e) ?? e }
+ * ```
+ */
+export function authFailure(error: unknown): ExitError | undefined {
+  if (isHttpError(error)) {
+    const code = isApiError(error) ? error.code : undefined
+    const text = (isApiError(error) ? error.apiMessage : error.body) ?? ''
+    if (
+      error.status !== 401 &&
+      code !== 'INVALID_SIGNATURE' &&
+      code !== 'UNAUTHORIZED'
+    )
+      return undefined
+    const request = `${error.method} ${error.path}`
+    if (code === 'UNAUTHORIZED' && /expired/i.test(text)) {
+      return new ExitError(
+        EXIT.usage,
+        `The exchange refused a signed request as expired (UNAUTHORIZED on ${request}: ${text}), even after re-reading the exchange's clock.\nFix: set this machine's clock right (enable NTP time sync), then start again.`,
+        { cause: error },
+      )
+    }
+    const what = code ?? `HTTP ${error.status}`
+    return new ExitError(
+      EXIT.usage,
+      `The exchange rejected the API key (${what} on ${request}): the key is unknown there, or the secret does not belong to it.\nFix: ${KEY_FIX}. Orders already on the book (if any) stay there: cancel them with \`rung cancel-all\` once the keys work.`,
+      { cause: error },
+    )
+  }
+  if (
+    isWebSocketError(error) &&
+    error.stream?.startsWith('account.') &&
+    WS_AUTH_TEXT.test(error.details ?? error.message)
+  ) {
+    const detail = error.details ?? error.shortMessage
+    return new ExitError(
+      EXIT.usage,
+      /expired/i.test(detail)
+        ? `The exchange refused the private stream ${error.stream} as expired (${detail}): this machine's clock is off.\nFix: set this machine's clock right (enable NTP time sync), then start again.`
+        : `The exchange refused the private stream ${error.stream} (${detail}): it rejects the API key's signature.\nFix: ${KEY_FIX}.`,
+      { cause: error },
+    )
+  }
+  return undefined
+}
+
+/**
+ * Classifies an error of the bot's first call to the exchange as "nothing
+ * answers there" (connection refused, DNS failure, timeout): a setup
+ * problem, so it is reported once with its fix (exit 2), not as an
+ * unexpected failure.
+ *
+ * @param error - What the first call threw.
+ * @param baseUrl - The REST origin the bot was given.
+ * @returns An `ExitError` (exit code 2) naming the URL and the fix, or `undefined` for any other error.
+ * @example
+ * ```ts
+ * import { unreachable } from './executor.js'
+ * const rules = await loadMarketRules(client).catch((e) => { throw unreachable(e, baseUrl) ?? e })
+ * ```
+ */
+export function unreachable(
+  error: unknown,
+  baseUrl: string,
+): ExitError | undefined {
+  if (!(isNetworkError(error) && !error.aborted) && !isTimeoutError(error))
+    return undefined
+  const reason = isTimeoutError(error)
+    ? `no answer within ${error.timeoutMs} ms`
+    : networkReason(error)
+  return new ExitError(
+    EXIT.usage,
+    `Cannot reach the exchange at ${baseUrl} (${reason}).\nFix: check --base-url / BACKPACK_BASE_URL and this machine's network; for a local simulator, start it first (\`npm run sim\`) and pass the URL it prints.`,
+    { cause: error },
+  )
+}
+
+/** The innermost system error code of a failed fetch (`ECONNREFUSED`...). */
+function networkReason(error: Error): string {
+  let cause: unknown = error.cause
+  for (let depth = 0; depth < 5 && cause instanceof Error; depth++) {
+    const code = (cause as { code?: unknown }).code
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code
+    cause = cause.cause
+  }
+  return 'no connection'
+}
+
 /**
  * The exchange looked at the request and refused it (a 4xx with an error
  * code). A 5xx, even with a JSON body, is not a refusal: the order may exist,
- * so it is resolved by client id, never reported as rejected.
+ * so it is resolved by client id, never reported as rejected. A rejected key
+ * is not a refusal of one request either: see `authFailure`.
  */
 const isApiRefusal = (error: unknown): error is Error & { code: string } =>
   error instanceof Error &&
   error.name === 'ApiError' &&
   ((error as { status?: number }).status ?? 400) < 500 &&
-  (error as { orderLookups?: unknown }).orderLookups === undefined
+  (error as { orderLookups?: unknown }).orderLookups === undefined &&
+  authFailure(error) === undefined
 
 const isNotFound = (error: unknown) =>
   error instanceof Error &&
@@ -202,8 +318,10 @@ const refusal = (error: Error & { code: string }) =>
 
 /**
  * The executor that trades for real (against Backpack or the simulator).
- * It never throws from `run`: refusals become `orderRejected` events, and a
- * missing answer ends the batch with `reconcile: true`.
+ * Refusals become `orderRejected` events, and a missing answer ends the
+ * batch with `reconcile: true`. Only a rejected API key throws, from any
+ * method: a 401 on a signed call (`INVALID_SIGNATURE`, `UNAUTHORIZED`)
+ * becomes an `ExitError` with exit code 2 that names the cause and the fix.
  *
  * @param options - The SDK client (with keys), the market, the cancel-all policy, a logger and a clock.
  * @returns The executor.
@@ -225,6 +343,19 @@ export function createLiveExecutor(options: LiveExecutorOptions): LiveExecutor {
   const { client, market, logger, now } = options
   const { symbol } = market
   let reconcileRequested = false
+
+  /** Rethrows a rejected key as the fatal `ExitError` (logged), anything else as it is. */
+  const rethrow = (error: unknown): never => {
+    const fatal = authFailure(error)
+    if (fatal === undefined) throw error
+    logger.error("stopping: the exchange rejects this bot's signed requests", {
+      ...(isHttpError(error)
+        ? { request: `${error.method} ${error.path}`, status: error.status }
+        : {}),
+      ...(isApiError(error) ? { code: error.code } : {}),
+    })
+    throw fatal
+  }
 
   const place = async (
     params: Parameters<ExchangeClient['executeOrder']>[0] & {
@@ -354,7 +485,7 @@ export function createLiveExecutor(options: LiveExecutorOptions): LiveExecutor {
   const ownSide = (side: string): 'buy' | 'sell' =>
     side === 'Ask' ? 'sell' : 'buy'
 
-  return {
+  const executor: LiveExecutor = {
     async run(commands, state) {
       const events: LadderEvent[] = []
       reconcileRequested = false
@@ -362,6 +493,8 @@ export function createLiveExecutor(options: LiveExecutorOptions): LiveExecutor {
         try {
           await runOne(command, state, events)
         } catch (error) {
+          // A rejected key ends the bot: no retry can succeed.
+          if (authFailure(error)) rethrow(error)
           // The rest of the batch is not sent: the loop reconciles and sends
           // again only what the exchange never received.
           logger.warn('no answer from the exchange; reconciling', {
@@ -478,6 +611,7 @@ export function createLiveExecutor(options: LiveExecutorOptions): LiveExecutor {
           logger.info('sold leftover balance', { ...sale })
           sales.push(sale)
         } catch (error) {
+          if (authFailure(error)) throw error
           logger.warn('could not sell a leftover balance', {
             asset: plan.asset,
             quantity: plan.quantity,
@@ -577,6 +711,18 @@ export function createLiveExecutor(options: LiveExecutorOptions): LiveExecutor {
       plans.push({ asset, market: m.symbol, quantity, value })
     }
     return plans
+  }
+  // A rejected key on a read (reconcile, balances) is as fatal as on an order.
+  return {
+    run: executor.run,
+    reconcile: (state, sinceMs) =>
+      executor.reconcile(state, sinceMs).catch(rethrow),
+    price: () => executor.price().catch(rethrow),
+    sellLeftovers: (minValue, keep) =>
+      executor.sellLeftovers(minValue, keep).catch(rethrow),
+    holdings: (asset) => executor.holdings(asset).catch(rethrow),
+    planLeftovers: (minValue, keep) =>
+      executor.planLeftovers(minValue, keep).catch(rethrow),
   }
 }
 
@@ -714,6 +860,13 @@ export interface StreamFeedOptions {
    * @default true
    */
   privateStreams?: boolean | undefined
+  /**
+   * Called (once) when the exchange refuses the private subscription for
+   * its signature or as expired, with an `ExitError` (exit code 2) naming
+   * the cause and the fix: the bot should stop. Without it the refusal is
+   * only logged.
+   */
+  onFatal?: ((error: ExitError) => void) | undefined
 }
 
 /**
@@ -741,8 +894,21 @@ export function createStreamFeed(options: StreamFeedOptions): MarketFeed {
     async start(handlers: FeedHandlers) {
       stream.on('state', (state) => handlers.onConnection(state))
       stream.on('gap', () => handlers.onGapEnd())
-      const onError = (error: Error) =>
-        logger.warn('stream subscription failed', errorFields(error))
+      let fatal = false
+      const onError = (error: Error) => {
+        const failure = authFailure(error)
+        if (failure === undefined || options.onFatal === undefined) {
+          logger.warn('stream subscription failed', errorFields(error))
+          return
+        }
+        if (fatal) return
+        fatal = true
+        logger.error(
+          "stopping: the exchange rejects this bot's signed stream subscription",
+          { stream: (error as { stream?: string }).stream },
+        )
+        options.onFatal(failure)
+      }
       subs.push(
         stream.subscribe(
           `bookTicker.${symbol}`,

@@ -16,11 +16,11 @@
  * Money is stored as decimal TEXT and summed in JavaScript with exact
  * decimals: SQLite's own arithmetic is binary floating point.
  */
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { addDecimals, multiplyDecimals } from '@rung/backpack-sdk'
 import Database from 'libsql'
 import { ExitError } from './errors.js'
+import { ensureOwnerOnlyDir, ensureOwnerOnlyFile } from './ownerOnly.js'
 import type { TradeRecord } from './tradeRecord.js'
 
 /** The history's file name inside the data directory. */
@@ -236,10 +236,10 @@ const numOrNull = (v: unknown): number | null =>
  * ```
  */
 export function openHistory(path: string): HistoryStore {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
-  // Created owner-only before SQLite opens it: its -wal and -shm files
-  // take the database file's mode.
-  if (!existsSync(path)) closeSync(openSync(path, 'wx', 0o600))
+  ensureOwnerOnlyDir(dirname(path))
+  // Owner-only before SQLite opens it: its -wal and -shm files take the
+  // database file's mode.
+  ensureOwnerOnlyFile(path)
   let db: Database.Database
   try {
     db = new Database(path)

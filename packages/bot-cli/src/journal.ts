@@ -209,7 +209,7 @@ function archive(path: string): void {
   if (!existsSync(path)) return
   const text = readFileSync(path, 'utf8')
   if (text === '') return
-  const fd = openSync(archivePath(path), 'a', 0o600)
+  const fd = openOwnerOnly(archivePath(path), 'a')
   try {
     writeSync(fd, text.endsWith('\n') ? text : `${text}\n`)
     fsyncSync(fd)

@@ -1,5 +1,6 @@
 import {
   chmodSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -100,6 +101,51 @@ describe('createLogger', () => {
     expect(lines.join('\n')).not.toContain(SECRET)
     expect(file).not.toContain(SECRET)
     expect(file).toContain('[redacted]')
+  })
+
+  test('behavior: a console sink that throws is dropped; the file keeps every line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rung-log-'))
+    let calls = 0
+    const logger = createLogger({
+      format: 'plain',
+      write: () => {
+        calls++
+        throw Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })
+      },
+      dir,
+      redactor: createRedactor(),
+      now: () => Date.UTC(2026, 0, 2),
+    })
+    expect(() => logger.info('one')).not.toThrow()
+    expect(() => logger.info('two')).not.toThrow()
+    expect(calls).toBe(1)
+    const file = readFileSync(join(dir, 'rung-2026-01-02.log'), 'utf8')
+    expect(
+      file
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).msg),
+    ).toEqual(['one', 'two'])
+  })
+
+  test('behavior: a log file that cannot be written never throws; the console says so once', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rung-log-'))
+    // A directory where the day's file should be: every append fails (EISDIR).
+    mkdirSync(join(dir, 'rung-2026-01-02.log'))
+    const lines: string[] = []
+    const logger = createLogger({
+      format: 'plain',
+      write: (l) => lines.push(l),
+      dir,
+      redactor: createRedactor(),
+      now: () => Date.UTC(2026, 0, 2),
+    })
+    expect(() => logger.info('one')).not.toThrow()
+    expect(() => logger.info('two')).not.toThrow()
+    expect(
+      lines.filter((l) => l.includes('cannot write the log file')),
+    ).toHaveLength(1)
+    expect(lines.filter((l) => / INFO {2}(one|two)$/.test(l))).toHaveLength(2)
   })
 })
 

@@ -91,6 +91,9 @@ export function errorFields(error: unknown): Record<string, unknown> {
  * directory). Writes are synchronous
  * appends: log volume is small and a line written just before a crash is the
  * one you want to read. Every line passes through the redactor first.
+ * Logging never throws: a console sink that throws is dropped (the files
+ * keep everything), and a file append that fails is reported once on the
+ * console.
  *
  * @param options - Format, level, console sink, file directory, redactor.
  * @returns The logger.
@@ -102,11 +105,24 @@ export function errorFields(error: unknown): Record<string, unknown> {
  * ```
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const { format, level = 'info', write, dir, redactor, onRecord } = options
+  const { format, level = 'info', dir, redactor, onRecord } = options
   const now = options.now ?? Date.now
   if (dir !== false) ensureOwnerOnlyDir(dir)
   // Daily files already checked (created 0600, or tightened once).
   const privateFiles = new Set<string>()
+  // Output must never stop the bot: a console sink that throws (its reader
+  // is gone) is dropped, and a log file that cannot be written (disk full,
+  // permissions) is reported once on the console and tried again next line.
+  let write = options.write
+  let fileFailing = false
+  const toConsole = (line: string) => {
+    if (!write) return
+    try {
+      write(line)
+    } catch {
+      write = false
+    }
+  }
 
   const log = (
     lvl: LogLevel,
@@ -122,12 +138,32 @@ export function createLogger(options: LoggerOptions): Logger {
     if (dir !== false) {
       const file = join(dir, `rung-${time.slice(0, 10)}.log`)
       if (!privateFiles.has(file)) {
-        ensureOwnerOnlyFile(file)
-        privateFiles.add(file)
+        try {
+          ensureOwnerOnlyFile(file)
+          privateFiles.add(file)
+        } catch {
+          // Reported below, with the append that fails too.
+        }
       }
-      appendFileSync(file, `${json}\n`, { mode: OWNER_ONLY_FILE_MODE })
+      try {
+        appendFileSync(file, `${json}\n`, { mode: OWNER_ONLY_FILE_MODE })
+        fileFailing = false
+      } catch (error) {
+        if (!fileFailing) {
+          fileFailing = true
+          const problem: LogRecord = {
+            time,
+            level: 'error',
+            msg: `cannot write the log file ${file}; logging to the console only until it works again`,
+            fields: errorFields(error),
+          }
+          toConsole(
+            format === 'json' ? JSON.stringify(problem) : formatPlain(problem),
+          )
+        }
+      }
     }
-    if (write) write(format === 'json' ? json : formatPlain(record))
+    toConsole(format === 'json' ? json : formatPlain(record))
     onRecord?.(record)
   }
   return {

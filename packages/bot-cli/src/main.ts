@@ -21,6 +21,7 @@ import {
   marketsCommand,
   priceCommand,
 } from './exchangeCommands.js'
+import { authFailure } from './executor.js'
 import {
   type HistoryCommandOptions,
   type HistoryTable,
@@ -68,9 +69,12 @@ function reportError(error: unknown, io: CliIo, redactor: Redactor): number {
     // --help and --version end here with code 0; usage errors were already printed.
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage
   }
-  if (error instanceof ExitError) {
-    io.stderr.write(`${redactor.redact(`rung: ${error.message}`)}\n`)
-    return error.exitCode
+  // A one-shot command (cancel-all, ...) whose key the exchange rejects
+  // gets the same message and exit code as the bot.
+  const exit = error instanceof ExitError ? error : authFailure(error)
+  if (exit) {
+    io.stderr.write(`${redactor.redact(`rung: ${exit.message}`)}\n`)
+    return exit.exitCode
   }
   const message =
     error instanceof Error ? `${error.name}: ${error.message}` : String(error)

@@ -32,9 +32,11 @@ export interface Executor {
   /**
    * Performs the I/O commands (`placeOrders`, `cancelOrders`, `sellPosition`)
    * in order and returns the events their answers produce (`orderAccepted`,
-   * `orderRejected`, `orderCanceled`...). Never throws: an exchange refusal
-   * becomes an event, and a missing answer stops the batch with
-   * `reconcile: true` so the loop reads the truth back.
+   * `orderRejected`, `orderCanceled`...). An exchange refusal becomes an
+   * event, and a missing answer stops the batch with `reconcile: true` so
+   * the loop reads the truth back. It throws only an `ExitError` that no
+   * retry can cure (the exchange rejects the API key), and so may
+   * `reconcile`, `price` and `sellLeftovers`: the loop ends with it.
    */
   run(
     commands: readonly LadderCommand[],

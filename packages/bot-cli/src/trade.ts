@@ -33,6 +33,7 @@ import {
   createLiveExecutor,
   createStreamFeed,
   type ExchangeClient,
+  unreachable,
 } from './executor.js'
 import { HISTORY_FILE, type HistoryStore, openHistory } from './history.js'
 import type { CliIo } from './io.js'
@@ -216,7 +217,10 @@ export async function runTrading(
       logger: sdkLogger(logger),
       ...options.clientOptions,
     })
-    const rules = await loadMarketRules(client)
+    // The first call: nothing answering there is a setup problem (exit 2).
+    const rules = await loadMarketRules(client).catch((error: unknown) => {
+      throw unreachable(error, baseUrl) ?? error
+    })
     const rule = rules[config.symbol]
     if (rule === undefined) {
       throw new ExitError(
@@ -244,6 +248,7 @@ export async function runTrading(
           logger,
           now,
         })
+    let fatal: ExitError | undefined
     const stream = createStreamClient({
       url: wsUrl,
       ...(secretKey && !ctx.dryRun ? { apiKey, secretKey } : {}),
@@ -264,6 +269,12 @@ export async function runTrading(
       logger,
       now,
       privateStreams: !ctx.dryRun,
+      // The exchange refused the key on the private stream: stop (cancelling
+      // what REST still can), then exit with that error.
+      onFatal: (error) => {
+        fatal ??= error
+        bot.stop()
+      },
     })
     // A dry run keeps its own journal: resuming it for real would send its
     // (stale) orders. A paper run starts a new simulator (and a new account)
@@ -362,6 +373,7 @@ export async function runTrading(
     })
 
     const outcome = await bot.done
+    if (fatal) throw fatal
     logger.info('bye', {
       realisedProfit: outcome.realisedProfit,
       cycles: outcome.state.totals.cycles,
