@@ -4,7 +4,7 @@
  * check of keys, signing, precision and the order endpoints.
  *
  *   # against the local simulator (any key works there; one is generated)
- *   npx rung-sim --port 4000 &        # or: npx tsx packages/backpack-sim/src/cli.ts --port 4000
+ *   npm run sim -- --port 4000 &      # from a clone (installed: npx rung-sim --port 4000)
  *   BACKPACK_BASE_URL=http://127.0.0.1:4000 npx tsx examples/order-test/index.ts BTC_USDC
  *
  *   # against Backpack (real keys, real order; it is cancelled at once)

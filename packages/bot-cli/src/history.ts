@@ -170,6 +170,12 @@ export interface LeftoverSale {
   orderId?: string | undefined
 }
 
+/** A leftover sale as the history keeps it. */
+export interface LeftoverSaleRow extends LeftoverSale {
+  /** The session that made it. */
+  sessionId: string
+}
+
 /** Filters of the history queries; times in ms, `to` exclusive. */
 export interface HistoryFilter {
   /** Only this market. */
@@ -203,7 +209,7 @@ export interface HistoryStore {
   /** Fills, oldest first. */
   fills(filter?: HistoryFilter): FillRow[]
   /** Leftover sales, oldest first. */
-  leftovers(filter?: HistoryFilter): (LeftoverSale & { sessionId: string })[]
+  leftovers(filter?: HistoryFilter): LeftoverSaleRow[]
   /** Deletes every row (before a rebuild). */
   clear(): void
   /** Runs `fn` in one transaction. */

@@ -44,6 +44,8 @@ export type {
   ExchangeFillLike,
   ExchangeOrderLike,
   ExecutorMarket,
+  LeftoverPlan,
+  LiveExecutor,
   LiveExecutorOptions,
   StreamClientLike,
   StreamFeedOptions,
@@ -53,6 +55,16 @@ export {
   createLiveExecutor,
   createStreamFeed,
 } from './executor.js'
+export type {
+  CycleRow,
+  FillRow,
+  HistoryFilter,
+  HistoryStore,
+  LeftoverSale,
+  LeftoverSaleRow,
+  SessionRow,
+} from './history.js'
+export { HISTORY_FILE, openHistory } from './history.js'
 export type { CliIo, OutStream } from './io.js'
 export { processIo } from './io.js'
 export type { Journal, JournalEntry, JournalReplay } from './journal.js'
@@ -82,3 +94,12 @@ export type {
 } from './secrets.js'
 export { readKeyFile, resolveCredentials } from './secrets.js'
 export type { StatusSnapshot } from './statusView.js'
+export type {
+  CycleCompletedRecord,
+  CycleStartedRecord,
+  FillRecord,
+  OrderClosedRecord,
+  OrderPlacedRecord,
+  TradeRecord,
+} from './tradeRecord.js'
+export { tradeRecords } from './tradeRecord.js'

@@ -137,6 +137,17 @@ const isLive = (o: OrderRecord) =>
  * @param next - The state `step` returned.
  * @param commands - The commands `step` returned.
  * @returns The orders placed, closed and filled and the cycles started and completed by this step.
+ * @example
+ * ```ts
+ * import { tradeRecords } from '@rung/bot-cli'
+ * import { initialState, step, validateConfig } from '@rung/ladder-strategy'
+ *
+ * const market = { symbol: 'BTC_USDC', tickSize: '0.1', stepSize: '0.00001', minQuantity: '0.00001' }
+ * const before = initialState(validateConfig({}).config, market)
+ * const event = { type: 'started', at: Date.now(), price: '60000' } as const
+ * const [after, commands] = step(before, event)
+ * for (const r of tradeRecords(before, event, after, commands)) console.log(r.kind) // cycleStarted, orderPlaced x 8
+ * ```
  */
 export function tradeRecords(
   prev: LadderState,
