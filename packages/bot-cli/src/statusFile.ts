@@ -1,7 +1,8 @@
 /**
  * `<dataDir>/status.json`: the running bot's latest status, rewritten
- * atomically (temp file + rename) at most once a second, read by
- * `rung status` from another process.
+ * atomically (temp file + rename) at most once a second (and always with
+ * the latest change: see {@link createStatusWriter}), read by `rung status`
+ * from another process.
  */
 import { readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
@@ -42,5 +43,50 @@ export function readStatusFile(dataDir: string): StatusFileContent | undefined {
     ) as StatusFileContent
   } catch {
     return undefined
+  }
+}
+
+/** A throttled status file writer. */
+export interface StatusWriter {
+  /** Takes the latest status: written now, or at the end of the current interval. */
+  update(content: StatusFileContent): void
+  /** Writes the pending status (if any) now and stops the timer. */
+  close(): void
+}
+
+/**
+ * Writes the status file at most once per interval without ever leaving it
+ * stale: a change inside the interval is written when the interval ends
+ * (trailing edge), so the file always ends up with the latest status. A
+ * `stopped` status is written at once.
+ *
+ * @param dataDir - The data directory.
+ * @param intervalMs - Shortest time between two writes. @default 1000
+ * @returns The writer; `close()` flushes.
+ */
+export function createStatusWriter(
+  dataDir: string,
+  intervalMs = 1000,
+): StatusWriter {
+  let lastWrite = Number.NEGATIVE_INFINITY
+  let pending: StatusFileContent | undefined
+  let timer: NodeJS.Timeout | undefined
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = undefined
+    if (pending === undefined) return
+    const content = pending
+    pending = undefined
+    lastWrite = Date.now()
+    writeStatusFile(dataDir, content)
+  }
+  return {
+    update(content) {
+      pending = content
+      const wait = lastWrite + intervalMs - Date.now()
+      if (wait <= 0 || content.status === 'stopped') flush()
+      else timer ??= setTimeout(flush, wait)
+    },
+    close: flush,
   }
 }

@@ -40,7 +40,7 @@ import type { CliIo } from './io.js'
 import { openJournal, retireJournal } from './journal.js'
 import { acquireLock } from './lock.js'
 import { createLogger, errorFields, type Logger } from './logger.js'
-import { writeStatusFile } from './statusFile.js'
+import { createStatusWriter, type StatusWriter } from './statusFile.js'
 import { createStatusView, type StatusSnapshot } from './statusView.js'
 
 /** Signals this close to the first one count as the same Ctrl-C (ms). */
@@ -188,6 +188,7 @@ export async function runTrading(
   let sim: Sim | undefined
   let journal: ReturnType<typeof openJournal> | undefined
   let history: HistoryStore | undefined
+  let statusWriter: StatusWriter | undefined
   let unsubscribeSignals = () => {}
   try {
     let baseUrl = settings.baseUrl
@@ -294,7 +295,7 @@ export async function runTrading(
         'dropped a torn last line of the journal (a crash during a write)',
       )
 
-    let lastStatusWrite = 0
+    statusWriter = createStatusWriter(settings.dataDir)
     const onStatus = (snapshot: StatusSnapshot) => {
       // Both lists start with HH:MM:SS (UTC) and are in order: a stable sort
       // on the time alone merges them.
@@ -302,18 +303,12 @@ export async function runTrading(
         .sort((a, b) => a.slice(0, 8).localeCompare(b.slice(0, 8)))
         .slice(-6)
       view?.update({ ...snapshot, events })
-      if (
-        Date.now() - lastStatusWrite >= 1000 ||
-        snapshot.status === 'stopped'
-      ) {
-        lastStatusWrite = Date.now()
-        writeStatusFile(settings.dataDir, {
-          ...snapshot,
-          pid: process.pid,
-          lockToken: lock.token,
-          updatedAt: new Date().toISOString(),
-        })
-      }
+      statusWriter?.update({
+        ...snapshot,
+        pid: process.pid,
+        lockToken: lock.token,
+        updatedAt: new Date().toISOString(),
+      })
     }
 
     // Startup failures (market rules mismatch) are config errors: wrap them.
@@ -386,6 +381,7 @@ export async function runTrading(
   } finally {
     unsubscribeSignals()
     view?.stop()
+    statusWriter?.close()
     journal?.close()
     history?.close()
     await sim?.close()
