@@ -115,7 +115,7 @@ export function processIo(): CliIo {
       let current: ((signal: string) => void) | undefined = handler
       const listener = (signal: NodeJS.Signals) => {
         if (current) current(signal)
-        // The bot has already finished: a late signal (tsx relays Ctrl-C to
+        // The bot has already finished: a late signal (npm forwards Ctrl-C to
         // its child a second time) ends the process with the bot's own code.
         else process.exit()
       }

@@ -1,7 +1,7 @@
 /**
  * The bot stops cleanly whatever its surroundings do, end to end with the
  * real `rung` binary run from the sources: its console's reader goes away
- * (`rung run | head -1`), or Ctrl-C reaches it through `npm run` and tsx.
+ * (`rung run | head -1`), or Ctrl-C reaches it through `npm run`.
  * The simulator (or the bot's own log) is the judge: no order left open, no
  * stale pid file.
  */
@@ -131,7 +131,7 @@ describe('rung run: its console goes away', { timeout: 60_000 }, () => {
 
 /**
  * One paper run the way a user starts it (`npm run rung -- paper`: npm, sh,
- * tsx, then node), in its own process group, stopped by a SIGINT to the
+ * then node with tsx's loader), in its own process group, stopped by a SIGINT to the
  * whole group once the ladder is being placed, as a terminal's Ctrl-C does.
  */
 async function ctrlCThroughNpm(config: string, dataDir: string) {
@@ -155,7 +155,7 @@ async function ctrlCThroughNpm(config: string, dataDir: string) {
   const pgid = proc.pid as number
   process.kill(-pgid, 'SIGINT')
   const exit = await exited
-  // npm may return before the bot (tsx's child) has finished its stop.
+  // npm may return before the bot (its script's process) has finished its stop.
   await waitFor(() => !groupAlive(pgid), 'every process of the run to exit')
   const lines = logLines(dataDir)
   return {
@@ -168,7 +168,7 @@ async function ctrlCThroughNpm(config: string, dataDir: string) {
 }
 
 describe('npm run rung -- paper: Ctrl-C', { timeout: 300_000 }, () => {
-  test('behavior: 20 Ctrl-Cs in a row through npm and tsx each stop cleanly: orders canceled, no forced exit, no pid file', async () => {
+  test('behavior: 20 Ctrl-Cs in a row through npm run each stop cleanly: orders canceled, no forced exit, no pid file', async () => {
     const dir = tempDir('rung-ctrlc-')
     const config = writeConfig(dir)
     const runs = []

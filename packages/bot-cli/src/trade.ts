@@ -348,7 +348,7 @@ export async function runTrading(
         bot.stop()
         return
       }
-      // The same Ctrl-C can arrive twice within milliseconds (tsx relays it
+      // The same Ctrl-C can arrive twice within milliseconds (npm forwards it
       // to its child as well): only a signal after this window forces.
       if (Date.now() - firstSignalAt < SIGNAL_DEBOUNCE_MS) return
       // Second signal: leave now. The journal is consistent at every step,
