@@ -27,11 +27,11 @@ import {
 } from '@rung/backpack-sdk/signing'
 import { startSim } from '@rung/backpack-sim'
 import WebSocket, { WebSocketServer } from 'ws'
-import {
-  Engine,
-  type EngineOrder,
-  type OrderRequest,
-} from '../packages/backpack-sim/src/engine.js'
+import { Engine } from '../packages/backpack-sim/src/engine/engine.js'
+import type {
+  EngineOrder,
+  OrderRequest,
+} from '../packages/backpack-sim/src/engine/types.js'
 import {
   DEFAULT_MARKETS,
   toMarket,

@@ -12,7 +12,8 @@ import {
   fromFloat,
   roundToStep,
 } from './decimal.js'
-import type { Account, Engine } from './engine.js'
+import type { Engine } from './engine/engine.js'
+import type { Account } from './engine/types.js'
 import { SimError } from './errors.js'
 import type { Market } from './markets.js'
 import { createRng, type Rng } from './random.js'

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import type { TradeRecord } from './engine.js'
+import type { TradeRecord } from './engine/types.js'
 
 /** Kline intervals in seconds (`1month` uses calendar months). */
 export const INTERVALS: Readonly<Record<string, number>> = Object.freeze({

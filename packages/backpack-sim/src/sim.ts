@@ -8,7 +8,8 @@ import { instructionFor } from '@rung/backpack-sdk/signing'
 import { adminBody, adminQuery, checkFaults, checkStep } from './adminInput.js'
 import { verifyRest } from './auth.js'
 import { dec, formatDecimal, parseDecimal, toFloat } from './decimal.js'
-import { type Account, Engine, type EngineListener } from './engine.js'
+import { Engine } from './engine/engine.js'
+import type { Account, EngineListener } from './engine/types.js'
 import { ApiFailure, bad, SimError } from './errors.js'
 import {
   Feed,

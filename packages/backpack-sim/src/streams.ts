@@ -7,14 +7,14 @@
 import type { Server } from 'node:http'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { verifySubscription } from './auth.js'
+import type { Engine } from './engine/engine.js'
 import type {
-  Engine,
   EngineListener,
   EngineOrder,
   FillRecord,
   OrderEventType,
   TradeRecord,
-} from './engine.js'
+} from './engine/types.js'
 import { ApiFailure } from './errors.js'
 import {
   bucketEnd,

@@ -16,7 +16,7 @@ import type {
   FillRecord,
   OrderEventType,
   TradeRecord,
-} from './engine.js'
+} from './engine/types.js'
 import type { CandleAgg } from './marketdata.js'
 import type { Market } from './markets.js'
 
