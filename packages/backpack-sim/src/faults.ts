@@ -244,14 +244,8 @@ export class FaultState {
    * of its count and returns the answer to give.
    */
   takeFailure(method: string, path: string): FailedAnswer | undefined {
-    const faults = this.faults
-    const fail = faults.failNext
-    if (!(fail && fail.count > 0 && matches(fail, method, path))) {
-      return undefined
-    }
-    fail.count -= 1
-    if (fail.count <= 0) faults.failNext = undefined
-    return { status: fail.status, retryAfterSec: fail.retryAfterSec }
+    const fail = this.take('failNext', method, path)
+    return fail && { status: fail.status, retryAfterSec: fail.retryAfterSec }
   }
 
   /**
@@ -259,13 +253,22 @@ export class FaultState {
    * it uses up one of its count and returns how the answer is lost.
    */
   takeLoss(method: string, path: string): 'destroy' | '504' | undefined {
-    const faults = this.faults
-    const lose = faults.loseResponses
-    if (!(lose && lose.count > 0 && matches(lose, method, path))) {
+    const lose = this.take('loseResponses', method, path)
+    return lose && (lose.mode ?? 'destroy')
+  }
+
+  /** Uses up one count of a rule that matches the request (clearing it at 0). */
+  private take<K extends 'failNext' | 'loseResponses'>(
+    key: K,
+    method: string,
+    path: string,
+  ): SimFaults[K] {
+    const rule = this.faults[key]
+    if (!(rule && rule.count > 0 && matches(rule, method, path))) {
       return undefined
     }
-    lose.count -= 1
-    if (lose.count <= 0) faults.loseResponses = undefined
-    return lose.mode ?? 'destroy'
+    rule.count -= 1
+    if (rule.count <= 0) this.faults[key] = undefined
+    return rule
   }
 }

@@ -175,7 +175,11 @@ export function match(
   return undefined
 }
 
-/** One match, split into `splitFills` partial fills when that fault is set. */
+/**
+ * One match, split into `splitFills` partial fills when that fault is set.
+ * (It takes the same arguments as {@link fillOnce} on purpose: it only cuts
+ * the quantity into parts.)
+ */
 function fill(
   maker: EngineOrder,
   taker: EngineOrder,

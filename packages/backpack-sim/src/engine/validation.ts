@@ -203,7 +203,11 @@ export function checkTaking(order: EngineOrder, book: Book): void {
   }
 }
 
-/** A quantity against the market's step and minimum. */
+/**
+ * A quantity against the market's step and minimum. (Its checks have the
+ * shape of {@link checkPrice}'s on purpose: each names its own field, code
+ * and filter in the message.)
+ */
 function checkQuantity(market: Market, q: bigint): void {
   if (q <= 0n) throw bad('INVALID_QUANTITY', '`quantity` must be positive')
   if (!isMultiple(q, market.step)) {
