@@ -5,10 +5,11 @@
  * physical floor measured in the same run.
  *
  * - Engine: the in-process matching engine alone (no HTTP, no JSON): a
- *   fixed, seeded stream of limit orders from two accounts around one price
- *   (about half cross and fill, the rest rest on the book) with every third
- *   resting order cancelled, on a fresh engine per round, beside a bare
- *   binary-search insert of the same prices into sorted arrays.
+ *   fixed, seeded stream of 2,000 limit orders from two accounts within 10
+ *   ticks of one price (about 70% fill; the rest rest on the book), with a
+ *   cancel of the order before after every third one, on a fresh engine per
+ *   round, beside a bare binary-search insert of the same prices into
+ *   sorted arrays.
  *   Target: at least 1,000,000 orders/s.
  * - Orders: a signed `POST /api/v1/order` (limit IOC into an empty book:
  *   auth, validation, matching, history, JSON answer) over keep-alive
@@ -54,7 +55,7 @@ function engineWorkload(): EngineOp[] {
   let placed = 0
   for (let i = 0; i < ROUND; i++) {
     const bid = rng.next() < 0.5
-    // Within 10 ticks of 65000.0 on either side: about half cross.
+    // Within 10 ticks of 65000.0 on either side: most cross and fill.
     const tick = 650_000 + Math.floor(rng.next() * 21) - 10
     const lots = 1 + Math.floor(rng.next() * 20)
     ops.push({
