@@ -4,25 +4,13 @@
  * which the simulator still serves a good request.
  */
 import { generateKeyPair } from '@rung/backpack-sdk/signing'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { rawExchange } from '../test/raw.js'
 import { type Caller, caller } from '../test/signed.js'
+import { manualSims } from '../test/sims.js'
 import { type Sim, SimError, startSim } from './index.js'
 
-let sim: Sim | undefined
-afterEach(async () => {
-  await sim?.close()
-  sim = undefined
-})
-
-async function manual(extra: Parameters<typeof startSim>[0] = {}) {
-  sim = await startSim({
-    feed: { mode: 'manual' },
-    depthHeartbeatMs: false,
-    ...extra,
-  })
-  return sim
-}
+const manual = manualSims()
 
 const ORDER = {
   symbol: 'SOL_USDC',

@@ -5,7 +5,8 @@
  * @module
  */
 import { parseArgs } from 'node:util'
-import { type SimFeedOptions, type SimOptions, startSim } from './sim.js'
+import type { SimFeedOptions, SimOptions } from './options.js'
+import { startSim } from './sim.js'
 
 const HELP = `rung-sim: a local Backpack exchange (REST + WebSocket) for tests and paper trading
 

@@ -8,13 +8,17 @@
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import {
+  dec,
   formatDecimal as formatUnits,
   fromFloat,
   roundToStep,
+  toFloat,
 } from './decimal.js'
-import type { Account, Engine } from './engine.js'
+import type { Engine } from './engine/engine.js'
+import type { Account } from './engine/types.js'
 import { SimError } from './errors.js'
 import type { Market } from './markets.js'
+import type { SimFeedOptions, SimLiquidityOptions } from './options.js'
 import { createRng, type Rng } from './random.js'
 
 /** A source of fair prices, advanced in simulated seconds. */
@@ -298,4 +302,75 @@ export class Feed {
       if (this.rng.next() < p) this.takerTrade(m)
     }
   }
+}
+
+/**
+ * The feed `SimOptions.feed` asks for: a market maker quoting every
+ * market around its price path (a candle replay for the replayed market, a
+ * seeded walk for the others), and for `generated` and `replay` a timer
+ * that advances it.
+ *
+ * @returns The feed, or undefined for `mode: 'off'`.
+ * @throws {SimError} for an unlisted `feed.symbol` or an unreadable candle file.
+ */
+export function createFeed(
+  engine: Engine,
+  markets: readonly Market[],
+  feedOpts: SimFeedOptions,
+  liquidityOptions: SimLiquidityOptions | undefined,
+  seed: number,
+  timers: NodeJS.Timeout[],
+): Feed | undefined {
+  if (feedOpts.mode === 'off') return undefined
+  const L = liquidityOptions ?? {}
+  const liquidity: LiquidityOptions = {
+    levels: L.levels ?? 5,
+    spreadBps: L.spreadBps ?? 4,
+    levelGapBps: L.levelGapBps ?? 5,
+    levelNotional: L.levelNotional ?? 5000,
+    takerPerSecond: L.takerPerSecond ?? 1,
+    takerNotional: L.takerNotional ?? 300,
+  }
+  const feed = new Feed(engine, liquidity, seed)
+  const replaySymbol =
+    feedOpts.mode === 'replay' ? (feedOpts.symbol ?? 'BTC_USDC') : undefined
+  if (replaySymbol !== undefined && !engine.markets.has(replaySymbol)) {
+    throw new SimError(
+      `\`feed.symbol\` ${replaySymbol} is not a listed market: pick one of ${[...engine.markets.keys()].join(', ')}`,
+    )
+  }
+  for (const m of markets) {
+    let path: PricePath
+    if (feedOpts.mode === 'replay' && m.symbol === replaySymbol) {
+      let candles = readCandles(feedOpts.file)
+      if (feedOpts.rescale) {
+        const k = toFloat(dec(m.config.initialPrice)) / candles[0]!.open
+        candles = candles.map((c) => ({
+          time: c.time,
+          open: c.open * k,
+          high: c.high * k,
+          low: c.low * k,
+          close: c.close * k,
+        }))
+      }
+      path = new ReplayPath(candles, feedOpts.loop ?? false)
+    } else {
+      path = new GeneratedPath(
+        toFloat(dec(m.config.initialPrice)),
+        seed,
+        m.symbol,
+        m.config.volatility ?? 1,
+      )
+    }
+    feed.paths.set(m.symbol, path)
+    feed.quote(m)
+  }
+  if (feedOpts.mode === 'generated' || feedOpts.mode === 'replay') {
+    const tickMs = feedOpts.tickMs ?? 200
+    const speed = feedOpts.speed ?? (feedOpts.mode === 'replay' ? 60 : 1)
+    const t = setInterval(() => feed.advance((tickMs / 1000) * speed), tickMs)
+    t.unref()
+    timers.push(t)
+  }
+  return feed
 }

@@ -26,18 +26,20 @@
  */
 
 export { SimError } from './errors.js'
-export type { SimMarketConfig } from './markets.js'
-export { DEFAULT_MARKETS } from './markets.js'
+export type { SimFaults } from './faults.js'
 export type {
   Sim,
   SimBalance,
   SimBook,
-  SimFaults,
-  SimFeedOptions,
   SimLedger,
   SimLedgerEntry,
+} from './handle.js'
+export type { SimMarketConfig } from './markets.js'
+export { DEFAULT_MARKETS } from './markets.js'
+export type {
+  SimFeedOptions,
   SimLiquidityOptions,
   SimLogger,
   SimOptions,
-} from './sim.js'
+} from './options.js'
 export { startSim } from './sim.js'

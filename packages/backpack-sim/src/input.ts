@@ -158,3 +158,14 @@ export function checkBody(route: string, body: unknown): void {
   }
   checkFields(body, BODY_FIELDS[route], '')
 }
+
+/** `a`, `a or b`, `a, b or c`. */
+export function list(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('')
+  return `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`
+}
+
+/** Whether `v` is an integer from `min` to `max`. */
+export function isInt(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+}

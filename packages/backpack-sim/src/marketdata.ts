@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import type { TradeRecord } from './engine.js'
+import type { TradeRecord } from './engine/types.js'
 
 /** Kline intervals in seconds (`1month` uses calendar months). */
 export const INTERVALS: Readonly<Record<string, number>> = Object.freeze({
@@ -70,7 +70,8 @@ export function bucketEnd(start: number, interval: string): number {
   return start + (INTERVALS[interval] ?? 60) * 1000
 }
 
-function add(
+/** A candle with one more trade: a new one (from `start` to `end`) when `c` is undefined. */
+export function addTrade(
   c: CandleAgg | undefined,
   t: TradeRecord,
   start: number,
@@ -140,9 +141,9 @@ export class MarketData {
   ): void {
     const start = bucketStart(t.time, interval)
     const last = list[list.length - 1]
-    if (last && last.start === start) add(last, t, start, 0)
-    else if (last && last.start > start) add(last, t, last.start, last.end)
-    else list.push(add(undefined, t, start, bucketEnd(start, interval)))
+    if (last && last.start === start) addTrade(last, t, start, 0)
+    else if (last && last.start > start) addTrade(last, t, last.start, last.end)
+    else list.push(addTrade(undefined, t, start, bucketEnd(start, interval)))
     if (list.length > cap * 1.2) list.splice(0, list.length - cap)
   }
 

@@ -16,7 +16,8 @@ import type {
   Market as WireMarket,
 } from '@rung/backpack-sdk'
 import { dec, div, formatDecimal, mul, roundToStep } from './decimal.js'
-import type { Account, Engine, EngineOrder } from './engine.js'
+import type { Engine } from './engine/engine.js'
+import type { Account, EngineOrder } from './engine/types.js'
 import { ApiFailure, bad } from './errors.js'
 import { shown, U32_MAX } from './input.js'
 import { type CandleAgg, INTERVALS, type MarketData } from './marketdata.js'

@@ -3,24 +3,12 @@ import {
   createSigner,
   generateKeyPair,
 } from '@rung/backpack-sdk/signing'
-import { afterEach, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { caller } from '../test/signed.js'
-import { type Sim, SimError, startSim } from './index.js'
+import { manualSims } from '../test/sims.js'
+import { SimError, startSim } from './index.js'
 
-let sim: Sim | undefined
-afterEach(async () => {
-  await sim?.close()
-  sim = undefined
-})
-
-async function manual(extra: Parameters<typeof startSim>[0] = {}) {
-  sim = await startSim({
-    feed: { mode: 'manual' },
-    depthHeartbeatMs: false,
-    ...extra,
-  })
-  return sim
-}
+const manual = manualSims()
 
 type Order = {
   id: string

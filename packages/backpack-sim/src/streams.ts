@@ -7,16 +7,17 @@
 import type { Server } from 'node:http'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { verifySubscription } from './auth.js'
+import type { Engine } from './engine/engine.js'
 import type {
-  Engine,
   EngineListener,
   EngineOrder,
   FillRecord,
   OrderEventType,
   TradeRecord,
-} from './engine.js'
+} from './engine/types.js'
 import { ApiFailure } from './errors.js'
 import {
+  addTrade,
   bucketEnd,
   bucketStart,
   type CandleAgg,
@@ -302,26 +303,8 @@ export class StreamHub implements EngineListener {
       this.publish(stream, this.klinePayload(m, c, true))
       c = undefined
     }
-    if (!c) {
-      c = {
-        start,
-        end: bucketEnd(start, interval),
-        open: t.price,
-        high: t.price,
-        low: t.price,
-        close: t.price,
-        volume: 0n,
-        quoteVolume: 0n,
-        trades: 0,
-      }
-      data.live.set(interval, c)
-    }
-    if (t.price > c.high) c.high = t.price
-    if (t.price < c.low) c.low = t.price
-    c.close = t.price
-    c.volume += t.quantity
-    c.quoteVolume += t.quote
-    c.trades += 1
+    c = addTrade(c, t, start, bucketEnd(start, interval))
+    data.live.set(interval, c)
     this.publish(stream, this.klinePayload(m, c, false))
   }
 

@@ -16,7 +16,7 @@ import type {
   FillRecord,
   OrderEventType,
   TradeRecord,
-} from './engine.js'
+} from './engine/types.js'
 import type { CandleAgg } from './marketdata.js'
 import type { Market } from './markets.js'
 
@@ -116,6 +116,8 @@ export function orderHistoryJson(
   o: EngineOrder,
 ): OrderHistoryEntry & UnsimulatedHistoryKeys {
   const m = o.market
+  // The null trigger, stop-loss and take-profit fields repeat orderJson's on
+  // purpose: the two wire types list them separately (spot orders have none).
   return {
     id: o.id,
     createdAt: naiveIso(o.createdAt),

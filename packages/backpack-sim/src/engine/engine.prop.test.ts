@@ -1,9 +1,11 @@
 import { fc, test } from '@fast-check/vitest'
 import { describe, expect } from 'vitest'
-import { mul } from './decimal.js'
-import { Engine, type EngineOrder, remaining } from './engine.js'
-import { ApiFailure } from './errors.js'
-import { DEFAULT_MARKETS, toMarket } from './markets.js'
+import { mul } from '../decimal.js'
+import { ApiFailure } from '../errors.js'
+import { DEFAULT_MARKETS, toMarket } from '../markets.js'
+import { Engine } from './engine.js'
+import { remaining } from './matching.js'
+import type { EngineOrder } from './types.js'
 
 const op = fc.oneof(
   fc.record({

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { dec, formatDecimal } from './decimal.js'
-import { type Account, Engine, type OrderRequest } from './engine.js'
-import { ApiFailure } from './errors.js'
-import { DEFAULT_MARKETS, toMarket } from './markets.js'
+import { dec, formatDecimal } from '../decimal.js'
+import { ApiFailure } from '../errors.js'
+import { DEFAULT_MARKETS, toMarket } from '../markets.js'
+import { Engine } from './engine.js'
+import type { Account, OrderRequest } from './types.js'
 
 function setup(fees = { maker: '0', taker: '0' }) {
   const engine = new Engine({

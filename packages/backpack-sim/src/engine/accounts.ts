@@ -1,0 +1,169 @@
+/**
+ * Accounts: balances (available and locked), the funds an order holds, what
+ * each side of a fill pays and receives, fees, and the ledger. Plain
+ * functions over {@link Account} and {@link EngineOrder}: the engine decides
+ * when, these decide how much.
+ *
+ * @internal
+ */
+import { feeOf, mul } from '../decimal.js'
+import { bad } from '../errors.js'
+import { ASSET_INFO } from '../markets.js'
+import type { Account, Balance, EngineOrder, LedgerEntry } from './types.js'
+
+/** A new account with no funds. Internal accounts pay no fees. */
+export function newAccount(
+  key: string,
+  internal: boolean,
+  makerBps: bigint,
+  takerBps: bigint,
+): Account {
+  return {
+    key,
+    internal,
+    makerBps: internal ? 0n : makerBps,
+    takerBps: internal ? 0n : takerBps,
+    balances: new Map(),
+    ledger: [],
+    history: [],
+    fills: [],
+    open: new Map(),
+  }
+}
+
+/** The account's balance of an asset, created empty on first use. */
+export function balance(acc: Account, asset: string): Balance {
+  let b = acc.balances.get(asset)
+  if (!b) {
+    b = { available: 0n, locked: 0n }
+    acc.balances.set(asset, b)
+  }
+  return b
+}
+
+/** Adds (or with a negative amount removes) available funds. */
+export function credit(
+  acc: Account,
+  asset: string,
+  amount: bigint,
+  kind: LedgerEntry['kind'],
+  time: number,
+): void {
+  const b = balance(acc, asset)
+  if (b.available + amount < 0n) {
+    throw bad('INSUFFICIENT_FUNDS', `Insufficient funds: ${asset}`)
+  }
+  b.available += amount
+  acc.ledger.push({
+    time,
+    asset,
+    change: amount,
+    kind,
+    ref: undefined,
+  })
+}
+
+/** Holds the full need of a limit order up front (quote for a bid, base for an ask). */
+export function lockOrder(order: EngineOrder): void {
+  const market = order.market
+  const need =
+    order.side === 'Bid'
+      ? mul(order.price!, order.quantity!, 'up')
+      : order.quantity!
+  const asset = order.side === 'Bid' ? market.quote : market.base
+  const b = balance(order.account, asset)
+  b.available -= need
+  b.locked += need
+  order.locked = need
+}
+
+/** Releases what an ended order still holds. */
+export function releaseOrder(order: EngineOrder): void {
+  if (order.locked === 0n) return
+  const asset = order.side === 'Bid' ? order.market.quote : order.market.base
+  const b = balance(order.account, asset)
+  b.locked -= order.locked
+  b.available += order.locked
+  order.locked = 0n
+}
+
+/**
+ * What each side pays for one fill: the buyer's quote (from its lock for a
+ * limit order, refunding what its limit held above the fill price) and the
+ * seller's base.
+ */
+export function payForFill(
+  buyer: EngineOrder,
+  seller: EngineOrder,
+  qty: bigint,
+  quote: bigint,
+): void {
+  const market = buyer.market
+  // Buyer pays quote and receives base.
+  const bq = balance(buyer.account, market.quote)
+  if (buyer.type === 'Limit') {
+    const held = mul(buyer.price!, qty, 'up')
+    bq.locked -= held
+    buyer.locked -= held
+    bq.available += held - quote
+  } else {
+    bq.available -= quote
+  }
+  // Seller pays base and receives quote.
+  const sb = balance(seller.account, market.base)
+  if (seller.type === 'Limit') {
+    sb.locked -= qty
+    seller.locked -= qty
+  } else {
+    sb.available -= qty
+  }
+}
+
+/** Credits what an order's account receives minus its fee; returns the fee. */
+export function settle(
+  o: EngineOrder,
+  isMaker: boolean,
+  asset: string,
+  amount: bigint,
+  feesCollected: Map<string, bigint>,
+): bigint {
+  const bps = isMaker ? o.account.makerBps : o.account.takerBps
+  const decimals = ASSET_INFO[asset]?.decimals ?? 8
+  let fee = bps === 0n ? 0n : feeOf(amount, bps, decimals, 'up')
+  if (fee > amount) fee = amount
+  balance(o.account, asset).available += amount - fee
+  if (fee !== 0n) {
+    feesCollected.set(asset, (feesCollected.get(asset) ?? 0n) + fee)
+  }
+  return fee
+}
+
+/**
+ * The ledger lines of one side of a fill: what it gave (`gave` of
+ * `gaveAsset`), what it got (`got` of `asset`) and its fee (in `asset`).
+ * Internal accounts (market maker, taker flow) keep no trade ledger: they
+ * trade forever and would grow without bound.
+ */
+export function ledgerFill(
+  acc: Account,
+  time: number,
+  ref: string,
+  gaveAsset: string,
+  gave: bigint,
+  asset: string,
+  got: bigint,
+  fee: bigint,
+): void {
+  if (acc.internal) return
+  acc.ledger.push({
+    time,
+    asset: gaveAsset,
+    change: -gave,
+    kind: 'trade',
+    ref,
+  })
+  acc.ledger.push({ time, asset, change: got, kind: 'trade', ref })
+  if (fee !== 0n) {
+    acc.ledger.push({ time, asset, change: -fee, kind: 'fee', ref })
+  }
+}

@@ -1,0 +1,353 @@
+/**
+ * Matching: the book (price levels in time priority), whether a taker
+ * crosses, the dry run a fill-or-kill or market order needs, and the fills a
+ * taker makes against resting makers. Effects beyond the book and the two
+ * orders (depth events, order and trade events, ending an order) go through
+ * {@link MatchHooks}, which the engine provides.
+ *
+ * @internal
+ */
+import type { Side } from '@rung/backpack-sdk'
+import { countSteps, div, min, mul, roundToStep } from '../decimal.js'
+import { balance, ledgerFill, payForFill, settle } from './accounts.js'
+import type {
+  Book,
+  EngineOrder,
+  FillRecord,
+  Level,
+  OrderEventType,
+  OrderStatus,
+  TradeRecord,
+} from './types.js'
+
+/** What matching needs from the engine: the clock, the fault setting, and where its effects go. */
+export interface MatchHooks {
+  /** Wall clock, ms. */
+  now(): number
+  /** Partial fills each match is split into (fault injection; 1 is none). */
+  splitFills(): number
+  /** Fees collected so far, asset → units; settling a fill adds to it. */
+  readonly feesCollected: Map<string, bigint>
+  /** Marks a level as changed, for the next depth event. */
+  touch(book: Book, side: Side, price: bigint): void
+  /** Ends an order: releases what it holds and reports its final event. */
+  finish(
+    order: EngineOrder,
+    status: OrderStatus,
+    reason: string | undefined,
+  ): void
+  /** Reports an order event to the listeners. */
+  emit(
+    order: EngineOrder,
+    event: OrderEventType,
+    fill: FillRecord | undefined,
+  ): void
+  /** Reports a trade to the listeners. */
+  trade(trade: TradeRecord): void
+}
+
+/** The price limit a taker order may reach (its limit, or the impact band for market orders). */
+export function takerLimit(order: EngineOrder, book: Book): bigint | undefined {
+  if (order.type === 'Limit') return order.price
+  const m = order.market
+  if (order.side === 'Bid') {
+    const best = book.asks[0]?.price
+    return best === undefined ? undefined : mul(best, m.maxImpact, 'down')
+  }
+  const best = book.bids[0]?.price
+  return best === undefined ? undefined : mul(best, m.minImpact, 'up')
+}
+
+/** Dry run: how much the order could fill now (quantity and quote). */
+export function walk(
+  order: EngineOrder,
+  book: Book,
+): { qty: bigint; quote: bigint } {
+  const limit = takerLimit(order, book)
+  const levels = order.side === 'Bid' ? book.asks : book.bids
+  let qty = 0n
+  let quote = 0n
+  let wantQty = order.quantity
+  let wantQuote = order.quoteQuantity
+  if (limit === undefined) return { qty, quote }
+  outer: for (const level of levels) {
+    if (!crosses(order.side, limit, level.price)) break
+    for (const maker of level.orders) {
+      if (maker.account === order.account) {
+        if (order.stp === 'RejectTaker' || order.stp === 'RejectBoth') {
+          break outer
+        }
+        if (order.stp === 'RejectMaker') continue
+      }
+      let q = remaining(maker)
+      if (wantQty !== undefined) q = min(q, wantQty)
+      if (wantQuote !== undefined) {
+        const afford =
+          countSteps(
+            div(wantQuote, level.price, 'down'),
+            order.market.step,
+            'down',
+          ) * order.market.step
+        q = min(q, afford)
+      }
+      if (q <= 0n) break outer
+      const cost = mul(level.price, q, 'up')
+      qty += q
+      quote += cost
+      if (wantQty !== undefined) wantQty -= q
+      if (wantQuote !== undefined) wantQuote -= cost
+    }
+  }
+  return { qty, quote }
+}
+
+/**
+ * Matches a taker against the book. Returns an expiry reason if it must
+ * stop, `'done'` when a quote-quantity order cannot use another step.
+ */
+export function match(
+  order: EngineOrder,
+  book: Book,
+  hooks: MatchHooks,
+): string | undefined {
+  const market = order.market
+  const levels = order.side === 'Bid' ? book.asks : book.bids
+  const limit = takerLimit(order, book)
+  if (limit === undefined) return undefined
+  while (levels.length > 0) {
+    const level = levels[0]!
+    if (!crosses(order.side, limit, level.price)) break
+    while (level.orders.length > 0) {
+      const maker = level.orders[0]!
+      if (maker.account === order.account && order.stp !== 'Allow') {
+        if (order.stp === 'RejectTaker') return 'SelfTradePrevention'
+        unrest(maker, book, hooks)
+        hooks.finish(maker, 'Expired', 'SelfTradePrevention')
+        if (order.stp === 'RejectBoth') return 'SelfTradePrevention'
+        continue
+      }
+      let q = remaining(maker)
+      const r = order.quantity !== undefined ? remaining(order) : undefined
+      if (r !== undefined && r < q) q = r
+      if (order.quoteQuantity !== undefined) {
+        const left = order.quoteQuantity - order.executedQuote
+        const afford = roundToStep(
+          div(left, level.price, 'down'),
+          market.step,
+          'down',
+        )
+        if (afford < q) q = afford
+        if (afford <= 0n) return order.executedQty > 0n ? 'done' : undefined
+      }
+      if (order.type === 'Market') {
+        // Market orders hold no lock: bound by what is available.
+        if (order.side === 'Bid') {
+          const avail = balance(order.account, market.quote).available
+          const afford = roundToStep(
+            div(avail, level.price, 'down'),
+            market.step,
+            'down',
+          )
+          if (afford < q) q = afford
+          if (q <= 0n && (r === undefined || r > 0n)) {
+            return order.executedQty > 0n ? undefined : 'InsufficientFunds'
+          }
+        } else {
+          const avail = balance(order.account, market.base).available
+          if (avail < q) q = roundToStep(avail, market.step, 'down')
+        }
+      }
+      if (q <= 0n) return undefined
+      fill(maker, order, level.price, q, book, hooks)
+      if (remaining(maker) === 0n) {
+        level.orders.shift()
+        if (level.orders.length === 0 && levels[0] === level) levels.shift()
+        maker.account.open.delete(maker.id)
+        hooks.touch(book, maker.side, level.price)
+        hooks.finish(maker, 'Filled', undefined)
+      } else {
+        hooks.touch(book, maker.side, level.price)
+      }
+      if (filledAll(order)) return undefined
+    }
+    if (levels[0] === level && level.orders.length === 0) levels.shift()
+  }
+  return undefined
+}
+
+/**
+ * One match, split into `splitFills` partial fills when that fault is set.
+ * (It takes the same arguments as {@link fillOnce} on purpose: it only cuts
+ * the quantity into parts.)
+ */
+function fill(
+  maker: EngineOrder,
+  taker: EngineOrder,
+  price: bigint,
+  qty: bigint,
+  book: Book,
+  hooks: MatchHooks,
+): void {
+  const market = maker.market
+  const split = hooks.splitFills()
+  const parts = split > 1 ? BigInt(split) : 1n
+  const lots = countSteps(qty, market.step, 'down')
+  const partLots = lots / parts + (lots % parts === 0n ? 0n : 1n)
+  let left = qty
+  while (left > 0n) {
+    const part = partLots * market.step < left ? partLots * market.step : left
+    fillOnce(maker, taker, price, part, book, hooks)
+    left -= part
+  }
+}
+
+/** One fill: both sides pay and receive, fees, ledger, events and the trade. */
+function fillOnce(
+  maker: EngineOrder,
+  taker: EngineOrder,
+  price: bigint,
+  qty: bigint,
+  book: Book,
+  hooks: MatchHooks,
+): void {
+  const market = maker.market
+  const time = hooks.now()
+  const quote = mul(price, qty, 'down')
+  const tradeId = ++book.tradeSeq
+  const buyer = maker.side === 'Bid' ? maker : taker
+  const seller = maker.side === 'Bid' ? taker : maker
+  payForFill(buyer, seller, qty, quote)
+  const buyerFee = settle(
+    buyer,
+    maker === buyer,
+    market.base,
+    qty,
+    hooks.feesCollected,
+  )
+  const sellerFee = settle(
+    seller,
+    maker === seller,
+    market.quote,
+    quote,
+    hooks.feesCollected,
+  )
+  for (const [o, fee, asset, gave, gaveAsset] of [
+    [buyer, buyerFee, market.base, quote, market.quote],
+    [seller, sellerFee, market.quote, qty, market.base],
+  ] as const) {
+    o.executedQty += qty
+    o.executedQuote += quote
+    const acc = o.account
+    const ref = String(tradeId)
+    ledgerFill(
+      acc,
+      time,
+      ref,
+      gaveAsset,
+      gave,
+      asset,
+      o.side === 'Bid' ? qty : quote,
+      fee,
+    )
+    const rec: FillRecord = {
+      tradeId,
+      order: o,
+      price,
+      quantity: qty,
+      fee,
+      feeSymbol: asset,
+      isMaker: o === maker,
+      time,
+    }
+    if (!acc.internal) acc.fills.push(rec)
+    o.status =
+      remaining(o) === 0n && o.quantity !== undefined
+        ? 'Filled'
+        : 'PartiallyFilled'
+    hooks.emit(o, 'orderFill', rec)
+  }
+  book.lastPrice = price
+  const trade: TradeRecord = {
+    id: tradeId,
+    market,
+    price,
+    quantity: qty,
+    quote,
+    time,
+    isBuyerMaker: maker === buyer,
+    buyerOrderId: buyer.id,
+    sellerOrderId: seller.id,
+  }
+  hooks.trade(trade)
+}
+
+/** Puts an order on the book at its price, behind the orders already there. */
+export function rest(order: EngineOrder, book: Book, hooks: MatchHooks): void {
+  const levels = order.side === 'Bid' ? book.bids : book.asks
+  const p = order.price!
+  let lo = 0
+  let hi = levels.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    const lp = levels[mid]!.price
+    const better = order.side === 'Bid' ? lp > p : lp < p
+    if (better) lo = mid + 1
+    else hi = mid
+  }
+  const at = levels[lo]
+  if (at && at.price === p) at.orders.push(order)
+  else levels.splice(lo, 0, { price: p, orders: [order] })
+  order.account.open.set(order.id, order)
+  hooks.touch(book, order.side, p)
+}
+
+/** Takes an order off the book. */
+export function unrest(
+  order: EngineOrder,
+  book: Book,
+  hooks: MatchHooks,
+): void {
+  const levels = order.side === 'Bid' ? book.bids : book.asks
+  const i = levels.findIndex((l) => l.price === order.price)
+  const level = levels[i]
+  if (level) {
+    const j = level.orders.indexOf(order)
+    if (j >= 0) level.orders.splice(j, 1)
+    if (level.orders.length === 0) levels.splice(i, 1)
+  }
+  order.account.open.delete(order.id)
+  hooks.touch(book, order.side, order.price!)
+}
+
+/** The quantity resting at a price (0 when no level is there). */
+export function qtyAt(levels: Level[], price: bigint): bigint {
+  for (const l of levels) if (l.price === price) return levelQty(l)
+  return 0n
+}
+
+/** The quantity resting on a level. */
+export function levelQty(level: Level): bigint {
+  let q = 0n
+  for (const o of level.orders) q += remaining(o)
+  return q
+}
+
+/** Quantity still to fill (0 for a quote-quantity market order, which has none). */
+export function remaining(o: EngineOrder): bigint {
+  return o.quantity === undefined ? 0n : o.quantity - o.executedQty
+}
+
+/** Whether an order has nothing left to fill. */
+export function filledAll(o: EngineOrder): boolean {
+  if (o.quantity !== undefined) return o.executedQty >= o.quantity
+  if (o.quoteQuantity !== undefined) {
+    // Filled when not even one more step fits into what is left.
+    return o.executedQuote >= o.quoteQuantity
+  }
+  return false
+}
+
+/** Whether a taker at `limit` reaches a level at `level`. */
+export function crosses(side: Side, limit: bigint, level: bigint): boolean {
+  return side === 'Bid' ? level <= limit : level >= limit
+}

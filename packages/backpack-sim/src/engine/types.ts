@@ -1,0 +1,162 @@
+/**
+ * The engine's data: orders, accounts, balances, the ledger, fills, trades,
+ * the books, and what the engine reports to its listeners. The wire enums
+ * (side, time in force, self-trade prevention, order type and status) are the
+ * SDK's: the simulator speaks the same protocol.
+ *
+ * @internal
+ */
+import type {
+  OrderType,
+  SelfTradePrevention,
+  Side,
+  TimeInForce,
+  OrderStatus as WireOrderStatus,
+} from '@rung/backpack-sdk'
+import type { Market } from '../markets.js'
+
+/**
+ * The statuses the simulator gives an order: the SDK's (open) set narrowed
+ * to the five a spot order without triggers can reach, so a `switch` over
+ * them stays exhaustive.
+ */
+export type OrderStatus = Extract<
+  WireOrderStatus,
+  'New' | 'PartiallyFilled' | 'Filled' | 'Cancelled' | 'Expired'
+>
+
+export interface EngineOrder {
+  id: string
+  seq: number
+  account: Account
+  market: Market
+  side: Side
+  type: OrderType
+  price: bigint | undefined
+  quantity: bigint | undefined
+  quoteQuantity: bigint | undefined
+  executedQty: bigint
+  executedQuote: bigint
+  timeInForce: TimeInForce
+  postOnly: boolean
+  clientId: number | undefined
+  stp: SelfTradePrevention
+  status: OrderStatus
+  createdAt: number
+  expiryReason: string | undefined
+  /** Funds still held for this order (quote for a bid, base for an ask). */
+  locked: bigint
+}
+
+export interface Balance {
+  available: bigint
+  locked: bigint
+}
+
+export interface LedgerEntry {
+  /** ms */
+  time: number
+  asset: string
+  /** Signed change of the account's total. */
+  change: bigint
+  kind: 'initial' | 'credit' | 'trade' | 'fee'
+  /** Order id or trade id the change belongs to. */
+  ref: string | undefined
+}
+
+export interface Account {
+  key: string
+  internal: boolean
+  makerBps: bigint
+  takerBps: bigint
+  balances: Map<string, Balance>
+  ledger: LedgerEntry[]
+  /** Every order (open and closed) of a user account; empty for internal accounts. */
+  history: EngineOrder[]
+  fills: FillRecord[]
+  open: Map<string, EngineOrder>
+}
+
+export interface FillRecord {
+  tradeId: number
+  order: EngineOrder
+  price: bigint
+  quantity: bigint
+  fee: bigint
+  feeSymbol: string
+  isMaker: boolean
+  time: number
+}
+
+export interface TradeRecord {
+  id: number
+  market: Market
+  price: bigint
+  quantity: bigint
+  quote: bigint
+  time: number
+  isBuyerMaker: boolean
+  buyerOrderId: string
+  sellerOrderId: string
+}
+
+/** One price level of a book: its orders in time priority. */
+export interface Level {
+  price: bigint
+  orders: EngineOrder[]
+}
+
+export interface Book {
+  market: Market
+  bids: Level[] // best (highest) first
+  asks: Level[] // best (lowest) first
+  updateId: number
+  tradeSeq: number
+  lastPrice: bigint | undefined
+  /** Feed's current fair price, used as the band reference before any trade. */
+  referencePrice: bigint | undefined
+}
+
+export type OrderEventType =
+  | 'orderAccepted'
+  | 'orderCancelled'
+  | 'orderExpired'
+  | 'orderFill'
+
+export interface EngineListener {
+  orderEvent(
+    order: EngineOrder,
+    event: OrderEventType,
+    fill: FillRecord | undefined,
+  ): void
+  trade(trade: TradeRecord): void
+  depth(
+    market: Market,
+    bids: [bigint, bigint][],
+    asks: [bigint, bigint][],
+    updateId: number,
+  ): void
+}
+
+/** Raw order request as it arrives (JSON values). */
+export interface OrderRequest {
+  symbol?: unknown
+  side?: unknown
+  orderType?: unknown
+  price?: unknown
+  quantity?: unknown
+  quoteQuantity?: unknown
+  timeInForce?: unknown
+  postOnly?: unknown
+  clientId?: unknown
+  selfTradePrevention?: unknown
+  [key: string]: unknown
+}
+
+export interface EngineOptions {
+  markets: Market[]
+  now: () => number
+  makerFeeBps: string
+  takerFeeBps: string
+  initialBalances: Record<string, string>
+}

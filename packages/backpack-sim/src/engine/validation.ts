@@ -1,0 +1,257 @@
+/**
+ * Order checks: the fields of an order request (side, type, time in force,
+ * self-trade prevention, post-only, client id, price and quantity against
+ * the market's filters and price band), then the checks against the book
+ * and the account (would a post-only order take, are there funds, can a
+ * fill-or-kill order fill). A rejected order throws an {@link ApiFailure}
+ * and changes nothing.
+ *
+ * @internal
+ */
+import type { Side } from '@rung/backpack-sdk'
+import { formatDecimal, isMultiple, mul, parseDecimal } from '../decimal.js'
+import { type ApiFailure, bad } from '../errors.js'
+import { U32_MAX } from '../input.js'
+import type { Market } from '../markets.js'
+import { balance } from './accounts.js'
+import { crosses, walk } from './matching.js'
+import type { Account, Book, EngineOrder, OrderRequest } from './types.js'
+
+/** A 400 `INVALID_CLIENT_REQUEST`. */
+function invalid(message: string): ApiFailure {
+  return bad('INVALID_CLIENT_REQUEST', message)
+}
+
+/** An optional decimal field (a string, or a JSON number taken as its text). */
+function decimalField(
+  value: unknown,
+  field: string,
+  code: string,
+): bigint | undefined {
+  if (value === undefined || value === null) return undefined
+  const text = typeof value === 'number' ? String(value) : value
+  if (typeof text !== 'string') {
+    throw bad(code, `\`${field}\` must be a decimal string`)
+  }
+  const r = parseDecimal(text)
+  if (!r.ok) throw bad(code, `\`${field}\` is not a valid decimal: ${r.reason}`)
+  return r.value
+}
+
+/** The listed market a request names. */
+export function marketOf(
+  markets: ReadonlyMap<string, Market>,
+  symbol: unknown,
+): Market {
+  if (typeof symbol !== 'string' || symbol.length === 0) {
+    throw invalid('Missing required parameter `symbol`')
+  }
+  const m = markets.get(symbol)
+  if (!m) throw bad('INVALID_MARKET', `Invalid market: ${symbol}`)
+  return m
+}
+
+/**
+ * The order a request describes, once every field is valid; nothing about
+ * the book or the account's funds is checked yet (see {@link checkTaking}).
+ */
+export function parseOrder(
+  acc: Account,
+  req: OrderRequest,
+  market: Market,
+  book: Book,
+  now: () => number,
+): EngineOrder {
+  if (req.side !== 'Bid' && req.side !== 'Ask') {
+    throw invalid('`side` must be `Bid` or `Ask`')
+  }
+  if (req.orderType !== 'Limit' && req.orderType !== 'Market') {
+    throw invalid('`orderType` must be `Limit` or `Market`')
+  }
+  const side: Side = req.side
+  const type = req.orderType
+  const tif = req.timeInForce ?? 'GTC'
+  if (tif !== 'GTC' && tif !== 'IOC' && tif !== 'FOK') {
+    throw invalid('`timeInForce` must be `GTC`, `IOC` or `FOK`')
+  }
+  const stp = req.selfTradePrevention ?? 'RejectTaker'
+  if (
+    stp !== 'RejectTaker' &&
+    stp !== 'RejectMaker' &&
+    stp !== 'RejectBoth' &&
+    stp !== 'Allow'
+  ) {
+    throw invalid(
+      '`selfTradePrevention` must be `RejectTaker`, `RejectMaker` or `RejectBoth`',
+    )
+  }
+  const postOnly = req.postOnly ?? false
+  if (typeof postOnly !== 'boolean') {
+    throw invalid('`postOnly` must be a boolean')
+  }
+  let clientId: number | undefined
+  if (req.clientId !== undefined && req.clientId !== null) {
+    const c = req.clientId
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > U32_MAX) {
+      throw invalid('`clientId` must be an integer from 0 to 4294967295')
+    }
+    clientId = c
+    for (const o of acc.open.values()) {
+      if (o.clientId === c) {
+        throw bad('INVALID_ORDER', `Order with client ID already exists: ${c}`)
+      }
+    }
+  }
+  const price = decimalField(req.price, 'price', 'INVALID_PRICE')
+  const quantity = decimalField(req.quantity, 'quantity', 'INVALID_QUANTITY')
+  const quoteQuantity = decimalField(
+    req.quoteQuantity,
+    'quoteQuantity',
+    'INVALID_QUANTITY',
+  )
+  if (quantity !== undefined) checkQuantity(market, quantity)
+  if (type === 'Limit') {
+    if (price === undefined) {
+      throw invalid('Limit orders must specify a `price`')
+    }
+    if (quantity === undefined) {
+      throw invalid('Limit orders must specify a `quantity`')
+    }
+    if (quoteQuantity !== undefined) {
+      throw invalid('`quoteQuantity` is only allowed on market orders')
+    }
+    checkPrice(market, book, price, acc.internal)
+    if (postOnly && tif !== 'GTC') {
+      throw bad('INVALID_ORDER', 'Post only orders must be GTC')
+    }
+  } else {
+    if ((quantity === undefined) === (quoteQuantity === undefined)) {
+      throw invalid(
+        'Market orders must specify a `quantity` or `quoteQuantity`',
+      )
+    }
+    if (quoteQuantity !== undefined && quoteQuantity <= 0n) {
+      throw bad('INVALID_QUANTITY', '`quoteQuantity` must be positive')
+    }
+    if (postOnly) {
+      throw bad('INVALID_ORDER', 'Market orders cannot be post only')
+    }
+    if (price !== undefined) {
+      throw invalid('`price` is not allowed on market orders')
+    }
+  }
+  const order: EngineOrder = {
+    id: '',
+    seq: 0,
+    account: acc,
+    market,
+    side,
+    type,
+    price,
+    quantity,
+    quoteQuantity,
+    executedQty: 0n,
+    executedQuote: 0n,
+    timeInForce: tif,
+    postOnly,
+    clientId,
+    stp,
+    status: 'New',
+    createdAt: now(),
+    expiryReason: undefined,
+    locked: 0n,
+  }
+  return order
+}
+
+/**
+ * The checks that look at the book and the account before anything changes:
+ * a post-only order that would take, funds, and whether a fill-or-kill order
+ * can fill (if not, it is marked to expire).
+ */
+export function checkTaking(order: EngineOrder, book: Book): void {
+  const { account: acc, market, side, type, price, quantity } = order
+  const { quoteQuantity, postOnly, timeInForce: tif } = order
+  const opposite = side === 'Bid' ? book.asks : book.bids
+  const best = opposite[0]?.price
+  if (postOnly && best !== undefined && crosses(side, price!, best)) {
+    throw bad('INVALID_ORDER', 'Order would immediately match and take')
+  }
+  const baseBal = balance(acc, market.base)
+  const quoteBal = balance(acc, market.quote)
+  if (type === 'Limit') {
+    const need = side === 'Bid' ? mul(price!, quantity!, 'up') : quantity!
+    const have = side === 'Bid' ? quoteBal.available : baseBal.available
+    if (need > have) throw bad('INSUFFICIENT_FUNDS', 'Insufficient funds')
+    if (tif === 'FOK') {
+      const w = walk(order, book)
+      if (w.qty < quantity!) order.expiryReason = 'FillOrKill'
+    }
+  } else {
+    const w = walk(order, book)
+    if (side === 'Bid') {
+      const need = quoteQuantity ?? w.quote
+      if (need > quoteBal.available) {
+        throw bad('INSUFFICIENT_FUNDS', 'Insufficient funds')
+      }
+    } else if (w.qty > baseBal.available) {
+      throw bad('INSUFFICIENT_FUNDS', 'Insufficient funds')
+    }
+    if (tif === 'FOK' && quantity !== undefined && w.qty < quantity) {
+      order.expiryReason = 'FillOrKill'
+    }
+  }
+}
+
+/**
+ * A quantity against the market's step and minimum. (Its checks have the
+ * shape of {@link checkPrice}'s on purpose: each names its own field, code
+ * and filter in the message.)
+ */
+function checkQuantity(market: Market, q: bigint): void {
+  if (q <= 0n) throw bad('INVALID_QUANTITY', '`quantity` must be positive')
+  if (!isMultiple(q, market.step)) {
+    throw bad(
+      'INVALID_QUANTITY',
+      `Quantity decimal too long: must be a multiple of the step size ${market.config.stepSize}`,
+    )
+  }
+  if (q < market.minQty) {
+    throw bad(
+      'INVALID_QUANTITY',
+      `Quantity is below the minimum ${market.config.minQuantity}`,
+    )
+  }
+}
+
+/** A limit price against the market's tick, minimum and price band. */
+function checkPrice(
+  market: Market,
+  book: Book,
+  p: bigint,
+  internal: boolean,
+): void {
+  if (p <= 0n) throw bad('INVALID_PRICE', '`price` must be positive')
+  if (!isMultiple(p, market.tick)) {
+    throw bad(
+      'INVALID_PRICE',
+      `Price decimal too long: must be a multiple of the tick size ${market.config.tickSize}`,
+    )
+  }
+  if (p < market.minPrice) {
+    throw bad(
+      'INVALID_PRICE',
+      `Price is below the minimum ${market.config.minPrice}`,
+    )
+  }
+  const ref = book.referencePrice ?? book.lastPrice
+  if (internal || ref === undefined) return
+  const hi = mul(ref, market.maxMult, 'up')
+  const lo = mul(ref, market.minMult, 'down')
+  if (p > hi || p < lo) {
+    throw bad(
+      'INVALID_PRICE',
+      `Price out of bounds: must lie between ${formatDecimal(lo)} and ${formatDecimal(hi)}`,
+    )
+  }
+}
