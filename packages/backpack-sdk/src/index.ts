@@ -299,6 +299,10 @@ export type {
   WsLevel,
   WsSide,
 } from './types/ws.js'
+export { createStreamClient } from './ws/createStreamClient.js'
+export type { OverflowPolicy, StreamIterator } from './ws/iterator.js'
+export { BACKPACK_WS_URL } from './ws/options.js'
+export type { WebSocketConstructor, WebSocketLike } from './ws/socket.js'
 export type {
   HeartbeatOptions,
   IterateOptions,
@@ -314,10 +318,4 @@ export type {
   StreamStats,
   SubscribeOptions,
   Subscription,
-} from './ws/createStreamClient.js'
-export {
-  BACKPACK_WS_URL,
-  createStreamClient,
-} from './ws/createStreamClient.js'
-export type { OverflowPolicy, StreamIterator } from './ws/iterator.js'
-export type { WebSocketConstructor, WebSocketLike } from './ws/socket.js'
+} from './ws/types.js'

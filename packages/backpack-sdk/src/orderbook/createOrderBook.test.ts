@@ -7,10 +7,8 @@ import {
   waitFor,
 } from '../../test/ws/server.js'
 import type { BackpackError } from '../errors.js'
-import {
-  createStreamClient,
-  type StreamClient,
-} from '../ws/createStreamClient.js'
+import { createStreamClient } from '../ws/createStreamClient.js'
+import type { StreamClient } from '../ws/types.js'
 import {
   createOrderBook,
   type DepthSnapshot,

@@ -28,12 +28,8 @@ import {
   WebSocketError,
 } from '../errors.js'
 import type { DepthEvent, DepthStreamKind, WsLevel } from '../types/ws.js'
-import type {
-  StreamClient,
-  StreamState,
-  Subscription,
-} from '../ws/createStreamClient.js'
 import { MalformedPayload } from '../ws/parse.js'
+import type { StreamClient, StreamState, Subscription } from '../ws/types.js'
 import { BookSide } from './bookSide.js'
 
 /** Sync state of an {@link OrderBook}. */
