@@ -22,7 +22,7 @@ import { getStatus } from './endpoints/public/getStatus.js'
 import { getTicker } from './endpoints/public/getTicker.js'
 import { getTickers } from './endpoints/public/getTickers.js'
 import { ping } from './endpoints/public/ping.js'
-import { SigningError, ValidationError } from './errors.js'
+import { SigningError, ValidationError } from './errors/inputErrors.js'
 import { createClock } from './rest/clock.js'
 import { defaultFetch } from './rest/defaultFetch.js'
 import type { Logger } from './rest/logger.js'
@@ -184,6 +184,9 @@ export type Bound<F> = F extends (
   ? (...args: A) => R
   : never
 
+/** The errors {@link createBackpackClient} can throw: bad options or keys. */
+export type CreateBackpackClientErrorType = ValidationError | SigningError
+
 /**
  * Creates a REST client. Public endpoints work without keys; private ones
  * need `secretKey`.
@@ -194,6 +197,7 @@ export type Bound<F> = F extends (
  *
  * @param options - Keys, endpoint, timing, injected I/O.
  * @returns A client whose methods mirror the endpoint functions.
+ * @throws {CreateBackpackClientErrorType} one of the errors listed here.
  * @throws {SigningError} when `secretKey` is malformed, or `apiKey` does not
  *   match it.
  * @throws {ValidationError} when an option has the wrong type or range.

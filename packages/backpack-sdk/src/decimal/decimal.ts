@@ -25,7 +25,7 @@
  * functions if a benchmark ever asks for it.
  */
 import Big from 'big.js'
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 
 /**
  * A decimal number written as a string: `-?digits(.digits)?`, e.g.

@@ -23,7 +23,7 @@ import {
   type Rounding,
   roundToIncrement,
 } from '../decimal/decimal.js'
-import { PrecisionError, ValidationError } from '../errors.js'
+import { PrecisionError, ValidationError } from '../errors/inputErrors.js'
 import { type MarketRules, ruleFor } from './marketRules.js'
 
 /**

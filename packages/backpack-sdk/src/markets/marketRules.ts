@@ -9,7 +9,7 @@ import {
   isDecimalString,
 } from '../decimal/decimal.js'
 import { getMarkets } from '../endpoints/public/getMarkets.js'
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 import { describeValue } from '../internal/validate.js'
 import type { BackpackRequester } from '../rest/request.js'
 import type { RequestOptions } from '../types/common.js'

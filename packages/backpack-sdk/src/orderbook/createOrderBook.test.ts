@@ -6,7 +6,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../test/ws/server.js'
-import type { BackpackError } from '../errors.js'
+import type { BackpackError } from '../errors/backpackError.js'
 import { createStreamClient } from '../ws/createStreamClient.js'
 import type { StreamClient } from '../ws/types.js'
 import {

@@ -22,11 +22,9 @@ import {
   multiplyDecimals,
   subtractDecimals,
 } from '../decimal/decimal.js'
-import {
-  type BackpackError,
-  ValidationError,
-  WebSocketError,
-} from '../errors.js'
+import type { BackpackError } from '../errors/backpackError.js'
+import { ValidationError } from '../errors/inputErrors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 import type { DepthEvent, DepthStreamKind, WsLevel } from '../types/ws.js'
 import { MalformedPayload } from '../ws/parse.js'
 import type { StreamClient, StreamState, Subscription } from '../ws/types.js'

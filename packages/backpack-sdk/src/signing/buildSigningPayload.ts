@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 
 /**
  * Largest `X-Window` Backpack accepts (in ms), reference §2.2 (cap added

@@ -36,8 +36,9 @@
 export type {
   BackpackErrorName,
   BackpackErrorOptions,
-} from '../errors.js'
-export { BackpackError, SigningError, ValidationError } from '../errors.js'
+} from '../errors/backpackError.js'
+export { BackpackError } from '../errors/backpackError.js'
+export { SigningError, ValidationError } from '../errors/inputErrors.js'
 export type { SigningBackend } from './backends.js'
 export type {
   BuildSigningPayloadArgs,

@@ -1,4 +1,4 @@
-import { SigningError } from '../errors.js'
+import { SigningError } from '../errors/inputErrors.js'
 import { decodeBase64, encodeBase64 } from '../internal/base64.js'
 import { getBackend, type SigningBackend } from './backends.js'
 

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 import { decodeBase64, encodeBase64 } from '../internal/base64.js'
 import type { SigningBackend } from './backends.js'
 import { buildSigningPayload, checkWindow } from './buildSigningPayload.js'

@@ -13,7 +13,7 @@
  * after it, the socket is terminated and replaced. Browsers cannot ping, so
  * there the socket is replaced after `passiveTimeoutMs` without any frame.
  */
-import { WebSocketError } from '../errors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 import { backoffDelay } from './backoff.js'
 import type { StreamCore } from './core.js'
 import { malformed, onFrame } from './dispatch.js'

@@ -5,7 +5,7 @@
  * from the package.
  */
 import { EventEmitter } from 'eventemitter3'
-import type { WebSocketError } from '../errors.js'
+import type { WebSocketError } from '../errors/webSocketError.js'
 import type { StreamSettings } from './options.js'
 import type { PayloadParser } from './parse.js'
 import type { WebSocketLike } from './socket.js'

@@ -7,7 +7,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../test/ws/server.js'
-import { WebSocketError } from '../errors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 import { buildSigningPayload, verifySignature } from '../signing/index.js'
 import type { BookTickerEvent, OrderUpdateEvent } from '../types/ws.js'
 import { createStreamClient } from './createStreamClient.js'

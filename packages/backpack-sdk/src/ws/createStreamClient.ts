@@ -11,7 +11,8 @@
  * - `parse.ts`: payload parsers per stream; `iterator.ts`: async iterators;
  * - `types.ts`: the public option, event and client types.
  */
-import { ValidationError, WebSocketError } from '../errors.js'
+import { type SigningError, ValidationError } from '../errors/inputErrors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 import type {
   DepthStreamKind,
   KlineInterval,
@@ -34,12 +35,16 @@ import type {
   Subscription,
 } from './types.js'
 
+/** The errors {@link createStreamClient} can throw: bad options or keys. */
+export type CreateStreamClientErrorType = ValidationError | SigningError
+
 /**
  * Creates a stream client and starts connecting.
  *
  * @param options - Endpoint, credentials for private streams, injected I/O
  *   and the reconnect/heartbeat policy.
  * @returns The client.
+ * @throws {CreateStreamClientErrorType} one of the errors listed here.
  * @throws {ValidationError} when an option is out of range, or `apiKey` does
  *   not match `secretKey`.
  * @throws {SigningError} when `secretKey` is malformed.

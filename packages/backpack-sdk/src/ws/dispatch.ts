@@ -4,7 +4,7 @@
  * id (or that the message names); anything unreadable is counted in `stats`
  * and skipped, never thrown.
  */
-import { WebSocketError } from '../errors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 import type { StreamCore, Topic } from './core.js'
 import { MalformedPayload, type Payload } from './parse.js'
 import type { MalformedFrame } from './types.js'

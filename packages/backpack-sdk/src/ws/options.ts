@@ -3,7 +3,8 @@
  * {@link createStreamClient} accepts, checked once and resolved into the
  * {@link StreamSettings} every other part of the client reads.
  */
-import { ValidationError, type WebSocketError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
+import type { WebSocketError } from '../errors/webSocketError.js'
 import { createSigner, type Signer } from '../signing/index.js'
 import type { BackoffSettings } from './backoff.js'
 import type { WebSocketConstructor } from './socket.js'

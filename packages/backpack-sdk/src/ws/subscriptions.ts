@@ -5,7 +5,8 @@
  * same tick are reconciled in one microtask, so they share one frame. On a
  * new socket, the connection calls {@link flush} to resubscribe everything.
  */
-import { ValidationError, WebSocketError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 import { signSubscription } from '../signing/index.js'
 import { type StreamCore, type Subscriber, SubscriptionHandle } from './core.js'
 import { isPrivateStream, parserFor } from './parse.js'

@@ -6,7 +6,7 @@
  * `subscriptions.ts` (reference counts, SUBSCRIBE frames), `dispatch.ts`
  * (inbound frames) and `createStreamClient.ts` (the facade).
  */
-import type { WebSocketError } from '../errors.js'
+import type { WebSocketError } from '../errors/webSocketError.js'
 import type { Signer } from '../signing/index.js'
 import type {
   BookTickerEvent,
