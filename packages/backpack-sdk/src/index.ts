@@ -45,9 +45,16 @@ export {
 } from './client.js'
 // ── decimals and precision ──────────────────────────────────────────────────
 export type {
+  AddDecimalsErrorType,
+  CompareDecimalsErrorType,
   DecimalString,
+  DivideDecimalsErrorType,
   DivideOptions,
+  MultiplyDecimalsErrorType,
+  NormalizeDecimalErrorType,
   Rounding,
+  RoundToIncrementErrorType,
+  SubtractDecimalsErrorType,
 } from './decimal/decimal.js'
 export {
   addDecimals,
@@ -153,9 +160,19 @@ export {
   OrderStateUnknownError,
 } from './errors/orderStateUnknownError.js'
 export { WebSocketError } from './errors/webSocketError.js'
-export type { FormatQuantityOptions } from './markets/format.js'
+export type {
+  FormatPriceErrorType,
+  FormatQuantityErrorType,
+  FormatQuantityOptions,
+} from './markets/format.js'
 export { formatPrice, formatQuantity } from './markets/format.js'
-export type { MarketRule, MarketRules } from './markets/marketRules.js'
+export type {
+  LoadMarketRulesErrorType,
+  MarketRule,
+  MarketRules,
+  MarketRulesFromMarketsErrorType,
+  ParseMarketRulesErrorType,
+} from './markets/marketRules.js'
 export {
   loadMarketRules,
   marketRulesFromMarkets,
@@ -179,6 +196,7 @@ export type {
 export type { SigningBackend } from './signing/backends.js'
 export type {
   BuildSigningPayloadArgs,
+  BuildSigningPayloadErrorType,
   SigningParams,
 } from './signing/buildSigningPayload.js'
 export {
@@ -187,11 +205,18 @@ export {
 } from './signing/buildSigningPayload.js'
 export type { Instruction, SignedRoute } from './signing/instructions.js'
 export { INSTRUCTIONS, instructionFor } from './signing/instructions.js'
-export type { KeyPair, SigningBackendOptions } from './signing/keys.js'
+export type {
+  DerivePublicKeyErrorType,
+  GenerateKeyPairErrorType,
+  KeyPair,
+  SigningBackendOptions,
+} from './signing/keys.js'
 export { derivePublicKey, generateKeyPair } from './signing/keys.js'
 export type {
+  CreateSignerErrorType,
   Signer,
   SignSubscriptionArgs,
+  SignSubscriptionErrorType,
   VerifySignatureArgs,
 } from './signing/sign.js'
 export {
@@ -298,6 +323,8 @@ export type {
 // ── streams (WebSocket client, wire types, local order book) ────────────────
 // Owned by the streams work (docs/streams.md); keep this block together.
 
+export type { CreateOrderBookErrorType } from './orderbook/createOrderBook.js'
+export { createOrderBook } from './orderbook/createOrderBook.js'
 export type {
   BookUpdate,
   DepthSnapshot,
@@ -310,8 +337,7 @@ export type {
   OrderBookState,
   OrderBookStats,
   SnapshotLimit,
-} from './orderbook/createOrderBook.js'
-export { createOrderBook } from './orderbook/createOrderBook.js'
+} from './orderbook/types.js'
 export type {
   BookTickerEvent,
   DepthEvent,

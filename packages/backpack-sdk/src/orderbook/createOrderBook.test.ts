@@ -9,12 +9,8 @@ import {
 import type { BackpackError } from '../errors/backpackError.js'
 import { createStreamClient } from '../ws/createStreamClient.js'
 import type { StreamClient } from '../ws/types.js'
-import {
-  createOrderBook,
-  type DepthSnapshot,
-  type OrderBook,
-  type OrderBookOptions,
-} from './createOrderBook.js'
+import { createOrderBook } from './createOrderBook.js'
+import type { DepthSnapshot, OrderBook, OrderBookOptions } from './types.js'
 
 useLoopbackNetwork()
 
