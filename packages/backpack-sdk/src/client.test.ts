@@ -141,7 +141,7 @@ describe('createBackpackClient', () => {
   })
 })
 
-describe('public endpoints (msw, default cross-fetch)', () => {
+describe('public endpoints (msw, default fetch)', () => {
   test('behavior: each returns the wire payload unchanged', async () => {
     const client = publicClient()
     expect(await client.getStatus()).toEqual({ status: 'Ok', message: null })

@@ -1,4 +1,3 @@
-import crossFetch from 'cross-fetch'
 import { getAccount } from './endpoints/account/getAccount.js'
 import { getBalances } from './endpoints/account/getBalances.js'
 import { getCollateral } from './endpoints/account/getCollateral.js'
@@ -23,8 +22,9 @@ import { getStatus } from './endpoints/public/getStatus.js'
 import { getTicker } from './endpoints/public/getTicker.js'
 import { getTickers } from './endpoints/public/getTickers.js'
 import { ping } from './endpoints/public/ping.js'
-import { SigningError, ValidationError } from './errors.js'
+import { SigningError, ValidationError } from './errors/inputErrors.js'
 import { createClock } from './rest/clock.js'
+import { defaultFetch } from './rest/defaultFetch.js'
 import type { Logger } from './rest/logger.js'
 import {
   type BackpackRequester,
@@ -72,7 +72,11 @@ export interface BackpackClientOptions {
   windowMs?: number | undefined
   /** Per-request timeout (in ms); `false` disables it. @default 10000 */
   timeoutMs?: number | false | undefined
-  /** The `fetch` to use. @default cross-fetch */
+  /**
+   * The `fetch` to use. By default the platform's `globalThis.fetch`; only
+   * where there is none, cross-fetch, loaded on the first request.
+   * @default globalThis.fetch (cross-fetch where there is none)
+   */
   fetch?: FetchFn | undefined
   /** Clock (ms since the epoch) used for `X-Timestamp`. @default Date.now */
   now?: (() => number) | undefined
@@ -180,6 +184,9 @@ export type Bound<F> = F extends (
   ? (...args: A) => R
   : never
 
+/** The errors {@link createBackpackClient} can throw: bad options or keys. */
+export type CreateBackpackClientErrorType = ValidationError | SigningError
+
 /**
  * Creates a REST client. Public endpoints work without keys; private ones
  * need `secretKey`.
@@ -190,6 +197,7 @@ export type Bound<F> = F extends (
  *
  * @param options - Keys, endpoint, timing, injected I/O.
  * @returns A client whose methods mirror the endpoint functions.
+ * @throws {CreateBackpackClientErrorType} one of the errors listed here.
  * @throws {SigningError} when `secretKey` is malformed, or `apiKey` does not
  *   match it.
  * @throws {ValidationError} when an option has the wrong type or range.
@@ -222,7 +230,7 @@ export function createBackpackClient(
     baseUrl = BACKPACK_API_URL,
     windowMs = DEFAULT_WINDOW_MS,
     timeoutMs = DEFAULT_TIMEOUT_MS,
-    fetch = crossFetch as unknown as FetchFn,
+    fetch = defaultFetch,
     now = Date.now,
     logger,
     retry = {},

@@ -34,6 +34,7 @@ export type {
   BackpackClientConfig,
   BackpackClientOptions,
   Bound,
+  CreateBackpackClientErrorType,
 } from './client.js'
 export {
   BACKPACK_API_URL,
@@ -44,9 +45,16 @@ export {
 } from './client.js'
 // ── decimals and precision ──────────────────────────────────────────────────
 export type {
+  AddDecimalsErrorType,
+  CompareDecimalsErrorType,
   DecimalString,
+  DivideDecimalsErrorType,
   DivideOptions,
+  MultiplyDecimalsErrorType,
+  NormalizeDecimalErrorType,
   Rounding,
+  RoundToIncrementErrorType,
+  SubtractDecimalsErrorType,
 } from './decimal/decimal.js'
 export {
   addDecimals,
@@ -59,51 +67,70 @@ export {
   subtractDecimals,
 } from './decimal/decimal.js'
 // ── endpoints: account, orders, history (signed) ────────────────────────────
+export type { GetAccountErrorType } from './endpoints/account/getAccount.js'
 export { getAccount } from './endpoints/account/getAccount.js'
+export type { GetBalancesErrorType } from './endpoints/account/getBalances.js'
 export { getBalances } from './endpoints/account/getBalances.js'
+export type { GetCollateralErrorType } from './endpoints/account/getCollateral.js'
 export { getCollateral } from './endpoints/account/getCollateral.js'
+export type { GetFillHistoryErrorType } from './endpoints/history/getFillHistory.js'
 export { getFillHistory } from './endpoints/history/getFillHistory.js'
+export type { GetOrderHistoryErrorType } from './endpoints/history/getOrderHistory.js'
 export { getOrderHistory } from './endpoints/history/getOrderHistory.js'
+export type { CancelOpenOrdersErrorType } from './endpoints/orders/cancelOpenOrders.js'
 export { cancelOpenOrders } from './endpoints/orders/cancelOpenOrders.js'
+export type { CancelOrderErrorType } from './endpoints/orders/cancelOrder.js'
 export { cancelOrder } from './endpoints/orders/cancelOrder.js'
+export type { ExecuteOrderErrorType } from './endpoints/orders/executeOrder.js'
 export {
   AMBIGUOUS_ORDER_MARGIN_MS,
   executeOrder,
 } from './endpoints/orders/executeOrder.js'
+export type { ExecuteOrdersErrorType } from './endpoints/orders/executeOrders.js'
 export { executeOrders } from './endpoints/orders/executeOrders.js'
 export type {
+  FindOrderByClientIdErrorType,
   FindOrderByClientIdParameters,
   FindOrderByClientIdReturnType,
 } from './endpoints/orders/findOrderByClientId.js'
 export { findOrderByClientId } from './endpoints/orders/findOrderByClientId.js'
+export type { GetOpenOrdersErrorType } from './endpoints/orders/getOpenOrders.js'
 export { getOpenOrders } from './endpoints/orders/getOpenOrders.js'
+export type { GetOrderErrorType } from './endpoints/orders/getOrder.js'
 export { getOrder } from './endpoints/orders/getOrder.js'
 export { generateClientId } from './endpoints/orders/orderBody.js'
 // ── endpoints: public ───────────────────────────────────────────────────────
+export type { GetAssetsErrorType } from './endpoints/public/getAssets.js'
 export { getAssets } from './endpoints/public/getAssets.js'
+export type { GetDepthErrorType } from './endpoints/public/getDepth.js'
 export { getDepth } from './endpoints/public/getDepth.js'
+export type { GetHistoricalTradesErrorType } from './endpoints/public/getHistoricalTrades.js'
 export { getHistoricalTrades } from './endpoints/public/getHistoricalTrades.js'
+export type { GetKlinesErrorType } from './endpoints/public/getKlines.js'
 export { getKlines } from './endpoints/public/getKlines.js'
+export type { GetMarketErrorType } from './endpoints/public/getMarket.js'
 export { getMarket } from './endpoints/public/getMarket.js'
+export type { GetMarketsErrorType } from './endpoints/public/getMarkets.js'
 export { getMarkets } from './endpoints/public/getMarkets.js'
+export type { GetRecentTradesErrorType } from './endpoints/public/getRecentTrades.js'
 export { getRecentTrades } from './endpoints/public/getRecentTrades.js'
+export type { GetServerTimeErrorType } from './endpoints/public/getServerTime.js'
 export { getServerTime } from './endpoints/public/getServerTime.js'
+export type { GetStatusErrorType } from './endpoints/public/getStatus.js'
 export { getStatus } from './endpoints/public/getStatus.js'
+export type { GetTickerErrorType } from './endpoints/public/getTicker.js'
 export { getTicker } from './endpoints/public/getTicker.js'
+export type { GetTickersErrorType } from './endpoints/public/getTickers.js'
 export { getTickers } from './endpoints/public/getTickers.js'
+export type { PingErrorType } from './endpoints/public/ping.js'
 export { ping } from './endpoints/public/ping.js'
 // ── errors ──────────────────────────────────────────────────────────────────
 export type {
-  ApiErrorCode,
   BackpackErrorName,
   BackpackErrorOptions,
-  OrderLookup,
-  RequestSummary,
-} from './errors.js'
+} from './errors/backpackError.js'
+export { BackpackError } from './errors/backpackError.js'
 export {
-  ApiError,
-  BackpackError,
-  HttpError,
   isApiError,
   isBackpackError,
   isHttpError,
@@ -113,17 +140,39 @@ export {
   isTimeoutError,
   isValidationError,
   isWebSocketError,
+} from './errors/guards.js'
+export type { ApiErrorCode, RequestSummary } from './errors/httpErrors.js'
+export {
+  ApiError,
+  HttpError,
   MAX_ERROR_BODY_LENGTH,
   NetworkError,
+  TimeoutError,
+} from './errors/httpErrors.js'
+export {
   PrecisionError,
   SigningError,
-  TimeoutError,
   ValidationError,
-  WebSocketError,
-} from './errors.js'
-export type { FormatQuantityOptions } from './markets/format.js'
+} from './errors/inputErrors.js'
+export type { OrderLookup } from './errors/orderStateUnknownError.js'
+export {
+  isOrderStateUnknownError,
+  OrderStateUnknownError,
+} from './errors/orderStateUnknownError.js'
+export { WebSocketError } from './errors/webSocketError.js'
+export type {
+  FormatPriceErrorType,
+  FormatQuantityErrorType,
+  FormatQuantityOptions,
+} from './markets/format.js'
 export { formatPrice, formatQuantity } from './markets/format.js'
-export type { MarketRule, MarketRules } from './markets/marketRules.js'
+export type {
+  LoadMarketRulesErrorType,
+  MarketRule,
+  MarketRules,
+  MarketRulesFromMarketsErrorType,
+  ParseMarketRulesErrorType,
+} from './markets/marketRules.js'
 export {
   loadMarketRules,
   marketRulesFromMarkets,
@@ -134,6 +183,7 @@ export type {
   BackpackRequester,
   HttpMethod,
   RequestArgs,
+  RequestErrorType,
   RequestFn,
   RetryOptions,
 } from './rest/request.js'
@@ -146,6 +196,7 @@ export type {
 export type { SigningBackend } from './signing/backends.js'
 export type {
   BuildSigningPayloadArgs,
+  BuildSigningPayloadErrorType,
   SigningParams,
 } from './signing/buildSigningPayload.js'
 export {
@@ -154,11 +205,18 @@ export {
 } from './signing/buildSigningPayload.js'
 export type { Instruction, SignedRoute } from './signing/instructions.js'
 export { INSTRUCTIONS, instructionFor } from './signing/instructions.js'
-export type { KeyPair, SigningBackendOptions } from './signing/keys.js'
+export type {
+  DerivePublicKeyErrorType,
+  GenerateKeyPairErrorType,
+  KeyPair,
+  SigningBackendOptions,
+} from './signing/keys.js'
 export { derivePublicKey, generateKeyPair } from './signing/keys.js'
 export type {
+  CreateSignerErrorType,
   Signer,
   SignSubscriptionArgs,
+  SignSubscriptionErrorType,
   VerifySignatureArgs,
 } from './signing/sign.js'
 export {
@@ -265,6 +323,8 @@ export type {
 // ── streams (WebSocket client, wire types, local order book) ────────────────
 // Owned by the streams work (docs/streams.md); keep this block together.
 
+export type { CreateOrderBookErrorType } from './orderbook/createOrderBook.js'
+export { createOrderBook } from './orderbook/createOrderBook.js'
 export type {
   BookUpdate,
   DepthSnapshot,
@@ -277,8 +337,7 @@ export type {
   OrderBookState,
   OrderBookStats,
   SnapshotLimit,
-} from './orderbook/createOrderBook.js'
-export { createOrderBook } from './orderbook/createOrderBook.js'
+} from './orderbook/types.js'
 export type {
   BookTickerEvent,
   DepthEvent,
@@ -299,6 +358,11 @@ export type {
   WsLevel,
   WsSide,
 } from './types/ws.js'
+export type { CreateStreamClientErrorType } from './ws/createStreamClient.js'
+export { createStreamClient } from './ws/createStreamClient.js'
+export type { OverflowPolicy, StreamIterator } from './ws/iterator.js'
+export { BACKPACK_WS_URL } from './ws/options.js'
+export type { WebSocketConstructor, WebSocketLike } from './ws/socket.js'
 export type {
   HeartbeatOptions,
   IterateOptions,
@@ -314,10 +378,4 @@ export type {
   StreamStats,
   SubscribeOptions,
   Subscription,
-} from './ws/createStreamClient.js'
-export {
-  BACKPACK_WS_URL,
-  createStreamClient,
-} from './ws/createStreamClient.js'
-export type { OverflowPolicy, StreamIterator } from './ws/iterator.js'
-export type { WebSocketConstructor, WebSocketLike } from './ws/socket.js'
+} from './ws/types.js'

@@ -20,6 +20,7 @@ import {
   isApiError,
   isHttpError,
   isNetworkError,
+  isOrderStateUnknownError,
   isTimeoutError,
   isWebSocketError,
   multiplyDecimals,
@@ -305,7 +306,7 @@ const isApiRefusal = (error: unknown): error is Error & { code: string } =>
   error instanceof Error &&
   error.name === 'ApiError' &&
   ((error as { status?: number }).status ?? 400) < 500 &&
-  (error as { orderLookups?: unknown }).orderLookups === undefined &&
+  !isOrderStateUnknownError(error) &&
   authFailure(error) === undefined
 
 const isNotFound = (error: unknown) =>

@@ -1,6 +1,6 @@
 import { fc, test as propTest } from '@fast-check/vitest'
 import { describe, expect, test } from 'vitest'
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 import {
   addDecimals,
   compareDecimals,

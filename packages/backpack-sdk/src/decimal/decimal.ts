@@ -25,7 +25,7 @@
  * functions if a benchmark ever asks for it.
  */
 import Big from 'big.js'
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 
 /**
  * A decimal number written as a string: `-?digits(.digits)?`, e.g.
@@ -100,6 +100,9 @@ export function fromBig(value: Big.Big): DecimalString {
   return value.eq('0') ? '0' : value.toFixed()
 }
 
+/** The errors {@link normalizeDecimal} can throw (bad input). */
+export type NormalizeDecimalErrorType = ValidationError
+
 /**
  * Validates a decimal string and returns it in canonical form: no leading
  * zeros, no trailing fractional zeros, no `-0`.
@@ -107,6 +110,7 @@ export function fromBig(value: Big.Big): DecimalString {
  * @param value - The text to check.
  * @param field - Field name used in the error message.
  * @returns The canonical string (`"007.50"` → `"7.5"`, `"-0.0"` → `"0"`).
+ * @throws {NormalizeDecimalErrorType} one of the errors listed here.
  * @throws {ValidationError} when `value` is not strict decimal text.
  * @example
  * ```ts
@@ -122,12 +126,16 @@ export function normalizeDecimal(
   return fromBig(toBig(value, field))
 }
 
+/** The errors {@link compareDecimals} can throw (bad input). */
+export type CompareDecimalsErrorType = ValidationError
+
 /**
  * Compares two decimal strings exactly.
  *
  * @param a - Left operand.
  * @param b - Right operand.
  * @returns `-1` if a < b, `0` if equal, `1` if a > b.
+ * @throws {CompareDecimalsErrorType} one of the errors listed here.
  * @throws {ValidationError} when either operand is not decimal text.
  * @example
  * ```ts
@@ -143,12 +151,16 @@ export function compareDecimals(
   return toBig(a, 'a').cmp(toBig(b, 'b'))
 }
 
+/** The errors {@link addDecimals} can throw (bad input). */
+export type AddDecimalsErrorType = ValidationError
+
 /**
  * Adds two decimal strings exactly.
  *
  * @param a - Left operand.
  * @param b - Right operand.
  * @returns The exact sum, normalised.
+ * @throws {AddDecimalsErrorType} one of the errors listed here.
  * @throws {ValidationError} when either operand is not decimal text.
  * @example
  * ```ts
@@ -161,12 +173,16 @@ export function addDecimals(a: DecimalString, b: DecimalString): DecimalString {
   return fromBig(toBig(a, 'a').plus(toBig(b, 'b')))
 }
 
+/** The errors {@link subtractDecimals} can throw (bad input). */
+export type SubtractDecimalsErrorType = ValidationError
+
 /**
  * Subtracts `b` from `a` exactly.
  *
  * @param a - Minuend.
  * @param b - Subtrahend.
  * @returns The exact difference, normalised.
+ * @throws {SubtractDecimalsErrorType} one of the errors listed here.
  * @throws {ValidationError} when either operand is not decimal text.
  * @example
  * ```ts
@@ -182,6 +198,9 @@ export function subtractDecimals(
   return fromBig(toBig(a, 'a').minus(toBig(b, 'b')))
 }
 
+/** The errors {@link multiplyDecimals} can throw (bad input). */
+export type MultiplyDecimalsErrorType = ValidationError
+
 /**
  * Multiplies two decimal strings exactly (no rounding: the result has as many
  * fraction digits as both operands together).
@@ -189,6 +208,7 @@ export function subtractDecimals(
  * @param a - Left operand.
  * @param b - Right operand.
  * @returns The exact product, normalised.
+ * @throws {MultiplyDecimalsErrorType} one of the errors listed here.
  * @throws {ValidationError} when either operand is not decimal text.
  * @example
  * ```ts
@@ -212,6 +232,9 @@ export interface DivideOptions {
   rounding: Rounding
 }
 
+/** The errors {@link divideDecimals} can throw (bad input). */
+export type DivideDecimalsErrorType = ValidationError
+
 /**
  * Divides `a` by `b`, rounded to `decimals` fraction digits in an explicit
  * direction (division is the one operation that cannot always be exact).
@@ -220,6 +243,7 @@ export interface DivideOptions {
  * @param b - Divisor (not zero).
  * @param options - `decimals` and `rounding`, both required.
  * @returns The rounded quotient, normalised.
+ * @throws {DivideDecimalsErrorType} one of the errors listed here.
  * @throws {ValidationError} when an operand is not decimal text, `b` is zero,
  *   or the options are invalid.
  * @example
@@ -288,6 +312,9 @@ function roundQuotient(
   return steps.times(increment)
 }
 
+/** The errors {@link roundToIncrement} can throw (bad input). */
+export type RoundToIncrementErrorType = ValidationError
+
 /**
  * Rounds `value` to a multiple of `increment` in an explicit direction.
  *
@@ -296,6 +323,7 @@ function roundQuotient(
  * @param rounding - `'down'` (toward −∞), `'up'` (toward +∞) or
  *   `'nearest'` (halves away from zero).
  * @returns The multiple of `increment`, normalised.
+ * @throws {RoundToIncrementErrorType} one of the errors listed here.
  * @throws {ValidationError} when an input is not decimal text, the increment
  *   is not positive, or the rounding direction is missing.
  * @example

@@ -7,7 +7,7 @@
  * @module
  */
 import { compareDecimals, isDecimalString } from '../decimal/decimal.js'
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 
 /** Largest uint32: Backpack's `clientId` range is 0 to this. @internal */
 export const MAX_CLIENT_ID = 4_294_967_295

@@ -23,8 +23,11 @@ import {
   type Rounding,
   roundToIncrement,
 } from '../decimal/decimal.js'
-import { PrecisionError, ValidationError } from '../errors.js'
+import { PrecisionError, ValidationError } from '../errors/inputErrors.js'
 import { type MarketRules, ruleFor } from './marketRules.js'
+
+/** The errors {@link formatPrice} can throw (bad input). */
+export type FormatPriceErrorType = ValidationError | PrecisionError
 
 /**
  * Rounds a price to the market's tick size in an explicit direction.
@@ -34,6 +37,7 @@ import { type MarketRules, ruleFor } from './marketRules.js'
  * @param price - Positive decimal string.
  * @param rounding - `'down'`, `'up'` or `'nearest'` (required).
  * @returns The rounded price, normalised, with no more decimals than the tick.
+ * @throws {FormatPriceErrorType} one of the errors listed here.
  * @throws {ValidationError} when the symbol is unknown, the price is not a
  *   positive decimal string, or `rounding` is missing.
  * @throws {PrecisionError} when the rounded price is zero (`rule:
@@ -98,6 +102,9 @@ export interface FormatQuantityOptions {
   price?: DecimalString | undefined
 }
 
+/** The errors {@link formatQuantity} can throw (bad input). */
+export type FormatQuantityErrorType = ValidationError | PrecisionError
+
 /**
  * Rounds a quantity to the market's step size in an explicit direction.
  *
@@ -108,6 +115,7 @@ export interface FormatQuantityOptions {
  * @param options - Optional `price` for the minimum-notional check.
  * @returns The rounded quantity, normalised, with no more decimals than the
  *   step.
+ * @throws {FormatQuantityErrorType} one of the errors listed here.
  * @throws {ValidationError} when the symbol is unknown, an input is not a
  *   positive decimal string, or `rounding` is missing.
  * @throws {PrecisionError} when the result is zero (`rule: 'stepSize'`),

@@ -3,15 +3,16 @@
  * respect. A plain JSON-serializable object (decimal strings only), so it can
  * be stored as a snapshot and loaded in tests or offline tools.
  */
+
 import {
   compareDecimals,
   type DecimalString,
   isDecimalString,
 } from '../decimal/decimal.js'
 import { getMarkets } from '../endpoints/public/getMarkets.js'
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 import { describeValue } from '../internal/validate.js'
-import type { BackpackRequester } from '../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../rest/request.js'
 import type { RequestOptions } from '../types/common.js'
 import type { GetMarketsParameters, Market } from '../types/public.js'
 
@@ -45,11 +46,15 @@ export interface MarketRule {
 /** Precision rules keyed by market symbol. JSON-serializable. */
 export type MarketRules = Readonly<Record<string, MarketRule>>
 
+/** The errors {@link marketRulesFromMarkets} can throw (bad input). */
+export type MarketRulesFromMarketsErrorType = ValidationError
+
 /**
  * Builds the precision table from `getMarkets` (or `getMarket`) results.
  *
  * @param markets - Market objects as returned by the API.
  * @returns Rules keyed by symbol.
+ * @throws {MarketRulesFromMarketsErrorType} one of the errors listed here.
  * @throws {ValidationError} when a market lacks a positive `tickSize` /
  *   `stepSize` or has a malformed decimal.
  * @example
@@ -92,6 +97,9 @@ export function marketRulesFromMarkets(
   return Object.freeze(rules)
 }
 
+/** The errors {@link loadMarketRules} can throw (those of the `getMarkets` request it makes). */
+export type LoadMarketRulesErrorType = RequestErrorType
+
 /**
  * Loads the precision table from the exchange (`GET /api/v1/markets`).
  *
@@ -99,6 +107,7 @@ export function marketRulesFromMarkets(
  * @param params - Optional market-type filter.
  * @param options - Abort signal and timeout.
  * @returns Rules keyed by symbol.
+ * @throws {LoadMarketRulesErrorType} one of the errors listed here.
  * @throws {ValidationError} when a market's filters are malformed.
  * @throws {ApiError} / {HttpError} / {TimeoutError} / {NetworkError} as
  *   `getMarkets` does.
@@ -118,12 +127,16 @@ export async function loadMarketRules(
   return marketRulesFromMarkets(await getMarkets(client, params, options))
 }
 
+/** The errors {@link parseMarketRules} can throw (bad input). */
+export type ParseMarketRulesErrorType = ValidationError
+
 /**
  * Validates a stored snapshot (e.g. `JSON.parse` of a saved table) and
  * returns it as {@link MarketRules}.
  *
  * @param snapshot - A value shaped like {@link MarketRules}.
  * @returns The same rules, checked and frozen.
+ * @throws {ParseMarketRulesErrorType} one of the errors listed here.
  * @throws {ValidationError} naming the symbol and field that is missing or
  *   malformed.
  * @example

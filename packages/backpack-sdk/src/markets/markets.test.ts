@@ -9,7 +9,7 @@ import {
   normalizeDecimal,
   subtractDecimals,
 } from '../decimal/decimal.js'
-import { PrecisionError, ValidationError } from '../errors.js'
+import { PrecisionError, ValidationError } from '../errors/inputErrors.js'
 import { formatPrice, formatQuantity } from './format.js'
 import {
   loadMarketRules,

@@ -6,17 +6,11 @@ import {
   type TestServer,
   waitFor,
 } from '../../test/ws/server.js'
-import type { BackpackError } from '../errors.js'
-import {
-  createStreamClient,
-  type StreamClient,
-} from '../ws/createStreamClient.js'
-import {
-  createOrderBook,
-  type DepthSnapshot,
-  type OrderBook,
-  type OrderBookOptions,
-} from './createOrderBook.js'
+import type { BackpackError } from '../errors/backpackError.js'
+import { createStreamClient } from '../ws/createStreamClient.js'
+import type { StreamClient } from '../ws/types.js'
+import { createOrderBook } from './createOrderBook.js'
+import type { DepthSnapshot, OrderBook, OrderBookOptions } from './types.js'
 
 useLoopbackNetwork()
 

@@ -6,8 +6,8 @@ import {
   HttpError,
   NetworkError,
   TimeoutError,
-  ValidationError,
-} from '../errors.js'
+} from '../errors/httpErrors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 import { buildSigningPayload, verifySignature } from '../signing/index.js'
 import { parseRetryAfter } from './request.js'
 import type { FetchFn } from './transport.js'

@@ -28,15 +28,14 @@
  * @internal
  * @module
  */
+import { BackpackError } from '../errors/backpackError.js'
 import {
   ApiError,
-  BackpackError,
   HttpError,
   NetworkError,
-  SigningError,
   TimeoutError,
-  ValidationError,
-} from '../errors.js'
+} from '../errors/httpErrors.js'
+import { SigningError, ValidationError } from '../errors/inputErrors.js'
 import { buildSigningPayload } from '../signing/buildSigningPayload.js'
 import { instructionFor } from '../signing/instructions.js'
 import type { Signer } from '../signing/sign.js'
@@ -75,6 +74,22 @@ export interface RequestArgs {
   /** Set `false` to never retry (clock sync, order lookups). @default true */
   retry?: boolean | undefined
 }
+
+/**
+ * Every error one REST call can end with, whichever endpoint it is: bad
+ * parameters or a private call without keys ({@link ValidationError}), a
+ * custom signer that failed ({@link SigningError}), a non-2xx answer
+ * ({@link HttpError}, {@link ApiError} with Backpack's code), or no answer
+ * ({@link TimeoutError}, {@link NetworkError}). The endpoint functions'
+ * `<Fn>ErrorType` unions are built from it.
+ */
+export type RequestErrorType =
+  | ValidationError
+  | SigningError
+  | HttpError
+  | ApiError
+  | TimeoutError
+  | NetworkError
 
 /** Sends one REST call through the client's pipeline. */
 export type RequestFn = <T>(

@@ -16,7 +16,7 @@
  * @internal
  * @module
  */
-import { NetworkError, TimeoutError } from '../errors.js'
+import { NetworkError, TimeoutError } from '../errors/httpErrors.js'
 
 /** What the SDK passes to `fetch`. */
 export interface FetchInit {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js'
+import { ValidationError } from '../errors/inputErrors.js'
 
 /**
  * Largest `X-Window` Backpack accepts (in ms), reference §2.2 (cap added
@@ -25,6 +25,9 @@ export interface BuildSigningPayloadArgs {
   windowMs: number
 }
 
+/** The errors {@link buildSigningPayload} can throw (bad input). */
+export type BuildSigningPayloadErrorType = ValidationError
+
 /**
  * Builds the exact string Backpack expects to be signed (reference §2.3, §2.4).
  *
@@ -50,6 +53,7 @@ export interface BuildSigningPayloadArgs {
  * @param args - Instruction, params (object or batch array), timestamp and
  *   window.
  * @returns The canonical signing string.
+ * @throws {BuildSigningPayloadErrorType} one of the errors listed here.
  * @throws {ValidationError} when the instruction is empty or not alphanumeric,
  *   the timestamp or window is not a non-negative safe integer (window 1 to
  *   60000), a batch is empty, or a value is a non-integer number, a symbol,

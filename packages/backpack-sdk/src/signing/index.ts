@@ -36,21 +36,30 @@
 export type {
   BackpackErrorName,
   BackpackErrorOptions,
-} from '../errors.js'
-export { BackpackError, SigningError, ValidationError } from '../errors.js'
+} from '../errors/backpackError.js'
+export { BackpackError } from '../errors/backpackError.js'
+export { SigningError, ValidationError } from '../errors/inputErrors.js'
 export type { SigningBackend } from './backends.js'
 export type {
   BuildSigningPayloadArgs,
+  BuildSigningPayloadErrorType,
   SigningParams,
 } from './buildSigningPayload.js'
 export { buildSigningPayload, MAX_WINDOW_MS } from './buildSigningPayload.js'
 export type { Instruction, SignedRoute } from './instructions.js'
 export { INSTRUCTIONS, instructionFor } from './instructions.js'
-export type { KeyPair, SigningBackendOptions } from './keys.js'
+export type {
+  DerivePublicKeyErrorType,
+  GenerateKeyPairErrorType,
+  KeyPair,
+  SigningBackendOptions,
+} from './keys.js'
 export { derivePublicKey, generateKeyPair } from './keys.js'
 export type {
+  CreateSignerErrorType,
   Signer,
   SignSubscriptionArgs,
+  SignSubscriptionErrorType,
   VerifySignatureArgs,
 } from './sign.js'
 export { createSigner, signSubscription, verifySignature } from './sign.js'

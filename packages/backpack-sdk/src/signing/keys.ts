@@ -1,4 +1,4 @@
-import { SigningError } from '../errors.js'
+import { SigningError } from '../errors/inputErrors.js'
 import { decodeBase64, encodeBase64 } from '../internal/base64.js'
 import { getBackend, type SigningBackend } from './backends.js'
 
@@ -82,12 +82,16 @@ export function parseSecretKey(
   return { seed, publicKey }
 }
 
+/** The errors {@link derivePublicKey} can throw (bad input). */
+export type DerivePublicKeyErrorType = SigningError
+
 /**
  * Derives the base64 public key (the `X-API-Key` value) from a secret key.
  *
  * @param secretKey - Base64 of the 32-byte seed, or of 64 bytes seed‖public.
  * @param options - Backend choice (default `'auto'`).
  * @returns The standard base64 of the 32-byte public key (44 characters).
+ * @throws {DerivePublicKeyErrorType} one of the errors listed here.
  * @throws {SigningError} when the key is not a string, not canonical base64,
  *   not 32 or 64 bytes, or (64 bytes) its public half does not match.
  * @example
@@ -114,6 +118,9 @@ export interface KeyPair {
   secretKey: string
 }
 
+/** The errors {@link generateKeyPair} can throw (bad input). */
+export type GenerateKeyPairErrorType = SigningError
+
 /**
  * Generates a new Ed25519 key pair in Backpack's format, from the runtime's
  * CSPRNG (`crypto.getRandomValues`). Used by paper trading and tests to create
@@ -121,6 +128,7 @@ export interface KeyPair {
  *
  * @param options - Backend choice (default `'auto'`).
  * @returns `{ publicKey, secretKey }`, both standard base64 (44 characters).
+ * @throws {GenerateKeyPairErrorType} one of the errors listed here.
  * @throws {SigningError} when the runtime has no `crypto.getRandomValues`.
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { SigningError } from '../errors.js'
+import { SigningError } from '../errors/inputErrors.js'
 
 const SECRET = 'TDSkv44jf/iD/QCKkyCdixO+p1sfLXxk+PZH7mW/ams='
 const dir = fileURLToPath(new URL('.', import.meta.url))
@@ -11,7 +11,8 @@ describe('signing subpath', () => {
     const allowed = new Set([
       '@noble/ed25519',
       '@noble/hashes/sha2.js',
-      '../errors.js',
+      '../errors/backpackError.js',
+      '../errors/inputErrors.js',
       '../internal/base64.js',
       './backends.js',
       './buildSigningPayload.js',
@@ -59,7 +60,7 @@ describe('backend selection', () => {
     vi.resetModules()
     process.getBuiltinModule = undefined as unknown as typeof original
     const fresh = await import('./sign.js')
-    const errors = await import('../errors.js')
+    const errors = await import('../errors/inputErrors.js')
     expect(() =>
       fresh.createSigner(SECRET, { backend: 'node-crypto' }),
     ).toThrow(errors.SigningError)

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js'
+import { type SigningError, ValidationError } from '../errors/inputErrors.js'
 import { decodeBase64, encodeBase64 } from '../internal/base64.js'
 import type { SigningBackend } from './backends.js'
 import { buildSigningPayload, checkWindow } from './buildSigningPayload.js'
@@ -32,6 +32,9 @@ export interface Signer {
   sign(payload: string): string
 }
 
+/** The errors {@link createSigner} can throw (bad input). */
+export type CreateSignerErrorType = SigningError
+
 /**
  * Creates a {@link Signer} from a Backpack secret key.
  *
@@ -41,6 +44,7 @@ export interface Signer {
  * @param options - Backend choice (default `'auto'`: Node's crypto where
  *   available, `@noble/ed25519` elsewhere).
  * @returns A signer holding the imported key.
+ * @throws {CreateSignerErrorType} one of the errors listed here.
  * @throws {SigningError} when the key is not a string, not canonical base64,
  *   not 32/64 bytes, or its public half mismatches; or the backend is
  *   unavailable.
@@ -135,6 +139,9 @@ export interface SignSubscriptionArgs {
   windowMs: number
 }
 
+/** The errors {@link signSubscription} can throw (bad input). */
+export type SignSubscriptionErrorType = ValidationError | TypeError
+
 /**
  * Builds the `signature` array of a private WebSocket SUBSCRIBE frame
  * (reference §6.3): `[publicKey, signature, timestamp, window]`, all strings,
@@ -143,6 +150,7 @@ export interface SignSubscriptionArgs {
  * @param signer - From {@link createSigner}.
  * @param args - Timestamp and window.
  * @returns The four strings to put in the frame's `signature` field.
+ * @throws {SignSubscriptionErrorType} one of the errors listed here.
  * @throws {ValidationError} when the timestamp or window is invalid.
  * @throws {TypeError} when `signer` is not a {@link Signer}.
  * @example

@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest'
 import vectors from '../../test/fixtures/signing-vectors.json' with {
   type: 'json',
 }
-import { BackpackError, SigningError, ValidationError } from '../errors.js'
+import { BackpackError } from '../errors/backpackError.js'
+import { SigningError, ValidationError } from '../errors/inputErrors.js'
 import {
   buildSigningPayload,
   createSigner,

@@ -7,16 +7,16 @@ import {
   type TestServer,
   waitFor,
 } from '../../test/ws/server.js'
-import { WebSocketError } from '../errors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 import { buildSigningPayload, verifySignature } from '../signing/index.js'
 import type { BookTickerEvent, OrderUpdateEvent } from '../types/ws.js'
-import {
-  createStreamClient,
-  type StreamClient,
-  type StreamClientOptions,
-  type StreamGap,
-  type StreamState,
-} from './createStreamClient.js'
+import { createStreamClient } from './createStreamClient.js'
+import type {
+  StreamClient,
+  StreamClientOptions,
+  StreamGap,
+  StreamState,
+} from './types.js'
 
 useLoopbackNetwork()
 

@@ -11,7 +11,7 @@
  *   iteration and release the subscription; a subscription error makes the
  *   next `next()` reject once the already buffered events are consumed.
  */
-import { WebSocketError } from '../errors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 
 /** What happens when a slow consumer lets the iterator buffer fill up. */
 export type OverflowPolicy = 'dropOldest' | 'error'

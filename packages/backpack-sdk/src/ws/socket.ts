@@ -7,7 +7,7 @@
  * when running under Node without an injected constructor. `ws` maps its
  * `browser` export condition to a stub, so browser bundles never carry it.
  */
-import { WebSocketError } from '../errors.js'
+import { WebSocketError } from '../errors/webSocketError.js'
 
 /**
  * The subset of a WebSocket instance the stream client uses. Both the `ws`

@@ -1,6 +1,12 @@
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type { GetAccountReturnType } from '../../types/private.js'
+
+/**
+ * The errors {@link getAccount} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetAccountErrorType = RequestErrorType
 
 /**
  * Gets account settings and fee tiers (`GET /api/v1/account`, instruction `accountQuery`).
@@ -10,6 +16,7 @@ import type { GetAccountReturnType } from '../../types/private.js'
  * @param client - A client from `createBackpackClient` (or any {@link BackpackRequester}).
  * @param options - Abort signal and per-call timeout.
  * @returns The account settings and fees.
+ * @throws {GetAccountErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -3,12 +3,18 @@ import {
   optionalObject,
   rejectUnknownKeys,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetCollateralParameters,
   GetCollateralReturnType,
 } from '../../types/private.js'
+
+/**
+ * The errors {@link getCollateral} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetCollateralErrorType = RequestErrorType
 
 /**
  * Gets the collateral summary (`GET /api/v1/capital/collateral`, instruction `collateralQuery`).
@@ -19,6 +25,7 @@ import type {
  * @param params - Optional filters.
  * @param options - Abort signal and per-call timeout.
  * @returns The collateral summary.
+ * @throws {GetCollateralErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -6,7 +6,7 @@ import {
   optionalSymbol,
   rejectUnknownKeys,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   FillType,
@@ -26,6 +26,12 @@ const FILL_TYPES: readonly FillType[] = [
 ]
 
 /**
+ * The errors {@link getFillHistory} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetFillHistoryErrorType = RequestErrorType
+
+/**
  * Pages through fills (`GET /wapi/v1/history/fills`, instruction `fillHistoryQueryAll`).
  *
  * Includes system fills (liquidations, conversions) unless `fillType: 'User'`. `from`/`to` are in ms; `timestamp` on rows is a naive UTC datetime string.
@@ -34,6 +40,7 @@ const FILL_TYPES: readonly FillType[] = [
  * @param params - Optional filters.
  * @param options - Abort signal and per-call timeout.
  * @returns A page of fills.
+ * @throws {GetFillHistoryErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -6,12 +6,18 @@ import {
   optionalSymbol,
   rejectUnknownKeys,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetOrderHistoryParameters,
   GetOrderHistoryReturnType,
 } from '../../types/private.js'
+
+/**
+ * The errors {@link getOrderHistory} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetOrderHistoryErrorType = RequestErrorType
 
 /**
  * Pages through order history (`GET /wapi/v1/history/orders`, instruction `orderHistoryQueryAll`).
@@ -22,6 +28,7 @@ import type {
  * @param params - Optional filters.
  * @param options - Abort signal and per-call timeout.
  * @returns A page of order history.
+ * @throws {GetOrderHistoryErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -4,12 +4,18 @@ import {
   requireObject,
   requireSymbol,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   CancelOpenOrdersParameters,
   CancelOpenOrdersReturnType,
 } from '../../types/private.js'
+
+/**
+ * The errors {@link cancelOpenOrders} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type CancelOpenOrdersErrorType = RequestErrorType
 
 /**
  * Cancels every open order of a market (`DELETE /api/v1/orders`, instruction `orderCancelAll`).
@@ -20,6 +26,7 @@ import type {
  * @param params - Request parameters.
  * @param options - Abort signal and per-call timeout.
  * @returns The cancelled orders.
+ * @throws {CancelOpenOrdersErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -1,18 +1,31 @@
 import { describe, expectTypeOf, test } from 'vitest'
 import type { BackpackClient } from '../../client.js'
+import type { ApiError } from '../../errors/httpErrors.js'
+import type { OrderStateUnknownError } from '../../errors/orderStateUnknownError.js'
 import type {
   BatchOrderResult,
   ExecuteOrderParameters,
   ExecuteOrderReturnType,
   Order,
 } from '../../types/private.js'
-import { executeOrder } from './executeOrder.js'
+import { type ExecuteOrderErrorType, executeOrder } from './executeOrder.js'
 
 declare const client: BackpackClient
 
 type Common = { symbol: string; side: 'Bid' }
 
 describe('executeOrder', () => {
+  test('behavior: ExecuteOrderErrorType has OrderStateUnknownError, never a bare TimeoutError', () => {
+    expectTypeOf<OrderStateUnknownError>().toExtend<ExecuteOrderErrorType>()
+    expectTypeOf<ApiError>().toExtend<ExecuteOrderErrorType>()
+    expectTypeOf<
+      Extract<ExecuteOrderErrorType, { name: 'TimeoutError' }>
+    >().toBeNever()
+    expectTypeOf<
+      Extract<ExecuteOrderErrorType, { name: 'OrderStateUnknownError' }>
+    >().toHaveProperty('orderLookups')
+  })
+
   test('args: Limit needs price and quantity, no quoteQuantity', () => {
     expectTypeOf<
       Common & {

@@ -5,8 +5,12 @@ import {
   HttpError,
   NetworkError,
   TimeoutError,
-  ValidationError,
-} from '../../errors.js'
+} from '../../errors/httpErrors.js'
+import { ValidationError } from '../../errors/inputErrors.js'
+import {
+  isOrderStateUnknownError,
+  OrderStateUnknownError,
+} from '../../errors/orderStateUnknownError.js'
 import type { FetchFn } from '../../rest/transport.js'
 import {
   buildSigningPayload,
@@ -202,7 +206,7 @@ describe('executeOrder', () => {
     ])
   })
 
-  test('behavior: 5xx and nowhere to be found → rethrows with orderLookups notFound', async () => {
+  test('behavior: 5xx and nowhere to be found → OrderStateUnknownError, lookups notFound', async () => {
     const ex = fakeExchange(500)
     const origin = ex.fetch
     const fetch: FetchFn = async (input, init) => {
@@ -214,9 +218,11 @@ describe('executeOrder', () => {
       (e: unknown) => e,
     )
     await vi.advanceTimersByTimeAsync(6000)
-    const error = (await result) as HttpError
-    expect(error).toBeInstanceOf(HttpError)
-    expect(error.status).toBe(500)
+    const error = (await result) as OrderStateUnknownError
+    expect(error).toBeInstanceOf(OrderStateUnknownError)
+    expect(isOrderStateUnknownError(error)).toBe(true)
+    expect(error.cause).toBeInstanceOf(HttpError)
+    expect((error.cause as HttpError).status).toBe(500)
     expect(error.orderLookups).toEqual([{ clientId: 77, outcome: 'notFound' }])
     expect(ex.log.filter((l) => l.startsWith('POST'))).toHaveLength(1)
   })
@@ -238,8 +244,9 @@ describe('executeOrder', () => {
       (e: unknown) => e,
     )
     await vi.advanceTimersByTimeAsync(10_000)
-    const error = (await result) as TimeoutError
-    expect(error).toBeInstanceOf(TimeoutError)
+    const error = (await result) as OrderStateUnknownError
+    expect(error).toBeInstanceOf(OrderStateUnknownError)
+    expect(error.cause).toBeInstanceOf(TimeoutError)
     expect(error.orderLookups).toEqual([{ clientId: 77, outcome: 'failed' }])
     expect(n).toBe(4) // POST + three lookup steps, none retried
   })
@@ -252,8 +259,9 @@ describe('executeOrder', () => {
     }).catch((e: unknown) => e)
     await vi.advanceTimersByTimeAsync(10)
     controller.abort()
-    const error = (await result) as NetworkError
-    expect(error).toBeInstanceOf(NetworkError)
+    const error = (await result) as OrderStateUnknownError
+    expect(error).toBeInstanceOf(OrderStateUnknownError)
+    expect(error.cause).toBeInstanceOf(NetworkError)
     expect(error.orderLookups).toEqual([{ clientId: 77, outcome: 'skipped' }])
     expect(ex.log).toEqual(['POST /api/v1/order'])
   })
@@ -263,8 +271,9 @@ describe('executeOrder', () => {
     const error = await executeOrder(clientFor(ex.fetch), LIMIT).catch(
       (e: unknown) => e,
     )
+    expect(error).toBeInstanceOf(HttpError)
     expect((error as HttpError).status).toBe(400)
-    expect((error as HttpError).orderLookups).toBeUndefined()
+    expect(isOrderStateUnknownError(error)).toBe(false)
     expect(ex.log).toEqual(['POST /api/v1/order'])
   })
 
@@ -395,6 +404,30 @@ describe('executeOrders', () => {
     expect(
       orders.map((o) => ('clientId' in o ? o.clientId : undefined)),
     ).toEqual([1, 2])
+    expect(ex.log.filter((l) => l.startsWith('POST'))).toHaveLength(1)
+  })
+
+  test('behavior: an unresolved batch throws OrderStateUnknownError with every lookup', async () => {
+    const ex = fakeExchange('network')
+    const origin = ex.fetch
+    const fetch: FetchFn = async (input, init) => {
+      const response = origin(input, init)
+      // Only the second order really reached the book.
+      if (init.method === 'POST') ex.resting.splice(0, 1)
+      return response
+    }
+    const result = executeOrders(clientFor(fetch), [
+      { ...LIMIT, clientId: 1 },
+      { ...LIMIT, clientId: 2, price: '140' },
+    ]).catch((e: unknown) => e)
+    await vi.advanceTimersByTimeAsync(6000)
+    const error = (await result) as OrderStateUnknownError
+    expect(error).toBeInstanceOf(OrderStateUnknownError)
+    expect(error.cause).toBeInstanceOf(NetworkError)
+    expect(error.orderLookups.map((l) => [l.clientId, l.outcome])).toEqual([
+      [1, 'notFound'],
+      [2, 'found'],
+    ])
     expect(ex.log.filter((l) => l.startsWith('POST'))).toHaveLength(1)
   })
 

@@ -1,9 +1,15 @@
+import type { BackpackError } from '../../errors/backpackError.js'
 import {
-  type BackpackError,
+  type ApiError,
   HttpError,
   NetworkError,
   TimeoutError,
-} from '../../errors.js'
+} from '../../errors/httpErrors.js'
+import type { SigningError, ValidationError } from '../../errors/inputErrors.js'
+import {
+  type OrderLookup,
+  OrderStateUnknownError,
+} from '../../errors/orderStateUnknownError.js'
 import type { BackpackRequester } from '../../rest/request.js'
 import { sleep } from '../../rest/transport.js'
 import type { RequestOptions } from '../../types/common.js'
@@ -14,6 +20,18 @@ import type {
 } from '../../types/private.js'
 import { lookupOrders } from './findOrderByClientId.js'
 import { orderBody } from './orderBody.js'
+
+/**
+ * The errors {@link executeOrder} can throw. A timeout, a network error or a
+ * 5xx never escapes as such: the order is looked up, and what cannot be
+ * settled becomes an {@link OrderStateUnknownError}.
+ */
+export type ExecuteOrderErrorType =
+  | ValidationError
+  | SigningError
+  | HttpError
+  | ApiError
+  | OrderStateUnknownError
 
 /** Extra margin past the signing window before an ambiguous lookup (in ms). */
 export const AMBIGUOUS_ORDER_MARGIN_MS = 1000
@@ -33,8 +51,9 @@ export const AMBIGUOUS_ORDER_MARGIN_MS = 1000
  * 2. it looks the order up by `clientId` ({@link findOrderByClientId}: the
  *    resting order, then open orders, then order history);
  * 3. found → returns that order as if the call had succeeded; not found or
- *    lookup failed → rethrows the original error with `error.orderLookups`
- *    set (`notFound`: safe to place again, ideally with the same clientId;
+ *    lookup failed → throws an {@link OrderStateUnknownError} whose `cause`
+ *    is the original error and whose `orderLookups` says what is known
+ *    (`notFound`: safe to place again, ideally with the same clientId;
  *    `failed`: state unknown, check before re-placing).
  *
  * A 429 or 503 is retried (the exchange refused the request), and an
@@ -45,13 +64,16 @@ export const AMBIGUOUS_ORDER_MARGIN_MS = 1000
  * @param options - Abort signal and timeout. An abort skips the lookup
  *   (`outcome: 'skipped'`).
  * @returns The placed (or found) order, with `clientId`.
+ * @throws {ExecuteOrderErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed
  *   (unknown key, non-decimal price, clientId out of uint32 range, Limit
  *   without price, Market with both quantity and quoteQuantity…).
  * @throws {ApiError} when Backpack rejects the order (e.g.
- *   `INSUFFICIENT_FUNDS`, `INVALID_PRICE`).
- * @throws {TimeoutError} / {NetworkError} / {HttpError} on an ambiguous
- *   failure the lookup could not resolve (see `orderLookups`).
+ *   `INSUFFICIENT_FUNDS`, `INVALID_PRICE`); {@link HttpError} for a 4xx
+ *   without Backpack's JSON body.
+ * @throws {SigningError} when a custom signer fails.
+ * @throws {OrderStateUnknownError} on an ambiguous failure (timeout, network
+ *   error, 5xx) the lookup could not resolve: see its `orderLookups`.
  * @see https://docs.backpack.exchange/#tag/Order/operation/execute_order
  * @example
  * ```ts
@@ -93,12 +115,17 @@ export async function executeOrder(
     if (lookup?.outcome === 'found' && lookup.order) {
       return { ...lookup.order, clientId: body.clientId }
     }
-    throw error
+    throw new OrderStateUnknownError({
+      cause: error,
+      orderLookups: lookup ? [lookup] : [],
+    })
   }
 }
 
 /** Timeout, network failure or 5xx: the request may have executed. @internal */
-export function isAmbiguous(error: unknown): error is BackpackError {
+export function isAmbiguous(
+  error: unknown,
+): error is TimeoutError | NetworkError | HttpError {
   return (
     error instanceof TimeoutError ||
     error instanceof NetworkError ||
@@ -107,8 +134,8 @@ export function isAmbiguous(error: unknown): error is BackpackError {
 }
 
 /**
- * Waits out the signing window, looks the orders up and records the outcome
- * on the error. @internal
+ * Waits out the signing window and looks the orders up by clientId.
+ * @internal
  */
 export async function resolveAmbiguous(
   client: BackpackRequester,
@@ -117,13 +144,12 @@ export async function resolveAmbiguous(
   clientIds: readonly number[],
   options: RequestOptions | undefined,
   wait = true,
-) {
-  const skipped = () =>
-    clientIds.map((clientId) => ({ clientId, outcome: 'skipped' as const }))
+): Promise<OrderLookup[]> {
+  const skipped = (): OrderLookup[] =>
+    clientIds.map((clientId) => ({ clientId, outcome: 'skipped' }))
   const signal = options?.signal
   if (signal?.aborted) {
-    error.orderLookups = skipped()
-    return error.orderLookups
+    return skipped()
   }
   const waitMs = wait
     ? (client.windowMs ?? 5000) + AMBIGUOUS_ORDER_MARGIN_MS
@@ -135,14 +161,12 @@ export async function resolveAmbiguous(
   try {
     await sleep(waitMs, { method: 'POST', path: '/api/v1/order' }, signal)
   } catch {
-    error.orderLookups = skipped()
-    return error.orderLookups
+    return skipped()
   }
   const lookups = await lookupOrders(client, symbol, clientIds, {
     signal,
     timeoutMs: options?.timeoutMs,
   })
-  error.orderLookups = lookups
   client.logger?.warn?.('backpack: ambiguous order lookup finished', {
     symbol,
     outcomes: lookups.map((l) => `${l.clientId}:${l.outcome}`),

@@ -1,4 +1,9 @@
-import { ValidationError } from '../../errors.js'
+import type { ApiError, HttpError } from '../../errors/httpErrors.js'
+import { type SigningError, ValidationError } from '../../errors/inputErrors.js'
+import {
+  type OrderLookup,
+  OrderStateUnknownError,
+} from '../../errors/orderStateUnknownError.js'
 import { describeValue } from '../../internal/validate.js'
 import type { BackpackRequester } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
@@ -9,6 +14,14 @@ import type {
 } from '../../types/private.js'
 import { isAmbiguous, resolveAmbiguous } from './executeOrder.js'
 import { type OrderBody, orderBody } from './orderBody.js'
+
+/** The errors {@link executeOrders} can throw (as {@link ExecuteOrderErrorType}). */
+export type ExecuteOrdersErrorType =
+  | ValidationError
+  | SigningError
+  | HttpError
+  | ApiError
+  | OrderStateUnknownError
 
 /**
  * Places several orders in one request (`POST /api/v1/orders`; signed as one
@@ -22,19 +35,22 @@ import { type OrderBody, orderBody } from './orderBody.js'
  * Every order gets a `clientId` (yours or generated; duplicates in one batch
  * are rejected). On an ambiguous failure the batch is resolved like
  * {@link executeOrder}: wait out the signing window, look each order up by
- * clientId; if all are found their orders are returned, otherwise the error
- * is rethrown with `orderLookups`.
+ * clientId; if all are found their orders are returned, otherwise an
+ * {@link OrderStateUnknownError} is thrown with every order's lookup.
  *
  * @param client - A client created with a `secretKey`.
  * @param orders - One to many order requests.
  * @param options - Abort signal and timeout.
  * @returns One result per order, in submission order.
+ * @throws {ExecuteOrdersErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when `orders` is empty, not an
  *   array, holds a malformed order (the field path names its index), or
  *   repeats a clientId.
  * @throws {ApiError} when Backpack rejects the batch as a whole.
- * @throws {TimeoutError} / {NetworkError} / {HttpError} on an unresolved
- *   ambiguous failure (see `orderLookups`).
+ * @throws {HttpError} for a 4xx without Backpack's JSON body.
+ * @throws {SigningError} when a custom signer fails.
+ * @throws {OrderStateUnknownError} on an unresolved ambiguous failure (see
+ *   its `orderLookups`).
  * @see https://docs.backpack.exchange/#tag/Order/operation/execute_order_batch
  * @example
  * ```ts
@@ -80,7 +96,7 @@ export async function executeOrders(
     if (!isAmbiguous(error)) throw error
     const symbols = [...new Set(bodies.map((b) => b.symbol))]
     const found: BatchOrderResult[] = []
-    const lookups = []
+    const lookups: OrderLookup[] = []
     for (const [index, symbol] of symbols.entries()) {
       const ids = bodies
         .filter((b) => b.symbol === symbol)
@@ -98,10 +114,14 @@ export async function executeOrders(
         )),
       )
     }
-    error.orderLookups = lookups
     for (const body of bodies) {
       const lookup = lookups.find((l) => l.clientId === body.clientId)
-      if (lookup?.outcome !== 'found' || !lookup.order) throw error
+      if (lookup?.outcome !== 'found' || !lookup.order) {
+        throw new OrderStateUnknownError({
+          cause: error,
+          orderLookups: lookups,
+        })
+      }
       found.push(lookup.order)
     }
     return found

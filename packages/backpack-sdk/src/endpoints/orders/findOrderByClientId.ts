@@ -2,9 +2,10 @@ import {
   ApiError,
   HttpError,
   NetworkError,
-  type OrderLookup,
   TimeoutError,
-} from '../../errors.js'
+} from '../../errors/httpErrors.js'
+import type { ValidationError } from '../../errors/inputErrors.js'
+import type { OrderLookup } from '../../errors/orderStateUnknownError.js'
 import {
   MAX_CLIENT_ID,
   requireInteger,
@@ -27,6 +28,12 @@ export interface FindOrderByClientIdParameters {
 export type FindOrderByClientIdReturnType = OrderLookup
 
 /**
+ * The errors {@link findOrderByClientId} can throw: only bad input (a
+ * failed lookup is the outcome `failed`, not an error).
+ */
+export type FindOrderByClientIdErrorType = ValidationError
+
+/**
  * Finds an order by `clientId` wherever it is: resting on the book, among the
  * open orders, or in order history (filled, cancelled, expired).
  *
@@ -43,6 +50,7 @@ export type FindOrderByClientIdReturnType = OrderLookup
  * @param params - Symbol and clientId.
  * @param options - Abort signal and timeout per lookup request.
  * @returns The lookup outcome; never throws for lookup failures.
+ * @throws {FindOrderByClientIdErrorType} one of the errors listed here.
  * @throws {ValidationError} when the parameters are malformed or the client
  *   has no secret key.
  * @example

@@ -4,12 +4,18 @@ import {
   optionalSymbol,
   rejectUnknownKeys,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetOpenOrdersParameters,
   GetOpenOrdersReturnType,
 } from '../../types/private.js'
+
+/**
+ * The errors {@link getOpenOrders} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetOpenOrdersErrorType = RequestErrorType
 
 /**
  * Lists open orders (`GET /api/v1/orders`, instruction `orderQueryAll`).
@@ -20,6 +26,7 @@ import type {
  * @param params - Optional filters.
  * @param options - Abort signal and per-call timeout.
  * @returns The open orders.
+ * @throws {GetOpenOrdersErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -4,12 +4,18 @@ import {
   requireOrderIdentifier,
   requireSymbol,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetOrderParameters,
   GetOrderReturnType,
 } from '../../types/private.js'
+
+/**
+ * The errors {@link getOrder} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetOrderErrorType = RequestErrorType
 
 /**
  * Gets one resting order (`GET /api/v1/order`, instruction `orderQuery`).
@@ -20,6 +26,7 @@ import type {
  * @param params - Request parameters.
  * @param options - Abort signal and per-call timeout.
  * @returns The resting order.
+ * @throws {GetOrderErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed or the client has no `secretKey`.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { ValidationError } from '../../errors.js'
+import { ValidationError } from '../../errors/inputErrors.js'
 import {
   MAX_CLIENT_ID,
   optionalBoolean,

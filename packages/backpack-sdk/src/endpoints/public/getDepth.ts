@@ -1,11 +1,11 @@
-import { ValidationError } from '../../errors.js'
+import { ValidationError } from '../../errors/inputErrors.js'
 import {
   describeValue,
   rejectUnknownKeys,
   requireObject,
   requireSymbol,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   DepthLimit,
@@ -16,6 +16,12 @@ import type {
 const DEPTH_LIMITS: readonly DepthLimit[] = [5, 10, 20, 50, 100, 500, 1000]
 
 /**
+ * The errors {@link getDepth} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetDepthErrorType = RequestErrorType
+
+/**
  * Gets an order book snapshot (`GET /api/v1/depth`).
  *
  * `timestamp` is in microseconds and `lastUpdateId` is a string; both line up with the WS depth stream for a local book.
@@ -24,6 +30,7 @@ const DEPTH_LIMITS: readonly DepthLimit[] = [5, 10, 20, 50, 100, 500, 1000]
  * @param params - Request parameters.
  * @param options - Abort signal and per-call timeout.
  * @returns The book snapshot (sort the levels yourself; order is UNCONFIRMED).
+ * @throws {GetDepthErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

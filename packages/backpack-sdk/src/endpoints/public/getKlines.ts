@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors.js'
+import { ValidationError } from '../../errors/inputErrors.js'
 import {
   optionalEnum,
   rejectUnknownKeys,
@@ -7,7 +7,7 @@ import {
   requireObject,
   requireSymbol,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetKlinesParameters,
@@ -47,6 +47,12 @@ function requireSeconds(value: unknown, field: string): number {
 }
 
 /**
+ * The errors {@link getKlines} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetKlinesErrorType = RequestErrorType
+
+/**
  * Gets candles (`GET /api/v1/klines`).
  *
  * `startTime` and `endTime` are in **seconds** (not ms); a value that looks like ms is rejected.
@@ -55,6 +61,7 @@ function requireSeconds(value: unknown, field: string): number {
  * @param params - Request parameters.
  * @param options - Abort signal and per-call timeout.
  * @returns The candles.
+ * @throws {GetKlinesErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -3,12 +3,18 @@ import {
   requireObject,
   requireSymbol,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetMarketParameters,
   GetMarketReturnType,
 } from '../../types/public.js'
+
+/**
+ * The errors {@link getMarket} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetMarketErrorType = RequestErrorType
 
 /**
  * Gets one market (`GET /api/v1/market`).
@@ -19,6 +25,7 @@ import type {
  * @param params - Request parameters.
  * @param options - Abort signal and per-call timeout.
  * @returns The market.
+ * @throws {GetMarketErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -1,6 +1,6 @@
-import { ValidationError } from '../../errors.js'
+import { ValidationError } from '../../errors/inputErrors.js'
 import { optionalObject, rejectUnknownKeys } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetMarketsParameters,
@@ -24,6 +24,12 @@ function optionalMarketTypes(value: unknown): string[] | undefined {
 }
 
 /**
+ * The errors {@link getMarkets} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetMarketsErrorType = RequestErrorType
+
+/**
  * Lists markets with their trading filters (`GET /api/v1/markets`).
  *
  * Spot and perp markets by default; `marketType` selects others. Feed the result to `marketRulesFromMarkets` for price/quantity formatting.
@@ -32,6 +38,7 @@ function optionalMarketTypes(value: unknown): string[] | undefined {
  * @param params - Optional filters.
  * @param options - Abort signal and per-call timeout.
  * @returns The markets with their price and quantity filters.
+ * @throws {GetMarketsErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

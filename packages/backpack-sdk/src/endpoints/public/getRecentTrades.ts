@@ -4,12 +4,18 @@ import {
   requireObject,
   requireSymbol,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetRecentTradesParameters,
   GetRecentTradesReturnType,
 } from '../../types/public.js'
+
+/**
+ * The errors {@link getRecentTrades} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetRecentTradesErrorType = RequestErrorType
 
 /**
  * Gets a market's most recent trades (`GET /api/v1/trades`).
@@ -20,6 +26,7 @@ import type {
  * @param params - Request parameters.
  * @param options - Abort signal and per-call timeout.
  * @returns The most recent trades.
+ * @throws {GetRecentTradesErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -1,7 +1,13 @@
-import { HttpError } from '../../errors.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import { HttpError } from '../../errors/httpErrors.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type { GetServerTimeReturnType } from '../../types/public.js'
+
+/**
+ * The errors {@link getServerTime} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetServerTimeErrorType = RequestErrorType
 
 /**
  * Gets the exchange's clock (`GET /api/v1/time`, a `text/plain` body in ms).
@@ -12,6 +18,7 @@ import type { GetServerTimeReturnType } from '../../types/public.js'
  * @param client - A client from `createBackpackClient` (or any {@link BackpackRequester}).
  * @param options - Abort signal and per-call timeout.
  * @returns Server time in ms since the epoch.
+ * @throws {GetServerTimeErrorType} one of the errors listed here.
  * @throws {HttpError} on a non-2xx answer, or a body that is not an integer.
  * @throws {TimeoutError} / {NetworkError} when no answer arrives.
  * @see https://docs.backpack.exchange/#tag/System/operation/get_time

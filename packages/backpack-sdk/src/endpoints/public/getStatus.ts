@@ -1,6 +1,12 @@
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type { GetStatusReturnType } from '../../types/public.js'
+
+/**
+ * The errors {@link getStatus} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetStatusErrorType = RequestErrorType
 
 /**
  * Gets the exchange status (`GET /api/v1/status`).
@@ -10,6 +16,7 @@ import type { GetStatusReturnType } from '../../types/public.js'
  * @param client - A client from `createBackpackClient` (or any {@link BackpackRequester}).
  * @param options - Abort signal and per-call timeout.
  * @returns `{ status, message }`.
+ * @throws {GetStatusErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

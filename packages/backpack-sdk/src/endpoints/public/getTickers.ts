@@ -3,12 +3,18 @@ import {
   optionalObject,
   rejectUnknownKeys,
 } from '../../internal/validate.js'
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
   GetTickersParameters,
   GetTickersReturnType,
 } from '../../types/public.js'
+
+/**
+ * The errors {@link getTickers} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type GetTickersErrorType = RequestErrorType
 
 /**
  * Gets every market's ticker (`GET /api/v1/tickers`).
@@ -19,6 +25,7 @@ import type {
  * @param params - Optional filters.
  * @param options - Abort signal and per-call timeout.
  * @returns One ticker per market.
+ * @throws {GetTickersErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

@@ -1,6 +1,12 @@
-import type { BackpackRequester } from '../../rest/request.js'
+import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type { PingReturnType } from '../../types/public.js'
+
+/**
+ * The errors {@link ping} can throw: those of any REST call
+ * ({@link RequestErrorType}).
+ */
+export type PingErrorType = RequestErrorType
 
 /**
  * Pings the REST API (`GET /api/v1/ping`).
@@ -10,6 +16,7 @@ import type { PingReturnType } from '../../types/public.js'
  * @param client - A client from `createBackpackClient` (or any {@link BackpackRequester}).
  * @param options - Abort signal and per-call timeout.
  * @returns The text `pong`.
+ * @throws {PingErrorType} one of the errors listed here.
  * @throws {ValidationError} before any I/O when a parameter is malformed.
  * @throws {ApiError} when Backpack answers with its JSON error body.
  * @throws {HttpError} on any other non-2xx answer.

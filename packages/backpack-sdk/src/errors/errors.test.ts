@@ -1,8 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { BackpackError } from './backpackError.js'
 import {
-  ApiError,
-  BackpackError,
-  HttpError,
   isApiError,
   isBackpackError,
   isHttpError,
@@ -12,14 +10,20 @@ import {
   isTimeoutError,
   isValidationError,
   isWebSocketError,
+} from './guards.js'
+import {
+  ApiError,
+  HttpError,
   MAX_ERROR_BODY_LENGTH,
   NetworkError,
-  PrecisionError,
-  SigningError,
   TimeoutError,
-  ValidationError,
-  WebSocketError,
-} from './errors.js'
+} from './httpErrors.js'
+import { PrecisionError, SigningError, ValidationError } from './inputErrors.js'
+import {
+  isOrderStateUnknownError,
+  OrderStateUnknownError,
+} from './orderStateUnknownError.js'
+import { WebSocketError } from './webSocketError.js'
 
 const request = { method: 'POST', path: '/api/v1/order' }
 const cause = new Error('socket hang up')
@@ -46,6 +50,10 @@ const all = {
   }),
   TimeoutError: new TimeoutError({ ...request, timeoutMs: 1000, cause }),
   NetworkError: new NetworkError({ ...request, cause }),
+  OrderStateUnknownError: new OrderStateUnknownError({
+    cause: new TimeoutError({ ...request, timeoutMs: 1000, cause }),
+    orderLookups: [{ clientId: 77, outcome: 'notFound' }],
+  }),
   WebSocketError: new WebSocketError('Connection closed.', { closeCode: 4006 }),
 }
 
@@ -58,6 +66,7 @@ const guards = {
   ApiError: isApiError,
   TimeoutError: isTimeoutError,
   NetworkError: isNetworkError,
+  OrderStateUnknownError: isOrderStateUnknownError,
   WebSocketError: isWebSocketError,
 }
 
@@ -67,7 +76,8 @@ describe('BackpackError', () => {
     expect(error).toBeInstanceOf(BackpackError)
     expect(error).toBeInstanceOf(Error)
     expect(error.message.startsWith(error.shortMessage)).toBe(true)
-    expect(error.orderLookups).toBeUndefined()
+    // Only OrderStateUnknownError carries lookups; the root knows nothing of orders.
+    expect('orderLookups' in error).toBe(name === 'OrderStateUnknownError')
   })
 
   test('behavior: message shape (short sentence, context lines, details)', () => {
@@ -107,6 +117,21 @@ describe('BackpackError', () => {
     })
     expect(error.body.length).toBeLessThan(MAX_ERROR_BODY_LENGTH + 40)
     expect(error.body).toMatch(/… \(4000 more characters\)$/)
+  })
+
+  test('behavior: OrderStateUnknownError keeps the failure as cause and lists the lookups', () => {
+    const error = all.OrderStateUnknownError
+    expect(error.cause).toBeInstanceOf(TimeoutError)
+    expect((error.cause as TimeoutError).timeoutMs).toBe(1000)
+    expect(error.orderLookups).toEqual([{ clientId: 77, outcome: 'notFound' }])
+    expect(error.message).toMatchInlineSnapshot(`
+      "An order may or may not have been placed (TimeoutError); see \`orderLookups\`: "notFound" is safe to place again with the same clientId, otherwise look the order up first.
+
+      Request: POST /api/v1/order
+      Order: clientId 77 notFound
+
+      Details: Request timed out after 1000 ms; raise timeoutMs or check connectivity."
+    `)
   })
 
   test('behavior: aborted NetworkError says so', () => {
