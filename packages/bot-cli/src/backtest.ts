@@ -31,10 +31,12 @@ import {
   type LadderConfig,
   type MarketRules,
   runBacktest,
+} from '@rung/ladder-strategy'
+import {
   type SweepMetric,
   type SweepParameter,
   sweep,
-} from '@rung/ladder-strategy'
+} from '@rung/ladder-strategy/node'
 import { renderEquitySvg } from './chart.js'
 import { isZero, padDecimals, toFixedDecimals } from './decimal.js'
 import { ConfigError, EXIT, ExitError } from './errors.js'

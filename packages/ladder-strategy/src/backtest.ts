@@ -63,7 +63,7 @@ export interface BacktestFees {
 
 /** Options of {@link runBacktest}. */
 export interface BacktestOptions {
-  /** The candles: a series (from {@link readCandlesCsv} / {@link parseCandlesCsv}) or rows. */
+  /** The candles: a series (from `readCandlesCsv` (`@rung/ladder-strategy/node`) / {@link parseCandlesCsv}) or rows. */
   candles: CandleSeries | readonly CandleRow[]
   /** A normalized strategy config. */
   config: LadderConfig
@@ -248,7 +248,8 @@ function priceText(
  *   invalid, or no rung fits at the first candle's close.
  * @example
  * ```ts
- * import { DEFAULT_LADDER_CONFIG, readCandlesCsv, runBacktest } from '@rung/ladder-strategy'
+ * import { DEFAULT_LADDER_CONFIG, runBacktest } from '@rung/ladder-strategy'
+ * import { readCandlesCsv } from '@rung/ladder-strategy/node'
  * const report = runBacktest({
  *   candles: await readCandlesCsv('btcusdt-1m-2024H1.csv.gz'),
  *   config: DEFAULT_LADDER_CONFIG,

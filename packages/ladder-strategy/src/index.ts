@@ -8,9 +8,12 @@
  * - `validateConfig` / `DEFAULT_LADDER_CONFIG`: the config (classic file accepted as is).
  * - `planLadder`: the ladder for one reference price.
  * - `initialState` / `step`: the machine (events in, commands out).
- * - `runBacktest`, `parseCandlesCsv`, `readCandlesCsv`: model v1 backtests.
- * - `sweep`: a parameter grid backtested on all cores (Node, worker_threads);
- *   `createSweepPool` keeps the workers warm across sweeps.
+ * - `runBacktest`, `parseCandlesCsv`: model v1 backtests.
+ *
+ * This entry is pure: it imports no Node.js module, so it runs in a browser
+ * or any worker. Reading a candle file (`readCandlesCsv`) and the parameter
+ * sweep on worker threads (`sweep`, `createSweepPool`) are in
+ * `@rung/ladder-strategy/node`.
  *
  * @example
  * ```ts
@@ -58,27 +61,12 @@ export {
 export type { ConfigIssue } from './errors.js'
 export { isLadderConfigError, LadderConfigError } from './errors.js'
 export { planLadder } from './plan.js'
-export { readCandlesCsv } from './readCandlesCsv.js'
 export {
   clientIdFor,
   initialState,
   parseClientId,
   step,
 } from './reducer.js'
-export type {
-  SweepMetric,
-  SweepOptions,
-  SweepParameter,
-  SweepProgress,
-  SweepResult,
-} from './sweep.js'
-export { sweep } from './sweep.js'
-export type {
-  SweepPool,
-  SweepPoolOptions,
-  SweepPoolSweepOptions,
-} from './sweepPool.js'
-export { createSweepPool } from './sweepPool.js'
 export type {
   CancelOrdersCommand,
   CancelTimerCommand,

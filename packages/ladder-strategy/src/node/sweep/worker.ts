@@ -6,9 +6,9 @@
  * JIT-compiles on the first sets serves every later sweep.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { type BacktestFees, runBacktest } from './backtest.js'
-import { seriesFromBuffer } from './candles.js'
-import type { LadderConfig, MarketRules } from './types.js'
+import { type BacktestFees, runBacktest } from '../../backtest.js'
+import { seriesFromBuffer } from '../../candles.js'
+import type { LadderConfig, MarketRules } from '../../types.js'
 
 /** What the pool passes at start. @internal */
 export interface SweepWorkerData {

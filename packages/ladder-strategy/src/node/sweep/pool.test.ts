@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { zigzag } from '../test/fixtures.js'
-import { candlesFromRows } from './candles.js'
-import { DEFAULT_LADDER_CONFIG } from './config.js'
-import { isLadderConfigError, LadderConfigError } from './errors.js'
+import { zigzag } from '../../../test/fixtures.js'
+import { candlesFromRows } from '../../candles.js'
+import { DEFAULT_LADDER_CONFIG } from '../../config.js'
+import { isLadderConfigError, LadderConfigError } from '../../errors.js'
+import type { MarketRules } from '../../types.js'
+import { createSweepPool, type SweepPool, workerExecArgv } from './pool.js'
 import { sweep } from './sweep.js'
-import { createSweepPool, type SweepPool, workerExecArgv } from './sweepPool.js'
-import type { MarketRules } from './types.js'
 
 const MARKET: MarketRules = {
   symbol: 'BTC_USDC',

@@ -8,18 +8,18 @@ import {
   type BacktestReport,
   checkFees,
   equityPointsOf,
-} from './backtest.js'
-import { validateConfig } from './config.js'
-import { addToString, compareSigned, divideToString } from './decimal.js'
-import { type ConfigIssue, LadderConfigError } from './errors.js'
-import { derive } from './plan.js'
+} from '../../backtest.js'
+import { validateConfig } from '../../config.js'
+import { addToString, compareSigned, divideToString } from '../../decimal.js'
+import { type ConfigIssue, LadderConfigError } from '../../errors.js'
+import { derive } from '../../plan.js'
+import type { LadderConfig, MarketRules } from '../../types.js'
 import type {
   SweepMetric,
   SweepOptions,
   SweepParameter,
   SweepResult,
-} from './sweep.js'
-import type { LadderConfig, MarketRules } from './types.js'
+} from './types.js'
 
 /** One parameter set: the grid's values for one combination. @internal */
 export type SweepSet = Partial<Record<SweepParameter, unknown>>
