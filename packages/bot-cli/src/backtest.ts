@@ -29,7 +29,7 @@ import {
   DEFAULT_LADDER_CONFIG,
   isLadderConfigError,
   type LadderConfig,
-  type MarketRules,
+  type LadderMarket,
   runBacktest,
 } from '@rung/ladder-strategy'
 import {
@@ -254,7 +254,7 @@ export interface BacktestCommandOptions {
   /** Strategy config (validated). */
   config: LadderConfig
   /** Market rules. */
-  market: MarketRules
+  market: LadderMarket
   /** Maker fee in percent ({@link DEFAULT_BACKTEST_FEES} from the command line). */
   makerFee: string
   /** Taker fee in percent ({@link DEFAULT_BACKTEST_FEES} from the command line). */

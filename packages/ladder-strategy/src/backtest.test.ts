@@ -5,9 +5,9 @@ import { backtest, runBacktest } from './backtest.js'
 import { type CandleRow, sliceCandles } from './candles.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
 import { readCandlesCsv } from './node/readCandlesCsv.js'
-import type { LadderConfig, MarketRules } from './types.js'
+import type { LadderConfig, LadderMarket } from './types.js'
 
-const MARKET: MarketRules = {
+const MARKET: LadderMarket = {
   symbol: 'BTC_USDC',
   tickSize: '1',
   stepSize: '0.001',

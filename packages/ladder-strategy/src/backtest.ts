@@ -42,8 +42,8 @@ import type {
   LadderCommand,
   LadderConfig,
   LadderEvent,
+  LadderMarket,
   LadderState,
-  MarketRules,
   StopReason,
 } from './types.js'
 
@@ -68,7 +68,7 @@ export interface BacktestOptions {
   /** A normalized strategy config. */
   config: LadderConfig
   /** The market's rules (`symbol` must match the config). */
-  market: MarketRules
+  market: LadderMarket
   /**
    * Fees in percent.
    * @default no fees

@@ -87,6 +87,7 @@ export type {
   LadderConfig,
   LadderEvent,
   LadderingState,
+  LadderMarket,
   LadderPlan,
   LadderSetup,
   LadderState,

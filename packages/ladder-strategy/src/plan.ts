@@ -43,8 +43,8 @@ import type {
   DroppedRung,
   DropReason,
   LadderConfig,
+  LadderMarket,
   LadderPlan,
-  MarketRules,
   PlannedRung,
   PositionRecord,
 } from './types.js'
@@ -52,7 +52,7 @@ import type {
 /** Everything derived from a config and market rules, in exact integer units. @internal */
 export interface Derived {
   config: LadderConfig
-  market: MarketRules
+  market: LadderMarket
   /** Decimals of tickSize and its integer mantissa (tickSize = tickMant x 10^-tickDec). */
   tickDec: number
   tickMant: number
@@ -93,9 +93,9 @@ export interface UnitRung {
   dropped: DropReason | null
 }
 
-const cache = new WeakMap<LadderConfig, WeakMap<MarketRules, Derived>>()
+const cache = new WeakMap<LadderConfig, WeakMap<LadderMarket, Derived>>()
 
-function checkMarket(market: MarketRules, config: LadderConfig): void {
+function checkMarket(market: LadderMarket, config: LadderConfig): void {
   const issues: ConfigIssue[] = []
   const positive = (key: 'tickSize' | 'stepSize') => {
     const value = market[key]
@@ -154,7 +154,7 @@ function mantissa(text: string): number {
  * @throws {LadderConfigError} when the market rules are invalid or the
  *   budget cannot be represented exactly in integer units.
  */
-export function derive(config: LadderConfig, market: MarketRules): Derived {
+export function derive(config: LadderConfig, market: LadderMarket): Derived {
   let byMarket = cache.get(config)
   const hit = byMarket?.get(market)
   if (hit) return hit
@@ -318,7 +318,7 @@ function gcdBig(a: bigint, b: bigint): bigint {
 }
 
 /** max(minOrderAmount, market.minNotional): the spec's m. */
-function effectiveMinAmount(config: LadderConfig, market: MarketRules): Ratio {
+function effectiveMinAmount(config: LadderConfig, market: LadderMarket): Ratio {
   const m = ratio(config.minOrderAmount)
   if (market.minNotional === undefined) return m
   const mn = ratio(normalizeDecimal(market.minNotional))
@@ -456,7 +456,7 @@ export function quantityToLots(
  */
 export function planLadder(
   config: LadderConfig,
-  market: MarketRules,
+  market: LadderMarket,
   referencePrice: DecimalString,
 ): LadderPlan {
   const dv = derive(config, market)

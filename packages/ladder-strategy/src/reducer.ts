@@ -57,8 +57,8 @@ import type {
   LadderCommand,
   LadderConfig,
   LadderEvent,
+  LadderMarket,
   LadderState,
-  MarketRules,
   OrderFilledEvent,
   OrderRecord,
   PositionRecord,
@@ -174,7 +174,7 @@ function freshPosition(p: PositionRecord): PositionRecord {
  */
 export function initialState(
   config: LadderConfig,
-  market: MarketRules,
+  market: LadderMarket,
 ): LadderState {
   derive(config, market)
   return {

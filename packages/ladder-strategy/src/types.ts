@@ -12,10 +12,13 @@
 export type DecimalString = string
 
 /**
- * A market's trading rules, as plain data (for example built from Backpack's
- * `GET /api/v1/markets` `filters`). All values are decimal strings.
+ * The one market a ladder trades on, and the rules its orders must fit, as
+ * plain data (for example built from Backpack's `GET /api/v1/markets`
+ * `filters`). All values are decimal strings. Not the SDK's `MarketRule` /
+ * `MarketRules` (a table of every market's precision): this is one market,
+ * as the strategy needs it.
  */
-export interface MarketRules {
+export interface LadderMarket {
   /** Market symbol, e.g. `BTC_USDC`. */
   symbol: string
   /** Price increment (`filters.price.tickSize`); every price is a multiple of it. */
@@ -38,6 +41,13 @@ export interface MarketRules {
    */
   maxQuantity?: DecimalString | undefined
 }
+
+/**
+ * The former name of {@link LadderMarket}, kept for one release.
+ * @deprecated Use {@link LadderMarket}: `MarketRules` is also the name of
+ *   the SDK's table of every market's rules, a different thing.
+ */
+export type MarketRules = LadderMarket
 
 /** How the take-profit sell is sent. */
 export type TakeProfitOrderType = 'market' | 'limit'
@@ -336,7 +346,7 @@ export interface LadderSetup {
   /** Normalized strategy configuration. */
   config: LadderConfig
   /** The market's rules. */
-  market: MarketRules
+  market: LadderMarket
 }
 
 /** Fields every state carries. */

@@ -13,7 +13,7 @@ import { validateConfig } from '../../config.js'
 import { addToString, compareSigned, divideToString } from '../../decimal.js'
 import { type ConfigIssue, LadderConfigError } from '../../errors.js'
 import { derive } from '../../plan.js'
-import type { LadderConfig, MarketRules } from '../../types.js'
+import type { LadderConfig, LadderMarket } from '../../types.js'
 import type {
   SweepMetric,
   SweepOptions,
@@ -127,7 +127,7 @@ function checkShared(options: {
 function validateSets(
   base: LadderConfig,
   sets: SweepSet[],
-  market: MarketRules,
+  market: LadderMarket,
 ): LadderConfig[] {
   const issues: ConfigIssue[] = []
   const configs: LadderConfig[] = []

@@ -5,7 +5,7 @@
  */
 import type { BacktestFees, BacktestReport } from '../../backtest.js'
 import type { CandleSeries } from '../../candles.js'
-import type { LadderConfig, MarketRules } from '../../types.js'
+import type { LadderConfig, LadderMarket } from '../../types.js'
 
 /** Config fields a sweep can vary. */
 export type SweepParameter = Exclude<keyof LadderConfig, 'symbol'>
@@ -32,7 +32,7 @@ export interface SweepOptions {
   /** The base config; each set overrides some of its fields. */
   config: LadderConfig
   /** The market's rules. */
-  market: MarketRules
+  market: LadderMarket
   /**
    * Fees in percent.
    * @default no fees
