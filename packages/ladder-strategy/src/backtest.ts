@@ -34,8 +34,9 @@ import {
   ratio,
 } from './decimal.js'
 import { LadderConfigError } from './errors.js'
+import { initialState } from './machine/state.js'
+import { advance } from './machine/step.js'
 import { derive, priceToTicks, quantityToLots } from './plan.js'
-import { advance, initialState } from './reducer.js'
 import type {
   DecimalString,
   InPositionState,

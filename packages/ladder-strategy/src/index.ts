@@ -60,13 +60,10 @@ export {
 } from './config.js'
 export type { ConfigIssue } from './errors.js'
 export { isLadderConfigError, LadderConfigError } from './errors.js'
+export { clientIdFor, parseClientId } from './machine/clientIds.js'
+export { initialState } from './machine/state.js'
+export { step } from './machine/step.js'
 export { planLadder } from './plan.js'
-export {
-  clientIdFor,
-  initialState,
-  parseClientId,
-  step,
-} from './reducer.js'
 export type {
   CancelOrdersCommand,
   CancelTimerCommand,

@@ -9,7 +9,8 @@ import Big from 'big.js'
 import { describe, expect } from 'vitest'
 import { BTC_MARKET, MARKET, SMALL } from '../test/fixtures.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
-import { advance, initialState, step } from './reducer.js'
+import { initialState } from './machine/state.js'
+import { advance, step } from './machine/step.js'
 import type {
   LadderCommand,
   LadderConfig,
