@@ -30,14 +30,14 @@
  * @module
  */
 
+export { runBacktest } from './backtest.js'
 export type {
   BacktestFees,
   BacktestOptions,
   BacktestReport,
   EquityPoint,
   Trade,
-} from './backtest.js'
-export { runBacktest } from './backtest.js'
+} from './backtestOptions.js'
 export type {
   CandleCsvOptions,
   CandleCsvParser,
@@ -61,62 +61,66 @@ export {
 export type { ConfigIssue } from './errors.js'
 export { isLadderConfigError, LadderConfigError } from './errors.js'
 export { clientIdFor, parseClientId } from './machine/clientIds.js'
+export type {
+  CancelOrdersCommand,
+  CancelTimerCommand,
+  CycleCompletedCommand,
+  FillBookedCommand,
+  LadderCommand,
+  LogCommand,
+  OrderToPlace,
+  PlaceOrdersCommand,
+  ScheduleTimerCommand,
+  SellPositionCommand,
+  StepResult,
+  StoppedCommand,
+  WarningCommand,
+} from './machine/commands.js'
+export type {
+  ExchangeFill,
+  ExchangeOrder,
+  LadderEvent,
+  OrderAcceptedEvent,
+  OrderCanceledEvent,
+  OrderFilledEvent,
+  OrderRejectedEvent,
+  PriceUpdatedEvent,
+  ReconciledEvent,
+  StartedEvent,
+  StopRequestedEvent,
+  TimerFiredEvent,
+  TimerName,
+} from './machine/events.js'
 export { initialState } from './machine/state.js'
 export { step } from './machine/step.js'
 export { planLadder } from './plan.js'
 export type {
-  CancelOrdersCommand,
-  CancelTimerCommand,
   ConfigWarning,
   CoolingDownState,
-  CycleCompletedCommand,
   DecimalString,
   DroppedRung,
   DropReason,
-  ExchangeFill,
-  ExchangeOrder,
   ExitingState,
   ExitReason,
-  FillBookedCommand,
   IdleState,
   InPositionState,
-  LadderCommand,
   LadderConfig,
-  LadderEvent,
   LadderingState,
   LadderMarket,
   LadderPlan,
   LadderSetup,
   LadderState,
-  LogCommand,
   MarketRules,
-  OrderAcceptedEvent,
-  OrderCanceledEvent,
-  OrderFilledEvent,
   OrderRecord,
-  OrderRejectedEvent,
   OrderStatus,
-  OrderToPlace,
-  PlaceOrdersCommand,
   PlannedRung,
   PositionRecord,
-  PriceUpdatedEvent,
-  ReconciledEvent,
   RunTotals,
-  ScheduleTimerCommand,
-  SellPositionCommand,
-  StartedEvent,
   StartingState,
   StateCommon,
-  StepResult,
-  StoppedCommand,
   StoppedState,
   StopReason,
-  StopRequestedEvent,
   TakeProfitOrderType,
   TimerDeadlines,
-  TimerFiredEvent,
-  TimerName,
   ValidatedConfig,
-  WarningCommand,
 } from './types.js'

@@ -3,23 +3,16 @@
  * stop request) that cancels the rest and sells, its settlement (profit,
  * the carried remainder, then restart, cool-down or stop), and stopping.
  */
-import {
-  cycleLots,
-  type Derived,
-  derive,
-  holding,
-  holdingToQuantity,
-  moneyToString,
-  priceToTicks,
-} from '../plan.js'
+
+import { type Derived, derive, moneyToString, priceToTicks } from '../plan.js'
 import type {
   DecimalString,
   ExitReason,
-  LadderCommand,
   LadderState,
-  StepResult,
   StopReason,
 } from '../types.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import { cycleLots, holding, holdingToQuantity } from './position.js'
 import {
   baseAsset,
   cancelLive,

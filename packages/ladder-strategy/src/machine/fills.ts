@@ -10,27 +10,25 @@ import {
   parseUnits,
 } from '../decimal.js'
 import {
-  baseFeeQuoteUnits,
-  cycleLots,
   type Derived,
   derive,
-  holding,
-  holdingToQuantity,
   lotsToQuantity,
   moneyToString,
   priceToTicks,
   quantityToLots,
-  takeProfitTicks,
   ticksToPrice,
 } from '../plan.js'
-import type {
-  LadderCommand,
-  LadderState,
-  OrderFilledEvent,
-  OrderRecord,
-  StepResult,
-} from '../types.js'
+import type { LadderState, OrderRecord } from '../types.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import type { OrderFilledEvent } from './events.js'
 import { beginExitWork, settleExit } from './exits.js'
+import {
+  baseFeeQuoteUnits,
+  cycleLots,
+  holding,
+  holdingToQuantity,
+  takeProfitTicks,
+} from './position.js'
 import {
   findOrder,
   finish,

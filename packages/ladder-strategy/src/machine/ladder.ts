@@ -9,8 +9,9 @@ import {
   sizeRungs,
   ticksToPrice,
 } from '../plan.js'
-import type { DecimalString, LadderCommand, OrderRecord } from '../types.js'
+import type { DecimalString, OrderRecord } from '../types.js'
 import { clientIdFor, MAX_CYCLE, SELL_SLOT0 } from './clientIds.js'
+import type { LadderCommand } from './commands.js'
 import { stopWork } from './exits.js'
 import { freshPosition, type Work } from './state.js'
 

@@ -4,23 +4,19 @@
  */
 import { parseUnits } from '../decimal.js'
 import {
-  cycleLots,
   type Derived,
   derive,
   lotsToQuantity,
   priceToTicks,
   quantityToLots,
 } from '../plan.js'
-import type {
-  LadderCommand,
-  LadderState,
-  OrderRecord,
-  ReconciledEvent,
-  StepResult,
-} from '../types.js'
+import type { LadderState, OrderRecord } from '../types.js'
 import { parseClientId } from './clientIds.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import type { ReconciledEvent } from './events.js'
 import { beginExitWork, settleExit } from './exits.js'
 import { applyFill, bookFill } from './fills.js'
+import { cycleLots } from './position.js'
 import { finish, heldLots, isLive, type Work, warning, work } from './state.js'
 import {
   enterPosition,

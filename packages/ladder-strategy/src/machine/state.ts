@@ -3,22 +3,23 @@
  * transition edits and `finish` that turns it back into a state, the shared
  * no-op results, and small helpers over the state's orders.
  */
-import { type Derived, derive, sellableLots } from '../plan.js'
+
+import { type Derived, derive } from '../plan.js'
 import type {
   DecimalString,
   ExitReason,
-  LadderCommand,
   LadderConfig,
-  LadderEvent,
   LadderMarket,
   LadderState,
   OrderRecord,
   PositionRecord,
   StateCommon,
-  StepResult,
   StopReason,
 } from '../types.js'
 import { SELL_SLOT0 } from './clientIds.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import type { LadderEvent } from './events.js'
+import { sellableLots } from './position.js'
 
 export const NONE: readonly LadderCommand[] = Object.freeze([])
 

@@ -2,13 +2,10 @@ import { describe, expect, test } from 'vitest'
 import { BTC_MARKET, MARKET, SMALL } from '../../test/fixtures.js'
 import { DEFAULT_LADDER_CONFIG } from '../config.js'
 import { LadderConfigError } from '../errors.js'
-import type {
-  LadderCommand,
-  LadderConfig,
-  LadderEvent,
-  LadderState,
-} from '../types.js'
+import type { LadderConfig, LadderState } from '../types.js'
 import { clientIdFor, parseClientId } from './clientIds.js'
+import type { LadderCommand } from './commands.js'
+import type { LadderEvent } from './events.js'
 import { initialState } from './state.js'
 import { advance, step } from './step.js'
 

@@ -29,18 +29,14 @@ import {
   formatUnits,
   isDecimal,
 } from '../decimal.js'
-import { cycleLots, derive, holding, holdingToQuantity } from '../plan.js'
-import type {
-  LadderCommand,
-  LadderEvent,
-  LadderState,
-  OrderRecord,
-  StartedEvent,
-  StepResult,
-} from '../types.js'
+import { derive } from '../plan.js'
+import type { LadderState, OrderRecord } from '../types.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import type { LadderEvent, StartedEvent } from './events.js'
 import { beginExit, onStop, settleExit } from './exits.js'
 import { onFill } from './fills.js'
 import { placeLadder } from './ladder.js'
+import { cycleLots, holding, holdingToQuantity } from './position.js'
 import { onReconciled } from './reconcile.js'
 import {
   baseAsset,

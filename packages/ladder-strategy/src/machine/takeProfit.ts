@@ -3,26 +3,28 @@
  * stop-loss prices, the trailing take profit, and the resting take-profit
  * sell (limit mode) or the market sell that exits.
  */
+
 import {
-  cycleLots,
   type Derived,
   derive,
   lotsToQuantity,
   priceToTicks,
-  stopLossTicks,
-  takeProfitTicks,
   ticksToPrice,
-  trailingStopTicks,
 } from '../plan.js'
 import type {
   DecimalString,
   ExitReason,
-  LadderCommand,
   LadderState,
   OrderRecord,
-  StepResult,
 } from '../types.js'
 import { clientIdFor, SELL_SLOT0, SLOTS } from './clientIds.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import {
+  cycleLots,
+  stopLossTicks,
+  takeProfitTicks,
+  trailingStopTicks,
+} from './position.js'
 import { finish, heldLots, isLive, NONE, type Work, work } from './state.js'
 
 export function enterPosition(

@@ -3,12 +3,10 @@
  * `noFillRestartMinutes`) and the end of the cool-down after a cycle. The
  * caller schedules them (`scheduleTimer` commands) and feeds `timerFired`.
  */
-import type {
-  LadderCommand,
-  LadderState,
-  StepResult,
-  TimerFiredEvent,
-} from '../types.js'
+
+import type { LadderState } from '../types.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import type { TimerFiredEvent } from './events.js'
 import { cancelLive, finish, freshPosition, warning, work } from './state.js'
 
 /**

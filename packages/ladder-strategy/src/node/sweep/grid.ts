@@ -8,7 +8,7 @@ import {
   type BacktestReport,
   checkFees,
   equityPointsOf,
-} from '../../backtest.js'
+} from '../../backtestOptions.js'
 import { validateConfig } from '../../config.js'
 import { addToString, compareSigned, divideToString } from '../../decimal.js'
 import { type ConfigIssue, LadderConfigError } from '../../errors.js'

@@ -26,7 +26,7 @@
  * pure core never loads them.
  */
 import type { Worker } from 'node:worker_threads'
-import type { BacktestReport } from '../../backtest.js'
+import type { BacktestReport } from '../../backtestOptions.js'
 import { type CandleSeries, copyToSharedBuffer } from '../../candles.js'
 import { LadderConfigError } from '../../errors.js'
 import type { LadderConfig } from '../../types.js'

@@ -4,8 +4,9 @@
  * it starts the workers, runs the grid and closes them. Use a pool directly
  * to run several sweeps over the same candles without restarting workers.
  */
-import type { BacktestReport } from '../../backtest.js'
+
 import { runBacktest } from '../../backtest.js'
+import type { BacktestReport } from '../../backtestOptions.js'
 import type { LadderConfig } from '../../types.js'
 import { prepareSweep, rank, setFailed } from './grid.js'
 import {

@@ -3,7 +3,7 @@
  * the one-shot sweep, the pool and the grid helpers all import them from
  * here (and not from each other: no import circle).
  */
-import type { BacktestFees, BacktestReport } from '../../backtest.js'
+import type { BacktestFees, BacktestReport } from '../../backtestOptions.js'
 import type { CandleSeries } from '../../candles.js'
 import type { LadderConfig, LadderMarket } from '../../types.js'
 

@@ -6,7 +6,8 @@
  * JIT-compiles on the first sets serves every later sweep.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { type BacktestFees, runBacktest } from '../../backtest.js'
+import { runBacktest } from '../../backtest.js'
+import type { BacktestFees } from '../../backtestOptions.js'
 import { seriesFromBuffer } from '../../candles.js'
 import type { LadderConfig, LadderMarket } from '../../types.js'
 
