@@ -8,6 +8,7 @@ const src = (path: string) =>
 const alias = {
   '@rung/backpack-sdk/signing': src('backpack-sdk/src/signing/index.ts'),
   '@rung/backpack-sdk': src('backpack-sdk/src/index.ts'),
+  '@rung/ladder-strategy/node': src('ladder-strategy/src/node/index.ts'),
   '@rung/ladder-strategy': src('ladder-strategy/src/index.ts'),
   '@rung/backpack-sim': src('backpack-sim/src/index.ts'),
 }

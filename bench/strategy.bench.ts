@@ -13,16 +13,18 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import {
-  createSweepPool,
   DEFAULT_LADDER_CONFIG,
   initialState,
   type LadderEvent,
   parseCandlesCsv,
-  readCandlesCsv,
   runBacktest,
   step,
-  sweep,
 } from '@rung/ladder-strategy'
+import {
+  createSweepPool,
+  readCandlesCsv,
+  sweep,
+} from '@rung/ladder-strategy/node'
 // The internal entry with the quiet-price shortcut as a switch: the bench
 // shows what the shortcut buys next to feeding every candle's price to step.
 import { backtest } from '../packages/ladder-strategy/src/backtest.js'
@@ -222,10 +224,12 @@ async function sweepLibrary(): Promise<{
   createSweepPool: typeof createSweepPool
 }> {
   const pkg = new URL('../packages/ladder-strategy/', import.meta.url)
-  const built = fileURLToPath(new URL('dist/index.js', pkg))
+  const built = fileURLToPath(new URL('dist/node.js', pkg))
   const src = fileURLToPath(new URL('src/', pkg))
   const newest = Math.max(
-    ...readdirSync(src).map((f) => statSync(`${src}${f}`).mtimeMs),
+    ...readdirSync(src, { recursive: true, encoding: 'utf8' }).map(
+      (f) => statSync(`${src}${f}`).mtimeMs,
+    ),
   )
   if (existsSync(built) && statSync(built).mtimeMs >= newest) {
     const lib = (await import(pathToFileURL(built).href)) as {

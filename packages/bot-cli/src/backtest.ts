@@ -29,12 +29,14 @@ import {
   DEFAULT_LADDER_CONFIG,
   isLadderConfigError,
   type LadderConfig,
-  type MarketRules,
+  type LadderMarket,
   runBacktest,
+} from '@rung/ladder-strategy'
+import {
   type SweepMetric,
   type SweepParameter,
   sweep,
-} from '@rung/ladder-strategy'
+} from '@rung/ladder-strategy/node'
 import { renderEquitySvg } from './chart.js'
 import { isZero, padDecimals, toFixedDecimals } from './decimal.js'
 import { ConfigError, EXIT, ExitError } from './errors.js'
@@ -252,7 +254,7 @@ export interface BacktestCommandOptions {
   /** Strategy config (validated). */
   config: LadderConfig
   /** Market rules. */
-  market: MarketRules
+  market: LadderMarket
   /** Maker fee in percent ({@link DEFAULT_BACKTEST_FEES} from the command line). */
   makerFee: string
   /** Taker fee in percent ({@link DEFAULT_BACKTEST_FEES} from the command line). */

@@ -5,7 +5,7 @@
  */
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
-import type { SweepMetric } from '@rung/ladder-strategy'
+import type { SweepMetric } from '@rung/ladder-strategy/node'
 import { Command, CommanderError, Option } from 'commander'
 import {
   backtestCommand,

@@ -16,8 +16,8 @@ import { type Sim, startSim } from '@rung/backpack-sim'
 import {
   isLadderConfigError,
   type LadderConfig,
+  type LadderMarket,
   type LadderState,
-  type MarketRules as StrategyMarketRules,
   validateConfig,
 } from '@rung/ladder-strategy'
 import { type BotOutcome, startBot } from './bot.js'
@@ -115,7 +115,7 @@ export function validateStrategy(raw: Record<string, unknown>): {
 }
 
 /** Converts the SDK's market rule into the strategy's plain rules. */
-export function toStrategyRules(rule: MarketRule): StrategyMarketRules {
+export function toStrategyRules(rule: MarketRule): LadderMarket {
   return {
     symbol: rule.symbol,
     tickSize: rule.tickSize,

@@ -4,10 +4,10 @@ import { BTC_MARKET, HAS_REAL_DATA, REAL_DATA } from '../test/fixtures.js'
 import { backtest, runBacktest } from './backtest.js'
 import { type CandleRow, sliceCandles } from './candles.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
-import { readCandlesCsv } from './readCandlesCsv.js'
-import type { LadderConfig, MarketRules } from './types.js'
+import { readCandlesCsv } from './node/readCandlesCsv.js'
+import type { LadderConfig, LadderMarket } from './types.js'
 
-const MARKET: MarketRules = {
+const MARKET: LadderMarket = {
   symbol: 'BTC_USDC',
   tickSize: '1',
   stepSize: '0.001',

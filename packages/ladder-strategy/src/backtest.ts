@@ -23,135 +23,24 @@
  * market sells fill immediately; orderAccepted is not sent (the machine
  * treats pending orders like open ones).
  */
+
+import {
+  type BacktestOptions,
+  type BacktestReport,
+  equityPointsOf,
+  feeRate,
+  type Trade,
+} from './backtestOptions.js'
 import type { CandleSeries } from './candles.js'
 import { type CandleRow, candlesFromRows } from './candles.js'
-import {
-  ceilDiv,
-  divRound,
-  formatUnits,
-  isDecimal,
-  parseUnits,
-  ratio,
-} from './decimal.js'
+import { ceilDiv, divRound, formatUnits, parseUnits } from './decimal.js'
 import { LadderConfigError } from './errors.js'
+import type { LadderCommand } from './machine/commands.js'
+import type { LadderEvent } from './machine/events.js'
+import { initialState } from './machine/state.js'
+import { advance } from './machine/step.js'
 import { derive, priceToTicks, quantityToLots } from './plan.js'
-import { advance, initialState } from './reducer.js'
-import type {
-  DecimalString,
-  InPositionState,
-  LadderCommand,
-  LadderConfig,
-  LadderEvent,
-  LadderState,
-  MarketRules,
-  StopReason,
-} from './types.js'
-
-/** Trading fees of a backtest, in percent of the notional. */
-export interface BacktestFees {
-  /**
-   * Maker fee in percent (resting bids, the take-profit at its target).
-   * @default '0'
-   */
-  makerPercentage?: DecimalString | undefined
-  /**
-   * Taker fee in percent (stop-loss and trailing market sells).
-   * @default '0'
-   */
-  takerPercentage?: DecimalString | undefined
-}
-
-/** Options of {@link runBacktest}. */
-export interface BacktestOptions {
-  /** The candles: a series (from {@link readCandlesCsv} / {@link parseCandlesCsv}) or rows. */
-  candles: CandleSeries | readonly CandleRow[]
-  /** A normalized strategy config. */
-  config: LadderConfig
-  /** The market's rules (`symbol` must match the config). */
-  market: MarketRules
-  /**
-   * Fees in percent.
-   * @default no fees
-   */
-  fees?: BacktestFees | undefined
-  /**
-   * Most points in the equity curve (each point summarizes a bucket of
-   * consecutive candles); an integer >= 1.
-   * @default 500
-   */
-  equityPoints?: number | undefined
-  /**
-   * Include the list of trades in the report.
-   * @default true
-   */
-  trades?: boolean | undefined
-}
-
-/** One point of the downsampled equity curve. */
-export interface EquityPoint {
-  /** Close time (ms) of the last candle of the bucket. */
-  time: number
-  /** Equity (realised + unrealised profit, quote) at that close. */
-  equity: DecimalString
-  /** Lowest equity at any candle close within the bucket (so drawdowns stay visible). */
-  low: DecimalString
-}
-
-/** One fill in the backtest. */
-export interface Trade {
-  /** Time (ms): the close of the candle it filled in. */
-  time: number
-  /** Cycle number. */
-  cycle: number
-  /** Side. */
-  side: 'buy' | 'sell'
-  /** Fill price. */
-  price: DecimalString
-  /** Fill quantity. */
-  quantity: DecimalString
-  /** Fee in quote currency. */
-  fee: DecimalString
-  /** The order's client id. */
-  clientId: number
-}
-
-/** The result of {@link runBacktest} (LADDER-SPEC.md "Backtest", step 3). */
-export interface BacktestReport {
-  /** Candles processed. */
-  candles: number
-  /** Completed cycles (take-profits, and stop-losses if enabled). */
-  cycles: number
-  /** Of which ended by a stop loss. */
-  stopLosses: number
-  /** Buy fills. */
-  fills: number
-  /** No-fill restarts. */
-  noFillRestarts: number
-  /** Realised profit in quote currency (completed cycles, after fees). */
-  realisedProfit: DecimalString
-  /** All fees paid, in quote currency. */
-  fees: DecimalString
-  /** Quantity still held at the end. */
-  openPositionQty: DecimalString
-  /** Its value at the last close. */
-  openPositionValue: DecimalString
-  /** Value at the last close - cost - fees of the open cycle (may be negative). */
-  unrealisedProfit: DecimalString
-  /** Largest fall of equity (realised + unrealised, marked at each close) from its running peak. */
-  maxDrawdown: DecimalString
-  /** Peak quote capital in use at a candle close: open position cost + resting bids. */
-  peakCapital: DecimalString
-  /** The machine's status after the last candle. */
-  finalStatus: LadderState['status']
-  /** Why it stopped, when it did. */
-  stopReason: StopReason | null
-  /** Equity curve, at most `equityPoints` points. */
-  equity: EquityPoint[]
-  /** Every fill (empty when `trades: false`). */
-  trades: Trade[]
-  /** Warnings the machine emitted (first 100). */
-  warnings: string[]
-}
+import type { InPositionState, LadderState } from './types.js'
 
 interface Resting {
   clientId: number
@@ -161,54 +50,6 @@ interface Resting {
   lots: number
   price: string
   quantity: string
-}
-
-/**
- * The equity curve's point count: `fallback` when not given, else an
- * integer >= 1. @internal
- * @throws {LadderConfigError} naming `equityPoints` otherwise.
- */
-export function equityPointsOf(
-  value: number | undefined,
-  fallback: number,
-): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new LadderConfigError('The backtest options are not valid.', [
-      {
-        path: 'equityPoints',
-        value,
-        message: 'must be an integer >= 1',
-      },
-    ])
-  return value
-}
-
-/**
- * Checks backtest fees (decimal strings in percent) without running
- * anything. @internal
- * @throws {LadderConfigError} naming the bad fee.
- */
-export function checkFees(fees: BacktestFees | undefined): void {
-  feeRate(fees?.makerPercentage, 'fees.makerPercentage')
-  feeRate(fees?.takerPercentage, 'fees.takerPercentage')
-}
-
-function feeRate(
-  value: DecimalString | undefined,
-  path: string,
-): { n: bigint; d: bigint } {
-  if (value === undefined) return { n: 0n, d: 1n }
-  if (!isDecimal(value))
-    throw new LadderConfigError('The backtest fees are not valid.', [
-      {
-        path,
-        value,
-        message: 'must be a decimal string in percent, e.g. "0.1"',
-      },
-    ])
-  const r = ratio(value)
-  return { n: r.n, d: r.d * 100n }
 }
 
 /** Formatted prices per column (filled lazily, kept with the column). */
@@ -248,7 +89,8 @@ function priceText(
  *   invalid, or no rung fits at the first candle's close.
  * @example
  * ```ts
- * import { DEFAULT_LADDER_CONFIG, readCandlesCsv, runBacktest } from '@rung/ladder-strategy'
+ * import { DEFAULT_LADDER_CONFIG, runBacktest } from '@rung/ladder-strategy'
+ * import { readCandlesCsv } from '@rung/ladder-strategy/node'
  * const report = runBacktest({
  *   candles: await readCandlesCsv('btcusdt-1m-2024H1.csv.gz'),
  *   config: DEFAULT_LADDER_CONFIG,
@@ -265,6 +107,14 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
 /**
  * {@link runBacktest}, with the quiet-price shortcut on or off. Internal (not
  * exported from the package): tests check that both give the same report.
+ *
+ * One long function on purpose (over the 150-line guideline): the simulator
+ * (`perform`, `fill`), the feed (`feed`, `drain`, `quiet`) and the equity
+ * tracking (`track`) are closures over the same locals (the resting books,
+ * the state, the clock and band fields), which V8 keeps in one context and
+ * inlines into the candle loop. Split into module functions, they would
+ * take a context object through every call of the hot loop: the
+ * indirection the benchmark (`npm run bench strategy`) guards against.
  * @internal
  */
 export function backtest(

@@ -12,7 +12,7 @@ import {
   sliceCandles,
 } from './candles.js'
 import { isLadderConfigError } from './errors.js'
-import { readCandlesCsv } from './readCandlesCsv.js'
+import { readCandlesCsv } from './node/readCandlesCsv.js'
 
 const CSV = `open_time,open,high,low,close,volume
 1704067200000,42283.58,42298.62,42261.02,42298.61,35.92724

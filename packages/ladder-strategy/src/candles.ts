@@ -22,7 +22,7 @@ import type { DecimalString } from './types.js'
 /**
  * Candles as columns of integers: prices in units of 10^-priceScale,
  * volumes in units of 10^-volumeScale, times in ms. Build one with
- * {@link parseCandlesCsv}, {@link candlesFromRows} or {@link readCandlesCsv}.
+ * {@link parseCandlesCsv}, {@link candlesFromRows} or `readCandlesCsv` (`@rung/ladder-strategy/node`).
  */
 export interface CandleSeries {
   /** Number of candles. */
@@ -51,7 +51,7 @@ export interface CandleSeries {
  */
 export type CandleTimeUnit = 'auto' | 's' | 'ms' | 'us'
 
-/** Options of {@link createCandleCsvParser}, {@link parseCandlesCsv} and {@link readCandlesCsv}. */
+/** Options of {@link createCandleCsvParser}, {@link parseCandlesCsv} and `readCandlesCsv` (`@rung/ladder-strategy/node`). */
 export interface CandleCsvOptions {
   /**
    * Unit of `open_time` in the text; the series always holds ms.
@@ -206,7 +206,7 @@ export function copyToSharedBuffer(series: CandleSeries): SharedArrayBuffer {
 
 /**
  * An incremental CSV parser: feed text chunks with `write`, get the series
- * from `end`. Used by {@link readCandlesCsv} to stream a (gzipped) file and
+ * from `end`. Used by `readCandlesCsv` (`@rung/ladder-strategy/node`) to stream a (gzipped) file and
  * by {@link parseCandlesCsv} for text in memory.
  */
 export interface CandleCsvParser {
@@ -627,7 +627,8 @@ export function candlesFromRows(rows: Iterable<CandleRow>): CandleSeries {
  * @returns The slice.
  * @example
  * ```ts
- * import { readCandlesCsv, sliceCandles } from '@rung/ladder-strategy'
+ * import { sliceCandles } from '@rung/ladder-strategy'
+ * import { readCandlesCsv } from '@rung/ladder-strategy/node'
  * const january = sliceCandles(await readCandlesCsv('btc.csv.gz'), 0, 31 * 1440)
  * ```
  */

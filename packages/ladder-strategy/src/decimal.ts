@@ -9,7 +9,7 @@
  *   (amounts `a x r^i x scale` and price factors are rationals, so they are
  *   computed exactly, then rounded once, in a named direction).
  * - **Integer units in float64 numbers** (ticks, lots, tick-lots, money
- *   units) for the state and the hot paths (the reducer, the backtester).
+ *   units) for the state and the hot paths (the machine, the backtester).
  *   Integers below 2^53 are exact in a float64, and every function here that
  *   produces one checks `Number.isSafeInteger`; state stays JSON-serializable
  *   (a bigint is not).

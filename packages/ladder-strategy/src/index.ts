@@ -8,9 +8,12 @@
  * - `validateConfig` / `DEFAULT_LADDER_CONFIG`: the config (classic file accepted as is).
  * - `planLadder`: the ladder for one reference price.
  * - `initialState` / `step`: the machine (events in, commands out).
- * - `runBacktest`, `parseCandlesCsv`, `readCandlesCsv`: model v1 backtests.
- * - `sweep`: a parameter grid backtested on all cores (Node, worker_threads);
- *   `createSweepPool` keeps the workers warm across sweeps.
+ * - `runBacktest`, `parseCandlesCsv`: model v1 backtests.
+ *
+ * This entry is pure: it imports no Node.js module, so it runs in a browser
+ * or any worker. Reading a candle file (`readCandlesCsv`) and the parameter
+ * sweep on worker threads (`sweep`, `createSweepPool`) are in
+ * `@rung/ladder-strategy/node`.
  *
  * @example
  * ```ts
@@ -27,14 +30,14 @@
  * @module
  */
 
+export { runBacktest } from './backtest.js'
 export type {
   BacktestFees,
   BacktestOptions,
   BacktestReport,
   EquityPoint,
   Trade,
-} from './backtest.js'
-export { runBacktest } from './backtest.js'
+} from './backtestOptions.js'
 export type {
   CandleCsvOptions,
   CandleCsvParser,
@@ -57,80 +60,67 @@ export {
 } from './config.js'
 export type { ConfigIssue } from './errors.js'
 export { isLadderConfigError, LadderConfigError } from './errors.js'
-export { planLadder } from './plan.js'
-export { readCandlesCsv } from './readCandlesCsv.js'
-export {
-  clientIdFor,
-  initialState,
-  parseClientId,
-  step,
-} from './reducer.js'
-export type {
-  SweepMetric,
-  SweepOptions,
-  SweepParameter,
-  SweepProgress,
-  SweepResult,
-} from './sweep.js'
-export { sweep } from './sweep.js'
-export type {
-  SweepPool,
-  SweepPoolOptions,
-  SweepPoolSweepOptions,
-} from './sweepPool.js'
-export { createSweepPool } from './sweepPool.js'
+export { clientIdFor, parseClientId } from './machine/clientIds.js'
 export type {
   CancelOrdersCommand,
   CancelTimerCommand,
-  ConfigWarning,
-  CoolingDownState,
   CycleCompletedCommand,
-  DecimalString,
-  DroppedRung,
-  DropReason,
+  FillBookedCommand,
+  LadderCommand,
+  LogCommand,
+  OrderToPlace,
+  PlaceOrdersCommand,
+  ScheduleTimerCommand,
+  SellPositionCommand,
+  StepResult,
+  StoppedCommand,
+  WarningCommand,
+} from './machine/commands.js'
+export type {
   ExchangeFill,
   ExchangeOrder,
-  ExitingState,
-  ExitReason,
-  FillBookedCommand,
-  IdleState,
-  InPositionState,
-  LadderCommand,
-  LadderConfig,
   LadderEvent,
-  LadderingState,
-  LadderPlan,
-  LadderSetup,
-  LadderState,
-  LogCommand,
-  MarketRules,
   OrderAcceptedEvent,
   OrderCanceledEvent,
   OrderFilledEvent,
-  OrderRecord,
   OrderRejectedEvent,
-  OrderStatus,
-  OrderToPlace,
-  PlaceOrdersCommand,
-  PlannedRung,
-  PositionRecord,
   PriceUpdatedEvent,
   ReconciledEvent,
-  RunTotals,
-  ScheduleTimerCommand,
-  SellPositionCommand,
   StartedEvent,
-  StartingState,
-  StateCommon,
-  StepResult,
-  StoppedCommand,
-  StoppedState,
-  StopReason,
   StopRequestedEvent,
-  TakeProfitOrderType,
-  TimerDeadlines,
   TimerFiredEvent,
   TimerName,
+} from './machine/events.js'
+export { initialState } from './machine/state.js'
+export { step } from './machine/step.js'
+export { planLadder } from './plan.js'
+export type {
+  ConfigWarning,
+  CoolingDownState,
+  DecimalString,
+  DroppedRung,
+  DropReason,
+  ExitingState,
+  ExitReason,
+  IdleState,
+  InPositionState,
+  LadderConfig,
+  LadderingState,
+  LadderMarket,
+  LadderPlan,
+  LadderSetup,
+  LadderState,
+  MarketRules,
+  OrderRecord,
+  OrderStatus,
+  PlannedRung,
+  PositionRecord,
+  RunTotals,
+  StartingState,
+  StateCommon,
+  StoppedState,
+  StopReason,
+  TakeProfitOrderType,
+  TimerDeadlines,
   ValidatedConfig,
-  WarningCommand,
 } from './types.js'

@@ -9,14 +9,11 @@ import Big from 'big.js'
 import { describe, expect } from 'vitest'
 import { BTC_MARKET, MARKET, SMALL } from '../test/fixtures.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
-import { advance, initialState, step } from './reducer.js'
-import type {
-  LadderCommand,
-  LadderConfig,
-  LadderEvent,
-  LadderState,
-  OrderRecord,
-} from './types.js'
+import type { LadderCommand } from './machine/commands.js'
+import type { LadderEvent } from './machine/events.js'
+import { initialState } from './machine/state.js'
+import { advance, step } from './machine/step.js'
+import type { LadderConfig, LadderState, OrderRecord } from './types.js'
 
 const configArb: fc.Arbitrary<LadderConfig> = fc
   .record({

@@ -5,7 +5,7 @@ import { MARKET, SMALL } from '../test/fixtures.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
 import { LadderConfigError } from './errors.js'
 import { planLadder } from './plan.js'
-import type { LadderConfig, MarketRules } from './types.js'
+import type { LadderConfig, LadderMarket } from './types.js'
 
 describe('planLadder', () => {
   test('default: the classic ladder, checked by hand', () => {
@@ -193,7 +193,7 @@ const decimalArb = (maxMantissa: number, maxScale: number, min = 0) =>
     )
     .map(([m, s]) => new Big(m).div(pow10(s)).toFixed())
 
-const marketArb: fc.Arbitrary<MarketRules> = fc
+const marketArb: fc.Arbitrary<LadderMarket> = fc
   .record({
     tick: fc.tuple(fc.constantFrom(1, 5, 25), fc.integer({ min: 0, max: 4 })),
     step: fc.tuple(fc.constantFrom(1, 2, 5), fc.integer({ min: 0, max: 6 })),

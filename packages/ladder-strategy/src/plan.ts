@@ -43,16 +43,15 @@ import type {
   DroppedRung,
   DropReason,
   LadderConfig,
+  LadderMarket,
   LadderPlan,
-  MarketRules,
   PlannedRung,
-  PositionRecord,
 } from './types.js'
 
 /** Everything derived from a config and market rules, in exact integer units. @internal */
 export interface Derived {
   config: LadderConfig
-  market: MarketRules
+  market: LadderMarket
   /** Decimals of tickSize and its integer mantissa (tickSize = tickMant x 10^-tickDec). */
   tickDec: number
   tickMant: number
@@ -93,9 +92,9 @@ export interface UnitRung {
   dropped: DropReason | null
 }
 
-const cache = new WeakMap<LadderConfig, WeakMap<MarketRules, Derived>>()
+const cache = new WeakMap<LadderConfig, WeakMap<LadderMarket, Derived>>()
 
-function checkMarket(market: MarketRules, config: LadderConfig): void {
+function checkMarket(market: LadderMarket, config: LadderConfig): void {
   const issues: ConfigIssue[] = []
   const positive = (key: 'tickSize' | 'stepSize') => {
     const value = market[key]
@@ -154,7 +153,7 @@ function mantissa(text: string): number {
  * @throws {LadderConfigError} when the market rules are invalid or the
  *   budget cannot be represented exactly in integer units.
  */
-export function derive(config: LadderConfig, market: MarketRules): Derived {
+export function derive(config: LadderConfig, market: LadderMarket): Derived {
   let byMarket = cache.get(config)
   const hit = byMarket?.get(market)
   if (hit) return hit
@@ -166,24 +165,9 @@ export function derive(config: LadderConfig, market: MarketRules): Derived {
   const tickMant = mantissa(tick)
   const stepMant = mantissa(step)
   const n = config.orderCount
-
-  // Price factors F_i = 1 - o - (d - o) x g_i, with o, d as fractions and
-  // g_i the position of rung i between rung 0 and the lowest rung:
-  // i/(n-1) for equal spacing, (q^i - 1)/(q^(n-1) - 1) for a geometric
-  // step scale q (each gap q times the previous one). n = 1: g_0 = 0.
   const hundred = int(100)
-  const o = div(ratio(config.firstRungOffsetPercentage), hundred)
-  const d = div(ratio(config.maxDropPercentage), hundred)
-  const q = ratio(config.stepScale)
   const one = int(1)
-  const factors: Ratio[] = []
-  for (let i = 0; i < n; i++) {
-    let g: Ratio
-    if (n === 1 || i === 0) g = int(0)
-    else if (cmp(q, one) === 0) g = { n: BigInt(i), d: BigInt(n - 1) }
-    else g = div(sub(powInt(q, i), one), sub(powInt(q, n - 1), one))
-    factors.push(sub(sub(one, o), mul(sub(d, o), g)))
-  }
+  const factors = priceFactors(config)
   // Common denominator, so planning does one division per rung.
   let den = 1n
   for (const f of factors) den = (den * f.d) / gcdBig(den, f.d)
@@ -306,6 +290,30 @@ export function derive(config: LadderConfig, market: MarketRules): Derived {
   return derived
 }
 
+/**
+ * Price factors F_i = 1 - o - (d - o) x g_i, with o, d as fractions and
+ * g_i the position of rung i between rung 0 and the lowest rung:
+ * i/(n-1) for equal spacing, (q^i - 1)/(q^(n-1) - 1) for a geometric
+ * step scale q (each gap q times the previous one). n = 1: g_0 = 0.
+ */
+function priceFactors(config: LadderConfig): Ratio[] {
+  const n = config.orderCount
+  const hundred = int(100)
+  const o = div(ratio(config.firstRungOffsetPercentage), hundred)
+  const d = div(ratio(config.maxDropPercentage), hundred)
+  const q = ratio(config.stepScale)
+  const one = int(1)
+  const factors: Ratio[] = []
+  for (let i = 0; i < n; i++) {
+    let g: Ratio
+    if (n === 1 || i === 0) g = int(0)
+    else if (cmp(q, one) === 0) g = { n: BigInt(i), d: BigInt(n - 1) }
+    else g = div(sub(powInt(q, i), one), sub(powInt(q, n - 1), one))
+    factors.push(sub(sub(one, o), mul(sub(d, o), g)))
+  }
+  return factors
+}
+
 function gcdBig(a: bigint, b: bigint): bigint {
   let x = a
   let y = b
@@ -318,7 +326,7 @@ function gcdBig(a: bigint, b: bigint): bigint {
 }
 
 /** max(minOrderAmount, market.minNotional): the spec's m. */
-function effectiveMinAmount(config: LadderConfig, market: MarketRules): Ratio {
+function effectiveMinAmount(config: LadderConfig, market: LadderMarket): Ratio {
   const m = ratio(config.minOrderAmount)
   if (market.minNotional === undefined) return m
   const mn = ratio(normalizeDecimal(market.minNotional))
@@ -456,7 +464,7 @@ export function quantityToLots(
  */
 export function planLadder(
   config: LadderConfig,
-  market: MarketRules,
+  market: LadderMarket,
   referencePrice: DecimalString,
 ): LadderPlan {
   const dv = derive(config, market)
@@ -546,167 +554,5 @@ function noRungError(
       value: { price: r.price, quantity: r.quantity },
       message: `dropped (${r.reason}): ${FIX[r.reason]}`,
     })),
-  )
-}
-
-/** ceil(a / b) for safe integers, exact. @internal */
-export function ceilDivExact(a: number, b: number): number {
-  return ceilDiv(a, b)
-}
-
-/**
- * Take-profit price in ticks, rounded UP (so the target is never below
- * average x (1 + tp/100)). Classic: average = cost / bought quantity (gross
- * of fees). Fee-aware: average = (cost + quote buy fees) / held quantity
- * (base-asset fees reduce what can be sold). @internal
- */
-export function takeProfitTicks(
-  dv: Derived,
-  position: PositionRecord,
-  heldLots: number,
-): number {
-  const mul = dv.tpMul
-  if (dv.config.feeAwareTakeProfit && heldLots > 0) {
-    const num =
-      (BigInt(position.costTickLots) * BigInt(dv.tlMoney) +
-        BigInt(position.buyFeeUnits)) *
-      mul.n
-    const den = BigInt(heldLots) * BigInt(dv.tlMoney) * mul.d
-    return Number(divRound(num, den, 'up'))
-  }
-  if (position.boughtLots === 0) return 0
-  return Number(
-    divRound(
-      BigInt(position.costTickLots) * mul.n,
-      BigInt(position.boughtLots) * mul.d,
-      'up',
-    ),
-  )
-}
-
-/** Stop-loss price in ticks (rounded DOWN: triggers no earlier than asked), or null. @internal */
-export function stopLossTicks(
-  dv: Derived,
-  position: PositionRecord,
-): number | null {
-  if (dv.slMul === null || position.boughtLots === 0) return null
-  return Number(
-    divRound(
-      BigInt(position.costTickLots) * dv.slMul.n,
-      BigInt(position.boughtLots) * dv.slMul.d,
-      'down',
-    ),
-  )
-}
-
-/** Trailing stop for a peak, in ticks (rounded DOWN). @internal */
-export function trailingStopTicks(dv: Derived, peakTicks: number): number {
-  if (dv.trailMul === null) return peakTicks
-  return Number(
-    divRound(BigInt(peakTicks) * dv.trailMul.n, dv.trailMul.d, 'down'),
-  )
-}
-
-/** Quote value (money units, rounded UP) of a base-asset fee at a price. @internal */
-export function baseFeeQuoteUnits(
-  dv: Derived,
-  baseFeeUnits: number,
-  ticks: number,
-): number {
-  return Number(
-    divRound(
-      BigInt(baseFeeUnits) * BigInt(ticks) * BigInt(dv.tickMant),
-      pow10(dv.stepDec + 8 + dv.tickDec - dv.moneyScale),
-      'up',
-    ),
-  )
-}
-
-/** Base-fee units (10^-(stepDecimals + 8)) in one lot. @internal */
-export function fineUnitsPerLot(dv: Derived): number {
-  return dv.stepMant * 1e8
-}
-
-/**
- * Lots held and sellable: this cycle's buys - its sells + the carried
- * remainder - base-asset fees, rounded DOWN to the lot (never sell what the
- * exchange does not hold). @internal
- */
-export function sellableLots(dv: Derived, position: PositionRecord): number {
-  const net = (position.carriedFineUnits ?? 0) - position.baseFeeUnits
-  const netLots =
-    net >= 0
-      ? floorDiv(net, fineUnitsPerLot(dv))
-      : -ceilDiv(-net, fineUnitsPerLot(dv))
-  return Math.max(
-    0,
-    position.boughtLots -
-      position.soldLots +
-      (position.carriedLots ?? 0) +
-      netLots,
-  )
-}
-
-/**
- * Lots of this cycle's own buys still held (sells take the carried lots
- * first; base-asset fees rounded UP to the lot): the quantity of the
- * take-profit average, which leaves the carried remainder out. @internal
- */
-export function cycleLots(dv: Derived, position: PositionRecord): number {
-  const soldOwn = Math.max(0, position.soldLots - (position.carriedLots ?? 0))
-  const feeLots =
-    position.baseFeeUnits === 0
-      ? 0
-      : ceilDiv(position.baseFeeUnits, fineUnitsPerLot(dv))
-  return Math.max(0, position.boughtLots - soldOwn - feeLots)
-}
-
-/** What a position still holds, exactly, and its cost basis. @internal */
-export interface Holding {
-  /** Whole lots. */
-  lots: number
-  /** The part below one lot, in base-fee units (0 to one lot - 1). */
-  fineUnits: number
-  /** Cost basis at average cost, in money units (rounded DOWN). */
-  costUnits: number
-}
-
-/**
- * The base asset a position still holds (carried in + bought - sold - base
- * fees, exact in base-fee units, 0 when the sells took more) and its cost
- * basis at average cost: (carried cost + buy cost) x held / acquired,
- * rounded DOWN, so the cost booked against the sells is never understated.
- * Quote fees are not part of the cost basis (they are booked as fees).
- * @internal
- */
-export function holding(dv: Derived, position: PositionRecord): Holding {
-  const carriedLots = position.carriedLots ?? 0
-  const carriedFine = position.carriedFineUnits ?? 0
-  const carriedCost = position.carriedCostUnits ?? 0
-  const wholeLots = carriedLots + position.boughtLots - position.soldLots
-  const fine = carriedFine - position.baseFeeUnits
-  // Fast path: nothing left (every fee-free or quote-fee cycle).
-  if (wholeLots <= 0 && fine <= 0)
-    return { lots: 0, fineUnits: 0, costUnits: 0 }
-  const perLot = BigInt(fineUnitsPerLot(dv))
-  const rest = BigInt(wholeLots) * perLot + BigInt(fine)
-  if (rest <= 0n) return { lots: 0, fineUnits: 0, costUnits: 0 }
-  const acquired =
-    BigInt(carriedLots + position.boughtLots) * perLot + BigInt(fine)
-  const totalCost =
-    BigInt(carriedCost) + BigInt(position.costTickLots) * BigInt(dv.tlMoney)
-  const lots = rest / perLot
-  return {
-    lots: Number(lots),
-    fineUnits: Number(rest - lots * perLot),
-    costUnits: Number(divRound(totalCost * rest, acquired, 'down')),
-  }
-}
-
-/** Formats a holding's quantity exactly (not rounded to the step). @internal */
-export function holdingToQuantity(dv: Derived, h: Holding): DecimalString {
-  return formatUnits(
-    BigInt(h.lots) * BigInt(fineUnitsPerLot(dv)) + BigInt(h.fineUnits),
-    dv.stepDec + 8,
   )
 }

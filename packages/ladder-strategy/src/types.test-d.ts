@@ -2,7 +2,9 @@ import { describe, expectTypeOf, test } from 'vitest'
 import type {
   LadderCommand,
   LadderEvent,
+  LadderMarket,
   LadderState,
+  MarketRules,
   StepResult,
 } from './index.js'
 import { step } from './index.js'
@@ -36,5 +38,12 @@ describe('step', () => {
     // @ts-expect-error an event needs its time
     const bad: LadderEvent = { type: 'priceUpdated', price: '1' }
     void bad
+  })
+})
+
+describe('LadderMarket', () => {
+  test('default: the deprecated MarketRules is the same type', () => {
+    expectTypeOf<MarketRules>().toEqualTypeOf<LadderMarket>()
+    expectTypeOf<LadderMarket['tickSize']>().toEqualTypeOf<string>()
   })
 })

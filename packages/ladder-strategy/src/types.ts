@@ -1,6 +1,7 @@
 /**
- * Public types of the ladder machine: configuration, market rules, state,
- * events and commands. Everything here is plain, JSON-serializable data:
+ * Public types of the ladder machine: configuration, market rules and
+ * state (the events it takes are in machine/events.ts, the commands it
+ * returns in machine/commands.ts). Everything here is plain, JSON-serializable data:
  * money is a decimal string, time is a number of milliseconds since the epoch.
  */
 
@@ -12,10 +13,13 @@
 export type DecimalString = string
 
 /**
- * A market's trading rules, as plain data (for example built from Backpack's
- * `GET /api/v1/markets` `filters`). All values are decimal strings.
+ * The one market a ladder trades on, and the rules its orders must fit, as
+ * plain data (for example built from Backpack's `GET /api/v1/markets`
+ * `filters`). All values are decimal strings. Not the SDK's `MarketRule` /
+ * `MarketRules` (a table of every market's precision): this is one market,
+ * as the strategy needs it.
  */
-export interface MarketRules {
+export interface LadderMarket {
   /** Market symbol, e.g. `BTC_USDC`. */
   symbol: string
   /** Price increment (`filters.price.tickSize`); every price is a multiple of it. */
@@ -38,6 +42,13 @@ export interface MarketRules {
    */
   maxQuantity?: DecimalString | undefined
 }
+
+/**
+ * The former name of {@link LadderMarket}, kept for one release.
+ * @deprecated Use {@link LadderMarket}: `MarketRules` is also the name of
+ *   the SDK's table of every market's rules, a different thing.
+ */
+export type MarketRules = LadderMarket
 
 /** How the take-profit sell is sent. */
 export type TakeProfitOrderType = 'market' | 'limit'
@@ -336,7 +347,7 @@ export interface LadderSetup {
   /** Normalized strategy configuration. */
   config: LadderConfig
   /** The market's rules. */
-  market: MarketRules
+  market: LadderMarket
 }
 
 /** Fields every state carries. */
@@ -447,374 +458,3 @@ export type StopReason =
   | 'maxCycles'
   | 'noRungFits'
   | 'clientIdsExhausted'
-
-// ---------------------------------------------------------------------------
-// Events (facts, past tense, each with its time `at` in ms)
-// ---------------------------------------------------------------------------
-
-/** The bot starts the strategy. */
-export interface StartedEvent {
-  /** Discriminant. */
-  type: 'started'
-  /** Time (ms since the epoch). */
-  at: number
-  /** Reference price, if already known (else the next `priceUpdated` is used). */
-  price?: DecimalString | undefined
-}
-
-/** A new market price (last trade, or best bid when the book is known). */
-export interface PriceUpdatedEvent {
-  /** Discriminant. */
-  type: 'priceUpdated'
-  /** Time (ms). */
-  at: number
-  /** The price. */
-  price: DecimalString
-}
-
-/** The exchange accepted an order. */
-export interface OrderAcceptedEvent {
-  /** Discriminant. */
-  type: 'orderAccepted'
-  /** Time (ms). */
-  at: number
-  /** The order's client id. */
-  clientId: number
-  /** The exchange's order id. */
-  orderId: string
-}
-
-/** The exchange rejected an order placement. */
-export interface OrderRejectedEvent {
-  /** Discriminant. */
-  type: 'orderRejected'
-  /** Time (ms). */
-  at: number
-  /** The order's client id. */
-  clientId: number
-  /** The exchange's reason, for the log. */
-  reason: string
-}
-
-/** An order filled, partly or completely. */
-export interface OrderFilledEvent {
-  /** Discriminant. */
-  type: 'orderFilled'
-  /** Time (ms). */
-  at: number
-  /** The order's client id. */
-  clientId: number
-  /** This fill's price. */
-  price: DecimalString
-  /** This fill's quantity. */
-  quantity: DecimalString
-  /** This fill's fee. */
-  fee: DecimalString
-  /**
-   * Asset the fee was charged in: `'quote'` (USDC) or `'base'` (the coin).
-   * @default 'quote'
-   */
-  feeAsset?: 'quote' | 'base' | undefined
-  /**
-   * The order's cumulative filled quantity after this fill, when known; used
-   * to ignore duplicates and to adopt missed fills.
-   */
-  cumulativeQuantity?: DecimalString | undefined
-}
-
-/** An order was canceled (or expired) on the exchange. */
-export interface OrderCanceledEvent {
-  /** Discriminant. */
-  type: 'orderCanceled'
-  /** Time (ms). */
-  at: number
-  /** The order's client id. */
-  clientId: number
-}
-
-/** A timer the machine scheduled has fired. */
-export interface TimerFiredEvent {
-  /** Discriminant. */
-  type: 'timerFired'
-  /** Time (ms). */
-  at: number
-  /** Which timer. */
-  timer: TimerName
-}
-
-/** An order as the exchange reports it in a reconcile. */
-export interface ExchangeOrder {
-  /** The client id (orders without one are not the machine's and are ignored). */
-  clientId: number
-  /** The exchange's order id. */
-  orderId: string
-  /** Side. */
-  side: 'buy' | 'sell'
-  /** Limit price. */
-  price: DecimalString
-  /** Ordered quantity. */
-  quantity: DecimalString
-  /** Quantity filled so far. */
-  filledQuantity: DecimalString
-}
-
-/** A fill as the exchange reports it in a reconcile. */
-export interface ExchangeFill {
-  /** The order's client id. */
-  clientId: number
-  /** Side. */
-  side: 'buy' | 'sell'
-  /** Fill price. */
-  price: DecimalString
-  /** Fill quantity. */
-  quantity: DecimalString
-  /** Fee. */
-  fee: DecimalString
-  /**
-   * Fee asset.
-   * @default 'quote'
-   */
-  feeAsset?: 'quote' | 'base' | undefined
-}
-
-/**
- * The exchange's truth after a restart or reconnect: the open orders on the
- * symbol and the fills of the machine's orders (for example since the state
- * was saved).
- */
-export interface ReconciledEvent {
-  /** Discriminant. */
-  type: 'reconciled'
-  /** Time (ms). */
-  at: number
-  /** Open orders on the symbol. */
-  openOrders: ExchangeOrder[]
-  /** Fills of the machine's client ids (every fill of each order, not only new ones). */
-  fills: ExchangeFill[]
-}
-
-/** The user asked to stop. */
-export interface StopRequestedEvent {
-  /** Discriminant. */
-  type: 'stopRequested'
-  /** Time (ms). */
-  at: number
-  /**
-   * Sell the open position at market before stopping (else it is kept).
-   * @default false
-   */
-  sellPosition?: boolean | undefined
-}
-
-/** Everything that can happen to the machine. */
-export type LadderEvent =
-  | StartedEvent
-  | PriceUpdatedEvent
-  | OrderAcceptedEvent
-  | OrderRejectedEvent
-  | OrderFilledEvent
-  | OrderCanceledEvent
-  | TimerFiredEvent
-  | ReconciledEvent
-  | StopRequestedEvent
-
-/** Names of the machine's timers. */
-export type TimerName = 'noFill' | 'coolDown'
-
-// ---------------------------------------------------------------------------
-// Commands (intentions, imperative; the caller performs them in order)
-// ---------------------------------------------------------------------------
-
-/** One limit bid to place. */
-export interface OrderToPlace {
-  /** The client id to send. */
-  clientId: number
-  /** Rung index. */
-  rung: number
-  /** Limit price (decimal string on the tick). */
-  price: DecimalString
-  /** Quantity (decimal string on the step). */
-  quantity: DecimalString
-}
-
-/** Place the ladder's rungs as GTC limit bids. */
-export interface PlaceOrdersCommand {
-  /** Discriminant. */
-  type: 'placeOrders'
-  /** Market symbol. */
-  symbol: string
-  /** Always `'buy'`. */
-  side: 'buy'
-  /** Always `'GTC'`. */
-  timeInForce: 'GTC'
-  /** Post-only bids (config `postOnly`). */
-  postOnly: boolean
-  /** The orders, highest price first. */
-  orders: OrderToPlace[]
-}
-
-/** Cancel orders: the listed client ids, or every open order on the symbol. */
-export interface CancelOrdersCommand {
-  /** Discriminant. */
-  type: 'cancelOrders'
-  /** Market symbol. */
-  symbol: string
-  /** Client ids to cancel, or `'all'` for every open order on the symbol. */
-  clientIds: number[] | 'all'
-}
-
-/** Sell (part of) the position. */
-export interface SellPositionCommand {
-  /** Discriminant. */
-  type: 'sellPosition'
-  /** Market symbol. */
-  symbol: string
-  /** The client id to send. */
-  clientId: number
-  /** `'market'`, or `'limit'` for a resting GTC limit sell at `price`. */
-  orderType: 'market' | 'limit'
-  /** Quantity (on the step). */
-  quantity: DecimalString
-  /**
-   * For a limit sell: the limit price (take-profit rounded UP to the tick).
-   * For a market sell: the price that triggered it (the backtester fills there).
-   */
-  price: DecimalString
-  /** Why. */
-  reason: ExitReason
-}
-
-/** Schedule a timer: deliver `timerFired` at (or after) `at`. Replaces a timer of the same name. */
-export interface ScheduleTimerCommand {
-  /** Discriminant. */
-  type: 'scheduleTimer'
-  /** Which timer. */
-  timer: TimerName
-  /** Deadline (ms). */
-  at: number
-}
-
-/** Cancel a scheduled timer. */
-export interface CancelTimerCommand {
-  /** Discriminant. */
-  type: 'cancelTimer'
-  /** Which timer. */
-  timer: TimerName
-}
-
-/** An informational line for the log. */
-export interface LogCommand {
-  /** Discriminant. */
-  type: 'log'
-  /** The message. */
-  message: string
-}
-
-/** Something unexpected that changed nothing (or was handled conservatively). */
-export interface WarningCommand {
-  /** Discriminant. */
-  type: 'warning'
-  /** The message. */
-  message: string
-  /** The event type that caused it. */
-  event: LadderEvent['type']
-}
-
-/** A cycle ended; its result. */
-export interface CycleCompletedCommand {
-  /** Discriminant. */
-  type: 'cycleCompleted'
-  /** Cycle number. */
-  cycle: number
-  /** How it ended. */
-  reason: ExitReason
-  /**
-   * Profit of the cycle in quote currency: what the sells received - the
-   * cost of what was sold (average cost over the carried-in remainder and
-   * this cycle's buys) - quote fees. The cost of the base asset that could
-   * not be sold is not booked: it is carried into the next cycle.
-   */
-  profit: DecimalString
-  /** Fees of the cycle in quote currency. */
-  fees: DecimalString
-  /**
-   * Base asset still held after the exit (not sold: below the step or the
-   * market minimum, or left by base-asset fees), carried into the next cycle.
-   */
-  carriedQuantity: DecimalString
-  /** Cost basis of `carriedQuantity` in quote currency (average cost). */
-  carriedCost: DecimalString
-}
-
-/** The machine stopped; no further orders will be placed. */
-export interface StoppedCommand {
-  /** Discriminant. */
-  type: 'stopped'
-  /** Why. */
-  reason: StopReason
-  /**
-   * Base asset the strategy still holds as it stops (an unsold position, or
-   * the remainder carried from the last cycle), exact (not rounded to the
-   * step).
-   */
-  heldQuantity: DecimalString
-  /** Cost basis of `heldQuantity` in quote currency (average cost). */
-  heldCost: DecimalString
-}
-
-/**
- * A fill the machine booked (from an `orderFilled` event, or adopted from a
- * `reconciled` event): informational, for the trade record. Emitted right
- * after the fill is applied, before the commands it causes (a take-profit
- * fill comes before its `cycleCompleted`).
- */
-export interface FillBookedCommand {
-  /** Discriminant. */
-  type: 'fillBooked'
-  /** Cycle of the order that filled. */
-  cycle: number
-  /** The order's client id. */
-  clientId: number
-  /** `'buy'` (a rung) or `'sell'` (an exit). */
-  side: 'buy' | 'sell'
-  /** Rung index for buys; -1 for sells. */
-  rung: number
-  /**
-   * Price of this fill. A fill adopted from a reconcile that covers several
-   * exchange fills carries their average, rounded toward the machine
-   * (buys UP, sells DOWN) to the tick.
-   */
-  price: DecimalString
-  /** Quantity booked. */
-  quantity: DecimalString
-  /** Fee booked, in `feeAsset`. */
-  fee: DecimalString
-  /** Asset of the fee: `'quote'` or `'base'`. */
-  feeAsset: 'quote' | 'base'
-  /** True when the order is now completely filled. */
-  orderFilled: boolean
-  /** True when the fill was learned from a `reconciled` event (missed live). */
-  adopted: boolean
-  /** Base asset the cycle holds after the fill (exact). */
-  held: DecimalString
-  /** Average entry of the cycle's buys after the fill (cost / bought, to the tick UP), or `null` before any buy. */
-  averageEntry: DecimalString | null
-  /** Take-profit target after the fill (rounded UP to the tick), or `null` before any buy. */
-  takeProfitPrice: DecimalString | null
-}
-
-/** Everything the machine can ask for. */
-export type LadderCommand =
-  | PlaceOrdersCommand
-  | CancelOrdersCommand
-  | SellPositionCommand
-  | ScheduleTimerCommand
-  | CancelTimerCommand
-  | LogCommand
-  | WarningCommand
-  | CycleCompletedCommand
-  | StoppedCommand
-  | FillBookedCommand
-
-/** What {@link step} returns: the next state and the commands to perform, in order. */
-export type StepResult = [next: LadderState, commands: readonly LadderCommand[]]

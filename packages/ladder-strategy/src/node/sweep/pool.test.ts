@@ -1,19 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { zigzag } from '../test/fixtures.js'
-import { candlesFromRows } from './candles.js'
-import { DEFAULT_LADDER_CONFIG } from './config.js'
-import { isLadderConfigError, LadderConfigError } from './errors.js'
+import { zigzag } from '../../../test/fixtures.js'
+import { candlesFromRows } from '../../candles.js'
+import { DEFAULT_LADDER_CONFIG } from '../../config.js'
+import { isLadderConfigError, LadderConfigError } from '../../errors.js'
+import type { LadderMarket } from '../../types.js'
+import { createSweepPool, type SweepPool, workerExecArgv } from './pool.js'
 import { sweep } from './sweep.js'
-import { createSweepPool, type SweepPool, workerExecArgv } from './sweepPool.js'
-import type { MarketRules } from './types.js'
 
-const MARKET: MarketRules = {
+const MARKET: LadderMarket = {
   symbol: 'BTC_USDC',
   tickSize: '0.01',
   stepSize: '0.00001',
   minQuantity: '0.00001',
 }
-const COARSE: MarketRules = { ...MARKET, tickSize: '1', stepSize: '0.001' }
+const COARSE: LadderMarket = { ...MARKET, tickSize: '1', stepSize: '0.001' }
 const candles = candlesFromRows(zigzag(3000))
 const base = { ...DEFAULT_LADDER_CONFIG, totalAmount: '1000' }
 const gridA = {

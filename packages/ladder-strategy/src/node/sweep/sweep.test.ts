@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest'
-import { zigzag } from '../test/fixtures.js'
-import { candlesFromRows } from './candles.js'
-import { DEFAULT_LADDER_CONFIG } from './config.js'
-import { LadderConfigError } from './errors.js'
+import { zigzag } from '../../../test/fixtures.js'
+import { candlesFromRows } from '../../candles.js'
+import { DEFAULT_LADDER_CONFIG } from '../../config.js'
+import { LadderConfigError } from '../../errors.js'
+import type { LadderMarket } from '../../types.js'
 import { sweep } from './sweep.js'
-import type { MarketRules } from './types.js'
 
-const MARKET: MarketRules = {
+const MARKET: LadderMarket = {
   symbol: 'BTC_USDC',
   tickSize: '0.01',
   stepSize: '0.00001',

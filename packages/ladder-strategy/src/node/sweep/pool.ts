@@ -17,27 +17,23 @@
  * competes with the backtests. A pool pays it once, so every sweep after the
  * first runs at the warm rate (docs/strategy.md, "Sweep scaling").
  *
- * Worker entry resolution: the worker file sits next to this module:
- * `dist/sweepWorker.js` (ESM build) or `dist/sweepWorker.cjs` (CJS build).
- * When running from the TypeScript sources (tests, tsx), the worker is
- * started through tsx's loader, registered inside the worker before it
- * imports `sweepWorker.ts`. Node's modules are imported dynamically, so the
+ * Worker entry resolution: in the build, the worker file sits next to the
+ * file this code is bundled into (the `node` entry or a shared chunk, all
+ * in `dist/`): `dist/sweepWorker.js` (ESM build) or `dist/sweepWorker.cjs`
+ * (CJS build). When running from the TypeScript sources (tests, tsx), the
+ * worker is started through tsx's loader, registered inside the worker
+ * before it imports `worker.ts` (next to this file). Node's modules are imported dynamically, so the
  * pure core never loads them.
  */
 import type { Worker } from 'node:worker_threads'
-import type { BacktestReport } from './backtest.js'
-import { type CandleSeries, copyToSharedBuffer } from './candles.js'
-import { LadderConfigError } from './errors.js'
-import { readCandlesCsv } from './readCandlesCsv.js'
-import type { SweepOptions, SweepResult } from './sweep.js'
-import {
-  type PreparedSweep,
-  prepareSweep,
-  rank,
-  setFailed,
-} from './sweepGrid.js'
-import type { SweepTask, SweepWorkerData } from './sweepWorker.js'
-import type { LadderConfig } from './types.js'
+import type { BacktestReport } from '../../backtestOptions.js'
+import { type CandleSeries, copyToSharedBuffer } from '../../candles.js'
+import { LadderConfigError } from '../../errors.js'
+import type { LadderConfig } from '../../types.js'
+import { readCandlesCsv } from '../readCandlesCsv.js'
+import { type PreparedSweep, prepareSweep, rank, setFailed } from './grid.js'
+import type { SweepOptions, SweepResult } from './types.js'
+import type { SweepTask, SweepWorkerData } from './worker.js'
 
 /** Options of {@link createSweepPool}. */
 export interface SweepPoolOptions {
@@ -100,7 +96,8 @@ export interface SweepPool {
  *   are no candles, or a worker cannot start.
  * @example
  * ```ts
- * import { createSweepPool, DEFAULT_LADDER_CONFIG } from '@rung/ladder-strategy'
+ * import { DEFAULT_LADDER_CONFIG } from '@rung/ladder-strategy'
+ * import { createSweepPool } from '@rung/ladder-strategy/node'
  * const market = { symbol: 'BTC_USDC', tickSize: '0.01', stepSize: '0.00001', minQuantity: '0.00001' }
  * const pool = await createSweepPool({ dataPath: 'btcusdt-1m-2024H1.csv.gz' })
  * try {
@@ -442,7 +439,7 @@ async function startWorker(data: SweepWorkerData): Promise<Worker> {
       './dist/esm/api/index.mjs',
       pathToFileURL(require.resolve('tsx/package.json')),
     ).href
-    const entry = new URL('./sweepWorker.ts', here).href
+    const entry = new URL('./worker.ts', here).href
     const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}) })`
     worker = new Worker(code, {
       eval: true,

@@ -9,7 +9,7 @@ import {
   CandleDataError,
   type CandleSeries,
   createCandleCsvParser,
-} from './candles.js'
+} from '../candles.js'
 
 /**
  * Reads a candle CSV file, gzipped or not (detected from the content),
@@ -27,7 +27,7 @@ import {
  *   (the error names the line and column; the I/O error is kept as `cause`).
  * @example
  * ```ts
- * import { readCandlesCsv } from '@rung/ladder-strategy'
+ * import { readCandlesCsv } from '@rung/ladder-strategy/node'
  * const candles = await readCandlesCsv('data/btcusdt-1m-2024H1.csv.gz')
  * console.log(candles.length)
  * const binance = await readCandlesCsv('BTCUSDT-1m-2025-01.csv') // from data.binance.vision, unzipped

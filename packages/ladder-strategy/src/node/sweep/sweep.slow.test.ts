@@ -1,26 +1,28 @@
 /**
  * The sweep's worker entry from the BUILT package: builds the package with
  * tsup into a scratch folder (no declarations: ~1 s), then runs a small
- * sweep through dist/index.js (ESM) and dist/index.cjs (CJS) in child
+ * sweep through dist/node.js (ESM) and dist/node.cjs (CJS) in child
  * processes, each with 2 worker threads, and compares with the sources;
  * then a pool the child never closes, which must not keep it alive. The
  * children run with a V8 flag, which a worker's explicit execArgv refuses.
+ * Each child also checks that an error thrown by the `node` entry is an
+ * instance of the root entry's `LadderConfigError` (one shared class).
  */
 import { execFile } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, test } from 'vitest'
-import { zigzag } from '../test/fixtures.js'
-import { candlesFromRows } from './candles.js'
-import { DEFAULT_LADDER_CONFIG } from './config.js'
+import { zigzag } from '../../../test/fixtures.js'
+import { candlesFromRows } from '../../candles.js'
+import { DEFAULT_LADDER_CONFIG } from '../../config.js'
 import { sweep } from './sweep.js'
 
 const run = promisify(execFile)
-const pkg = fileURLToPath(new URL('..', import.meta.url))
+const pkg = fileURLToPath(new URL('../../..', import.meta.url))
 // Inside the package, so the build's external imports (big.js) resolve.
 const out = fileURLToPath(
-  new URL('../node_modules/.cache/sweep-build-test/', import.meta.url),
+  new URL('../../../node_modules/.cache/sweep-build-test/', import.meta.url),
 )
 const MARKET = {
   symbol: 'BTC_USDC',
@@ -46,13 +48,15 @@ const options = JSON.parse(process.argv[1])
 const rows = (r) => r.map((x) => [x.index, x.metric, x.report.cycles])
 ;(async () => {
   const once = await sweep(options)
+  const bad = await sweep({ ...options, grid: {} }).catch((e) => e)
+  const shared = bad instanceof root.LadderConfigError
   const pool = await createSweepPool({ dataPath: options.dataPath, workers: 2 })
   const pooled = await pool.sweep({ config: options.config, market: options.market, grid: options.grid })
-  process.stdout.write(JSON.stringify({ once: rows(once), pooled: rows(pooled) }))
+  process.stdout.write(JSON.stringify({ once: rows(once), pooled: rows(pooled), shared }))
 })().catch((e) => { console.error(e); process.exit(1) })`
 
 describe('sweep (built package)', () => {
-  test('behavior: the ESM and CJS builds find their worker entry; an idle pool lets the process exit', async () => {
+  test('behavior: the ESM and CJS builds find their worker entry, share the error classes of the root entry; an idle pool lets the process exit', async () => {
     mkdirSync(out, { recursive: true })
     await run('npx', ['tsup', '--out-dir', out, '--no-dts', '--silent'], {
       cwd: pkg,
@@ -83,7 +87,9 @@ describe('sweep (built package)', () => {
         '--input-type=module',
         '--max-semi-space-size=32',
         '-e',
-        script(`const lib = await import(${JSON.stringify(`${out}index.js`)})`),
+        script(
+          `const root = await import(${JSON.stringify(`${out}index.js`)})\nconst lib = await import(${JSON.stringify(`${out}node.js`)})`,
+        ),
         ...args,
       ],
       { cwd: out, timeout: 30_000 },
@@ -93,12 +99,14 @@ describe('sweep (built package)', () => {
       [
         '--max-semi-space-size=32',
         '-e',
-        script(`const lib = require(${JSON.stringify(`${out}index.cjs`)})`),
+        script(
+          `const root = require(${JSON.stringify(`${out}index.cjs`)})\nconst lib = require(${JSON.stringify(`${out}node.cjs`)})`,
+        ),
         ...args,
       ],
       { cwd: out, timeout: 30_000 },
     )
-    const both = { once: expected, pooled: expected }
+    const both = { once: expected, pooled: expected, shared: true }
     expect(JSON.parse(esm.stdout)).toEqual(both)
     expect(JSON.parse(cjs.stdout)).toEqual(both)
   }, 60_000)

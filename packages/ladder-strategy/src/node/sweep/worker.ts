@@ -6,9 +6,10 @@
  * JIT-compiles on the first sets serves every later sweep.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { type BacktestFees, runBacktest } from './backtest.js'
-import { seriesFromBuffer } from './candles.js'
-import type { LadderConfig, MarketRules } from './types.js'
+import { runBacktest } from '../../backtest.js'
+import type { BacktestFees } from '../../backtestOptions.js'
+import { seriesFromBuffer } from '../../candles.js'
+import type { LadderConfig, LadderMarket } from '../../types.js'
 
 /** What the pool passes at start. @internal */
 export interface SweepWorkerData {
@@ -23,7 +24,7 @@ export interface SweepTask {
   /** Pool-wide task number, echoed in the reply. */
   task: number
   config: LadderConfig
-  market: MarketRules
+  market: LadderMarket
   fees: BacktestFees | undefined
   equityPoints: number
 }

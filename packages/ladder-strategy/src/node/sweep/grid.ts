@@ -8,18 +8,18 @@ import {
   type BacktestReport,
   checkFees,
   equityPointsOf,
-} from './backtest.js'
-import { validateConfig } from './config.js'
-import { addToString, compareSigned, divideToString } from './decimal.js'
-import { type ConfigIssue, LadderConfigError } from './errors.js'
-import { derive } from './plan.js'
+} from '../../backtestOptions.js'
+import { validateConfig } from '../../config.js'
+import { addToString, compareSigned, divideToString } from '../../decimal.js'
+import { type ConfigIssue, LadderConfigError } from '../../errors.js'
+import { derive } from '../../plan.js'
+import type { LadderConfig, LadderMarket } from '../../types.js'
 import type {
   SweepMetric,
   SweepOptions,
   SweepParameter,
   SweepResult,
-} from './sweep.js'
-import type { LadderConfig, MarketRules } from './types.js'
+} from './types.js'
 
 /** One parameter set: the grid's values for one combination. @internal */
 export type SweepSet = Partial<Record<SweepParameter, unknown>>
@@ -127,7 +127,7 @@ function checkShared(options: {
 function validateSets(
   base: LadderConfig,
   sets: SweepSet[],
-  market: MarketRules,
+  market: LadderMarket,
 ): LadderConfig[] {
   const issues: ConfigIssue[] = []
   const configs: LadderConfig[] = []

@@ -1,20 +1,13 @@
 import { describe, expect, test } from 'vitest'
-import { BTC_MARKET, MARKET, SMALL } from '../test/fixtures.js'
-import { DEFAULT_LADDER_CONFIG } from './config.js'
-import { LadderConfigError } from './errors.js'
-import {
-  advance,
-  clientIdFor,
-  initialState,
-  parseClientId,
-  step,
-} from './reducer.js'
-import type {
-  LadderCommand,
-  LadderConfig,
-  LadderEvent,
-  LadderState,
-} from './types.js'
+import { BTC_MARKET, MARKET, SMALL } from '../../test/fixtures.js'
+import { DEFAULT_LADDER_CONFIG } from '../config.js'
+import { LadderConfigError } from '../errors.js'
+import type { LadderConfig, LadderState } from '../types.js'
+import { clientIdFor, parseClientId } from './clientIds.js'
+import type { LadderCommand } from './commands.js'
+import type { LadderEvent } from './events.js'
+import { initialState } from './state.js'
+import { advance, step } from './step.js'
 
 /** Runs events through the machine; returns the final state and one log line per event. */
 function drive(config: LadderConfig, events: LadderEvent[]) {

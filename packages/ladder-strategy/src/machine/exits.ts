@@ -1,0 +1,228 @@
+/**
+ * A cycle's end: the exit (take profit, trailing take profit, stop loss,
+ * stop request) that cancels the rest and sells, its settlement (profit,
+ * the carried remainder, then restart, cool-down or stop), and stopping.
+ */
+
+import { type Derived, derive, moneyToString, priceToTicks } from '../plan.js'
+import type {
+  DecimalString,
+  ExitReason,
+  LadderState,
+  StopReason,
+} from '../types.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import { cycleLots, holding, holdingToQuantity } from './position.js'
+import {
+  baseAsset,
+  cancelLive,
+  finish,
+  heldLots,
+  isLive,
+  type Work,
+  work,
+  ZERO_POSITION,
+} from './state.js'
+import { placeSell } from './takeProfit.js'
+
+export function beginExit(
+  state: LadderState,
+  at: number,
+  reason: ExitReason,
+  price: DecimalString,
+  stopAfter: boolean,
+): StepResult {
+  const dv = derive(state.setup.config, state.setup.market)
+  const w = work(state)
+  const cmds: LadderCommand[] = []
+  beginExitWork(dv, w, at, reason, price, stopAfter, cmds)
+  return [finish(w), cmds]
+}
+
+/**
+ * Spec "Take profit": cancel the unfilled rungs (and any resting sell), then
+ * sell the whole sellable position at market.
+ */
+export function beginExitWork(
+  dv: Derived,
+  w: Work,
+  at: number,
+  reason: ExitReason,
+  price: DecimalString,
+  stopAfter: boolean,
+  cmds: LadderCommand[],
+): void {
+  if (w.timers.noFill !== false) {
+    w.timers.noFill = false
+    cmds.push({ type: 'cancelTimer', timer: 'noFill' })
+  }
+  const limitTakeProfit =
+    reason === 'takeProfit' && w.setup.config.takeProfitOrder === 'limit'
+  // A limit take-profit that filled needs no market sell; any other exit
+  // cancels resting sells and sells at market.
+  cancelLive(w, cmds, limitTakeProfit ? 'buy' : undefined)
+  w.status = 'exiting'
+  w.reason = reason
+  w.stopAfter = stopAfter
+  w.exitPrice = price
+  if (!limitTakeProfit) {
+    const held = heldLots(dv, w.position)
+    if (held >= dv.minLots)
+      placeSell(
+        dv,
+        w,
+        'market',
+        held,
+        priceToTicks(dv, price, 'down') ?? 0,
+        reason,
+        cmds,
+      )
+  }
+  settleExit(dv, w, at, cmds)
+}
+
+/** Completes the exit once nothing is live and nothing sellable is left. */
+export function settleExit(
+  dv: Derived,
+  w: Work,
+  at: number,
+  cmds: LadderCommand[],
+): void {
+  for (const o of w.orders) if (isLive(o)) return
+  const held = heldLots(dv, w.position)
+  if (held >= dv.minLots) {
+    // A rung filled while being canceled: sell that too.
+    placeSell(
+      dv,
+      w,
+      'market',
+      held,
+      priceToTicks(dv, w.exitPrice, 'down') ?? 0,
+      w.reason,
+      cmds,
+    )
+    return
+  }
+  const p = w.position
+  const fees = p.buyFeeUnits + p.sellFeeUnits
+  // What could not be sold (below the step or the market minimum, or left by
+  // base-asset fees) is still on the exchange: its cost moves to the next
+  // cycle with it instead of being booked as a loss.
+  const rest = holding(dv, p)
+  const costSold =
+    (p.carriedCostUnits ?? 0) + p.costTickLots * dv.tlMoney - rest.costUnits
+  const profit = p.proceedsTickLots * dv.tlMoney - costSold - fees
+  w.totals.cycles++
+  if (w.reason === 'stopLoss') w.totals.stopLosses++
+  w.totals.realisedUnits += profit
+  const carriedQuantity = holdingToQuantity(dv, rest)
+  const carriedCost = moneyToString(dv, rest.costUnits)
+  cmds.push({
+    type: 'cycleCompleted',
+    cycle: w.cycle,
+    reason: w.reason,
+    profit: moneyToString(dv, profit),
+    fees: moneyToString(dv, fees),
+    carriedQuantity,
+    carriedCost,
+  })
+  if (carriedQuantity !== '0')
+    cmds.push({
+      type: 'log',
+      message: `cycle ${w.cycle}: ${carriedQuantity} ${baseAsset(w)} left unsold (below the step or the market minimum, or left by base-asset fees), carried into the next cycle at cost ${carriedCost}`,
+    })
+  w.position = {
+    ...ZERO_POSITION,
+    carriedLots: rest.lots,
+    carriedFineUnits: rest.fineUnits,
+    carriedCostUnits: rest.costUnits,
+  }
+  w.trailingPeak = null
+  w.trailingStopPrice = null
+  const config = w.setup.config
+  if (w.stopAfter) {
+    stopWork(w, 'stopRequested', cmds)
+    return
+  }
+  if (config.maxCycles !== false && w.totals.cycles >= config.maxCycles) {
+    stopWork(w, 'maxCycles', cmds)
+    return
+  }
+  if (!config.restartAfterTakeProfit) {
+    stopWork(w, 'takeProfitNoRestart', cmds)
+    return
+  }
+  if (dv.coolDownMs > 0) {
+    w.status = 'coolingDown'
+    w.until = at + dv.coolDownMs
+    w.timers.coolDown = w.until
+    cmds.push({ type: 'scheduleTimer', timer: 'coolDown', at: w.until })
+    return
+  }
+  w.status = 'starting'
+}
+
+export function stopWork(
+  w: Work,
+  reason: StopReason,
+  cmds: LadderCommand[],
+): void {
+  const dv = derive(w.setup.config, w.setup.market)
+  const held = holding(dv, w.position)
+  if (w.timers.noFill !== false)
+    cmds.push({ type: 'cancelTimer', timer: 'noFill' })
+  if (w.timers.coolDown !== false)
+    cmds.push({ type: 'cancelTimer', timer: 'coolDown' })
+  w.timers = { noFill: false, coolDown: false }
+  w.status = 'stopped'
+  w.stopReason = reason
+  cmds.push({
+    type: 'stopped',
+    reason,
+    heldQuantity: holdingToQuantity(dv, held),
+    heldCost: moneyToString(dv, held.costUnits),
+  })
+}
+
+export function onStop(
+  state: LadderState,
+  at: number,
+  sell: boolean,
+): StepResult {
+  const dv = derive(state.setup.config, state.setup.market)
+  const w = work(state)
+  const cmds: LadderCommand[] = []
+  if (w.status === 'exiting') {
+    w.stopAfter = true
+    return [
+      finish(w),
+      [
+        {
+          type: 'log',
+          message: 'stop requested: stopping once the exit completes',
+        },
+      ],
+    ]
+  }
+  const held = heldLots(dv, w.position)
+  // Sell the position of this cycle (with the carried remainder); the
+  // carried remainder alone (no fill this cycle) is reported, not sold: it
+  // has no price to sell at here.
+  if (
+    sell &&
+    held > 0 &&
+    (w.status === 'inPosition' || cycleLots(dv, w.position) > 0)
+  ) {
+    const price = w.status === 'inPosition' ? w.takeProfitPrice : '0'
+    beginExitWork(dv, w, at, 'stopRequested', price, true, cmds)
+    return [finish(w), cmds]
+  }
+  cancelLive(w, cmds)
+  if (held > 0)
+    cmds.push({
+      type: 'log',
+      message: `stopping with ${holdingToQuantity(dv, holding(dv, w.position))} ${baseAsset(w)} still held`,
+    })
+  stopWork(w, 'stopRequested', cmds)
+  return [finish(w), cmds]
+}

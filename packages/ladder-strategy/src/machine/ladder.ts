@@ -1,0 +1,114 @@
+/**
+ * A cycle's start: the ladder of buy rungs placed at a reference price.
+ */
+import { parseUnits } from '../decimal.js'
+import {
+  type Derived,
+  lotsToQuantity,
+  rungTicks,
+  sizeRungs,
+  ticksToPrice,
+} from '../plan.js'
+import type { DecimalString, OrderRecord } from '../types.js'
+import { clientIdFor, MAX_CYCLE, SELL_SLOT0 } from './clientIds.js'
+import type { LadderCommand } from './commands.js'
+import { stopWork } from './exits.js'
+import { freshPosition, type Work } from './state.js'
+
+/** Scratch buffer for rung prices (internal; never escapes a call). */
+export const scratchTicks: number[] = []
+
+export function placeLadder(
+  dv: Derived,
+  w: Work,
+  price: DecimalString,
+  at: number,
+  cmds: LadderCommand[],
+): void {
+  if (w.cycle + 1 > MAX_CYCLE) {
+    stopWork(w, 'clientIdsExhausted', cmds)
+    return
+  }
+  const dot = price.indexOf('.')
+  const scale = dot < 0 ? 0 : price.length - dot - 1
+  const units = parseUnits(price, scale, 'exact')
+  if (units === null || units === 0) {
+    cmds.push({
+      type: 'warning',
+      message: `cannot ladder at price ${price}: too many digits for exact arithmetic`,
+      event: 'priceUpdated',
+    })
+    return
+  }
+  rungTicks(dv, units, scale, scratchTicks)
+  const sized = sizeRungs(dv, scratchTicks)
+  const cycle = w.cycle + 1
+  const orders: OrderRecord[] = []
+  const toPlace: {
+    clientId: number
+    rung: number
+    price: string
+    quantity: string
+  }[] = []
+  let droppedText = ''
+  for (const r of sized) {
+    if (r.dropped !== null) {
+      droppedText += `${droppedText ? ', ' : ''}rung ${r.index}: ${r.dropped}`
+      continue
+    }
+    const clientId = clientIdFor(cycle, r.index)
+    const p = ticksToPrice(dv, r.priceTicks)
+    const q = lotsToQuantity(dv, r.lots)
+    orders.push({
+      clientId,
+      cycle,
+      side: 'buy',
+      rung: r.index,
+      price: p,
+      quantity: q,
+      priceTicks: r.priceTicks,
+      qtyLots: r.lots,
+      filledLots: 0,
+      filledTickLots: 0,
+      feeUnits: 0,
+      baseFeeUnits: 0,
+      status: 'pending',
+      orderId: null,
+    })
+    toPlace.push({ clientId, rung: r.index, price: p, quantity: q })
+  }
+  if (orders.length === 0) {
+    cmds.push({
+      type: 'warning',
+      message: `no rung can be placed at price ${price} (${droppedText}); stopping`,
+      event: 'priceUpdated',
+    })
+    stopWork(w, 'noRungFits', cmds)
+    return
+  }
+  // Orders of finished cycles are no longer needed (none is live here).
+  w.orders = orders
+  w.cycle = cycle
+  w.position = freshPosition(w.position)
+  w.nextSellSlot = SELL_SLOT0
+  w.placedAt = at
+  w.status = 'laddering'
+  cmds.push({
+    type: 'placeOrders',
+    symbol: w.setup.market.symbol,
+    side: 'buy',
+    timeInForce: 'GTC',
+    postOnly: w.setup.config.postOnly,
+    orders: toPlace,
+  })
+  if (droppedText)
+    cmds.push({
+      type: 'log',
+      message: `cycle ${cycle}: dropped ${droppedText}`,
+    })
+  if (w.setup.config.autoRestartNoFill) {
+    const deadline = at + dv.noFillMs
+    w.timers.noFill = deadline
+    cmds.push({ type: 'scheduleTimer', timer: 'noFill', at: deadline })
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * The machine's state plumbing: the first state, the mutable "work" copy a
+ * transition edits and `finish` that turns it back into a state, the shared
+ * no-op results, and small helpers over the state's orders.
+ */
+
+import { type Derived, derive } from '../plan.js'
+import type {
+  DecimalString,
+  ExitReason,
+  LadderConfig,
+  LadderMarket,
+  LadderState,
+  OrderRecord,
+  PositionRecord,
+  StateCommon,
+  StopReason,
+} from '../types.js'
+import { SELL_SLOT0 } from './clientIds.js'
+import type { LadderCommand, StepResult } from './commands.js'
+import type { LadderEvent } from './events.js'
+import { sellableLots } from './position.js'
+
+export const NONE: readonly LadderCommand[] = Object.freeze([])
+
+/**
+ * What the handlers return: a step result, or `UNCHANGED` (`null`) when the
+ * event changes nothing (same state, no commands). {@link step} turns
+ * `UNCHANGED` into `[state, NONE]`; the backtest calls {@link advance} and
+ * skips even that pair on its hot path.
+ */
+export type Outcome = StepResult | null
+export const UNCHANGED: Outcome = null
+
+export const ZERO_POSITION: PositionRecord = Object.freeze({
+  boughtLots: 0,
+  costTickLots: 0,
+  buyFeeUnits: 0,
+  baseFeeUnits: 0,
+  soldLots: 0,
+  proceedsTickLots: 0,
+  sellFeeUnits: 0,
+  fills: 0,
+  carriedLots: 0,
+  carriedFineUnits: 0,
+  carriedCostUnits: 0,
+})
+
+/** A new cycle's position: zero fills, the carried remainder kept. */
+export function freshPosition(p: PositionRecord): PositionRecord {
+  return {
+    ...ZERO_POSITION,
+    carriedLots: p.carriedLots ?? 0,
+    carriedFineUnits: p.carriedFineUnits ?? 0,
+    carriedCostUnits: p.carriedCostUnits ?? 0,
+  }
+}
+
+/**
+ * Creates the machine's first state (`idle`) for a config and a market.
+ * All checks that can fail happen here, so `step` never throws.
+ *
+ * @param config - A normalized config (from {@link validateConfig}).
+ * @param market - The market's rules (plain data; `symbol` must match).
+ * @returns The `idle` state; send it a `started` event.
+ * @throws {LadderConfigError} when the market rules are invalid or do not
+ *   fit the config.
+ * @example
+ * ```ts
+ * import { DEFAULT_LADDER_CONFIG, initialState, step } from '@rung/ladder-strategy'
+ * const market = { symbol: 'BTC_USDC', tickSize: '0.1', stepSize: '0.00001', minQuantity: '0.00001' }
+ * const state = initialState(DEFAULT_LADDER_CONFIG, market)
+ * const [next, commands] = step(state, { type: 'started', at: Date.now(), price: '60000' })
+ * ```
+ */
+export function initialState(
+  config: LadderConfig,
+  market: LadderMarket,
+): LadderState {
+  derive(config, market)
+  return {
+    status: 'idle',
+    setup: { config, market },
+    cycle: 0,
+    orders: [],
+    position: ZERO_POSITION,
+    totals: {
+      cycles: 0,
+      stopLosses: 0,
+      noFillRestarts: 0,
+      fills: 0,
+      realisedUnits: 0,
+      feeUnits: 0,
+    },
+    timers: { noFill: false, coolDown: false },
+    nextSellSlot: SELL_SLOT0,
+  }
+}
+
+/** A mutable copy of a state with every status-specific field present. */
+export interface Work extends StateCommon {
+  status: LadderState['status']
+  placedAt: number
+  takeProfitPrice: DecimalString
+  takeProfitTicks: number
+  stopLossPrice: DecimalString | null
+  trailingPeak: DecimalString | null
+  trailingStopPrice: DecimalString | null
+  reason: ExitReason
+  stopAfter: boolean
+  exitPrice: DecimalString
+  until: number
+  stopReason: StopReason
+}
+
+export function work(state: LadderState): Work {
+  const s = state as Partial<Work> & StateCommon & { status: Work['status'] }
+  return {
+    status: state.status,
+    setup: state.setup,
+    cycle: state.cycle,
+    orders: state.orders.slice(),
+    position: { ...state.position },
+    totals: { ...state.totals },
+    timers: { ...state.timers },
+    nextSellSlot: state.nextSellSlot,
+    placedAt: s.placedAt ?? 0,
+    takeProfitPrice: s.takeProfitPrice ?? '0',
+    takeProfitTicks: s.takeProfitTicks ?? 0,
+    stopLossPrice: s.stopLossPrice ?? null,
+    trailingPeak: s.trailingPeak ?? null,
+    trailingStopPrice: s.trailingStopPrice ?? null,
+    reason: s.reason ?? 'takeProfit',
+    stopAfter: s.stopAfter ?? false,
+    exitPrice: s.exitPrice ?? '0',
+    until: s.until ?? 0,
+    stopReason: state.status === 'stopped' ? state.reason : 'stopRequested',
+  }
+}
+
+/**
+ * Builds the state object for the work's status, picking fields by name
+ * (one literal per status, no intermediate object: this runs on every
+ * transition).
+ */
+export function finish(w: Work): LadderState {
+  switch (w.status) {
+    case 'idle':
+    case 'starting':
+      return {
+        status: w.status,
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+      }
+    case 'laddering':
+      return {
+        status: 'laddering',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        placedAt: w.placedAt,
+      }
+    case 'inPosition':
+      return {
+        status: 'inPosition',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        placedAt: w.placedAt,
+        takeProfitPrice: w.takeProfitPrice,
+        takeProfitTicks: w.takeProfitTicks,
+        stopLossPrice: w.stopLossPrice,
+        trailingPeak: w.trailingPeak,
+        trailingStopPrice: w.trailingStopPrice,
+      }
+    case 'exiting':
+      return {
+        status: 'exiting',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        reason: w.reason,
+        stopAfter: w.stopAfter,
+        exitPrice: w.exitPrice,
+      }
+    case 'coolingDown':
+      return {
+        status: 'coolingDown',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        until: w.until,
+      }
+    case 'stopped':
+      return {
+        status: 'stopped',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        reason: w.stopReason,
+      }
+  }
+}
+
+export function warning(
+  state: LadderState,
+  event: LadderEvent,
+  message: string,
+): StepResult {
+  return [state, [{ type: 'warning', message, event: event.type }]]
+}
+
+/**
+ * The index of the live order an `orderRejected` / `orderCanceled` event
+ * names, or the no-op warning result when the order is unknown or closed.
+ */
+export function findLiveOrder(
+  state: LadderState,
+  event: LadderEvent & { clientId: number },
+): number | StepResult {
+  const i = findOrder(state.orders, event.clientId)
+  if (i < 0)
+    return warning(
+      state,
+      event,
+      `ignored ${event.type} for unknown client id ${event.clientId}`,
+    )
+  const o = state.orders[i] as OrderRecord
+  if (!isLive(o))
+    return warning(
+      state,
+      event,
+      `ignored ${event.type} for client id ${event.clientId}: it is already ${o.status}`,
+    )
+  return i
+}
+
+export function isLive(order: OrderRecord): boolean {
+  return (
+    order.status === 'pending' ||
+    order.status === 'open' ||
+    order.status === 'canceling'
+  )
+}
+
+/** Whether an order other than the one at `skip` is still live. */
+export function otherLiveOrder(
+  orders: readonly OrderRecord[],
+  skip: number,
+): boolean {
+  for (let j = 0; j < orders.length; j++)
+    if (j !== skip && isLive(orders[j] as OrderRecord)) return true
+  return false
+}
+
+export function findOrder(
+  orders: readonly OrderRecord[],
+  clientId: number,
+): number {
+  for (let i = 0; i < orders.length; i++)
+    if ((orders[i] as OrderRecord).clientId === clientId) return i
+  return -1
+}
+
+/**
+ * Lots held and sellable now: this cycle's fills and the carried remainder,
+ * minus base-asset fees, rounded DOWN to the lot.
+ */
+export function heldLots(dv: Derived, position: PositionRecord): number {
+  return sellableLots(dv, position)
+}
+
+/** Marks every live order of a side (or all) as canceling and asks for it. */
+export function cancelLive(
+  w: Work,
+  cmds: LadderCommand[],
+  side?: 'buy' | 'sell',
+): void {
+  const ids: number[] = []
+  for (let i = 0; i < w.orders.length; i++) {
+    const o = w.orders[i] as OrderRecord
+    if (
+      (o.status === 'pending' || o.status === 'open') &&
+      (side === undefined || o.side === side)
+    ) {
+      w.orders[i] = { ...o, status: 'canceling' }
+      ids.push(o.clientId)
+    }
+  }
+  if (ids.length > 0)
+    cmds.push({
+      type: 'cancelOrders',
+      symbol: w.setup.market.symbol,
+      clientIds: ids,
+    })
+}
+
+export function baseAsset(w: Work): string {
+  return w.setup.market.symbol.split('_')[0] ?? w.setup.market.symbol
+}
