@@ -13,29 +13,33 @@ import {
   DEFAULT_BACKTEST_MARKET,
   parseGrid,
   sweepCommand,
-} from './backtest.js'
-import { type GlobalOptions, resolveContext } from './context.js'
-import { ConfigError, EXIT, ExitError } from './errors.js'
+} from './commands/backtest.js'
 import {
   cancelAllCommand,
   marketsCommand,
   priceCommand,
-} from './exchangeCommands.js'
-import { authFailure } from './executor.js'
+} from './commands/exchangeCommands.js'
 import {
   type HistoryCommandOptions,
   type HistoryTable,
   historyCommand,
   type ReportPeriod,
   reportCommand,
-} from './historyCommands.js'
+} from './commands/historyCommands.js'
+import {
+  runTrading,
+  type TradeOptions,
+  validateStrategy,
+} from './commands/trade.js'
+import { type GlobalOptions, resolveContext } from './config/context.js'
+import { STARTER_CONFIG, STARTER_CONFIG_NAME } from './config/starterConfig.js'
+import { ConfigError, EXIT, ExitError } from './errors.js'
 import { type CliIo, processIo } from './io.js'
-import { checkLockOwner, isAlive, PID_FILE } from './lock.js'
 import { createRedactor, type Redactor } from './redact.js'
-import { STARTER_CONFIG, STARTER_CONFIG_NAME } from './starterConfig.js'
-import { readStatusFile } from './statusFile.js'
-import { renderStatus } from './statusView.js'
-import { runTrading, type TradeOptions, validateStrategy } from './trade.js'
+import { authFailure } from './runtime/executor.js'
+import { checkLockOwner, isAlive, PID_FILE } from './runtime/lock.js'
+import { readStatusFile } from './runtime/statusFile.js'
+import { renderStatus } from './ui/statusView.js'
 import { VERSION } from './version.js'
 
 /**
