@@ -49,23 +49,14 @@ export type { Redactor } from './redact.js'
 export { createRedactor } from './redact.js'
 export type { Bot, BotOptions, BotOutcome } from './runtime/bot.js'
 export { startBot } from './runtime/bot.js'
+export type { DryRunExecutorOptions } from './runtime/dryRunExecutor.js'
+export { createDryRunExecutor } from './runtime/dryRunExecutor.js'
 export type {
-  DryRunExecutorOptions,
   ExchangeClient,
   ExchangeFillLike,
   ExchangeOrderLike,
   ExecutorMarket,
-  LeftoverPlan,
-  LiveExecutor,
-  LiveExecutorOptions,
-  StreamClientLike,
-  StreamFeedOptions,
-} from './runtime/executor.js'
-export {
-  createDryRunExecutor,
-  createLiveExecutor,
-  createStreamFeed,
-} from './runtime/executor.js'
+} from './runtime/exchange.js'
 export type {
   CycleRow,
   FillRow,
@@ -78,6 +69,12 @@ export type {
 export { HISTORY_FILE, openHistory } from './runtime/historyStore.js'
 export type { Journal, JournalEntry, JournalReplay } from './runtime/journal.js'
 export { openJournal } from './runtime/journal.js'
+export type { LeftoverPlan } from './runtime/leftovers.js'
+export type {
+  LiveExecutor,
+  LiveExecutorOptions,
+} from './runtime/liveExecutor.js'
+export { createLiveExecutor } from './runtime/liveExecutor.js'
 export type {
   ConnectionState,
   Executor,
@@ -85,6 +82,11 @@ export type {
   MarketFeed,
   RunResult,
 } from './runtime/ports.js'
+export type {
+  StreamClientLike,
+  StreamFeedOptions,
+} from './runtime/streamFeed.js'
+export { createStreamFeed } from './runtime/streamFeed.js'
 export type {
   CycleCompletedRecord,
   CycleStartedRecord,

@@ -29,21 +29,19 @@ import {
 import { ConfigError, EXIT, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
 import { type BotOutcome, startBot } from '../runtime/bot.js'
-import {
-  createDryRunExecutor,
-  createLiveExecutor,
-  createStreamFeed,
-  type ExchangeClient,
-  unreachable,
-} from '../runtime/executor.js'
+import { createDryRunExecutor } from '../runtime/dryRunExecutor.js'
+import type { ExchangeClient } from '../runtime/exchange.js'
+import { unreachable } from '../runtime/exchangeErrors.js'
 import {
   HISTORY_FILE,
   type HistoryStore,
   openHistory,
 } from '../runtime/historyStore.js'
 import { openJournal, retireJournal } from '../runtime/journal.js'
+import { createLiveExecutor } from '../runtime/liveExecutor.js'
 import { acquireLock } from '../runtime/lock.js'
 import { createStatusWriter, type StatusWriter } from '../runtime/statusFile.js'
+import { createStreamFeed } from '../runtime/streamFeed.js'
 import { createLogger, errorFields, type Logger } from '../ui/logger.js'
 import { createStatusView, type StatusSnapshot } from '../ui/statusView.js'
 

@@ -1,116 +1,18 @@
-import { ApiError, HttpError, WebSocketError } from '@rung/backpack-sdk'
-import {
-  initialState,
-  type LadderState,
-  type PlaceOrdersCommand,
-  step,
-  validateConfig,
-} from '@rung/ladder-strategy'
+import { ApiError, HttpError } from '@rung/backpack-sdk'
 import { describe, expect, test, vi } from 'vitest'
+import {
+  apiError,
+  ladderState,
+  live,
+  market,
+  now,
+  order,
+  placeCommand,
+  stubClient,
+} from '../../test/exchangeStub.js'
 import { ExitError } from '../errors.js'
 import { silentLogger } from '../ui/logger.js'
-import {
-  createDryRunExecutor,
-  createLiveExecutor,
-  createStreamFeed,
-  type ExchangeClient,
-  type StreamClientLike,
-} from './executor.js'
-
-const market = {
-  symbol: 'BTC_USDC',
-  tickSize: '0.1',
-  stepSize: '0.00001',
-  minQuantity: '0.00001',
-}
-const now = () => 1_700_000_000_000
-
-/** A state with the first ladder placed (8 pending rungs, client ids 1024..1031). */
-function ladderState(): LadderState {
-  const { config } = validateConfig({})
-  const [state] = step(initialState(config, market), {
-    type: 'started',
-    at: now(),
-    price: '60000',
-  })
-  return state
-}
-
-/** The `placeOrders` command for the state's first `count` rungs. */
-function placeCommand(state: LadderState, count = 8): PlaceOrdersCommand {
-  const orders = state.orders.slice(0, count).map((o) => ({
-    clientId: o.clientId,
-    rung: o.rung,
-    price: o.price,
-    quantity: o.quantity,
-  }))
-  return {
-    type: 'placeOrders',
-    symbol: 'BTC_USDC',
-    side: 'buy',
-    timeInForce: 'GTC',
-    postOnly: false,
-    orders,
-  }
-}
-
-const order = (clientId: number, extra: Record<string, unknown> = {}) => ({
-  id: `o${clientId}`,
-  clientId,
-  side: 'Bid',
-  orderType: 'Limit',
-  price: '60000',
-  quantity: '0.001',
-  executedQuantity: '0',
-  status: 'New',
-  ...extra,
-})
-
-function stubClient(
-  overrides: Partial<Record<keyof ExchangeClient, unknown>> = {},
-) {
-  return {
-    executeOrder: vi.fn(async (p: { clientId?: number }) =>
-      order(p.clientId ?? 0),
-    ),
-    getOpenOrders: vi.fn(async () => []),
-    cancelOrder: vi.fn(async (p: { clientId: number }) =>
-      order(p.clientId, { status: 'Cancelled' }),
-    ),
-    cancelOpenOrders: vi.fn(async () => []),
-    getFillHistory: vi.fn(async () => []),
-    getBalances: vi.fn(async () => ({})),
-    getDepth: vi.fn(async () => ({
-      bids: [
-        ['59990.1', '1'],
-        ['59999.9', '2'],
-      ],
-      asks: [],
-    })),
-    getTicker: vi.fn(async () => ({ lastPrice: '60001' })),
-    ...overrides,
-  } as unknown as ExchangeClient
-}
-
-const live = (client: ExchangeClient) =>
-  createLiveExecutor({
-    client,
-    market,
-    markets: [],
-    cancelAllOrders: true,
-    logger: silentLogger,
-    now,
-  })
-
-const apiError = (status: number, code: string) =>
-  new ApiError({
-    status,
-    method: 'POST',
-    path: '/api/v1/order',
-    code,
-    message: 'refused',
-    body: '',
-  } as never)
+import { createLiveExecutor } from './liveExecutor.js'
 
 describe('createLiveExecutor', () => {
   test('default: a ladder is placed rung by rung with its client ids', async () => {
@@ -374,103 +276,5 @@ describe('createLiveExecutor', () => {
     await expect(live(expired).reconcile(ladderState(), 0)).rejects.toThrow(
       /expired[\s\S]*Fix: .*clock/,
     )
-  })
-})
-
-describe('createStreamFeed', () => {
-  /** A stream client whose subscriptions fail with the given errors, by stream name prefix. */
-  const refusingStream = (refuse: (name: string) => Error | undefined) =>
-    ({
-      on: () => () => {},
-      subscribe: (
-        name: string,
-        _handler: unknown,
-        options?: { onError?: (e: Error) => void },
-      ) => {
-        const error = refuse(name)
-        if (error) queueMicrotask(() => options?.onError?.(error))
-        return { unsubscribe: () => {} }
-      },
-      close: async () => {},
-    }) as unknown as StreamClientLike
-
-  const handlers = {
-    onPrice: () => {},
-    onOrderEvent: () => {},
-    onConnection: () => {},
-    onGapEnd: () => {},
-  }
-
-  test('error: a private subscription refused for its signature is fatal', async () => {
-    const onFatal = vi.fn()
-    const feed = createStreamFeed({
-      stream: refusingStream((name) =>
-        name.startsWith('account.')
-          ? new WebSocketError(
-              `The server rejected the subscription to ${name}: 4006 Invalid signature`,
-              { stream: name, details: '4006 Invalid signature' },
-            )
-          : undefined,
-      ),
-      symbol: 'BTC_USDC',
-      logger: silentLogger,
-      now,
-      onFatal,
-    })
-    await feed.start(handlers)
-    await new Promise((r) => setTimeout(r, 0))
-    expect(onFatal).toHaveBeenCalledTimes(1)
-    expect(onFatal.mock.calls[0]?.[0]).toMatchObject({
-      name: 'ExitError',
-      exitCode: 2,
-      message: expect.stringMatching(
-        /account\.orderUpdate\.BTC_USDC[\s\S]*Invalid signature[\s\S]*Fix:/,
-      ),
-    })
-  })
-
-  test('behavior: any other refused subscription is only a warning', async () => {
-    const onFatal = vi.fn()
-    const warn = vi.fn()
-    const feed = createStreamFeed({
-      stream: refusingStream(
-        (name) =>
-          new WebSocketError(
-            `The server rejected the subscription to ${name}: 4006 Invalid stream`,
-            { stream: name, details: '4006 Invalid stream' },
-          ),
-      ),
-      symbol: 'BTC_USDC',
-      logger: { ...silentLogger, warn },
-      now,
-      onFatal,
-    })
-    await feed.start(handlers)
-    await new Promise((r) => setTimeout(r, 0))
-    expect(onFatal).not.toHaveBeenCalled()
-    expect(warn).toHaveBeenCalledTimes(2)
-  })
-})
-
-describe('createDryRunExecutor', () => {
-  test('default: accepts everything, sends nothing, reconciles to its own view', async () => {
-    const client = stubClient()
-    const executor = createDryRunExecutor({
-      client,
-      symbol: 'BTC_USDC',
-      logger: silentLogger,
-      now,
-    })
-    const state = ladderState()
-    const command = placeCommand(state)
-    const orders = command.orders
-    const result = await executor.run([command], state)
-    expect(result.events).toHaveLength(8)
-    expect(client.executeOrder).not.toHaveBeenCalled()
-    const event = await executor.reconcile(state, 0)
-    expect(event.openOrders.map((o) => o.clientId)).toEqual(
-      orders.map((o) => o.clientId),
-    )
-    expect(event.fills).toEqual([])
   })
 })
