@@ -7,9 +7,9 @@ import {
   captureIo,
   tempDir,
 } from '../test/e2e.js'
-import { validateStrategy } from './commands/trade.js'
 import { parseBotSettings, readConfigFile } from './config/config.js'
 import { STARTER_CONFIG_NAME } from './config/starterConfig.js'
+import { validateStrategy } from './config/strategy.js'
 import { main } from './main.js'
 import { acquireLock, isAlive, PID_FILE } from './runtime/lock.js'
 

@@ -13,9 +13,9 @@ import {
   tempDir,
   writeCandleFile,
 } from '../../test/e2e.js'
+import { validateStrategy } from '../config/strategy.js'
 import { main } from '../main.js'
 import { DEFAULT_BACKTEST_FEES, DEFAULT_BACKTEST_MARKET } from './backtest.js'
-import { validateStrategy } from './trade.js'
 
 /** The fees backpack-sim charges a fresh account, in percent (it reports basis points). */
 async function simFees(): Promise<Required<BacktestFees>> {

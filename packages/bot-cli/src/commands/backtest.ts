@@ -1,5 +1,5 @@
 /**
- * `rung backtest` and `rung sweep`: candle files are streamed through the
+ * `rung backtest` (and the candle loading `rung sweep` shares): candle files are streamed through the
  * strategy's CSV parser with a progress line (compressed bytes read vs the
  * file size), then handed to `runBacktest` / `sweep`. The report is a table
  * (or JSON), and the equity curve is written beside it as a self-contained SVG.
@@ -26,20 +26,20 @@ import {
   type BacktestReport,
   type CandleSeries,
   createCandleCsvParser,
-  DEFAULT_LADDER_CONFIG,
   isLadderConfigError,
   type LadderConfig,
   type MarketRules,
   runBacktest,
-  type SweepMetric,
-  type SweepParameter,
-  sweep,
 } from '@rung/ladder-strategy'
+import type { Command } from 'commander'
+import { validateStrategy } from '../config/strategy.js'
 import { isZero, padDecimals, toFixedDecimals } from '../decimal.js'
 import { ConfigError, EXIT, ExitError } from '../errors.js'
 import type { OutStream } from '../io.js'
 import { renderEquitySvg } from '../ui/chart.js'
 import { createProgress } from '../ui/progress.js'
+import { formatTable } from '../ui/table.js'
+import type { CommandEnv } from './command.js'
 
 /** Market rules used when the command line gives none (Backpack's BTC_USDC precision). */
 export const DEFAULT_BACKTEST_MARKET = {
@@ -65,7 +65,7 @@ export function feeRatesText(fees: Required<BacktestFees>): string {
 }
 
 /** The fee flags as decimal strings without redundant zeros (`0.10` → `0.1`). */
-function feeRates(options: {
+export function feeRates(options: {
   makerFee: string
   takerFee: string
 }): Required<BacktestFees> {
@@ -227,24 +227,6 @@ export function reportRows(
   ]
 }
 
-/** Renders rows as an aligned two-column table. */
-export function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = []
-  for (const row of rows)
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length)
-    })
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) =>
-          i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0),
-        )
-        .join('  '),
-    )
-    .join('\n')
-}
-
 /** Options of {@link backtestCommand}. */
 export interface BacktestCommandOptions {
   /** Candle file. */
@@ -344,132 +326,98 @@ export async function backtestCommand(
   return report
 }
 
-/** Strategy fields a sweep can vary (every config key but the symbol). */
-const SWEEPABLE = Object.keys(DEFAULT_LADDER_CONFIG).filter(
-  (k) => k !== 'symbol',
-) as SweepParameter[]
-
-const NUMBER_FIELDS = new Set([
-  'orderCount',
-  'noFillRestartMinutes',
-  'coolDownMinutes',
-  'maxCycles',
-])
-
-/**
- * Parses `--grid name=v1,v2` values: `true`/`false` become booleans, numbers
- * for the integer/minute fields, decimal strings otherwise (the strategy
- * validates every set before anything runs).
- * @throws {ConfigError} on a malformed entry.
- */
-export function parseGrid(
-  entries: readonly string[],
-): Partial<Record<SweepParameter, unknown[]>> {
-  const grid: Partial<Record<SweepParameter, unknown[]>> = {}
-  for (const entry of entries) {
-    const match = /^([A-Za-z]+)=(.+)$/.exec(entry)
-    if (!match)
-      throw new ConfigError(
-        '--grid',
-        `Invalid --grid "${entry}".\nFix: write name=value1,value2, e.g. --grid takeProfitPercentage=0.25,0.5,1`,
-      )
-    const [, name, list] = match as unknown as [string, SweepParameter, string]
-    if (!SWEEPABLE.includes(name))
-      throw new ConfigError(
-        '--grid',
-        `Unknown sweep parameter "${name}".\nFix: use one of ${SWEEPABLE.join(', ')}.`,
-      )
-    grid[name] = list.split(',').map((v) => {
-      const value = v.trim()
-      if (value === 'true') return true
-      if (value === 'false') return false
-      return NUMBER_FIELDS.has(name) ? Number(value) : value
-    })
-  }
-  if (Object.keys(grid).length === 0)
-    throw new ConfigError(
-      '--grid',
-      'A sweep needs at least one --grid.\nFix: e.g. --grid takeProfitPercentage=0.25,0.5,1 --grid orderCount=4,8',
+/** Adds the market and fee flags of `rung backtest` and `rung sweep`. */
+export const marketFlags = (command: Command) =>
+  command
+    .option(
+      '--tick-size <decimal>',
+      'price tick of the market',
+      DEFAULT_BACKTEST_MARKET.tickSize,
     )
-  return grid
+    .option(
+      '--step-size <decimal>',
+      'quantity step of the market',
+      DEFAULT_BACKTEST_MARKET.stepSize,
+    )
+    .option(
+      '--min-quantity <decimal>',
+      'smallest order quantity',
+      DEFAULT_BACKTEST_MARKET.minQuantity,
+    )
+    .option(
+      '--maker-fee <percent>',
+      "maker fee in percent: Backpack's spot fee, as backpack-sim charges (0 for none)",
+      DEFAULT_BACKTEST_FEES.makerPercentage,
+    )
+    .option(
+      '--taker-fee <percent>',
+      "taker fee in percent: Backpack's spot fee, as backpack-sim charges (0 for none)",
+      DEFAULT_BACKTEST_FEES.takerPercentage,
+    )
+/** The values of {@link marketFlags}. */
+export type MarketFlags = {
+  tickSize: string
+  stepSize: string
+  minQuantity: string
+  makerFee: string
+  takerFee: string
 }
+/** The market rules the flags describe. */
+export const marketOf = (symbol: string, o: MarketFlags) => ({
+  symbol,
+  tickSize: o.tickSize,
+  stepSize: o.stepSize,
+  minQuantity: o.minQuantity,
+})
 
-/** Options of {@link sweepCommand}. */
-export interface SweepCommandOptions
-  extends Omit<BacktestCommandOptions, 'chart'> {
-  /** The grid. */
-  grid: Partial<Record<SweepParameter, unknown[]>>
-  /** Ranking metric. */
-  metric: SweepMetric
-  /** Worker threads (0 = in this thread). */
-  workers: number | undefined
-  /** Rows shown. */
-  top: number
-}
-
-/** Runs `rung sweep`. */
-export async function sweepCommand(options: SweepCommandOptions) {
-  const candles = await loadCandles(options.data, options.stderr)
-  const bar = createProgress(
-    'sweeping',
-    options.stderr as NodeJS.WritableStream & { isTTY?: boolean },
-  )
-  let ranked: Awaited<ReturnType<typeof sweep>>
-  try {
-    ranked = await sweep({
-      candles,
-      config: options.config,
-      market: options.market,
-      fees: {
-        makerPercentage: options.makerFee,
-        takerPercentage: options.takerFee,
-      },
-      grid: options.grid,
-      metric: options.metric,
-      ...(options.workers === undefined ? {} : { workers: options.workers }),
-      onProgress: ({ done, total }) => bar.update(done, total),
-    })
-  } catch (error) {
-    if (isLadderConfigError(error))
-      throw new ConfigError(
-        error.issues.some((issue) => issue.path === 'workers')
-          ? '--workers'
-          : '--grid',
-        `The sweep cannot run: ${error.message}`,
-        { cause: error },
+/** Registers `rung backtest` on the program. */
+export function registerBacktest(program: Command, env: CommandEnv): void {
+  const { io } = env
+  const withContext = env.context
+  marketFlags(
+    program
+      .command('backtest')
+      .description(
+        'replay 1-minute candles through the strategy (model v1) and report; writes an SVG equity chart',
       )
-    throw error
-  } finally {
-    bar.done()
-  }
-  const fees = feeRates(options)
-  if (options.json) {
-    options.stdout.write(
-      `${JSON.stringify(ranked.map((r) => ({ rank: r.rank, params: r.params, metric: r.metric, feeRates: fees, report: { ...r.report, equity: undefined } })))}\n`,
-    )
-    return ranked
-  }
-  const names = Object.keys(options.grid)
-  const rows: string[][] = [
-    ['rank', ...names, options.metric, 'cycles', 'realised', 'max drawdown'],
-  ]
-  for (const r of ranked.slice(0, options.top)) {
-    rows.push([
-      String(r.rank),
-      ...names.map((n) => String(r.params[n as SweepParameter])),
-      r.metric === 'Infinity' ? 'inf' : toFixedDecimals(r.metric, 2, 'nearest'),
-      String(r.report.cycles),
-      toFixedDecimals(r.report.realisedProfit, 2, 'nearest'),
-      toFixedDecimals(r.report.maxDrawdown, 2, 'nearest'),
-    ])
-  }
-  options.stdout.write(`${formatTable(rows)}\n`)
-  if (ranked.length > options.top)
-    options.stdout.write(
-      `(${ranked.length - options.top} more; --top to show more)\n`,
-    )
-  options.stdout.write(
-    `fees: ${feeRatesText(fees)} (--maker-fee, --taker-fee)\n`,
+      .requiredOption(
+        '--data <file>',
+        'candle CSV (open_time,open,high,low,close,volume), gzipped or not',
+      )
+      .option(
+        '--chart <file>',
+        'equity chart path (default: backtest-<data name>.svg)',
+      )
+      .option('--no-chart', 'do not write the chart'),
+  ).action(
+    async (
+      options: MarketFlags & { data: string; chart: string | boolean },
+      command: Command,
+    ) => {
+      const ctx = withContext(command, 'backtest')
+      const { config, warnings } = validateStrategy(ctx.raw)
+      for (const w of [...ctx.warnings, ...warnings])
+        io.stderr.write(`warning: ${w}\n`)
+      const chart =
+        options.chart === false
+          ? false
+          : resolve(
+              io.cwd,
+              typeof options.chart === 'string'
+                ? options.chart
+                : `backtest-${basename(options.data).replace(/\.csv(\.gz)?$/, '')}.svg`,
+            )
+      await backtestCommand({
+        data: resolve(io.cwd, options.data),
+        config,
+        market: marketOf(config.symbol, options),
+        makerFee: options.makerFee,
+        takerFee: options.takerFee,
+        chart,
+        json: ctx.json,
+        stdout: io.stdout,
+        stderr: io.stderr,
+      })
+    },
   )
-  return ranked
 }

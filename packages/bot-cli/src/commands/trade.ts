@@ -10,22 +10,16 @@ import {
   createStreamClient,
   generateKeyPair,
   loadMarketRules,
-  type MarketRule,
 } from '@rung/backpack-sdk'
 import { type Sim, startSim } from '@rung/backpack-sim'
-import {
-  isLadderConfigError,
-  type LadderConfig,
-  type LadderState,
-  type MarketRules as StrategyMarketRules,
-  validateConfig,
-} from '@rung/ladder-strategy'
-import { typoError } from '../config/config.js'
+import { isLadderConfigError, type LadderState } from '@rung/ladder-strategy'
+import type { Command } from 'commander'
 import {
   type CommandContext,
   credentialsFor,
   requireCredentials,
 } from '../config/context.js'
+import { toStrategyRules, validateStrategy } from '../config/strategy.js'
 import { ConfigError, EXIT, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
 import { type BotOutcome, startBot } from '../runtime/bot.js'
@@ -44,6 +38,7 @@ import { createStatusWriter, type StatusWriter } from '../runtime/statusFile.js'
 import { createStreamFeed } from '../runtime/streamFeed.js'
 import { createLogger, errorFields, type Logger } from '../ui/logger.js'
 import { createStatusView, type StatusSnapshot } from '../ui/statusView.js'
+import type { CommandEnv } from './command.js'
 
 /** Signals this close to the first one count as the same Ctrl-C (ms). */
 const SIGNAL_DEBOUNCE_MS = 500
@@ -77,59 +72,6 @@ export interface TradeOptions {
   clientOptions?: { windowMs?: number | undefined } | undefined
   /** Status view refresh rate. @default 4 */
   fps?: number | undefined
-}
-
-/**
- * Validates the strategy fields of the config.
- * @throws {ConfigError} with every bad field, or every misspelt key (an
- *   unknown key within two edits of a known one), before any network call.
- */
-export function validateStrategy(raw: Record<string, unknown>): {
-  config: LadderConfig
-  warnings: string[]
-} {
-  try {
-    const { config, warnings } = validateConfig(raw)
-    // An unknown key close to a known one is a typo: an error, not a warning.
-    const typos = warnings.flatMap((w) =>
-      w.suggestion === undefined
-        ? []
-        : [{ path: w.path, suggestion: w.suggestion }],
-    )
-    if (typos.length > 0) throw typoError(typos)
-    return {
-      config,
-      warnings: warnings
-        // The bot's own sections are validated by the bot.
-        .filter((w) => !/^(bot|paper|api\.keyFile)(\.|$)/.test(w.path))
-        .map((w) => `${w.path}: ${w.message}`),
-    }
-  } catch (error) {
-    if (isLadderConfigError(error)) {
-      throw new ConfigError(
-        error.issues[0]?.path ?? 'trading',
-        `Invalid config: ${error.message}\nFix: correct the fields above (see docs/configuration.md); nothing was sent to the exchange.`,
-        { cause: error },
-      )
-    }
-    throw error
-  }
-}
-
-/** Converts the SDK's market rule into the strategy's plain rules. */
-export function toStrategyRules(rule: MarketRule): StrategyMarketRules {
-  return {
-    symbol: rule.symbol,
-    tickSize: rule.tickSize,
-    stepSize: rule.stepSize,
-    minQuantity: rule.minQuantity,
-    ...(rule.minNotional === undefined
-      ? {}
-      : { minNotional: rule.minNotional }),
-    ...(rule.maxQuantity === undefined
-      ? {}
-      : { maxQuantity: rule.maxQuantity }),
-  }
 }
 
 /**
@@ -400,3 +342,54 @@ function sdkLogger(logger: Logger) {
       logger.warn(message, context),
   }
 }
+
+/**
+ * Registers `rung paper` and `rung run` on the program.
+ * @param hooks - Test hooks (simulator options, start callback) read when a command runs.
+ */
+export function registerTrade(
+  program: Command,
+  env: CommandEnv,
+  hooks: () => TradeHooks,
+): void {
+  const { io } = env
+  const withContext = env.context
+  const trade = async (
+    command: Command,
+    mode: 'live' | 'paper',
+    keyFile?: string,
+  ) => {
+    const ctx = withContext(command, mode)
+    const outcome = await runTrading(ctx, io, { mode, keyFile, ...hooks() })
+    if (ctx.json)
+      io.stdout.write(
+        `${JSON.stringify({ result: outcome.reason, realisedProfit: outcome.realisedProfit, cycles: outcome.state.totals.cycles })}\n`,
+      )
+  }
+
+  program
+    .command('paper')
+    .description(
+      'paper trading: start the built-in simulator and run the bot against it (no keys, no money)',
+    )
+    .action(async (_options, command: Command) => trade(command, 'paper'))
+
+  program
+    .command('run')
+    .description(
+      'trade for real on Backpack (needs a config file and API keys)',
+    )
+    .option(
+      '--key-file <file>',
+      'JSON key file { "apiKey", "secretKey" }, mode 0600',
+    )
+    .action(async (options: { keyFile?: string }, command: Command) =>
+      trade(command, 'live', options.keyFile),
+    )
+}
+
+/** Test hooks passed through to `runTrading` (simulator options, start callback). */
+export type TradeHooks = Pick<
+  TradeOptions,
+  'simOptions' | 'onStarted' | 'fps' | 'clientOptions'
+>
