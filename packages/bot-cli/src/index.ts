@@ -47,8 +47,6 @@ export { processIo } from './io.js'
 export { main } from './main.js'
 export type { Redactor } from './redact.js'
 export { createRedactor } from './redact.js'
-export type { Bot, BotOptions, BotOutcome } from './runtime/bot.js'
-export { startBot } from './runtime/bot.js'
 export type { DryRunExecutorOptions } from './runtime/dryRunExecutor.js'
 export { createDryRunExecutor } from './runtime/dryRunExecutor.js'
 export type {
@@ -75,6 +73,8 @@ export type {
   LiveExecutorOptions,
 } from './runtime/liveExecutor.js'
 export { createLiveExecutor } from './runtime/liveExecutor.js'
+export { startBot } from './runtime/loop/bot.js'
+export type { Bot, BotOptions, BotOutcome } from './runtime/loop/botTypes.js'
 export type {
   ConnectionState,
   Executor,

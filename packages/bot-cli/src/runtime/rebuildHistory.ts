@@ -1,7 +1,7 @@
 import { type LadderState, step } from '@rung/ladder-strategy'
-import type { JournalNote, JournalSnapshot } from './bot.js'
 import type { HistoryStore } from './historyStore.js'
 import { readJournalRecord } from './journal.js'
+import type { JournalNote, JournalSnapshot } from './loop/botTypes.js'
 import { tradeRecords } from './tradeRecord.js'
 
 /** What {@link rebuildHistory} read. */

@@ -8,11 +8,12 @@ import {
   validateConfig,
 } from '@rung/ladder-strategy'
 import { describe, expect, test, vi } from 'vitest'
-import { waitFor } from '../../test/e2e.js'
-import { silentLogger } from '../ui/logger.js'
-import { type BotOptions, startBot } from './bot.js'
-import { openJournal } from './journal.js'
-import type { Executor, FeedHandlers, MarketFeed, RunResult } from './ports.js'
+import { waitFor } from '../../../test/e2e.js'
+import { silentLogger } from '../../ui/logger.js'
+import { openJournal } from '../journal.js'
+import type { Executor, FeedHandlers, MarketFeed, RunResult } from '../ports.js'
+import { startBot } from './bot.js'
+import type { BotOptions } from './botTypes.js'
 
 const market = {
   symbol: 'BTC_USDC',
