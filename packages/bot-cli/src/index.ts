@@ -25,22 +25,22 @@
  * @module
  */
 
-export type {
-  BotSettings,
-  ConfigFile,
-  ConfigOverrides,
-  LogFormatOption,
-  OnStop,
-  PaperSettings,
-  ParsedSettings,
-} from './config/config.js'
-export { DEFAULTS, parseBotSettings, readConfigFile } from './config/config.js'
+export type { ConfigFile, ParsedSettings } from './config/config.js'
+export { parseBotSettings, readConfigFile } from './config/config.js'
 export type {
   CredentialSources,
   Credentials,
   KeyFileContent,
 } from './config/secrets.js'
 export { readKeyFile, resolveCredentials } from './config/secrets.js'
+export type {
+  BotSettings,
+  ConfigOverrides,
+  LogFormatOption,
+  OnStop,
+  PaperSettings,
+} from './config/settings.js'
+export { DEFAULTS } from './config/settings.js'
 export { ConfigError, EXIT, ExitError } from './errors.js'
 export type { CliIo, OutStream } from './io.js'
 export { processIo } from './io.js'

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { ConfigError } from '../errors.js'
-import { DEFAULTS, parseBotSettings, readConfigFile } from './config.js'
+import { parseBotSettings, readConfigFile } from './config.js'
+import { DEFAULTS } from './settings.js'
 
 const classic = {
   api: { privateKey: '', publicKey: '' },

@@ -7,13 +7,9 @@ import { resolve } from 'node:path'
 import { ConfigError } from '../errors.js'
 import type { CliIo } from '../io.js'
 import type { Redactor } from '../redact.js'
-import {
-  type BotSettings,
-  type ConfigFile,
-  parseBotSettings,
-  readConfigFile,
-} from './config.js'
+import { type ConfigFile, parseBotSettings, readConfigFile } from './config.js'
 import { type Credentials, resolveCredentials } from './secrets.js'
+import type { BotSettings } from './settings.js'
 import { CLASSIC_CONFIG_NAME, STARTER_CONFIG_NAME } from './starterConfig.js'
 
 /** Flags shared by every subcommand. */

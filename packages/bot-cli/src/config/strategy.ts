@@ -11,7 +11,7 @@ import {
   validateConfig,
 } from '@rung/ladder-strategy'
 import { ConfigError } from '../errors.js'
-import { typoError } from './config.js'
+import { typoError } from './fields.js'
 
 /**
  * Validates the strategy fields of the config.
