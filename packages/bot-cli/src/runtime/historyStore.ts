@@ -16,57 +16,14 @@
  * Money is stored as decimal TEXT and summed in JavaScript with exact
  * decimals: SQLite's own arithmetic is binary floating point.
  */
-import { dirname } from 'node:path'
-import { addDecimals, multiplyDecimals } from '@rung/backpack-sdk'
-import Database from 'libsql'
-import { ExitError } from '../errors.js'
-import { ensureOwnerOnlyDir, ensureOwnerOnlyFile } from '../ownerOnly.js'
+import { addDecimals } from '@rung/backpack-sdk'
+import { openDatabase, str, transactions } from './historyDb.js'
+import { createReaders } from './historyReader.js'
+import { createRecordWriter } from './historyWriter.js'
 import type { TradeRecord } from './tradeRecord.js'
 
 /** The history's file name inside the data directory. */
 export const HISTORY_FILE = 'history.sqlite'
-
-/** Schema version, kept in `meta`; a newer file is refused. */
-const SCHEMA_VERSION = 1
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (
-  id TEXT PRIMARY KEY, market TEXT NOT NULL, mode TEXT NOT NULL,
-  started_at INTEGER NOT NULL, ended_at INTEGER, end_reason TEXT,
-  resumed INTEGER NOT NULL DEFAULT 0, version TEXT
-);
-CREATE TABLE IF NOT EXISTS orders (
-  market TEXT NOT NULL, client_id INTEGER NOT NULL, session_id TEXT,
-  cycle INTEGER NOT NULL, side TEXT NOT NULL, rung INTEGER NOT NULL,
-  order_type TEXT NOT NULL, reason TEXT, price TEXT NOT NULL, quantity TEXT NOT NULL,
-  filled_quantity TEXT NOT NULL DEFAULT '0', status TEXT NOT NULL,
-  placed_at INTEGER NOT NULL, closed_at INTEGER, close_reason TEXT,
-  PRIMARY KEY (market, client_id)
-);
-CREATE TABLE IF NOT EXISTS fills (
-  market TEXT NOT NULL, client_id INTEGER NOT NULL, cumulative_quantity TEXT NOT NULL,
-  session_id TEXT, cycle INTEGER NOT NULL, side TEXT NOT NULL, rung INTEGER NOT NULL,
-  price TEXT NOT NULL, quantity TEXT NOT NULL, fee TEXT NOT NULL, fee_asset TEXT NOT NULL,
-  reason TEXT, adopted INTEGER NOT NULL, at INTEGER NOT NULL, held TEXT NOT NULL,
-  average_entry TEXT, take_profit_price TEXT,
-  PRIMARY KEY (market, client_id, cumulative_quantity)
-);
-CREATE INDEX IF NOT EXISTS fills_at ON fills (at);
-CREATE TABLE IF NOT EXISTS cycles (
-  market TEXT NOT NULL, cycle INTEGER NOT NULL, session_id TEXT,
-  started_at INTEGER, ended_at INTEGER, reason TEXT,
-  cost TEXT, proceeds TEXT, fees TEXT, profit TEXT,
-  carried_quantity TEXT, carried_cost TEXT,
-  PRIMARY KEY (market, cycle)
-);
-CREATE TABLE IF NOT EXISTS leftover_sales (
-  session_id TEXT NOT NULL, client_id INTEGER NOT NULL, market TEXT NOT NULL,
-  asset TEXT NOT NULL, at INTEGER NOT NULL, quantity TEXT NOT NULL,
-  proceeds TEXT NOT NULL, fee TEXT NOT NULL, fee_asset TEXT NOT NULL, order_id TEXT,
-  PRIMARY KEY (session_id, client_id)
-);
-`
 
 /** A session: one start of the bot on the data directory. */
 export interface SessionRow {
@@ -218,14 +175,6 @@ export interface HistoryStore {
   close(): void
 }
 
-type Row = Record<string, unknown>
-const str = (v: unknown): string =>
-  v === null || v === undefined ? '' : String(v)
-const strOrNull = (v: unknown): string | null =>
-  v === null || v === undefined ? null : String(v)
-const numOrNull = (v: unknown): number | null =>
-  v === null || v === undefined ? null : Number(v)
-
 /**
  * Opens (or creates) the trade history, owner-only (0600, its directory
  * 0700).
@@ -242,201 +191,9 @@ const numOrNull = (v: unknown): number | null =>
  * ```
  */
 export function openHistory(path: string): HistoryStore {
-  ensureOwnerOnlyDir(dirname(path))
-  // Owner-only before SQLite opens it: its -wal and -shm files take the
-  // database file's mode.
-  ensureOwnerOnlyFile(path)
-  let db: Database.Database
-  try {
-    db = new Database(path)
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;')
-    db.exec(SCHEMA)
-  } catch (cause) {
-    throw new ExitError(
-      1,
-      `The trade history ${path} cannot be opened: ${(cause as Error).message}.\nFix: move the file away; \`rung history --rebuild\` writes it again from the journal.`,
-      { cause },
-    )
-  }
-  // One value of the first row. (libsql's `pluck().get()` returns the whole
-  // row with a `_metadata` field; `pluck().all()` returns the values.)
-  const scalar = (sql: string, ...args: unknown[]): unknown =>
-    (
-      db
-        .prepare(sql)
-        .pluck()
-        .all(...args) as unknown[]
-    )[0]
-  const version = scalar("SELECT value FROM meta WHERE key = 'schema'")
-  if (version === undefined || version === null)
-    db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(
-      String(SCHEMA_VERSION),
-    )
-  else if (Number(version) > SCHEMA_VERSION) {
-    db.close()
-    throw new ExitError(
-      1,
-      `The trade history ${path} was written by a newer rung (schema ${String(version)}).\nFix: upgrade rung, or move the file away and run \`rung history --rebuild\`.`,
-    )
-  }
-
-  const upsertOrder = db.prepare(`
-    INSERT INTO orders (market, client_id, session_id, cycle, side, rung, order_type, reason,
-      price, quantity, status, placed_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?)
-    ON CONFLICT (market, client_id) DO NOTHING`)
-  const closeOrder = db.prepare(`
-    UPDATE orders SET status = ?, filled_quantity = ?, closed_at = ?, close_reason = ?
-    WHERE market = ? AND client_id = ?`)
-  const fillOrder = db.prepare(`
-    UPDATE orders SET filled_quantity = ?, status = CASE WHEN ? THEN 'filled' ELSE status END,
-      closed_at = CASE WHEN ? THEN ? ELSE closed_at END
-    WHERE market = ? AND client_id = ?`)
-  const insertFill = db.prepare(`
-    INSERT INTO fills (market, client_id, cumulative_quantity, session_id, cycle, side, rung,
-      price, quantity, fee, fee_asset, reason, adopted, at, held, average_entry, take_profit_price)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (market, client_id, cumulative_quantity) DO NOTHING`)
-  const startCycle = db.prepare(`
-    INSERT INTO cycles (market, cycle, session_id, started_at) VALUES (?, ?, ?, ?)
-    ON CONFLICT (market, cycle) DO NOTHING`)
-  const cycleFills = db.prepare(
-    'SELECT side, price, quantity FROM fills WHERE market = ? AND cycle = ?',
-  )
-  const endCycle = db.prepare(`
-    INSERT INTO cycles (market, cycle, session_id, ended_at, reason, cost, proceeds, fees, profit,
-      carried_quantity, carried_cost)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (market, cycle) DO UPDATE SET session_id = excluded.session_id,
-      ended_at = excluded.ended_at, reason = excluded.reason, cost = excluded.cost,
-      proceeds = excluded.proceeds, fees = excluded.fees, profit = excluded.profit,
-      carried_quantity = excluded.carried_quantity, carried_cost = excluded.carried_cost`)
-
-  /** Cost and proceeds of a cycle from its fills, exact. */
-  const cycleMoney = (market: string, cycle: number) => {
-    let cost = '0'
-    let proceeds = '0'
-    for (const f of cycleFills.all(market, cycle) as Row[]) {
-      const notional = multiplyDecimals(str(f.price), str(f.quantity))
-      if (f.side === 'buy') cost = addDecimals(cost, notional)
-      else proceeds = addDecimals(proceeds, notional)
-    }
-    return { cost, proceeds }
-  }
-
-  const writeOne = (r: TradeRecord, session: string | null) => {
-    switch (r.kind) {
-      case 'orderPlaced':
-        upsertOrder.run(
-          r.market,
-          r.clientId,
-          session,
-          r.cycle,
-          r.side,
-          r.rung,
-          r.orderType,
-          r.reason ?? null,
-          r.price,
-          r.quantity,
-          r.at,
-        )
-        return
-      case 'orderCanceled':
-      case 'orderRejected':
-        closeOrder.run(
-          r.kind === 'orderCanceled' ? 'canceled' : 'rejected',
-          r.filledQuantity,
-          r.at,
-          r.reason ?? null,
-          r.market,
-          r.clientId,
-        )
-        return
-      case 'fill':
-        insertFill.run(
-          r.market,
-          r.clientId,
-          r.cumulativeQuantity,
-          session,
-          r.cycle,
-          r.side,
-          r.rung,
-          r.price,
-          r.quantity,
-          r.fee,
-          r.feeAsset,
-          r.reason ?? null,
-          r.adopted ? 1 : 0,
-          r.at,
-          r.held,
-          r.averageEntry,
-          r.takeProfitPrice,
-        )
-        fillOrder.run(
-          r.cumulativeQuantity,
-          r.orderFilled ? 1 : 0,
-          r.orderFilled ? 1 : 0,
-          r.at,
-          r.market,
-          r.clientId,
-        )
-        return
-      case 'cycleStarted':
-        startCycle.run(r.market, r.cycle, session, r.at)
-        return
-      case 'cycleCompleted': {
-        const { cost, proceeds } = cycleMoney(r.market, r.cycle)
-        endCycle.run(
-          r.market,
-          r.cycle,
-          session,
-          r.at,
-          r.reason,
-          cost,
-          proceeds,
-          r.fees,
-          r.profit,
-          r.carriedQuantity,
-          r.carriedCost,
-        )
-        return
-      }
-    }
-  }
-
-  const where = (
-    filter: HistoryFilter | undefined,
-    time: string,
-  ): [string, unknown[]] => {
-    const parts: string[] = []
-    const args: unknown[] = []
-    if (filter?.market !== undefined) {
-      parts.push('market = ?')
-      args.push(filter.market)
-    }
-    if (filter?.from !== undefined) {
-      parts.push(`${time} >= ?`)
-      args.push(filter.from)
-    }
-    if (filter?.to !== undefined) {
-      parts.push(`${time} < ?`)
-      args.push(filter.to)
-    }
-    return [parts.length === 0 ? '' : `WHERE ${parts.join(' AND ')}`, args]
-  }
-
-  // libsql's transactions do not nest: an inner one joins the outer.
-  let depth = 0
-  const tx = (fn: () => void) => {
-    if (depth > 0) return fn()
-    depth++
-    try {
-      db.transaction(fn)()
-    } finally {
-      depth--
-    }
-  }
-
+  const { db, scalar } = openDatabase(path)
+  const { writeOne, cycleMoney } = createRecordWriter(db)
+  const tx = transactions(db)
   return {
     path,
     beginSession(s) {
@@ -489,93 +246,7 @@ export function openHistory(path: string): HistoryStore {
       const b = scalar('SELECT max(cycle) FROM orders WHERE market = ?', market)
       return Math.max(Number(a ?? 0), Number(b ?? 0))
     },
-    sessions(filter) {
-      const [w, args] = where(filter, 'started_at')
-      return (
-        db
-          .prepare(`SELECT * FROM sessions ${w} ORDER BY started_at`)
-          .all(...args) as Row[]
-      ).map((r) => ({
-        id: str(r.id),
-        market: str(r.market),
-        mode: str(r.mode),
-        startedAt: Number(r.started_at),
-        endedAt: numOrNull(r.ended_at),
-        endReason: strOrNull(r.end_reason),
-        resumed: Number(r.resumed) === 1,
-      }))
-    },
-    cycles(filter) {
-      const [w, args] = where(filter, 'coalesce(ended_at, started_at)')
-      return (
-        db
-          .prepare(
-            `SELECT * FROM cycles ${w} ORDER BY coalesce(ended_at, started_at), cycle`,
-          )
-          .all(...args) as Row[]
-      ).map((r) => {
-        const money =
-          r.cost === null || r.cost === undefined
-            ? cycleMoney(str(r.market), Number(r.cycle))
-            : { cost: str(r.cost), proceeds: str(r.proceeds) }
-        return {
-          market: str(r.market),
-          cycle: Number(r.cycle),
-          sessionId: strOrNull(r.session_id),
-          startedAt: numOrNull(r.started_at),
-          endedAt: numOrNull(r.ended_at),
-          reason: strOrNull(r.reason),
-          ...money,
-          fees: strOrNull(r.fees),
-          profit: strOrNull(r.profit),
-          carriedQuantity: strOrNull(r.carried_quantity),
-          carriedCost: strOrNull(r.carried_cost),
-        }
-      })
-    },
-    fills(filter) {
-      const [w, args] = where(filter, 'at')
-      return (
-        db
-          .prepare(`SELECT * FROM fills ${w} ORDER BY at, client_id`)
-          .all(...args) as Row[]
-      ).map((r) => ({
-        market: str(r.market),
-        cycle: Number(r.cycle),
-        clientId: Number(r.client_id),
-        side: str(r.side),
-        rung: Number(r.rung),
-        price: str(r.price),
-        quantity: str(r.quantity),
-        fee: str(r.fee),
-        feeAsset: str(r.fee_asset),
-        reason: strOrNull(r.reason),
-        adopted: Number(r.adopted) === 1,
-        at: Number(r.at),
-        averageEntry: strOrNull(r.average_entry),
-        takeProfitPrice: strOrNull(r.take_profit_price),
-        sessionId: strOrNull(r.session_id),
-      }))
-    },
-    leftovers(filter) {
-      const [w, args] = where(filter, 'at')
-      return (
-        db
-          .prepare(`SELECT * FROM leftover_sales ${w} ORDER BY at, client_id`)
-          .all(...args) as Row[]
-      ).map((r) => ({
-        sessionId: str(r.session_id),
-        clientId: Number(r.client_id),
-        market: str(r.market),
-        asset: str(r.asset),
-        at: Number(r.at),
-        quantity: str(r.quantity),
-        proceeds: str(r.proceeds),
-        fee: str(r.fee),
-        feeAsset: str(r.fee_asset),
-        ...(r.order_id === null ? {} : { orderId: str(r.order_id) }),
-      }))
-    },
+    ...createReaders(db, cycleMoney),
     clear() {
       tx(() => {
         for (const t of [
