@@ -47,14 +47,25 @@ export { processIo } from './io.js'
 export { main } from './main.js'
 export type { Redactor } from './redact.js'
 export { createRedactor } from './redact.js'
-export type { DryRunExecutorOptions } from './runtime/dryRunExecutor.js'
-export { createDryRunExecutor } from './runtime/dryRunExecutor.js'
+export type { DryRunExecutorOptions } from './runtime/exchange/dryRunExecutor.js'
+export { createDryRunExecutor } from './runtime/exchange/dryRunExecutor.js'
 export type {
   ExchangeClient,
   ExchangeFillLike,
   ExchangeOrderLike,
   ExecutorMarket,
-} from './runtime/exchange.js'
+} from './runtime/exchange/exchange.js'
+export type { LeftoverPlan } from './runtime/exchange/leftovers.js'
+export type {
+  LiveExecutor,
+  LiveExecutorOptions,
+} from './runtime/exchange/liveExecutor.js'
+export { createLiveExecutor } from './runtime/exchange/liveExecutor.js'
+export type {
+  StreamClientLike,
+  StreamFeedOptions,
+} from './runtime/exchange/streamFeed.js'
+export { createStreamFeed } from './runtime/exchange/streamFeed.js'
 export type {
   CycleRow,
   FillRow,
@@ -63,16 +74,10 @@ export type {
   LeftoverSale,
   LeftoverSaleRow,
   SessionRow,
-} from './runtime/historyStore.js'
-export { HISTORY_FILE, openHistory } from './runtime/historyStore.js'
+} from './runtime/history/historyStore.js'
+export { HISTORY_FILE, openHistory } from './runtime/history/historyStore.js'
 export type { Journal, JournalEntry, JournalReplay } from './runtime/journal.js'
 export { openJournal } from './runtime/journal.js'
-export type { LeftoverPlan } from './runtime/leftovers.js'
-export type {
-  LiveExecutor,
-  LiveExecutorOptions,
-} from './runtime/liveExecutor.js'
-export { createLiveExecutor } from './runtime/liveExecutor.js'
 export { startBot } from './runtime/loop/bot.js'
 export type { Bot, BotOptions, BotOutcome } from './runtime/loop/botTypes.js'
 export type {
@@ -82,11 +87,6 @@ export type {
   MarketFeed,
   RunResult,
 } from './runtime/ports.js'
-export type {
-  StreamClientLike,
-  StreamFeedOptions,
-} from './runtime/streamFeed.js'
-export { createStreamFeed } from './runtime/streamFeed.js'
 export type {
   CycleCompletedRecord,
   CycleStartedRecord,

@@ -21,7 +21,7 @@ import { STARTER_CONFIG_NAME } from './config/starterConfig.js'
 import { EXIT, ExitError } from './errors.js'
 import { type CliIo, processIo } from './io.js'
 import { createRedactor, type Redactor } from './redact.js'
-import { authFailure } from './runtime/exchangeErrors.js'
+import { authFailure } from './runtime/exchange/exchangeErrors.js'
 import { VERSION } from './version.js'
 
 /**

@@ -11,8 +11,8 @@ import {
   validateConfig,
 } from '@rung/ladder-strategy'
 import { vi } from 'vitest'
-import type { ExchangeClient } from '../src/runtime/exchange.js'
-import { createLiveExecutor } from '../src/runtime/liveExecutor.js'
+import type { ExchangeClient } from '../src/runtime/exchange/exchange.js'
+import { createLiveExecutor } from '../src/runtime/exchange/liveExecutor.js'
 import { silentLogger } from '../src/ui/logger.js'
 
 /** The market of the executor tests. */

@@ -11,7 +11,7 @@ import {
   type HistoryFilter,
   type HistoryStore,
   openHistory,
-} from '../runtime/historyStore.js'
+} from '../runtime/history/historyStore.js'
 
 /** Flags of `rung history` and `rung report`. */
 export interface HistoryCommandOptions {

@@ -6,7 +6,10 @@ import {
 import { type Command, Option } from 'commander'
 import type { CommandContext } from '../config/context.js'
 import type { CliIo } from '../io.js'
-import type { HistoryFilter, HistoryStore } from '../runtime/historyStore.js'
+import type {
+  HistoryFilter,
+  HistoryStore,
+} from '../runtime/history/historyStore.js'
 import { formatMoney } from '../ui/statusView.js'
 import { formatTable } from '../ui/table.js'
 import type { CommandEnv } from './command.js'

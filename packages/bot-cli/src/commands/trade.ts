@@ -16,7 +16,7 @@ import {
   HISTORY_FILE,
   type HistoryStore,
   openHistory,
-} from '../runtime/historyStore.js'
+} from '../runtime/history/historyStore.js'
 import type { Journal } from '../runtime/journal.js'
 import { acquireLock } from '../runtime/lock.js'
 import type { BotOutcome } from '../runtime/loop/botTypes.js'

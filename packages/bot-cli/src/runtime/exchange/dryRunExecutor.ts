@@ -4,11 +4,11 @@
  * the leftovers a live start would sell) still come from the real market.
  */
 import type { LadderEvent } from '@rung/ladder-strategy'
-import { errorFields, type Logger } from '../ui/logger.js'
+import { errorFields, type Logger } from '../../ui/logger.js'
+import type { Executor } from '../ports.js'
 import type { ExchangeClient, ExecutorMarket } from './exchange.js'
 import type { LeftoverPlan } from './leftovers.js'
 import { createLiveExecutor } from './liveExecutor.js'
-import type { Executor } from './ports.js'
 
 /** Options of {@link createDryRunExecutor}. */
 export interface DryRunExecutorOptions {

@@ -11,11 +11,11 @@ import {
   roundToIncrement,
   subtractDecimals,
 } from '@rung/backpack-sdk'
-import { isZero } from '../decimal.js'
-import { errorFields, type Logger } from '../ui/logger.js'
+import { isZero } from '../../decimal.js'
+import { errorFields, type Logger } from '../../ui/logger.js'
+import type { LeftoverSale } from '../history/historyStore.js'
 import type { ExchangeClient, ExecutorMarket } from './exchange.js'
 import { authFailure } from './exchangeErrors.js'
-import type { LeftoverSale } from './historyStore.js'
 
 /** Client ids of leftover sells: below 1024, i.e. cycle 0, never the strategy's. */
 const LEFTOVER_CLIENT_ID0 = 900

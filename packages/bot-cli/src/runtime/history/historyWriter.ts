@@ -4,8 +4,8 @@
  */
 import { addDecimals, multiplyDecimals } from '@rung/backpack-sdk'
 import type Database from 'libsql'
+import type { TradeRecord } from '../tradeRecord.js'
 import { type Row, str } from './historyDb.js'
-import type { TradeRecord } from './tradeRecord.js'
 
 /** The writer of one database: `writeOne` stores a record, `cycleMoney` sums a cycle's fills. */
 export interface RecordWriter {

@@ -17,10 +17,10 @@
  * decimals: SQLite's own arithmetic is binary floating point.
  */
 import { addDecimals } from '@rung/backpack-sdk'
+import type { TradeRecord } from '../tradeRecord.js'
 import { openDatabase, str, transactions } from './historyDb.js'
 import { createReaders } from './historyReader.js'
 import { createRecordWriter } from './historyWriter.js'
-import type { TradeRecord } from './tradeRecord.js'
 
 /** The history's file name inside the data directory. */
 export const HISTORY_FILE = 'history.sqlite'

@@ -16,8 +16,8 @@ import {
   stopRuns,
   tempDir,
   waitFor,
-} from '../../test/e2e.js'
-import { main } from '../main.js'
+} from '../../../test/e2e.js'
+import { main } from '../../main.js'
 import { HISTORY_FILE, openHistory } from './historyStore.js'
 
 afterEach(stopRuns)

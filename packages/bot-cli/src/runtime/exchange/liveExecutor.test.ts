@@ -9,9 +9,9 @@ import {
   order,
   placeCommand,
   stubClient,
-} from '../../test/exchangeStub.js'
-import { ExitError } from '../errors.js'
-import { silentLogger } from '../ui/logger.js'
+} from '../../../test/exchangeStub.js'
+import { ExitError } from '../../errors.js'
+import { silentLogger } from '../../ui/logger.js'
 import { createLiveExecutor } from './liveExecutor.js'
 
 describe('createLiveExecutor', () => {

@@ -4,8 +4,8 @@ import {
   now,
   placeCommand,
   stubClient,
-} from '../../test/exchangeStub.js'
-import { silentLogger } from '../ui/logger.js'
+} from '../../../test/exchangeStub.js'
+import { silentLogger } from '../../ui/logger.js'
 import { createDryRunExecutor } from './dryRunExecutor.js'
 
 describe('createDryRunExecutor', () => {

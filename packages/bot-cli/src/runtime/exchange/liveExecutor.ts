@@ -27,7 +27,8 @@ import type {
   LadderState,
   ReconciledEvent,
 } from '@rung/ladder-strategy'
-import { errorFields, type Logger } from '../ui/logger.js'
+import { errorFields, type Logger } from '../../ui/logger.js'
+import type { Executor } from '../ports.js'
 import type { ExchangeClient, ExecutorMarket } from './exchange.js'
 import {
   authFailure,
@@ -37,7 +38,6 @@ import {
 } from './exchangeErrors.js'
 import { type LeftoverPlan, planLeftovers, sellLeftovers } from './leftovers.js'
 import { baseAsset } from './orderEvents.js'
-import type { Executor } from './ports.js'
 
 /** Options of {@link createLiveExecutor}. */
 export interface LiveExecutorOptions {

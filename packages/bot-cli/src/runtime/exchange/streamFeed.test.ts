@@ -1,7 +1,7 @@
 import { WebSocketError } from '@rung/backpack-sdk'
 import { describe, expect, test, vi } from 'vitest'
-import { now } from '../../test/exchangeStub.js'
-import { silentLogger } from '../ui/logger.js'
+import { now } from '../../../test/exchangeStub.js'
+import { silentLogger } from '../../ui/logger.js'
 import { createStreamFeed, type StreamClientLike } from './streamFeed.js'
 
 describe('createStreamFeed', () => {

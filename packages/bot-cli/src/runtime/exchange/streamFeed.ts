@@ -4,12 +4,12 @@
  * passed on so the loop can fall back to REST polling and reconcile.
  */
 import type { StreamClient } from '@rung/backpack-sdk'
-import { isZero } from '../decimal.js'
-import type { ExitError } from '../errors.js'
-import { errorFields, type Logger } from '../ui/logger.js'
+import { isZero } from '../../decimal.js'
+import type { ExitError } from '../../errors.js'
+import { errorFields, type Logger } from '../../ui/logger.js'
+import type { FeedHandlers, MarketFeed } from '../ports.js'
 import { authFailure } from './exchangeErrors.js'
 import { orderUpdateToEvent } from './orderEvents.js'
-import type { FeedHandlers, MarketFeed } from './ports.js'
 
 /** The stream client's subset the feed uses (from the SDK's `createStreamClient`). */
 export type StreamClientLike = Pick<StreamClient, 'on' | 'subscribe' | 'close'>

@@ -5,8 +5,8 @@
  */
 import { dirname } from 'node:path'
 import Database from 'libsql'
-import { ExitError } from '../errors.js'
-import { ensureOwnerOnlyDir, ensureOwnerOnlyFile } from '../ownerOnly.js'
+import { ExitError } from '../../errors.js'
+import { ensureOwnerOnlyDir, ensureOwnerOnlyFile } from '../../ownerOnly.js'
 import type { HistoryFilter } from './historyStore.js'
 
 /** Schema version, kept in `meta`; a newer file is refused. */

@@ -10,7 +10,7 @@ import {
   isTimeoutError,
   isWebSocketError,
 } from '@rung/backpack-sdk'
-import { EXIT, ExitError } from '../errors.js'
+import { EXIT, ExitError } from '../../errors.js'
 
 /** Where the bot's keys come from, for the `Fix:` line of an auth failure. */
 const KEY_FIX =
