@@ -1,6 +1,6 @@
 /**
- * The two seams between the pure loop (`bot.ts`) and the outside world. Their
- * implementations live in `executor.ts` (all I/O: REST, streams, dry-run);
+ * The two seams between the pure loop (`loop/`) and the outside world. Their
+ * implementations live in `exchange/` (all I/O: REST, streams, dry-run);
  * tests can substitute either.
  */
 import type {

@@ -1,6 +1,6 @@
 /**
  * The executor that trades for real: REST calls through
- * `@rung/backpack-sdk`. `bot.ts` never touches the network; it hands
+ * `@rung/backpack-sdk`. the loop (`runtime/loop/`) never touches the network; it hands
  * commands here and gets events back.
  *
  *   placeOrders   → one POST /api/v1/order per rung (GTC limit bid), in order,

@@ -5,7 +5,7 @@
  * binaries: `npm ci` alone installs it, no compiler).
  *
  * It is written from the same trade records as the log lines
- * (`tradeRecord.ts`), which derive from the journalled events alone, so it
+ * (`runtime/tradeRecord.ts`), which derive from the journalled events alone, so it
  * can always be rebuilt from the journal and its archive
  * (`rung history --rebuild`). Every write is an idempotent upsert keyed by
  * the record's identity (market + client id, + the cumulative quantity for
