@@ -66,6 +66,7 @@ export type {
   StreamFeedOptions,
 } from './runtime/exchange/streamFeed.js'
 export { createStreamFeed } from './runtime/exchange/streamFeed.js'
+export { HISTORY_FILE, openHistory } from './runtime/history/historyStore.js'
 export type {
   CycleRow,
   FillRow,
@@ -74,8 +75,7 @@ export type {
   LeftoverSale,
   LeftoverSaleRow,
   SessionRow,
-} from './runtime/history/historyStore.js'
-export { HISTORY_FILE, openHistory } from './runtime/history/historyStore.js'
+} from './runtime/history/historyTypes.js'
 export type { Journal, JournalEntry, JournalReplay } from './runtime/journal.js'
 export { openJournal } from './runtime/journal.js'
 export { startBot } from './runtime/loop/bot.js'

@@ -227,6 +227,25 @@ export function reportRows(
   ]
 }
 
+/** What `runBacktest` and `sweep` both take from the command's options: candles, config, market and fee rates. */
+export function runInputs(
+  options: Pick<
+    BacktestCommandOptions,
+    'config' | 'market' | 'makerFee' | 'takerFee'
+  >,
+  candles: CandleSeries,
+) {
+  return {
+    candles,
+    config: options.config,
+    market: options.market,
+    fees: {
+      makerPercentage: options.makerFee,
+      takerPercentage: options.takerFee,
+    },
+  }
+}
+
 /** Options of {@link backtestCommand}. */
 export interface BacktestCommandOptions {
   /** Candle file. */
@@ -270,16 +289,7 @@ export async function backtestCommand(
     )
   let report: BacktestReport
   try {
-    report = runBacktest({
-      candles,
-      config: options.config,
-      market: options.market,
-      fees: {
-        makerPercentage: options.makerFee,
-        takerPercentage: options.takerFee,
-      },
-      trades: false,
-    })
+    report = runBacktest({ ...runInputs(options, candles), trades: false })
   } catch (error) {
     if (isLadderConfigError(error))
       throw new ConfigError(
@@ -372,8 +382,6 @@ export const marketOf = (symbol: string, o: MarketFlags) => ({
 
 /** Registers `rung backtest` on the program. */
 export function registerBacktest(program: Command, env: CommandEnv): void {
-  const { io } = env
-  const withContext = env.context
   marketFlags(
     program
       .command('backtest')
@@ -394,29 +402,29 @@ export function registerBacktest(program: Command, env: CommandEnv): void {
       options: MarketFlags & { data: string; chart: string | boolean },
       command: Command,
     ) => {
-      const ctx = withContext(command, 'backtest')
+      const ctx = env.context(command, 'backtest')
       const { config, warnings } = validateStrategy(ctx.raw)
       for (const w of [...ctx.warnings, ...warnings])
-        io.stderr.write(`warning: ${w}\n`)
+        env.io.stderr.write(`warning: ${w}\n`)
       const chart =
         options.chart === false
           ? false
           : resolve(
-              io.cwd,
+              env.io.cwd,
               typeof options.chart === 'string'
                 ? options.chart
                 : `backtest-${basename(options.data).replace(/\.csv(\.gz)?$/, '')}.svg`,
             )
       await backtestCommand({
-        data: resolve(io.cwd, options.data),
+        data: resolve(env.io.cwd, options.data),
         config,
         market: marketOf(config.symbol, options),
         makerFee: options.makerFee,
         takerFee: options.takerFee,
         chart,
         json: ctx.json,
-        stdout: io.stdout,
-        stderr: io.stderr,
+        stdout: env.io.stdout,
+        stderr: env.io.stderr,
       })
     },
   )

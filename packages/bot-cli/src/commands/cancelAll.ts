@@ -37,8 +37,6 @@ export async function cancelAllCommand(
 
 /** Registers `rung cancel-all` on the program. */
 export function registerCancelAll(program: Command, env: CommandEnv): void {
-  const { io } = env
-  const withContext = env.context
   program
     .command('cancel-all')
     .description(
@@ -54,8 +52,8 @@ export function registerCancelAll(program: Command, env: CommandEnv): void {
         options: { symbol?: string; keyFile?: string },
         command: Command,
       ) => {
-        const ctx = withContext(command, 'live')
-        await cancelAllCommand(ctx, io, options)
+        const ctx = env.context(command, 'live')
+        await cancelAllCommand(ctx, env.io, options)
       },
     )
 }

@@ -6,12 +6,11 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CommandContext } from '../config/context.js'
 import { EXIT, ExitError } from '../errors.js'
-import {
-  HISTORY_FILE,
-  type HistoryFilter,
-  type HistoryStore,
-  openHistory,
-} from '../runtime/history/historyStore.js'
+import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
+import type {
+  HistoryFilter,
+  HistoryStore,
+} from '../runtime/history/historyTypes.js'
 
 /** Flags of `rung history` and `rung report`. */
 export interface HistoryCommandOptions {

@@ -8,14 +8,13 @@ import type { CommandEnv } from './command.js'
 
 /** Registers `rung init` on the program. */
 export function registerInit(program: Command, env: CommandEnv): void {
-  const { io } = env
   program
     .command('init')
     .description('write a commented starter config (JSONC) to start from')
     .option('-o, --output <file>', 'where to write it', STARTER_CONFIG_NAME)
     .option('-f, --force', 'overwrite an existing file')
     .action((options: { output: string; force?: boolean }) => {
-      const path = resolve(io.cwd, options.output)
+      const path = resolve(env.io.cwd, options.output)
       if (existsSync(path) && !options.force) {
         throw new ExitError(
           EXIT.usage,
@@ -23,7 +22,7 @@ export function registerInit(program: Command, env: CommandEnv): void {
         )
       }
       writeFileSync(path, STARTER_CONFIG, { mode: 0o600 })
-      io.stdout.write(
+      env.io.stdout.write(
         `Wrote ${path}. Try it: rung paper --config ${options.output}\n`,
       )
     })

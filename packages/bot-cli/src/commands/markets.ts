@@ -37,15 +37,13 @@ export async function marketsCommand(
 
 /** Registers `rung markets` on the program. */
 export function registerMarkets(program: Command, env: CommandEnv): void {
-  const { io } = env
-  const withContext = env.context
   program
     .command('markets')
     .description(
       'list the markets with their tick size, step size and minimum quantity',
     )
     .action(async (_options, command: Command) => {
-      const ctx = withContext(command, 'public')
-      await marketsCommand(ctx, io)
+      const ctx = env.context(command, 'public')
+      await marketsCommand(ctx, env.io)
     })
 }

@@ -45,14 +45,12 @@ export async function priceCommand(
 
 /** Registers `rung price` on the program. */
 export function registerPrice(program: Command, env: CommandEnv): void {
-  const { io } = env
-  const withContext = env.context
   program
     .command('price')
     .description('show the last price and best bid/ask of a market')
     .argument('<symbol>', 'market, e.g. BTC_USDC')
     .action(async (symbol: string, _options, command: Command) => {
-      const ctx = withContext(command, 'public')
-      await priceCommand(ctx, io, symbol)
+      const ctx = env.context(command, 'public')
+      await priceCommand(ctx, env.io, symbol)
     })
 }

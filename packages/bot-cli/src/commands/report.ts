@@ -9,7 +9,7 @@ import type { CliIo } from '../io.js'
 import type {
   HistoryFilter,
   HistoryStore,
-} from '../runtime/history/historyStore.js'
+} from '../runtime/history/historyTypes.js'
 import { formatMoney } from '../ui/statusView.js'
 import { formatTable } from '../ui/table.js'
 import type { CommandEnv } from './command.js'

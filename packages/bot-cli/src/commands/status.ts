@@ -7,33 +7,31 @@ import type { CommandEnv } from './command.js'
 
 /** Registers `rung status` on the program. */
 export function registerStatus(program: Command, env: CommandEnv): void {
-  const { io } = env
-  const withContext = env.context
   program
     .command('status')
     .description('show the status of the bot running on the data directory')
     .action((_options, command: Command) => {
-      const ctx = withContext(command, 'offline')
+      const ctx = env.context(command, 'offline')
       const owner = checkLockOwner(ctx.settings.dataDir)
       const pid = owner.state === 'running' ? owner.pid : undefined
       const status = readStatusFile(ctx.settings.dataDir)
       if (ctx.json) {
-        io.stdout.write(
+        env.io.stdout.write(
           `${JSON.stringify({ running: pid !== undefined, pid: pid ?? null, status: status ?? null })}\n`,
         )
         return
       }
-      io.stdout.write(
+      env.io.stdout.write(
         pid === undefined
           ? `No bot is running on ${ctx.settings.dataDir}.\n`
           : `Bot running (pid ${pid}) on ${ctx.settings.dataDir}.\n`,
       )
       if (owner.state === 'stale' || owner.state === 'unverified')
-        io.stdout.write(
+        env.io.stdout.write(
           `The pid file ${owner.path} is ${owner.state === 'stale' ? 'stale' : 'unconfirmed'}: ${owner.why}.\n`,
         )
       if (status) {
-        io.stdout.write(
+        env.io.stdout.write(
           `Last status (${status.updatedAt}):\n${renderStatus(status, 100).join('\n')}\n`,
         )
       }

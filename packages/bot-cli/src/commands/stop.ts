@@ -11,8 +11,6 @@ import { type CommandEnv, wholeNumber } from './command.js'
 
 /** Registers `rung stop` on the program. */
 export function registerStop(program: Command, env: CommandEnv): void {
-  const { io } = env
-  const withContext = env.context
   program
     .command('stop')
     .description(
@@ -29,7 +27,7 @@ export function registerStop(program: Command, env: CommandEnv): void {
         options: { timeout: string; wait: boolean; removeStale?: boolean },
         command: Command,
       ) => {
-        const ctx = withContext(command, 'offline')
+        const ctx = env.context(command, 'offline')
         const dataDir = ctx.settings.dataDir
         const owner = checkLockOwner(dataDir)
         if (owner.state === 'none') {
@@ -41,7 +39,7 @@ export function registerStop(program: Command, env: CommandEnv): void {
         if (owner.state === 'stale') {
           if (options.removeStale) {
             rmSync(owner.path, { force: true })
-            io.stdout.write(
+            env.io.stdout.write(
               `Removed the stale pid file ${owner.path} (${owner.why}). No process was signalled.\n`,
             )
             return
@@ -59,7 +57,7 @@ export function registerStop(program: Command, env: CommandEnv): void {
         }
         const { pid } = owner
         process.kill(pid, 'SIGTERM')
-        io.stdout.write(`Sent SIGTERM to pid ${pid}.\n`)
+        env.io.stdout.write(`Sent SIGTERM to pid ${pid}.\n`)
         if (!options.wait) return
         const deadline =
           Date.now() + wholeNumber('--timeout', options.timeout, 0) * 1000
@@ -72,7 +70,7 @@ export function registerStop(program: Command, env: CommandEnv): void {
           }
           await new Promise((r) => setTimeout(r, 200))
         }
-        io.stdout.write('Stopped.\n')
+        env.io.stdout.write('Stopped.\n')
       },
     )
 }

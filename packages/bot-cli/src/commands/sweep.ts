@@ -20,6 +20,7 @@ import {
   type MarketFlags,
   marketFlags,
   marketOf,
+  runInputs,
 } from './backtest.js'
 import { type CommandEnv, wholeNumber } from './command.js'
 
@@ -96,13 +97,7 @@ export async function sweepCommand(options: SweepCommandOptions) {
   let ranked: Awaited<ReturnType<typeof sweep>>
   try {
     ranked = await sweep({
-      candles,
-      config: options.config,
-      market: options.market,
-      fees: {
-        makerPercentage: options.makerFee,
-        takerPercentage: options.takerFee,
-      },
+      ...runInputs(options, candles),
       grid: options.grid,
       metric: options.metric,
       ...(options.workers === undefined ? {} : { workers: options.workers }),
@@ -155,8 +150,6 @@ export async function sweepCommand(options: SweepCommandOptions) {
 
 /** Registers `rung sweep` on the program. */
 export function registerSweep(program: Command, env: CommandEnv): void {
-  const { io } = env
-  const withContext = env.context
   marketFlags(
     program
       .command('sweep')
@@ -196,10 +189,10 @@ export function registerSweep(program: Command, env: CommandEnv): void {
       },
       command: Command,
     ) => {
-      const ctx = withContext(command, 'backtest')
+      const ctx = env.context(command, 'backtest')
       const { config } = validateStrategy(ctx.raw)
       await sweepCommand({
-        data: resolve(io.cwd, options.data),
+        data: resolve(env.io.cwd, options.data),
         config,
         market: marketOf(config.symbol, options),
         makerFee: options.makerFee,
@@ -212,8 +205,8 @@ export function registerSweep(program: Command, env: CommandEnv): void {
             : wholeNumber('--workers', options.workers, 0),
         top: wholeNumber('--top', options.top, 1),
         json: ctx.json,
-        stdout: io.stdout,
-        stderr: io.stderr,
+        stdout: env.io.stdout,
+        stderr: env.io.stderr,
       })
     },
   )

@@ -5,18 +5,15 @@
  * talks to it over real HTTP and WebSocket on 127.0.0.1.
  */
 import { join } from 'node:path'
-import type { Sim, startSim } from '@rung/backpack-sim'
+import type { Sim } from '@rung/backpack-sim'
 import type { LadderState } from '@rung/ladder-strategy'
 import type { Command } from 'commander'
 import type { CommandContext } from '../config/context.js'
 import { toStrategyRules, validateStrategy } from '../config/strategy.js'
 import { ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
-import {
-  HISTORY_FILE,
-  type HistoryStore,
-  openHistory,
-} from '../runtime/history/historyStore.js'
+import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
+import type { HistoryStore } from '../runtime/history/historyTypes.js'
 import type { Journal } from '../runtime/journal.js'
 import { acquireLock } from '../runtime/lock.js'
 import type { BotOutcome } from '../runtime/loop/botTypes.js'
@@ -30,6 +27,7 @@ import {
   createTradeLogger,
   launchBot,
   openSessionJournal,
+  type SetupOptions,
   startPaperSim,
   tradingKeys,
   watchSignals,
@@ -48,20 +46,9 @@ export interface StartedHandle {
 }
 
 /** Options of {@link runTrading}. */
-export interface TradeOptions {
-  /** `live` trades on `baseUrl`; `paper` starts the simulator first. */
-  mode: 'live' | 'paper'
-  /** `--key-file`. */
-  keyFile?: string | undefined
-  /** Paper mode: simulator options merged over the defaults (tests: manual feed, faults). */
-  simOptions?: Parameters<typeof startSim>[0] | undefined
+export interface TradeOptions extends SetupOptions {
   /** Called once the bot runs (tests: drive the simulator, stop the bot). */
   onStarted?: ((handle: StartedHandle) => void) | undefined
-  /**
-   * SDK client overrides (tests: a short signing window so an ambiguous
-   * order's lookup does not wait 6 s).
-   */
-  clientOptions?: { windowMs?: number | undefined } | undefined
   /** Status view refresh rate. @default 4 */
   fps?: number | undefined
 }
@@ -207,17 +194,15 @@ export function registerTrade(
   env: CommandEnv,
   hooks: () => TradeHooks,
 ): void {
-  const { io } = env
-  const withContext = env.context
   const trade = async (
     command: Command,
     mode: 'live' | 'paper',
     keyFile?: string,
   ) => {
-    const ctx = withContext(command, mode)
-    const outcome = await runTrading(ctx, io, { mode, keyFile, ...hooks() })
+    const ctx = env.context(command, mode)
+    const outcome = await runTrading(ctx, env.io, { mode, keyFile, ...hooks() })
     if (ctx.json)
-      io.stdout.write(
+      env.io.stdout.write(
         `${JSON.stringify({ result: outcome.reason, realisedProfit: outcome.realisedProfit, cycles: outcome.state.totals.cycles })}\n`,
       )
   }

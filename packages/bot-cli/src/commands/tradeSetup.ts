@@ -30,10 +30,24 @@ import { startBot } from '../runtime/loop/bot.js'
 import type { Bot, BotOptions } from '../runtime/loop/botTypes.js'
 import type { Executor, MarketFeed } from '../runtime/ports.js'
 import { createLogger, type Logger } from '../ui/logger.js'
-import type { TradeOptions } from './trade.js'
 
 /** Signals this close to the first one count as the same Ctrl-C (ms). */
 const SIGNAL_DEBOUNCE_MS = 500
+
+/** What the setup reads of `runTrading`'s options. */
+export interface SetupOptions {
+  /** `live` trades on `baseUrl`; `paper` starts the simulator first. */
+  mode: 'live' | 'paper'
+  /** `--key-file`. */
+  keyFile?: string | undefined
+  /** Paper mode: simulator options merged over the defaults (tests: manual feed, faults). */
+  simOptions?: Parameters<typeof startSim>[0] | undefined
+  /**
+   * SDK client overrides (tests: a short signing window so an ambiguous
+   * order's lookup does not wait 6 s).
+   */
+  clientOptions?: { windowMs?: number | undefined } | undefined
+}
 
 /** The API key pair the bot signs with (empty strings for a keyless dry run). */
 export interface TradingKeys {
@@ -51,7 +65,7 @@ export interface TradingKeys {
 export function tradingKeys(
   ctx: CommandContext,
   io: CliIo,
-  options: TradeOptions,
+  options: SetupOptions,
 ): TradingKeys {
   if (options.mode === 'paper') {
     const pair = generateKeyPair()
@@ -97,7 +111,7 @@ export function createTradeLogger(
 export async function startPaperSim(
   ctx: CommandContext,
   symbol: string,
-  options: TradeOptions,
+  options: SetupOptions,
   logger: Logger,
 ): Promise<Sim> {
   const { paper } = ctx.settings
@@ -137,7 +151,7 @@ export interface ExchangeTarget {
 export async function connectExchange(
   ctx: CommandContext,
   target: ExchangeTarget,
-  options: TradeOptions,
+  options: SetupOptions,
 ): Promise<{ rule: MarketRule; executor: Executor }> {
   const { baseUrl, keys, symbol, logger } = target
   const client = createBackpackClient({

@@ -207,19 +207,41 @@ function endpoints(
   bot: Json,
   overrides: ConfigOverrides,
 ): { wsUrl: string; baseUrl: string } {
-  const wsUrl =
-    overrides.wsUrl !== undefined
-      ? url(overrides.wsUrl, '--ws-url', ['ws:', 'wss:'])
-      : websocket.url === undefined
-        ? DEFAULTS.wsUrl
-        : url(websocket.url, 'websocket.url', ['ws:', 'wss:'])
-  const baseUrl =
-    overrides.baseUrl !== undefined
-      ? url(overrides.baseUrl, '--base-url', ['http:', 'https:'])
-      : bot.baseUrl === undefined
-        ? DEFAULTS.baseUrl
-        : url(bot.baseUrl, 'bot.baseUrl', ['http:', 'https:'])
-  return { wsUrl, baseUrl }
+  const ws = ['ws:', 'wss:']
+  const http = ['http:', 'https:']
+  return {
+    wsUrl: endpoint(
+      overrides.wsUrl,
+      '--ws-url',
+      websocket.url,
+      'websocket.url',
+      DEFAULTS.wsUrl,
+      ws,
+    ),
+    baseUrl: endpoint(
+      overrides.baseUrl,
+      '--base-url',
+      bot.baseUrl,
+      'bot.baseUrl',
+      DEFAULTS.baseUrl,
+      http,
+    ),
+  }
+}
+
+/** One URL: the flag's value, else the config's, else the default; the field named is where the value came from. */
+function endpoint(
+  flagValue: string | undefined,
+  flag: string,
+  configValue: unknown,
+  field: string,
+  fallback: string,
+  protocols: readonly string[],
+): string {
+  if (flagValue !== undefined) return url(flagValue, flag, protocols)
+  return configValue === undefined
+    ? fallback
+    : url(configValue, field, protocols)
 }
 
 /** The data directory, absolute: flag, then `bot.dataDir`, then the default (paper has its own). */

@@ -9,7 +9,7 @@ import type {
   LadderState,
   ReconciledEvent,
 } from '@rung/ladder-strategy'
-import type { LeftoverSale } from './history/historyStore.js'
+import type { LeftoverSale } from './history/historyTypes.js'
 
 /** Stream connection state as shown to the user. */
 export type ConnectionState =

@@ -13,7 +13,7 @@ import {
 } from '@rung/backpack-sdk'
 import { isZero } from '../../decimal.js'
 import { errorFields, type Logger } from '../../ui/logger.js'
-import type { LeftoverSale } from '../history/historyStore.js'
+import type { LeftoverSale } from '../history/historyTypes.js'
 import type { ExchangeClient, ExecutorMarket } from './exchange.js'
 import { authFailure } from './exchangeErrors.js'
 

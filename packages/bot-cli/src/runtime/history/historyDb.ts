@@ -7,7 +7,7 @@ import { dirname } from 'node:path'
 import Database from 'libsql'
 import { ExitError } from '../../errors.js'
 import { ensureOwnerOnlyDir, ensureOwnerOnlyFile } from '../../ownerOnly.js'
-import type { HistoryFilter } from './historyStore.js'
+import type { HistoryFilter } from './historyTypes.js'
 
 /** Schema version, kept in `meta`; a newer file is refused. */
 export const SCHEMA_VERSION = 1

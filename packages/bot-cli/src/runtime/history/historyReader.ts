@@ -1,7 +1,7 @@
 /** Reading the history back: sessions, cycles, fills and leftover sales, filtered. */
 import type Database from 'libsql'
 import { numOrNull, type Row, str, strOrNull, where } from './historyDb.js'
-import type { HistoryStore } from './historyStore.js'
+import type { HistoryStore } from './historyTypes.js'
 import type { RecordWriter } from './historyWriter.js'
 
 /** The queries of a {@link HistoryStore} over `db`. */

@@ -2,7 +2,7 @@ import { type LadderState, step } from '@rung/ladder-strategy'
 import { readJournalRecord } from '../journal.js'
 import type { JournalNote, JournalSnapshot } from '../loop/botTypes.js'
 import { tradeRecords } from '../tradeRecord.js'
-import type { HistoryStore } from './historyStore.js'
+import type { HistoryStore } from './historyTypes.js'
 
 /** What {@link rebuildHistory} read. */
 export interface RebuildSummary {

@@ -2,7 +2,7 @@
 import type { LadderSetup, LadderState } from '@rung/ladder-strategy'
 import type { Logger } from '../../ui/logger.js'
 import type { StatusSnapshot } from '../../ui/statusView.js'
-import type { HistoryStore, LeftoverSale } from '../history/historyStore.js'
+import type { HistoryStore, LeftoverSale } from '../history/historyTypes.js'
 import type { Journal } from '../journal.js'
 import type { Executor, MarketFeed } from '../ports.js'
 
