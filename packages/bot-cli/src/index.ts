@@ -25,36 +25,48 @@
  * @module
  */
 
-export type { Bot, BotOptions, BotOutcome } from './bot.js'
-export { startBot } from './bot.js'
+export type { ConfigFile, ParsedSettings } from './config/config.js'
+export { parseBotSettings, readConfigFile } from './config/config.js'
+export type {
+  CredentialSources,
+  Credentials,
+  KeyFileContent,
+} from './config/secrets.js'
+export { readKeyFile, resolveCredentials } from './config/secrets.js'
 export type {
   BotSettings,
-  ConfigFile,
   ConfigOverrides,
   LogFormatOption,
   OnStop,
   PaperSettings,
-  ParsedSettings,
-} from './config.js'
-export { DEFAULTS, parseBotSettings, readConfigFile } from './config.js'
+} from './config/settings.js'
+export { DEFAULTS } from './config/settings.js'
 export { ConfigError, EXIT, ExitError } from './errors.js'
+export type { CliIo, OutStream } from './io.js'
+export { processIo } from './io.js'
+export { main } from './main.js'
+export type { Redactor } from './redact.js'
+export { createRedactor } from './redact.js'
+export type { DryRunExecutorOptions } from './runtime/exchange/dryRunExecutor.js'
+export { createDryRunExecutor } from './runtime/exchange/dryRunExecutor.js'
 export type {
-  DryRunExecutorOptions,
   ExchangeClient,
   ExchangeFillLike,
   ExchangeOrderLike,
   ExecutorMarket,
-  LeftoverPlan,
+} from './runtime/exchange/exchange.js'
+export type { LeftoverPlan } from './runtime/exchange/leftovers.js'
+export type {
   LiveExecutor,
   LiveExecutorOptions,
+} from './runtime/exchange/liveExecutor.js'
+export { createLiveExecutor } from './runtime/exchange/liveExecutor.js'
+export type {
   StreamClientLike,
   StreamFeedOptions,
-} from './executor.js'
-export {
-  createDryRunExecutor,
-  createLiveExecutor,
-  createStreamFeed,
-} from './executor.js'
+} from './runtime/exchange/streamFeed.js'
+export { createStreamFeed } from './runtime/exchange/streamFeed.js'
+export { HISTORY_FILE, openHistory } from './runtime/history/historyStore.js'
 export type {
   CycleRow,
   FillRow,
@@ -63,37 +75,18 @@ export type {
   LeftoverSale,
   LeftoverSaleRow,
   SessionRow,
-} from './history.js'
-export { HISTORY_FILE, openHistory } from './history.js'
-export type { CliIo, OutStream } from './io.js'
-export { processIo } from './io.js'
-export type { Journal, JournalEntry, JournalReplay } from './journal.js'
-export { openJournal } from './journal.js'
-export type {
-  LogFormat,
-  Logger,
-  LoggerOptions,
-  LogLevel,
-  LogRecord,
-} from './logger.js'
-export { createLogger } from './logger.js'
-export { main } from './main.js'
+} from './runtime/history/historyTypes.js'
+export type { Journal, JournalEntry, JournalReplay } from './runtime/journal.js'
+export { openJournal } from './runtime/journal.js'
+export { startBot } from './runtime/loop/bot.js'
+export type { Bot, BotOptions, BotOutcome } from './runtime/loop/botTypes.js'
 export type {
   ConnectionState,
   Executor,
   FeedHandlers,
   MarketFeed,
   RunResult,
-} from './ports.js'
-export type { Redactor } from './redact.js'
-export { createRedactor } from './redact.js'
-export type {
-  CredentialSources,
-  Credentials,
-  KeyFileContent,
-} from './secrets.js'
-export { readKeyFile, resolveCredentials } from './secrets.js'
-export type { StatusSnapshot } from './statusView.js'
+} from './runtime/ports.js'
 export type {
   CycleCompletedRecord,
   CycleStartedRecord,
@@ -101,5 +94,14 @@ export type {
   OrderClosedRecord,
   OrderPlacedRecord,
   TradeRecord,
-} from './tradeRecord.js'
-export { tradeRecords } from './tradeRecord.js'
+} from './runtime/tradeRecord.js'
+export { tradeRecords } from './runtime/tradeRecord.js'
+export type {
+  LogFormat,
+  Logger,
+  LoggerOptions,
+  LogLevel,
+  LogRecord,
+} from './ui/logger.js'
+export { createLogger } from './ui/logger.js'
+export type { StatusSnapshot } from './ui/statusView.js'

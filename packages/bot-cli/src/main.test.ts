@@ -7,11 +7,11 @@ import {
   captureIo,
   tempDir,
 } from '../test/e2e.js'
-import { parseBotSettings, readConfigFile } from './config.js'
-import { acquireLock, isAlive, PID_FILE } from './lock.js'
+import { parseBotSettings, readConfigFile } from './config/config.js'
+import { STARTER_CONFIG_NAME } from './config/starterConfig.js'
+import { validateStrategy } from './config/strategy.js'
 import { main } from './main.js'
-import { STARTER_CONFIG_NAME } from './starterConfig.js'
-import { validateStrategy } from './trade.js'
+import { acquireLock, isAlive, PID_FILE } from './runtime/lock.js'
 
 describe('main', () => {
   test('default: --help lists every command', async () => {

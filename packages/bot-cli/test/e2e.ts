@@ -15,9 +15,9 @@ import {
 } from '@rung/backpack-sdk'
 import { type Sim, type SimOptions, startSim } from '@rung/backpack-sim'
 import type { LadderState } from '@rung/ladder-strategy'
+import type { StartedHandle } from '../src/commands/trade.js'
 import type { CliIo } from '../src/io.js'
 import { mainWithHooks } from '../src/main.js'
-import type { StartedHandle } from '../src/trade.js'
 
 /** Repository root (tsx resolves the workspace sources from its tsconfig). */
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..')

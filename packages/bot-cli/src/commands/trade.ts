@@ -1,0 +1,235 @@
+/**
+ * `rung run` and `rung paper`: composes the config, the SDK client, the
+ * market rules, the journal, the logger, the status view and the loop. In
+ * paper mode the simulator is started in-process first and the very same bot
+ * talks to it over real HTTP and WebSocket on 127.0.0.1.
+ */
+import { join } from 'node:path'
+import type { Sim } from '@rung/backpack-sim'
+import type { LadderState } from '@rung/ladder-strategy'
+import type { Command } from 'commander'
+import type { CommandContext } from '../config/context.js'
+import { toStrategyRules, validateStrategy } from '../config/strategy.js'
+import { ExitError } from '../errors.js'
+import type { CliIo } from '../io.js'
+import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
+import type { HistoryStore } from '../runtime/history/historyTypes.js'
+import type { Journal } from '../runtime/journal.js'
+import { acquireLock } from '../runtime/lock.js'
+import type { BotOutcome } from '../runtime/loop/botTypes.js'
+import { createStatusWriter, type StatusWriter } from '../runtime/statusFile.js'
+import { errorFields } from '../ui/logger.js'
+import { createStatusView, type StatusSnapshot } from '../ui/statusView.js'
+import type { CommandEnv } from './command.js'
+import {
+  connectExchange,
+  createFeed,
+  createTradeLogger,
+  launchBot,
+  openSessionJournal,
+  type SetupOptions,
+  startPaperSim,
+  tradingKeys,
+  watchSignals,
+} from './tradeSetup.js'
+
+/** What `onStarted` receives. */
+export interface StartedHandle {
+  /** Requests a graceful stop. */
+  stop(): void
+  /** The current strategy state. */
+  state(): LadderState
+  /** The in-process simulator (paper mode). */
+  sim: Sim | undefined
+  /** The data directory. */
+  dataDir: string
+}
+
+/** Options of {@link runTrading}. */
+export interface TradeOptions extends SetupOptions {
+  /** Called once the bot runs (tests: drive the simulator, stop the bot). */
+  onStarted?: ((handle: StartedHandle) => void) | undefined
+  /** Status view refresh rate. @default 4 */
+  fps?: number | undefined
+}
+
+/**
+ * Runs the bot until it stops (strategy done, Ctrl-C, `rung stop`).
+ * @throws {ConfigError} on a bad config or missing credentials (nothing sent).
+ * @throws {ExitError} when the data directory is locked or the market is unknown.
+ */
+export async function runTrading(
+  ctx: CommandContext,
+  io: CliIo,
+  options: TradeOptions,
+): Promise<BotOutcome> {
+  const { settings } = ctx
+  const paper = options.mode === 'paper'
+  const { config, warnings: strategyWarnings } = validateStrategy(ctx.raw)
+  const keys = tradingKeys(ctx, io, options)
+
+  // One bot per data directory, taken before anything is sent.
+  const lock = acquireLock(settings.dataDir)
+  const view =
+    io.stdout.isTTY && !ctx.json
+      ? createStatusView(io.stdout as NodeJS.WriteStream, {
+          fps: options.fps ?? 4,
+        })
+      : undefined
+  const { logger, alerts } = createTradeLogger(ctx, io, view !== undefined)
+  for (const w of [...ctx.warnings, ...strategyWarnings]) logger.warn(w)
+
+  let sim: Sim | undefined
+  let journal: Journal | undefined
+  let history: HistoryStore | undefined
+  let statusWriter: StatusWriter | undefined
+  let unsubscribeSignals = () => {}
+  try {
+    let baseUrl = settings.baseUrl
+    let wsUrl = settings.wsUrl
+    if (paper) {
+      sim = await startPaperSim(ctx, config.symbol, options, logger)
+      baseUrl = sim.url
+      wsUrl = sim.wsUrl
+    }
+    const mode = paper ? 'paper' : ctx.dryRun ? 'dry-run' : 'live'
+    const { rule, executor } = await connectExchange(
+      ctx,
+      { baseUrl, keys, symbol: config.symbol, logger },
+      options,
+    )
+    const setup = { config, market: toStrategyRules(rule) }
+    const now = Date.now
+    let fatal: ExitError | undefined
+    const feed = createFeed(
+      ctx,
+      { wsUrl, keys, symbol: config.symbol, logger },
+      (error) => {
+        // The exchange refused the key on the private stream: stop
+        // (cancelling what REST still can), then exit with that error.
+        fatal ??= error
+        bot.stop()
+      },
+    )
+    journal = openSessionJournal(ctx, paper)
+    // The trade history; a dry run sends nothing, so it records nothing.
+    if (!ctx.dryRun) history = openHistory(join(settings.dataDir, HISTORY_FILE))
+    if (journal.replay.tornTail)
+      logger.warn(
+        'dropped a torn last line of the journal (a crash during a write)',
+      )
+
+    statusWriter = createStatusWriter(settings.dataDir)
+    const writer = statusWriter
+    const onStatus = (snapshot: StatusSnapshot) => {
+      // Both lists start with HH:MM:SS (UTC) and are in order: a stable sort
+      // on the time alone merges them.
+      const events = [...snapshot.events, ...alerts]
+        .sort((a, b) => a.slice(0, 8).localeCompare(b.slice(0, 8)))
+        .slice(-6)
+      view?.update({ ...snapshot, events })
+      writer.update({
+        ...snapshot,
+        pid: process.pid,
+        lockToken: lock.token,
+        updatedAt: new Date().toISOString(),
+      })
+    }
+
+    const bot = launchBot({
+      setup,
+      executor,
+      feed,
+      journal,
+      logger,
+      now,
+      mode,
+      sellNonUsdcAssets: settings.sellNonUsdcAssets,
+      sellNonUsdcMinValue: settings.sellNonUsdcMinValue,
+      onStop: settings.onStop,
+      monitorIntervalMs: settings.monitorIntervalMs,
+      checkOrdersIntervalMs: settings.checkOrdersIntervalMs,
+      onStatus,
+      history,
+    })
+    unsubscribeSignals = watchSignals(io, bot, logger, () => {
+      view?.stop()
+      lock.release()
+    })
+    options.onStarted?.({
+      stop: () => bot.stop(),
+      state: () => bot.state(),
+      sim,
+      dataDir: settings.dataDir,
+    })
+
+    const outcome = await bot.done
+    if (fatal) throw fatal
+    logger.info('bye', {
+      realisedProfit: outcome.realisedProfit,
+      cycles: outcome.state.totals.cycles,
+    })
+    return outcome
+  } catch (error) {
+    if (!(error instanceof ExitError))
+      logger.error('the bot failed', errorFields(error))
+    throw error
+  } finally {
+    unsubscribeSignals()
+    view?.stop()
+    statusWriter?.close()
+    journal?.close()
+    history?.close()
+    await sim?.close()
+    lock.release()
+  }
+}
+
+/**
+ * Registers `rung paper` and `rung run` on the program.
+ * @param hooks - Test hooks (simulator options, start callback) read when a command runs.
+ */
+export function registerTrade(
+  program: Command,
+  env: CommandEnv,
+  hooks: () => TradeHooks,
+): void {
+  const trade = async (
+    command: Command,
+    mode: 'live' | 'paper',
+    keyFile?: string,
+  ) => {
+    const ctx = env.context(command, mode)
+    const outcome = await runTrading(ctx, env.io, { mode, keyFile, ...hooks() })
+    if (ctx.json)
+      env.io.stdout.write(
+        `${JSON.stringify({ result: outcome.reason, realisedProfit: outcome.realisedProfit, cycles: outcome.state.totals.cycles })}\n`,
+      )
+  }
+
+  program
+    .command('paper')
+    .description(
+      'paper trading: start the built-in simulator and run the bot against it (no keys, no money)',
+    )
+    .action(async (_options, command: Command) => trade(command, 'paper'))
+
+  program
+    .command('run')
+    .description(
+      'trade for real on Backpack (needs a config file and API keys)',
+    )
+    .option(
+      '--key-file <file>',
+      'JSON key file { "apiKey", "secretKey" }, mode 0600',
+    )
+    .action(async (options: { keyFile?: string }, command: Command) =>
+      trade(command, 'live', options.keyFile),
+    )
+}
+
+/** Test hooks passed through to `runTrading` (simulator options, start callback). */
+export type TradeHooks = Pick<
+  TradeOptions,
+  'simOptions' | 'onStarted' | 'fps' | 'clientOptions'
+>

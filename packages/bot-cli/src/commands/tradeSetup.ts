@@ -1,0 +1,311 @@
+/**
+ * The pieces `runTrading` composes for `rung run` and `rung paper`: the
+ * keys, the logger, the paper simulator, the exchange (market rules and
+ * executor), the stream feed, the journal, the loop and the signal handling.
+ */
+import { join } from 'node:path'
+import {
+  createBackpackClient,
+  createStreamClient,
+  generateKeyPair,
+  loadMarketRules,
+  type MarketRule,
+} from '@rung/backpack-sdk'
+import { type Sim, startSim } from '@rung/backpack-sim'
+import { isLadderConfigError } from '@rung/ladder-strategy'
+import {
+  type CommandContext,
+  credentialsFor,
+  requireCredentials,
+} from '../config/context.js'
+import { ConfigError, EXIT, ExitError } from '../errors.js'
+import type { CliIo } from '../io.js'
+import { createDryRunExecutor } from '../runtime/exchange/dryRunExecutor.js'
+import type { ExchangeClient } from '../runtime/exchange/exchange.js'
+import { unreachable } from '../runtime/exchange/exchangeErrors.js'
+import { createLiveExecutor } from '../runtime/exchange/liveExecutor.js'
+import { createStreamFeed } from '../runtime/exchange/streamFeed.js'
+import { type Journal, openJournal, retireJournal } from '../runtime/journal.js'
+import { startBot } from '../runtime/loop/bot.js'
+import type { Bot, BotOptions } from '../runtime/loop/botTypes.js'
+import type { Executor, MarketFeed } from '../runtime/ports.js'
+import { createLogger, type Logger } from '../ui/logger.js'
+
+/** Signals this close to the first one count as the same Ctrl-C (ms). */
+const SIGNAL_DEBOUNCE_MS = 500
+
+/** What the setup reads of `runTrading`'s options. */
+export interface SetupOptions {
+  /** `live` trades on `baseUrl`; `paper` starts the simulator first. */
+  mode: 'live' | 'paper'
+  /** `--key-file`. */
+  keyFile?: string | undefined
+  /** Paper mode: simulator options merged over the defaults (tests: manual feed, faults). */
+  simOptions?: Parameters<typeof startSim>[0] | undefined
+  /**
+   * SDK client overrides (tests: a short signing window so an ambiguous
+   * order's lookup does not wait 6 s).
+   */
+  clientOptions?: { windowMs?: number | undefined } | undefined
+}
+
+/** The API key pair the bot signs with (empty strings for a keyless dry run). */
+export interface TradingKeys {
+  /** Public key (base64). */
+  apiKey: string
+  /** Secret key (base64). */
+  secretKey: string
+}
+
+/**
+ * The keys: a fresh pair for paper trading (registered with the redactor),
+ * the configured ones otherwise (optional for a dry run).
+ * @throws {ConfigError} when a live run has no credentials.
+ */
+export function tradingKeys(
+  ctx: CommandContext,
+  io: CliIo,
+  options: SetupOptions,
+): TradingKeys {
+  if (options.mode === 'paper') {
+    const pair = generateKeyPair()
+    ctx.redactor.addSecret(pair.secretKey)
+    ctx.redactor.addPublic(pair.publicKey)
+    return { apiKey: pair.publicKey, secretKey: pair.secretKey }
+  }
+  const creds = ctx.dryRun
+    ? credentialsFor(ctx, io.env, options.keyFile)
+    : requireCredentials(ctx, io.env, options.keyFile)
+  return { apiKey: creds?.apiKey ?? '', secretKey: creds?.secretKey ?? '' }
+}
+
+/**
+ * The bot's logger (console and daily files). With the status view on,
+ * warnings and errors are shown in its event list instead of the console
+ * (the full log is in the files): `alerts` holds their last lines.
+ */
+export function createTradeLogger(
+  ctx: CommandContext,
+  io: CliIo,
+  withView: boolean,
+): { logger: Logger; alerts: string[] } {
+  const { settings } = ctx
+  const alerts: string[] = []
+  const logger = createLogger({
+    format: settings.logFormat,
+    level: settings.logLevel,
+    write: withView ? false : (line) => io.stdout.write(`${line}\n`),
+    dir: join(settings.dataDir, 'logs'),
+    redactor: ctx.redactor,
+    onRecord: (record) => {
+      if (!withView || (record.level !== 'warn' && record.level !== 'error'))
+        return
+      alerts.push(`${record.time.slice(11, 19)} ! ${record.msg}`)
+      if (alerts.length > 6) alerts.shift()
+    },
+  })
+  return { logger, alerts }
+}
+
+/** Paper mode: starts the simulator in-process on 127.0.0.1 (port 0). */
+export async function startPaperSim(
+  ctx: CommandContext,
+  symbol: string,
+  options: SetupOptions,
+  logger: Logger,
+): Promise<Sim> {
+  const { paper } = ctx.settings
+  const sim = await startSim({
+    port: 0,
+    seed: paper.seed,
+    feed: { mode: 'generated', speed: paper.timeScale },
+    balances: { USDC: paper.quoteBalance },
+    ...options.simOptions,
+  })
+  if (paper.startPrice !== undefined) sim.setPrice(symbol, paper.startPrice)
+  logger.info('paper trading: simulator started', {
+    url: sim.url,
+    seed: paper.seed,
+    timeScale: paper.timeScale,
+  })
+  return sim
+}
+
+/** Where and as whom the bot talks to the exchange. */
+export interface ExchangeTarget {
+  /** REST origin. */
+  baseUrl: string
+  /** The key pair (empty for a keyless dry run). */
+  keys: TradingKeys
+  /** The bot's market. */
+  symbol: string
+  /** Logger (the SDK's debug and warn lines go to it). */
+  logger: Logger
+}
+
+/**
+ * The SDK client, the market rules (the first call: nothing answering is a
+ * setup problem, exit 2) and the executor (live or dry-run).
+ * @throws {ExitError} when the exchange cannot be reached or the market does not exist.
+ */
+export async function connectExchange(
+  ctx: CommandContext,
+  target: ExchangeTarget,
+  options: SetupOptions,
+): Promise<{ rule: MarketRule; executor: Executor }> {
+  const { baseUrl, keys, symbol, logger } = target
+  const client = createBackpackClient({
+    baseUrl,
+    ...(keys.secretKey ? keys : {}),
+    logger: sdkLogger(logger),
+    ...options.clientOptions,
+  })
+  // The first call: nothing answering there is a setup problem (exit 2).
+  const rules = await loadMarketRules(client).catch((error: unknown) => {
+    throw unreachable(error, baseUrl) ?? error
+  })
+  const rule = rules[symbol]
+  if (rule === undefined) {
+    throw new ExitError(
+      EXIT.usage,
+      `The market ${symbol} does not exist on ${baseUrl}.\nFix: set trading.tradingCoin to a listed coin (see \`rung markets\`).`,
+    )
+  }
+  const now = Date.now
+  const exchange: ExchangeClient = client
+  const executor = ctx.dryRun
+    ? createDryRunExecutor({
+        client: exchange,
+        symbol,
+        market: rule,
+        markets: Object.values(rules),
+        logger,
+        now,
+      })
+    : createLiveExecutor({
+        client: exchange,
+        market: rule,
+        markets: Object.values(rules),
+        cancelAllOrders: ctx.settings.cancelAllOrders,
+        logger,
+        now,
+      })
+  return { rule, executor }
+}
+
+/**
+ * The stream feed (the private order updates need the keys; a dry run
+ * subscribes to prices only). `onFatal` is called when the exchange refuses
+ * the key on the private stream.
+ */
+export function createFeed(
+  ctx: CommandContext,
+  target: { wsUrl: string; keys: TradingKeys; symbol: string; logger: Logger },
+  onFatal: (error: ExitError) => void,
+): MarketFeed {
+  const { websocket } = ctx.settings
+  const { keys, logger } = target
+  const stream = createStreamClient({
+    url: target.wsUrl,
+    ...(keys.secretKey && !ctx.dryRun ? keys : {}),
+    reconnect: websocket.reconnect
+      ? {
+          initialDelayMs: websocket.reconnectIntervalMs,
+          maxAttempts:
+            websocket.maxReconnectAttempts === 0
+              ? false
+              : websocket.maxReconnectAttempts,
+        }
+      : false,
+    logger: sdkLogger(logger),
+  })
+  return createStreamFeed({
+    stream,
+    symbol: target.symbol,
+    logger,
+    now: Date.now,
+    privateStreams: !ctx.dryRun,
+    onFatal,
+  })
+}
+
+/**
+ * Opens the session's journal. A dry run keeps its own journal: resuming it
+ * for real would send its (stale) orders. A paper run starts a new simulator
+ * (and a new account) every time, so there is nothing to resume: the
+ * previous paper session's journal goes to the archive (history rebuilds
+ * read it) and a new one starts.
+ */
+export function openSessionJournal(
+  ctx: CommandContext,
+  paper: boolean,
+): Journal {
+  const journalPath = join(
+    ctx.settings.dataDir,
+    ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
+  )
+  if (paper) retireJournal(journalPath)
+  return openJournal(journalPath)
+}
+
+/**
+ * Starts the loop; a startup failure of the strategy (the market rules do
+ * not fit the config) becomes a config error.
+ * @throws {ConfigError} when the config does not fit the market.
+ */
+export function launchBot(options: BotOptions): Bot {
+  try {
+    return startBot(options)
+  } catch (error) {
+    if (isLadderConfigError(error))
+      throw new ConfigError(
+        'trading',
+        `The config does not fit the market ${options.setup.config.symbol}: ${error.message}`,
+        { cause: error },
+      )
+    throw error
+  }
+}
+
+/**
+ * Ctrl-C and `rung stop`: the first signal stops the bot gracefully; a
+ * second one (after {@link SIGNAL_DEBOUNCE_MS}) forces the exit, after
+ * `beforeForcedExit`.
+ * @returns Unsubscribes the handler.
+ */
+export function watchSignals(
+  io: CliIo,
+  bot: Bot,
+  logger: Logger,
+  beforeForcedExit: () => void,
+): () => void {
+  let firstSignalAt: number | undefined
+  return io.onSignal((signal) => {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = Date.now()
+      logger.info(`${signal}: stopping (again to force)`)
+      bot.stop()
+      return
+    }
+    // The same Ctrl-C can arrive twice within milliseconds (npm forwards it
+    // to its child as well): only a signal after this window forces.
+    if (Date.now() - firstSignalAt < SIGNAL_DEBOUNCE_MS) return
+    // Second signal: leave now. The journal is consistent at every step,
+    // so the next start resumes (and reconciles) whatever was in flight.
+    logger.warn(
+      `${signal} again: forced exit; open orders are left as they are`,
+    )
+    beforeForcedExit()
+    process.exit(130)
+  })
+}
+
+/** Adapts the bot's logger to the SDK's optional logger interface. */
+function sdkLogger(logger: Logger) {
+  return {
+    debug: (message: string, context?: Record<string, unknown>) =>
+      logger.debug(message, context),
+    warn: (message: string, context?: Record<string, unknown>) =>
+      logger.warn(message, context),
+  }
+}

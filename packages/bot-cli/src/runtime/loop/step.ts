@@ -1,0 +1,229 @@
+/**
+ * One step of the loop: the event journalled (write-ahead) and stepped
+ * through the strategy, its trade records logged and stored, its bookkeeping
+ * commands handled here and its I/O commands handed to the executor, whose
+ * answers go to the front of the queue.
+ */
+import { addDecimals } from '@rung/backpack-sdk'
+import {
+  type LadderCommand,
+  type LadderEvent,
+  parseClientId,
+  step,
+} from '@rung/ladder-strategy'
+import { decimalsOf, toFixedDecimals } from '../../decimal.js'
+import { formatMoney } from '../../ui/statusView.js'
+import {
+  describeRecord,
+  EXIT_WORDS,
+  type TradeRecord,
+  tradeRecords,
+} from '../tradeRecord.js'
+import {
+  enqueue,
+  isOpen,
+  type Loop,
+  note,
+  publish,
+  realisedAllTime,
+  remember,
+  requestReconcile,
+  snapshot,
+  writeHistory,
+} from './loop.js'
+
+/**
+ * Applies one event: journals it (unless it is an echo or a price tick that
+ * changes nothing), steps the strategy, records what it did, then performs
+ * its I/O commands.
+ *
+ * @param loop - The loop.
+ * @param event - The event.
+ */
+export async function apply(loop: Loop, event: LadderEvent): Promise<void> {
+  const { journal, logger, now } = loop.options
+  if (isEcho(loop, event)) return
+  const prev = loop.state
+  const [next, commands] = step(loop.state, event)
+  // Write-ahead: the event that produces commands is on disk before any of
+  // them is performed. Price ticks that change nothing (step returns the
+  // same state object and no command) are not journalled.
+  if (
+    event.type !== 'priceUpdated' ||
+    commands.length > 0 ||
+    next !== loop.state
+  ) {
+    journal.appendEvent(event, now())
+  }
+  if (next.cycle !== loop.state.cycle) loop.cycleStartAt = event.at
+  loop.state = next
+  remember(loop.intents, commands)
+  record(loop, tradeRecords(prev, event, next, commands))
+  const io: LadderCommand[] = []
+  let compact = false
+  for (const command of commands) {
+    switch (command.type) {
+      case 'scheduleTimer':
+        loop.timers.set(command.timer, command.at)
+        break
+      case 'cancelTimer':
+        loop.timers.delete(command.timer)
+        break
+      case 'log':
+        logger.info(command.message)
+        note(loop, command.message)
+        break
+      case 'warning':
+        logger.warn(command.message, { event: command.event })
+        break
+      case 'cycleCompleted':
+        // Logged, shown and stored with the step's trade records.
+        compact = true
+        break
+      case 'fillBooked':
+        break
+      case 'stopped':
+        logger.info('strategy stopped', {
+          reason: command.reason,
+          heldQuantity: command.heldQuantity,
+          heldCost: command.heldCost,
+        })
+        loop.stoppedByStrategy = true
+        compact = true
+        break
+      default:
+        io.push(command)
+        describe(loop, command)
+    }
+  }
+  if (compact) journal.compact(snapshot(loop), now())
+  // A new cycle waits for a price to build its ladder on; in a quiet market
+  // the next tick may be long in coming, so hand it the last one seen.
+  if (
+    loop.state.status === 'starting' &&
+    event.type !== 'priceUpdated' &&
+    loop.lastPrice !== undefined
+  ) {
+    enqueue(loop, { type: 'priceUpdated', at: now(), price: loop.lastPrice })
+  }
+  publish(loop)
+  if (io.length > 0) await perform(loop, io)
+}
+
+/**
+ * The same fact often arrives twice: a cancel is answered over REST and
+ * announced on the stream. The second copy changes nothing; it is dropped
+ * here (not journalled, no warning).
+ */
+function isEcho(loop: Loop, event: LadderEvent): boolean {
+  if (event.type !== 'orderCanceled' && event.type !== 'orderAccepted')
+    return false
+  const { state } = loop
+  const order = state.orders.find((o) => o.clientId === event.clientId)
+  if (order === undefined) {
+    // The acknowledgement of a cancel of an earlier cycle's order (the
+    // start's cancel-all, or an order the state has let go since): the
+    // bot's own, nothing to do and nothing to warn about.
+    if (event.type !== 'orderCanceled') return false
+    const { cycle } = parseClientId(event.clientId)
+    const own = cycle >= 1 && cycle <= state.cycle
+    if (own)
+      loop.options.logger.debug(
+        "cancel acknowledged for an earlier cycle's order",
+        { clientId: event.clientId },
+      )
+    return own
+  }
+  if (event.type === 'orderCanceled') return !isOpen(order)
+  return order.orderId === event.orderId && order.status !== 'pending'
+}
+
+/**
+ * Hands I/O commands to the executor; its answers go to the front of the
+ * queue, and no answer asks for a reconcile.
+ *
+ * @param loop - The loop.
+ * @param io - The commands to perform.
+ */
+export async function perform(
+  loop: Loop,
+  io: readonly LadderCommand[],
+): Promise<void> {
+  const result = await loop.options.executor.run(io, loop.state)
+  // Results go first: they answer this step's commands.
+  for (const event of [...result.events].reverse()) enqueue(loop, event, true)
+  // No answer (network, 5xx after the SDK's retries), or an order already
+  // gone: read the exchange's truth back by client id instead of guessing.
+  if (result.reconcile) requestReconcile(loop, 'after commands')
+}
+
+/** Logs (and notes) an I/O command about to be performed. */
+function describe(loop: Loop, command: LadderCommand) {
+  const { logger } = loop.options
+  const { state } = loop
+  if (command.type === 'placeOrders') {
+    logger.info('placing ladder', {
+      cycle: state.cycle,
+      rungs: command.orders.length,
+      top: command.orders[0]?.price,
+      bottom: command.orders.at(-1)?.price,
+    })
+    note(loop, `cycle ${state.cycle}: ${command.orders.length} rungs placed`)
+  } else if (command.type === 'sellPosition') {
+    logger.info('selling position', {
+      reason: command.reason,
+      quantity: command.quantity,
+      price: command.price,
+      orderType: command.orderType,
+    })
+    note(
+      loop,
+      `${EXIT_WORDS[command.reason]}: selling ${command.quantity}${command.orderType === 'market' ? ' at market' : ` @ ${command.price}`}`,
+    )
+  } else if (command.type === 'cancelOrders') {
+    logger.info('canceling orders', {
+      clientIds:
+        command.clientIds === 'all' ? 'all' : command.clientIds.join(','),
+    })
+  }
+}
+
+/** Logs, shows and stores what a step did with money. */
+function record(loop: Loop, records: readonly TradeRecord[]) {
+  const { logger, setup } = loop.options
+  for (const r of records) {
+    const { message, fields } = describeRecord(r)
+    if (r.kind === 'cycleCompleted') {
+      loop.realisedProfit = addDecimals(loop.realisedProfit, r.profit)
+      logger.info(message, {
+        ...fields,
+        realisedProfit: loop.realisedProfit,
+        realisedAllTime: realisedAllTime(loop),
+      })
+    } else logger.info(message, fields)
+    const text = shortText(r, setup.market.tickSize)
+    if (text !== undefined) note(loop, text)
+  }
+  writeHistory(loop.options, records, loop.sessionId)
+}
+
+/** A record as a line of the status view's event panel, or undefined for the quiet ones. */
+function shortText(r: TradeRecord, tickSize: string): string | undefined {
+  switch (r.kind) {
+    case 'fill': {
+      if (r.side === 'sell')
+        return `${EXIT_WORDS[r.reason ?? 'takeProfit']}: sold ${r.quantity} @ ${r.price}`
+      const avg =
+        r.averageEntry === null
+          ? '-'
+          : toFixedDecimals(r.averageEntry, decimalsOf(tickSize), 'nearest')
+      return `filled rung ${r.rung + 1}: ${r.quantity} @ ${r.price}, avg ${avg}, target ${r.takeProfitPrice ?? '-'}`
+    }
+    case 'cycleCompleted':
+      return `cycle ${r.cycle} ${EXIT_WORDS[r.reason]}: profit ${formatMoney(r.profit)} fees ${formatMoney(r.fees)}`
+    case 'orderRejected':
+      return `order ${r.clientId} rejected${r.reason === undefined ? '' : `: ${r.reason}`}`
+    default:
+      return undefined
+  }
+}

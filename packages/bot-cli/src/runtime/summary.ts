@@ -1,0 +1,88 @@
+/**
+ * What the status view and `rung status` show, derived from the strategy
+ * state. The state keeps integers in ticks and lots; they are turned back
+ * into decimal strings here through the SDK's decimal helpers (normalised:
+ * no trailing zeros).
+ */
+
+import {
+  addDecimals,
+  compareDecimals,
+  divideDecimals,
+  multiplyDecimals,
+} from '@rung/backpack-sdk'
+import type { LadderState } from '@rung/ladder-strategy'
+import { decimalsOf } from '../decimal.js'
+import { type StatusSnapshot, statusWords } from '../ui/statusView.js'
+
+/** The part of a status snapshot that comes from the state. */
+export type StateSummary = Omit<
+  StatusSnapshot,
+  'mode' | 'connection' | 'events' | 'realisedAllTime'
+>
+
+/**
+ * Summarises a state.
+ * @param realisedProfit - Sum of the completed cycles' profits (decimal
+ *   string); the bot adds up the `cycleCompleted` commands' `profit`.
+ * @param price - The last price the bot saw.
+ */
+export function summarizeState(
+  state: LadderState,
+  realisedProfit: string,
+  price: string | undefined,
+): StateSummary {
+  const { market } = state.setup
+  const p = state.position
+  // The strategy counts the base asset in lots and, below one lot, in
+  // base-fee units of 10^-(step decimals + 8) (the remainder carried from
+  // earlier cycles, and base-asset fees).
+  const fineUnit = `0.${'0'.repeat(decimalsOf(market.stepSize) + 7)}1`
+  const quantity = (lots: number, fineUnits: number) =>
+    addDecimals(
+      multiplyDecimals(String(lots), market.stepSize),
+      multiplyDecimals(String(fineUnits), fineUnit),
+    )
+  const carriedLots = p.carriedLots ?? 0
+  const carriedFineUnits = p.carriedFineUnits ?? 0
+  // What is held, exactly: carried in + bought - sold - base-asset fees.
+  const held = quantity(
+    carriedLots + p.boughtLots - p.soldLots,
+    carriedFineUnits - p.baseFeeUnits,
+  )
+  const position = compareDecimals(held, '0') > 0 ? held : '0'
+  const carried = quantity(carriedLots, carriedFineUnits)
+  const averageEntry =
+    p.boughtLots > 0
+      ? // Full precision (18 decimals, toward zero) for status.json; the
+        // view rounds it to the tick for display.
+        divideDecimals(
+          multiplyDecimals(String(p.costTickLots), market.tickSize),
+          String(p.boughtLots),
+          { decimals: 18, rounding: 'down' },
+        )
+      : undefined
+  const rungs = state.orders.filter(
+    (o) => o.side === 'buy' && o.cycle === state.cycle,
+  )
+  return {
+    symbol: market.symbol,
+    status: state.status,
+    statusText: statusWords(
+      state.status,
+      state.status === 'exiting' ? state.reason : undefined,
+    ),
+    price,
+    averageEntry,
+    takeProfitPrice:
+      state.status === 'inPosition' ? state.takeProfitPrice : undefined,
+    rungsFilled: rungs.filter((o) => o.filledLots > 0).length,
+    rungsTotal: rungs.length,
+    position,
+    carried,
+    realisedProfit,
+    cycles: state.totals.cycles,
+    tickSize: market.tickSize,
+    stepSize: market.stepSize,
+  }
+}
