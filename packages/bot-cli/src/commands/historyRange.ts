@@ -65,7 +65,7 @@ export function openExisting(
   if (!create && !existsSync(path))
     throw new ExitError(
       EXIT.usage,
-      `No trade history in ${ctx.settings.dataDir} (no ${HISTORY_FILE}).\nFix: pass the bot's --data-dir (paper trading keeps its own: --data-dir .rung/paper), or run \`rung history --rebuild\` to write it from the journal.`,
+      `No trade history in ${ctx.settings.dataDir} (no ${HISTORY_FILE}).\nFix: for paper trading (npm start, rung paper) add --paper; for a bot with its own --data-dir pass it; or run \`rung history --rebuild\` to write the history from the journal.`,
     )
   return openHistory(path)
 }
