@@ -33,10 +33,9 @@ export function validateStrategy(raw: Record<string, unknown>): {
     if (typos.length > 0) throw typoError(typos)
     return {
       config,
-      warnings: warnings
-        // The bot's own sections are validated by the bot.
-        .filter((w) => !/^(bot|paper|api\.keyFile)(\.|$)/.test(w.path))
-        .map((w) => `${w.path}: ${w.message}`),
+      // The bot's own sections (api, websocket, bot, paper) are passed over
+      // by the strategy and validated by the bot.
+      warnings: warnings.map((w) => `${w.path}: ${w.message}`),
     }
   } catch (error) {
     if (isLadderConfigError(error)) {

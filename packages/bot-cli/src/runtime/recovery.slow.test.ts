@@ -12,6 +12,7 @@ import {
   type Child,
   openClientIds,
   runChild,
+  rungIds,
   startTestSim,
   type TestSim,
   tempDir,
@@ -27,9 +28,6 @@ afterEach(async () => {
   await sim?.sim.close()
   sim = undefined
 })
-
-const rungIds = (cycle: number) =>
-  Array.from({ length: 8 }, (_, i) => cycle * 1024 + i)
 
 async function setup(options: Parameters<typeof startTestSim>[0] = {}) {
   sim = await startTestSim(options)

@@ -11,20 +11,22 @@ import { afterEach, describe, expect, test } from 'vitest'
 import {
   captureIo,
   openClientIds,
+  startRun,
   startTestSim,
+  stopRuns,
   type TestSim,
   tempDir,
   waitFor,
   writeConfig,
 } from '../../test/e2e.js'
-import type { StartedHandle } from '../commands/trade.js'
-import { main, mainWithHooks } from '../main.js'
+import { main } from '../main.js'
 import { PID_FILE } from './lock.js'
 
 let current: TestSim | undefined
 afterEach(async () => {
   await current?.sim.close()
   current = undefined
+  await stopRuns()
 })
 
 /** Runs `rung run` in-process with the given keys against `baseUrl`. */
@@ -166,40 +168,20 @@ describe('rung run: the exchange rejects the key on resume', {
   test('error: a resumed cycle whose reconcile is refused stops at once with exit 2', async () => {
     // First run: a ladder on the book, left there on stop (onStop: leave).
     const first = await startTestSim()
-    current = first
     const dir = tempDir('rung-resilience-')
-    const config = writeConfig(dir, { bot: { onStop: 'leave' } })
     const dataDir = join(dir, 'data')
-    const { io } = captureIo(
-      {
-        BACKPACK_API_KEY: first.keys.publicKey,
-        BACKPACK_API_SECRET: first.keys.secretKey,
-      },
-      dir,
-    )
-    let handle: StartedHandle | undefined
-    const exit = mainWithHooks(
-      [
-        'run',
-        '--config',
-        config,
-        '--data-dir',
-        dataDir,
-        '--base-url',
-        first.sim.url,
-        '--ws-url',
-        first.sim.wsUrl,
-      ],
-      io,
-      { onStarted: (h) => (handle = h) },
+    const firstRun = await startRun(
+      { bot: { onStop: 'leave' } },
+      {},
+      { t: first, dir },
     )
     await waitFor(
       async () => (await openClientIds(first.client)).length === 8,
       'the ladder',
     )
-    ;(await waitFor(() => handle, 'the bot')).stop()
-    expect(await exit).toBe(0)
-    await first.sim.close()
+    firstRun.bot.stop()
+    expect(await firstRun.exit).toBe(0)
+    await stopRuns()
 
     // Second run, same journal, an exchange that does not know the key.
     const second = await startTestSim({ keys: [generateKeyPair().publicKey] })
