@@ -17,6 +17,9 @@ export function defineRungConfig(
     clean: true,
     splitting: false,
     target: 'node20',
+    // Private workspace packages (the decimal core) are bundled into each
+    // published package, never imported at run time.
+    noExternal: [/^@rung\/decimal-core$/],
     platform: 'node',
     tsconfig: 'tsconfig.json',
     ...overrides,

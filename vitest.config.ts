@@ -14,6 +14,7 @@ const alias = {
 }
 
 const packages = [
+  'decimal-core',
   'backpack-sdk',
   'ladder-strategy',
   'backpack-sim',

@@ -4,8 +4,21 @@
  * and printed here, and nothing else in the package does decimal arithmetic.
  * Every operation that can lose digits takes an explicit rounding direction.
  *
+ * Parsing, printing and rounding are Rung's private decimal core
+ * (`@rung/decimal-core`, shared with the SDK and the strategy). What differs
+ * on purpose: the simulator keeps every amount at one fixed scale (10^18, so
+ * the matching engine compares and adds plain bigints), and it reads the
+ * core's `'lenient'` grammar (`"1."`, `".5"` are accepted, as a lenient
+ * server would, rather than rejecting a client's trailing dot).
+ *
  * @internal
  */
+import {
+  divRound,
+  formatUnits,
+  parseDecimal as parseCore,
+  quantize,
+} from '@rung/decimal-core'
 
 /** Digits after the point carried by every amount. */
 export const SCALE = 18
@@ -14,8 +27,6 @@ export const ONE = 10n ** BigInt(SCALE)
 
 /** Rounding direction: toward negative infinity or toward positive infinity. */
 export type Rounding = 'down' | 'up'
-
-const DECIMAL_RE = /^(-)?(\d+)(?:\.(\d*))?$|^(-)?\.(\d+)$/
 
 /** The result of parsing: the scaled value, or why the text was rejected. */
 export type ParseResult =
@@ -27,22 +38,20 @@ export type ParseResult =
  * blanks, `"."` and more than {@link SCALE} decimals are rejected.
  */
 export function parseDecimal(text: string): ParseResult {
-  const m = DECIMAL_RE.exec(text)
-  if (!m) return { ok: false, reason: 'not a plain decimal string' }
-  const negative = m[1] === '-' || m[4] === '-'
-  const intPart = m[2] ?? '0'
-  const frac = m[3] ?? m[5] ?? ''
-  if (frac.length > SCALE) {
+  const parsed = parseCore(text, 'lenient')
+  if (parsed === null)
+    return { ok: false, reason: 'not a plain decimal string' }
+  if (parsed.scale > SCALE) {
     return { ok: false, reason: `more than ${SCALE} decimals` }
   }
-  const trimmed = frac.replace(/0+$/, '')
-  const value =
-    BigInt(intPart) * ONE + BigInt((frac + '0'.repeat(SCALE)).slice(0, SCALE))
-  return {
-    ok: true,
-    value: negative ? -value : value,
-    decimals: trimmed.length,
+  const value = quantize(parsed, SCALE, 'down') // exact: scale <= SCALE
+  let decimals = parsed.scale
+  let coef = parsed.coef
+  while (decimals > 0 && coef % 10n === 0n) {
+    coef /= 10n
+    decimals--
   }
+  return { ok: true, value, decimals }
 }
 
 /** Parses a decimal string known to be valid (configuration constants). */
@@ -52,36 +61,13 @@ export function dec(text: string): bigint {
   return r.value
 }
 
-/** Number of significant decimals of a units value (0 for integers). */
-export function decimalsOf(units: bigint): number {
-  const abs = units < 0n ? -units : units
-  const frac = (abs % ONE).toString().padStart(SCALE, '0').replace(/0+$/, '')
-  return frac.length
-}
-
 /**
  * Prints units as a decimal string. With `decimals`, exactly that many
  * places are printed (the value must already be representable); without it,
  * trailing zeros are trimmed.
  */
 export function formatDecimal(units: bigint, decimals?: number): string {
-  const negative = units < 0n
-  const abs = negative ? -units : units
-  const int = abs / ONE
-  let frac = (abs % ONE).toString().padStart(SCALE, '0')
-  if (decimals === undefined) frac = frac.replace(/0+$/, '')
-  else frac = frac.slice(0, decimals)
-  const body = frac.length > 0 ? `${int}.${frac}` : `${int}`
-  return negative && abs !== 0n ? `-${body}` : body
-}
-
-function divRound(a: bigint, b: bigint, rounding: Rounding): bigint {
-  const q = a / b
-  const r = a % b
-  if (r === 0n) return q
-  const positive = a < 0n === b < 0n
-  if (rounding === 'up') return positive ? q + 1n : q
-  return positive ? q : q - 1n
+  return formatUnits(units, SCALE, decimals)
 }
 
 /** a × b in units, rounded in the given direction. */
@@ -143,9 +129,4 @@ export function fromFloat(x: number, step: bigint, rounding: Rounding): bigint {
 /** The smaller of two values. */
 export function min(a: bigint, b: bigint): bigint {
   return a < b ? a : b
-}
-
-/** The larger of two values. */
-export function max(a: bigint, b: bigint): bigint {
-  return a > b ? a : b
 }

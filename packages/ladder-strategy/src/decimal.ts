@@ -1,6 +1,8 @@
 /**
  * The package's one decimal module. Nothing outside this file does decimal
- * arithmetic; everything else calls these functions.
+ * arithmetic; everything else calls these functions, which sit on Rung's
+ * private decimal core (`@rung/decimal-core`, bundled at build time, shared
+ * with the SDK and the simulator).
  *
  * Three representations, each where it fits:
  *
@@ -14,52 +16,47 @@
  *   produces one checks `Number.isSafeInteger`; state stays JSON-serializable
  *   (a bigint is not).
  *
- * big.js (an isolated clone, see `Dec`) validates and normalizes the config's
- * decimal strings and does report-level divisions, with its rounding mode
- * named at each call.
+ * What differs from the SDK on purpose: the strategy reads unsigned decimal
+ * text only (config values, candle prices are never negative), and rounds in
+ * two directions (`'down'` = floor, `'up'` = ceiling; no `'nearest'`: every
+ * ladder and report figure rounds against the trader, never to the nearest).
  */
-import BigJs from 'big.js'
+import {
+  add as addDec,
+  compare,
+  compareUnsignedText,
+  type Decimal,
+  divide,
+  divRound,
+  formatDecimal,
+  formatUnits,
+  gcd,
+  isDecimalText,
+  parseDecimal,
+  parseUnits,
+  pow10,
+} from '@rung/decimal-core'
 
-/**
- * Isolated big.js constructor: strict mode (no JS numbers accepted, so no
- * binary-float value can sneak in), 40 decimal places for divisions, and the
- * default rounding mode set to ROUND_DOWN so a forgotten argument truncates
- * rather than rounding half-up; every call below still names its mode.
- */
-const Dec = BigJs()
-Dec.strict = true
-Dec.DP = 40
-Dec.RM = Dec.roundDown
+export { divRound, formatUnits, gcd, parseUnits, pow10 }
 
 /** Rounding direction; every rounding call names one. */
 export type Rounding = 'down' | 'up'
 
-const DECIMAL_RE = /^\d+(\.\d+)?$/
-
 /** Whether `text` is a non-negative plain decimal (`"0"`, `"12.50"`; not `"1e-7"`, `"."`, `"-1"`, `""`). */
 export function isDecimal(text: unknown): text is string {
-  if (typeof text !== 'string') return false
-  // Same as /^\d+(\.\d+)?$/, without the regex engine (hot path).
-  const len = text.length
-  let i = 0
-  while (i < len) {
-    const c = text.charCodeAt(i)
-    if (c < 48 || c > 57) break
-    i++
-  }
-  if (i === 0) return false
-  if (i === len) return true
-  if (text.charCodeAt(i) !== 46 || i === len - 1) return false
-  for (i++; i < len; i++) {
-    const c = text.charCodeAt(i)
-    if (c < 48 || c > 57) return false
-  }
-  return true
+  return isDecimalText(text, 'unsigned')
 }
 
 /** Canonical form of a valid decimal string: no leading zeros, no trailing fractional zeros. */
 export function normalizeDecimal(text: string): string {
-  return new Dec(text).toFixed()
+  return formatDecimal(signed(text))
+}
+
+/** Parses signed decimal text known to be valid (report figures may be negative). */
+function signed(text: string): Decimal {
+  const value = parseDecimal(text, 'strict')
+  if (value === null) throw new RangeError(`not a decimal string: "${text}"`)
+  return value
 }
 
 /**
@@ -70,109 +67,18 @@ export function normalizeDecimal(text: string): string {
 export function numberToDecimal(value: number): string | null {
   if (!Number.isFinite(value) || value < 0) return null
   const text = String(value)
-  if (!DECIMAL_RE.test(text)) return null
+  if (!isDecimal(text)) return null
   return normalizeDecimal(text)
 }
 
 /** Compares two valid decimal strings exactly; allocation-free for the hot path. */
-export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
-  let ia = 0
-  let ib = 0
-  // Skip leading zeros of the integer parts.
-  while (ia < a.length - 1 && a.charCodeAt(ia) === 48 && a[ia + 1] !== '.') ia++
-  while (ib < b.length - 1 && b.charCodeAt(ib) === 48 && b[ib + 1] !== '.') ib++
-  let da = a.indexOf('.', ia)
-  let db = b.indexOf('.', ib)
-  if (da < 0) da = a.length
-  if (db < 0) db = b.length
-  const la = da - ia
-  const lb = db - ib
-  if (la !== lb) return la < lb ? -1 : 1
-  for (let k = 0; k < la; k++) {
-    const ca = a.charCodeAt(ia + k)
-    const cb = b.charCodeAt(ib + k)
-    if (ca !== cb) return ca < cb ? -1 : 1
-  }
-  // Fractions: a missing digit counts as 0.
-  const fa = a.length - da - 1
-  const fb = b.length - db - 1
-  const fl = Math.max(fa, fb)
-  for (let k = 1; k <= fl; k++) {
-    const ca = k <= fa ? a.charCodeAt(da + k) : 48
-    const cb = k <= fb ? b.charCodeAt(db + k) : 48
-    if (ca !== cb) return ca < cb ? -1 : 1
-  }
-  return 0
-}
+export const compareDecimal: (a: string, b: string) => -1 | 0 | 1 =
+  compareUnsignedText
 
 /** Number of decimal places written in a valid decimal string. */
 export function decimalPlaces(text: string): number {
   const dot = text.indexOf('.')
   return dot < 0 ? 0 : text.length - dot - 1
-}
-
-/**
- * Parses a decimal string into an integer count of 10^-scale units, rounding
- * extra digits in the named direction (`'exact'`: extra non-zero digits give
- * `null`). Returns `null` for malformed text or a result above 2^53.
- * Allocation-free: this runs on every fill and price of the backtest.
- */
-export function parseUnits(
-  text: string,
-  scale: number,
-  rounding: Rounding | 'exact',
-): number | null {
-  const len = text.length
-  if (len === 0) return null
-  let value = 0
-  let i = 0
-  let digits = 0
-  for (; i < len; i++) {
-    const c = text.charCodeAt(i)
-    if (c === 46) break
-    if (c < 48 || c > 57) return null
-    value = value * 10 + (c - 48)
-    digits++
-  }
-  if (digits === 0) return null
-  let frac = 0
-  let inexact = false
-  if (i < len) {
-    i++ // the dot
-    if (i === len) return null
-    for (; i < len; i++) {
-      const c = text.charCodeAt(i)
-      if (c < 48 || c > 57) return null
-      if (frac < scale) {
-        value = value * 10 + (c - 48)
-        frac++
-      } else if (c !== 48) inexact = true
-    }
-  }
-  for (; frac < scale; frac++) value *= 10
-  if (inexact) {
-    if (rounding === 'exact') return null
-    if (rounding === 'up') value += 1
-  }
-  return Number.isSafeInteger(value) ? value : null
-}
-
-/** Writes an integer count of 10^-scale units as a canonical decimal string. */
-export function formatUnits(units: number | bigint, scale: number): string {
-  const negative = units < 0
-  let digits = (negative ? -units : units).toString()
-  if (scale > 0) {
-    if (digits.length <= scale)
-      digits = '0'.repeat(scale + 1 - digits.length) + digits
-    let end = digits.length
-    const dot = end - scale
-    while (end > dot && digits.charCodeAt(end - 1) === 48) end--
-    digits =
-      end === dot
-        ? digits.slice(0, dot)
-        : `${digits.slice(0, dot)}.${digits.slice(dot, end)}`
-  }
-  return negative && digits !== '0' ? `-${digits}` : digits
 }
 
 /** floor(a / b) for safe integers a >= 0, b > 0, exact (float division corrected). */
@@ -191,11 +97,6 @@ export function ceilDiv(a: number, b: number): number {
   return q * b === a ? q : q + 1
 }
 
-/** Whether a product of safe integers is still exact. */
-export function safeProduct(a: number, b: number): boolean {
-  return Number.isSafeInteger(a * b)
-}
-
 // ---------------------------------------------------------------------------
 // Exact rationals (bigint), for the ladder derivation
 // ---------------------------------------------------------------------------
@@ -208,11 +109,6 @@ export interface Ratio {
   d: bigint
 }
 
-/** 10^k as a bigint. */
-export function pow10(k: number): bigint {
-  return 10n ** BigInt(k)
-}
-
 /** The exact rational value of a valid decimal string. */
 export function ratio(text: string): Ratio {
   const dot = text.indexOf('.')
@@ -222,17 +118,6 @@ export function ratio(text: string): Ratio {
     n: BigInt(text.slice(0, dot) + text.slice(dot + 1)),
     d: pow10(frac),
   })
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  let x = a < 0n ? -a : a
-  let y = b
-  while (y !== 0n) {
-    const t = x % y
-    x = y
-    y = t
-  }
-  return x
 }
 
 /** Reduces a rational to lowest terms. */
@@ -281,16 +166,7 @@ export function int(value: number | bigint): Ratio {
 
 /** floor or ceil of a non-negative rational, as a bigint. */
 export function roundRatio(r: Ratio, rounding: Rounding): bigint {
-  const q = r.n / r.d
-  if (rounding === 'down' || q * r.d === r.n) return q
-  return q + 1n
-}
-
-/** floor(n / d) or ceil(n / d) for bigints n >= 0, d > 0. */
-export function divRound(n: bigint, d: bigint, rounding: Rounding): bigint {
-  const q = n / d
-  if (rounding === 'down' || q * d === n) return q
-  return q + 1n
+  return divRound(r.n, r.d, rounding)
 }
 
 /** A bigint as a number, or `null` when not a safe integer. */
@@ -300,17 +176,18 @@ export function toSafe(value: bigint): number | null {
 }
 
 // ---------------------------------------------------------------------------
-// big.js helpers (config validation and reports)
+// Decimal-string helpers (config validation and reports)
 // ---------------------------------------------------------------------------
 
 /** Compares a valid decimal string with a bound given as a decimal string. */
 export function compareTo(text: string, bound: string): -1 | 0 | 1 {
-  return new Dec(text).cmp(new Dec(bound)) as -1 | 0 | 1
+  return compare(signed(text), signed(bound))
 }
 
 /**
  * a / b as a decimal string with at most `places` decimals, rounded in the
- * named direction (used for averages in reports).
+ * named direction (`'down'` = floor, `'up'` = ceiling; used for averages in
+ * reports and the sweep's profit / drawdown metric).
  */
 export function divideToString(
   a: string,
@@ -318,26 +195,15 @@ export function divideToString(
   places: number,
   rounding: Rounding,
 ): string {
-  const mode = rounding === 'down' ? Dec.roundDown : Dec.roundUp
-  return new Dec(a).div(new Dec(b)).round(places, mode).toFixed()
-}
-
-/** a x b, exact, as a decimal string (signed operands allowed). */
-export function multiplyToString(a: string, b: string): string {
-  return new Dec(a).times(new Dec(b)).toFixed()
+  return formatDecimal(divide(signed(a), signed(b), places, rounding))
 }
 
 /** a + b, exact, as a decimal string (signed operands allowed). */
 export function addToString(a: string, b: string): string {
-  return new Dec(a).plus(new Dec(b)).toFixed()
-}
-
-/** a - b, exact, as a decimal string (signed result allowed). */
-export function subtractToString(a: string, b: string): string {
-  return new Dec(a).minus(new Dec(b)).toFixed()
+  return formatDecimal(addDec(signed(a), signed(b)))
 }
 
 /** Compares two signed decimal strings exactly. */
 export function compareSigned(a: string, b: string): -1 | 0 | 1 {
-  return new Dec(a).cmp(new Dec(b)) as -1 | 0 | 1
+  return compare(signed(a), signed(b))
 }

@@ -23,6 +23,7 @@ import {
   divRound,
   floorDiv,
   formatUnits,
+  gcd,
   int,
   isDecimal,
   mul,
@@ -170,7 +171,7 @@ export function derive(config: LadderConfig, market: LadderMarket): Derived {
   const factors = priceFactors(config)
   // Common denominator, so planning does one division per rung.
   let den = 1n
-  for (const f of factors) den = (den * f.d) / gcdBig(den, f.d)
+  for (const f of factors) den = (den * f.d) / gcd(den, f.d)
   const factorNum = factors.map((f) => f.n * (den / f.d))
   const factorNumN = factorNum.map((x) => toSafe(x))
   const factorDenN = toSafe(den)
@@ -312,17 +313,6 @@ function priceFactors(config: LadderConfig): Ratio[] {
     factors.push(sub(sub(one, o), mul(sub(d, o), g)))
   }
   return factors
-}
-
-function gcdBig(a: bigint, b: bigint): bigint {
-  let x = a
-  let y = b
-  while (y !== 0n) {
-    const t = x % y
-    x = y
-    y = t
-  }
-  return x
 }
 
 /** max(minOrderAmount, market.minNotional): the spec's m. */

@@ -3,28 +3,30 @@
  * in the SDK goes through here; nothing else does decimal math.
  *
  * Representation: decimal **strings** at every boundary (what Backpack sends
- * and signs), arithmetic on an *isolated* big.js constructor:
- *
- * - Isolated (`Big()` returns a fresh constructor) so an application that
- *   also uses big.js and changes `Big.DP` / `Big.RM` globally cannot change
- *   our results, and we cannot change theirs.
- * - `strict = true`: big.js refuses JS numbers, so a float can never slip in.
- * - `NE` / `PE` pushed out so `toString()` never switches to exponent
- *   notation ("1e-7" must never reach a request).
- * - `RM = roundDown` and `DP = 40` only matter for `div` and `sqrt`; every
- *   rounding we do for prices/quantities names its direction explicitly.
+ * and signs); the arithmetic is Rung's private decimal core
+ * (`@rung/decimal-core`, bundled into this package at build time): exact
+ * scaled bigints, so sums, differences and products never round, and a
+ * division or an increment rounds once, in the direction the caller names.
+ * No float and no global setting is involved, so an application's own
+ * decimal library cannot change our results.
  *
  * Parsing is strict on purpose (reference §7: decimals are signed exactly as
  * written): `-?digits(.digits)?` only. Exponents, `""`, `"."`, `"-."`,
  * `"+1"`, `".5"`, `"1."`, whitespace, `NaN`, `Infinity` and numbers are
  * rejected with a {@link ValidationError} naming the field.
- *
- * Performance: big.js is fine at the REST client's rates (hundreds of orders
- * per second); nothing in this package is a tight numeric loop. A scaled
- * bigint implementation can replace the internals later behind the same
- * functions if a benchmark ever asks for it.
  */
-import Big from 'big.js'
+import {
+  add,
+  compare,
+  type Decimal,
+  divide,
+  formatDecimal,
+  isDecimalText,
+  mul,
+  parseDecimal,
+  roundToIncrement as roundCore,
+  sub,
+} from '@rung/decimal-core'
 import { ValidationError } from '../errors/inputErrors.js'
 
 /**
@@ -46,17 +48,6 @@ export type DecimalString = string
  */
 export type Rounding = 'down' | 'up' | 'nearest'
 
-const D = Big()
-D.DP = 40
-// Explicit default: truncate. Only `div` uses it, and divideDecimals always
-// rounds explicitly after dividing at a higher scale.
-D.RM = Big.roundDown
-D.NE = -1_000_000
-D.PE = 1_000_000
-D.strict = true
-
-const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/
-
 /**
  * Whether `value` is a string in strict decimal form (`-?digits(.digits)?`).
  *
@@ -72,32 +63,24 @@ const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/
  * ```
  */
 export function isDecimalString(value: unknown): value is DecimalString {
-  return typeof value === 'string' && DECIMAL_PATTERN.test(value)
+  return isDecimalText(value, 'strict')
 }
 
 /**
- * Parses a decimal string into the isolated big.js type. @internal
+ * Parses strict decimal text into the core's exact value. @internal
  *
  * @throws {ValidationError} naming `field` when the value is not strict
  *   decimal text.
  */
-export function toBig(value: unknown, field = 'value'): Big.Big {
-  if (!isDecimalString(value)) {
+export function toDecimal(value: unknown, field = 'value'): Decimal {
+  const parsed = parseDecimal(value, 'strict')
+  if (parsed === null) {
     throw new ValidationError(
       `\`${field}\` must be a decimal string like "141.50" (digits, optional "-" and ".", no exponent or spaces); got ${describe(value)}.`,
       { field },
     )
   }
-  return new D(value)
-}
-
-/**
- * Converts a big.js value to a normalised decimal string (no exponent, no
- * trailing zeros, `"0"` for any zero). @internal
- */
-export function fromBig(value: Big.Big): DecimalString {
-  // big.js keeps the sign of negative zero ("-0"); a decimal string has none.
-  return value.eq('0') ? '0' : value.toFixed()
+  return parsed
 }
 
 /** The errors {@link normalizeDecimal} can throw (bad input). */
@@ -123,7 +106,7 @@ export function normalizeDecimal(
   value: DecimalString,
   field = 'value',
 ): DecimalString {
-  return fromBig(toBig(value, field))
+  return formatDecimal(toDecimal(value, field))
 }
 
 /** The errors {@link compareDecimals} can throw (bad input). */
@@ -148,7 +131,7 @@ export function compareDecimals(
   a: DecimalString,
   b: DecimalString,
 ): -1 | 0 | 1 {
-  return toBig(a, 'a').cmp(toBig(b, 'b'))
+  return compare(toDecimal(a, 'a'), toDecimal(b, 'b'))
 }
 
 /** The errors {@link addDecimals} can throw (bad input). */
@@ -170,7 +153,7 @@ export type AddDecimalsErrorType = ValidationError
  * ```
  */
 export function addDecimals(a: DecimalString, b: DecimalString): DecimalString {
-  return fromBig(toBig(a, 'a').plus(toBig(b, 'b')))
+  return formatDecimal(add(toDecimal(a, 'a'), toDecimal(b, 'b')))
 }
 
 /** The errors {@link subtractDecimals} can throw (bad input). */
@@ -195,7 +178,7 @@ export function subtractDecimals(
   a: DecimalString,
   b: DecimalString,
 ): DecimalString {
-  return fromBig(toBig(a, 'a').minus(toBig(b, 'b')))
+  return formatDecimal(sub(toDecimal(a, 'a'), toDecimal(b, 'b')))
 }
 
 /** The errors {@link multiplyDecimals} can throw (bad input). */
@@ -221,7 +204,7 @@ export function multiplyDecimals(
   a: DecimalString,
   b: DecimalString,
 ): DecimalString {
-  return fromBig(toBig(a, 'a').times(toBig(b, 'b')))
+  return formatDecimal(mul(toDecimal(a, 'a'), toDecimal(b, 'b')))
 }
 
 /** Options of {@link divideDecimals}. */
@@ -258,8 +241,8 @@ export function divideDecimals(
   b: DecimalString,
   options: DivideOptions,
 ): DecimalString {
-  const x = toBig(a, 'a')
-  const y = toBig(b, 'b')
+  const x = toDecimal(a, 'a')
+  const y = toDecimal(b, 'b')
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError(
       'divideDecimals needs { decimals, rounding } as its third argument.',
@@ -273,43 +256,12 @@ export function divideDecimals(
     })
   }
   checkRounding(rounding)
-  if (y.eq('0')) {
+  if (y.coef === 0n) {
     throw new ValidationError('`b` must not be zero (division by zero).', {
       field: 'b',
     })
   }
-  const increment = new D('1').div(new D('10').pow(decimals))
-  return fromBig(roundQuotient(x, y, increment, rounding))
-}
-
-/**
- * x / y rounded to a multiple of `increment`, exactly: count whole
- * increments from the truncated quotient, then test the remainder, so 'up'
- * still sees a remainder smaller than big.js's 40-digit DP.
- */
-function roundQuotient(
-  x: Big.Big,
-  y: Big.Big,
-  increment: Big.Big,
-  rounding: Rounding,
-): Big.Big {
-  const divisor = y.times(increment)
-  const truncated = x.div(divisor).round(0, Big.roundDown)
-  const remainder = x.minus(truncated.times(divisor))
-  let steps = truncated
-  if (!remainder.eq('0')) {
-    // Sign of the discarded fraction of the quotient.
-    const positive = remainder.gt('0') === divisor.gt('0')
-    if (rounding === 'up' && positive) steps = truncated.plus('1')
-    else if (rounding === 'down' && !positive) steps = truncated.minus('1')
-    else if (rounding === 'nearest') {
-      // Halves round away from zero.
-      const twice = remainder.abs().times('2').cmp(divisor.abs())
-      if (twice >= 0)
-        steps = positive ? truncated.plus('1') : truncated.minus('1')
-    }
-  }
-  return steps.times(increment)
+  return formatDecimal(divide(x, y, decimals, rounding))
 }
 
 /** The errors {@link roundToIncrement} can throw (bad input). */
@@ -339,15 +291,15 @@ export function roundToIncrement(
   increment: DecimalString,
   rounding: Rounding,
 ): DecimalString {
-  const x = toBig(value, 'value')
-  const step = toBig(increment, 'increment')
+  const x = toDecimal(value, 'value')
+  const step = toDecimal(increment, 'increment')
   checkRounding(rounding)
-  if (!step.gt('0')) {
+  if (step.coef <= 0n) {
     throw new ValidationError('`increment` must be greater than zero.', {
       field: 'increment',
     })
   }
-  return fromBig(roundQuotient(x, new D('1'), step, rounding))
+  return formatDecimal(roundCore(x, step, rounding))
 }
 
 /** @internal */

@@ -7,11 +7,6 @@ import { ceilDiv, divRound, floorDiv, formatUnits, pow10 } from '../decimal.js'
 import type { Derived } from '../plan.js'
 import type { DecimalString, PositionRecord } from '../types.js'
 
-/** ceil(a / b) for safe integers, exact. @internal */
-export function ceilDivExact(a: number, b: number): number {
-  return ceilDiv(a, b)
-}
-
 /**
  * Take-profit price in ticks, rounded UP (so the target is never below
  * average x (1 + tp/100)). Classic: average = cost / bought quantity (gross
