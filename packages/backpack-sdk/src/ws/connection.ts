@@ -24,6 +24,7 @@ import {
   type WebSocketLike,
 } from './socket.js'
 import { flush } from './subscriptions.js'
+import type { StreamState } from './types.js'
 
 /** Opens a new socket (a new generation) and wires its events. */
 export async function connect(core: StreamCore) {
@@ -215,6 +216,40 @@ function giveUp(core: StreamCore, error: WebSocketError) {
   }
   core.report(error)
   void closeClient(core)
+}
+
+/** `StreamClient.ready`: resolves once the connection is open, rejects if it closes or `signal` aborts first. */
+export function whenOpen(
+  core: StreamCore,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (core.state === 'open') return Promise.resolve()
+  if (core.state === 'closed') {
+    return Promise.reject(new WebSocketError('The stream client is closed.'))
+  }
+  return new Promise<void>((resolve, reject) => {
+    const onState = (state: StreamState) => {
+      if (state === 'open') finish()
+      else if (state === 'closed') {
+        finish(new WebSocketError('The stream client closed before it opened.'))
+      }
+    }
+    const onAbort = () =>
+      finish(
+        new WebSocketError('Waiting for the connection was aborted.', {
+          cause: signal?.reason,
+        }),
+      )
+    const finish = (error?: WebSocketError) => {
+      core.emitter.off('state', onState)
+      signal?.removeEventListener('abort', onAbort)
+      if (error) reject(error)
+      else resolve()
+    }
+    if (signal?.aborted) return onAbort()
+    core.emitter.on('state', onState)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
 }
 
 /**

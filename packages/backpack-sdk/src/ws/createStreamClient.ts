@@ -11,19 +11,17 @@
  * - `parse.ts`: payload parsers per stream; `iterator.ts`: async iterators;
  * - `types.ts`: the public option, event and client types.
  */
-import { type SigningError, ValidationError } from '../errors/inputErrors.js'
-import { WebSocketError } from '../errors/webSocketError.js'
+import type { SigningError, ValidationError } from '../errors/inputErrors.js'
 import type {
   DepthStreamKind,
   KlineInterval,
   StreamEventOf,
 } from '../types/ws.js'
-import { closeClient, connect } from './connection.js'
+import { closeClient, connect, whenOpen } from './connection.js'
 import { StreamCore } from './core.js'
-import { createStreamIterator, type StreamIterator } from './iterator.js'
+import type { StreamIterator } from './iterator.js'
 import { resolveStreamOptions } from './options.js'
-import { isPrivateStream } from './parse.js'
-import { addSubscriber } from './subscriptions.js'
+import { iterate, subscribe } from './subscriptions.js'
 import type {
   IterateOptions,
   StreamClient,
@@ -122,60 +120,14 @@ class StreamClientImpl implements StreamClient {
     listener: (event: StreamEventOf<S>) => void,
     options: SubscribeOptions = {},
   ): Subscription {
-    const { signal, onError } = options
-    if (typeof listener !== 'function') {
-      throw new ValidationError('listener must be a function.', {
-        field: 'listener',
-      })
-    }
-    const handle = addSubscriber(
-      this.#core,
-      stream,
-      listener as (event: unknown) => void,
-      onError,
-      undefined,
-    )
-    if (signal) {
-      const abort = () => handle.unsubscribe()
-      if (signal.aborted) abort()
-      else {
-        signal.addEventListener('abort', abort, { once: true })
-        handle.onRelease = () => signal.removeEventListener('abort', abort)
-      }
-    }
-    return handle
+    return subscribe(this.#core, stream, listener, options)
   }
 
   stream<S extends string>(
     stream: S,
     options: IterateOptions = {},
   ): StreamIterator<StreamEventOf<S>> {
-    const { bufferSize = 1000, overflow, signal, onError } = options
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) {
-      throw new ValidationError(
-        `bufferSize must be a positive integer, got ${String(bufferSize)}.`,
-        { field: 'bufferSize' },
-      )
-    }
-    return createStreamIterator<StreamEventOf<S>>({
-      stream,
-      bufferSize,
-      overflow: overflow ?? (isPrivateStream(stream) ? 'error' : 'dropOldest'),
-      signal,
-      attach: (push, fail, end) => {
-        const sub = addSubscriber(
-          this.#core,
-          stream,
-          push as (event: unknown) => void,
-          (error) => {
-            if (onError) this.#core.safeCall(onError, error)
-            fail(error)
-          },
-          end,
-        )
-        return () => sub.unsubscribe()
-      },
-    })
+    return iterate(this.#core, stream, options)
   }
 
   bookTicker(symbol: string, options?: IterateOptions) {
@@ -243,36 +195,7 @@ class StreamClientImpl implements StreamClient {
   // ── lifecycle ─────────────────────────────────────────────────────────
 
   ready(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
-    if (this.#core.state === 'open') return Promise.resolve()
-    if (this.#core.state === 'closed') {
-      return Promise.reject(new WebSocketError('The stream client is closed.'))
-    }
-    const { signal } = options
-    return new Promise<void>((resolve, reject) => {
-      const onState = (state: StreamState) => {
-        if (state === 'open') finish()
-        else if (state === 'closed') {
-          finish(
-            new WebSocketError('The stream client closed before it opened.'),
-          )
-        }
-      }
-      const onAbort = () =>
-        finish(
-          new WebSocketError('Waiting for the connection was aborted.', {
-            cause: signal?.reason,
-          }),
-        )
-      const finish = (error?: WebSocketError) => {
-        this.#core.emitter.off('state', onState)
-        signal?.removeEventListener('abort', onAbort)
-        if (error) reject(error)
-        else resolve()
-      }
-      if (signal?.aborted) return onAbort()
-      this.#core.emitter.on('state', onState)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    return whenOpen(this.#core, options.signal)
   }
 
   close(): Promise<void> {

@@ -8,11 +8,79 @@
 import { ValidationError } from '../errors/inputErrors.js'
 import { WebSocketError } from '../errors/webSocketError.js'
 import { signSubscription } from '../signing/index.js'
+import type { StreamEventOf } from '../types/ws.js'
 import { type StreamCore, type Subscriber, SubscriptionHandle } from './core.js'
+import { createStreamIterator, type StreamIterator } from './iterator.js'
 import { isPrivateStream, parserFor } from './parse.js'
+import type { IterateOptions, SubscribeOptions, Subscription } from './types.js'
 
 const STREAM_NAME = /^[A-Za-z][\w.%-]*$/
 const SENT_FRAMES_KEPT = 64
+
+/** `StreamClient.subscribe`: a listener for one stream, optionally tied to an `AbortSignal`. */
+export function subscribe<S extends string>(
+  core: StreamCore,
+  stream: S,
+  listener: (event: StreamEventOf<S>) => void,
+  options: SubscribeOptions,
+): Subscription {
+  const { signal, onError } = options
+  if (typeof listener !== 'function') {
+    throw new ValidationError('listener must be a function.', {
+      field: 'listener',
+    })
+  }
+  const handle = addSubscriber(
+    core,
+    stream,
+    listener as (event: unknown) => void,
+    onError,
+    undefined,
+  )
+  if (signal) {
+    const abort = () => handle.unsubscribe()
+    if (signal.aborted) abort()
+    else {
+      signal.addEventListener('abort', abort, { once: true })
+      handle.onRelease = () => signal.removeEventListener('abort', abort)
+    }
+  }
+  return handle
+}
+
+/** `StreamClient.stream`: one stream as a bounded async iterator. */
+export function iterate<S extends string>(
+  core: StreamCore,
+  stream: S,
+  options: IterateOptions,
+): StreamIterator<StreamEventOf<S>> {
+  const { bufferSize = 1000, overflow, signal, onError } = options
+  if (!Number.isInteger(bufferSize) || bufferSize < 1) {
+    throw new ValidationError(
+      `bufferSize must be a positive integer, got ${String(bufferSize)}.`,
+      { field: 'bufferSize' },
+    )
+  }
+  return createStreamIterator<StreamEventOf<S>>({
+    stream,
+    bufferSize,
+    overflow: overflow ?? (isPrivateStream(stream) ? 'error' : 'dropOldest'),
+    signal,
+    attach: (push, fail, end) => {
+      const sub = addSubscriber(
+        core,
+        stream,
+        push as (event: unknown) => void,
+        (error) => {
+          if (onError) core.safeCall(onError, error)
+          fail(error)
+        },
+        end,
+      )
+      return () => sub.unsubscribe()
+    },
+  })
+}
 
 /**
  * Adds a subscriber to a stream (creating its topic and queueing a
