@@ -8,7 +8,7 @@ import { fc, test } from '@fast-check/vitest'
 import Big from 'big.js'
 import { describe, expect } from 'vitest'
 import { backtest, runBacktest } from './backtest.js'
-import type { CandleRow } from './candles.js'
+import type { CandleRow } from './candles/series.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
 import type { LadderConfig } from './types.js'
 

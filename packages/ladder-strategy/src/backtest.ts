@@ -31,8 +31,8 @@ import {
   feeRate,
   type Trade,
 } from './backtestOptions.js'
-import type { CandleSeries } from './candles.js'
-import { type CandleRow, candlesFromRows } from './candles.js'
+import { candlesFromRows } from './candles/csv.js'
+import type { CandleRow, CandleSeries } from './candles/series.js'
 import { ceilDiv, divRound, formatUnits, parseUnits } from './decimal.js'
 import { LadderConfigError } from './errors.js'
 import type { LadderCommand } from './machine/commands.js'

@@ -3,7 +3,7 @@
  * and the checks of its options that the sweep also runs before anything
  * starts (fees, equity points).
  */
-import type { CandleRow, CandleSeries } from './candles.js'
+import type { CandleRow, CandleSeries } from './candles/series.js'
 import { isDecimal, ratio } from './decimal.js'
 import { LadderConfigError } from './errors.js'
 import type {

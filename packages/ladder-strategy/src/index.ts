@@ -38,20 +38,16 @@ export type {
   EquityPoint,
   Trade,
 } from './backtestOptions.js'
-export type {
-  CandleCsvOptions,
-  CandleCsvParser,
-  CandleRow,
-  CandleSeries,
-  CandleTimeUnit,
-} from './candles.js'
+export type { CandleCsvOptions, CandleCsvParser } from './candles/csv.js'
 export {
-  CandleDataError,
   candlesFromRows,
   createCandleCsvParser,
   parseCandlesCsv,
-  sliceCandles,
-} from './candles.js'
+} from './candles/csv.js'
+export { CandleDataError } from './candles/errors.js'
+export type { CandleRow, CandleSeries } from './candles/series.js'
+export { sliceCandles } from './candles/series.js'
+export type { CandleTimeUnit } from './candles/units.js'
 export {
   DEFAULT_LADDER_CONFIG,
   MAX_ORDER_COUNT,

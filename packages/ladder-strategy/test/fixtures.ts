@@ -1,7 +1,7 @@
 /** Shared test fixtures: markets, configs, and the path of the real candle file. */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { CandleRow } from '../src/candles.js'
+import type { CandleRow } from '../src/candles/series.js'
 import { DEFAULT_LADDER_CONFIG } from '../src/config.js'
 import type { LadderConfig, MarketRules } from '../src/types.js'
 

@@ -4,12 +4,9 @@
  * package in a browser or a worker without `node:fs` costs nothing until
  * this function is called.
  */
-import {
-  type CandleCsvOptions,
-  CandleDataError,
-  type CandleSeries,
-  createCandleCsvParser,
-} from '../candles.js'
+import { type CandleCsvOptions, createCandleCsvParser } from '../candles/csv.js'
+import { CandleDataError } from '../candles/errors.js'
+import type { CandleSeries } from '../candles/series.js'
 
 /**
  * Reads a candle CSV file, gzipped or not (detected from the content),

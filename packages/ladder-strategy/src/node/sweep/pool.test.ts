@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { zigzag } from '../../../test/fixtures.js'
-import { candlesFromRows } from '../../candles.js'
+import { candlesFromRows } from '../../candles/csv.js'
 import { DEFAULT_LADDER_CONFIG } from '../../config.js'
 import { isLadderConfigError, LadderConfigError } from '../../errors.js'
 import type { LadderMarket } from '../../types.js'

@@ -27,7 +27,7 @@
  */
 import type { Worker } from 'node:worker_threads'
 import type { BacktestReport } from '../../backtestOptions.js'
-import { type CandleSeries, copyToSharedBuffer } from '../../candles.js'
+import { type CandleSeries, copyToSharedBuffer } from '../../candles/series.js'
 import { LadderConfigError } from '../../errors.js'
 import type { LadderConfig } from '../../types.js'
 import { readCandlesCsv } from '../readCandlesCsv.js'

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, test } from 'vitest'
 import { zigzag } from '../../../test/fixtures.js'
-import { candlesFromRows } from '../../candles.js'
+import { candlesFromRows } from '../../candles/csv.js'
 import { DEFAULT_LADDER_CONFIG } from '../../config.js'
 import { sweep } from './sweep.js'
 

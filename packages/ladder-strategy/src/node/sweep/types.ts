@@ -4,7 +4,7 @@
  * here (and not from each other: no import circle).
  */
 import type { BacktestFees, BacktestReport } from '../../backtestOptions.js'
-import type { CandleSeries } from '../../candles.js'
+import type { CandleSeries } from '../../candles/series.js'
 import type { LadderConfig, LadderMarket } from '../../types.js'
 
 /** Config fields a sweep can vary. */

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { runBacktest } from '../../backtest.js'
 import type { BacktestFees } from '../../backtestOptions.js'
-import { seriesFromBuffer } from '../../candles.js'
+import { seriesFromBuffer } from '../../candles/series.js'
 import type { LadderConfig, LadderMarket } from '../../types.js'
 
 /** What the pool passes at start. @internal */

@@ -3,16 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { afterAll, describe, expect, test } from 'vitest'
+import { isLadderConfigError } from '../errors.js'
+import { readCandlesCsv } from '../node/readCandlesCsv.js'
 import {
   type CandleCsvOptions,
-  CandleDataError,
   candlesFromRows,
   createCandleCsvParser,
   parseCandlesCsv,
-  sliceCandles,
-} from './candles.js'
-import { isLadderConfigError } from './errors.js'
-import { readCandlesCsv } from './node/readCandlesCsv.js'
+} from './csv.js'
+import { CandleDataError } from './errors.js'
+import { sliceCandles } from './series.js'
 
 const CSV = `open_time,open,high,low,close,volume
 1704067200000,42283.58,42298.62,42261.02,42298.61,35.92724
