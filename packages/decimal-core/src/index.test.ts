@@ -274,6 +274,25 @@ describe('parseUnits', () => {
   })
 })
 
+describe('parseUnits and formatUnits', () => {
+  propTest.prop([decimalText, fc.integer({ min: 0, max: 3 })])(
+    'behavior: format(parse(x)) is the canonical value, at any wider scale',
+    (signed, extra) => {
+      const text = signed.replace('-', '')
+      const places = text.includes('.')
+        ? text.length - text.indexOf('.') - 1
+        : 0
+      const units = parseUnits(text, places + extra, 'exact')
+      // Only values below 2^53 units are representable as numbers.
+      if (units === null)
+        expect(
+          BigInt(text.replace('.', '')) * 10n ** BigInt(extra),
+        ).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER))
+      else expect(formatUnits(units, places + extra)).toBe(canon(oracle(text)))
+    },
+  )
+})
+
 describe('compareUnsignedText', () => {
   propTest.prop([decimalText, decimalText])(
     'behavior: as the oracle',

@@ -8,7 +8,6 @@ import {
   formatUnits,
   isDecimal,
   numberToDecimal,
-  parseUnits,
 } from './decimal.js'
 
 /** Canonical decimal strings: digits, an optional fraction, no exponent. */
@@ -42,43 +41,6 @@ describe('numberToDecimal', () => {
     expect(numberToDecimal(-1)).toBeNull()
     expect(numberToDecimal(Number.NaN)).toBeNull()
     expect(numberToDecimal(Number.POSITIVE_INFINITY)).toBeNull()
-  })
-})
-
-describe('parseUnits', () => {
-  test('args: rounding directions', () => {
-    expect(parseUnits('1.234', 2, 'down')).toBe(123)
-    expect(parseUnits('1.234', 2, 'up')).toBe(124)
-    expect(parseUnits('1.230', 2, 'exact')).toBe(123)
-    expect(parseUnits('1.234', 2, 'exact')).toBeNull()
-    expect(parseUnits('42298.61', 2, 'exact')).toBe(4229861)
-    expect(parseUnits('5', 3, 'exact')).toBe(5000)
-  })
-  test('error: malformed or too large', () => {
-    for (const bad of ['', '.', '-.', '-1', '1e-7', '1.', 'x'])
-      expect(parseUnits(bad, 2, 'down')).toBeNull()
-    expect(parseUnits('90071992547409930', 0, 'exact')).toBeNull()
-  })
-  test.prop([decimalArb, fc.integer({ min: 0, max: 3 })])(
-    'behavior: format(parse(x)) equals the normalized value',
-    (text, extra) => {
-      const scale = text.includes('.')
-        ? text.length - text.indexOf('.') - 1 + extra
-        : extra
-      const units = parseUnits(text, scale, 'exact')
-      expect(units).not.toBeNull()
-      expect(formatUnits(units as number, scale)).toBe(new Big(text).toFixed())
-    },
-  )
-})
-
-describe('formatUnits', () => {
-  test('args: scales, zeros, negatives', () => {
-    expect(formatUnits(0, 2)).toBe('0')
-    expect(formatUnits(5, 3)).toBe('0.005')
-    expect(formatUnits(1200, 2)).toBe('12')
-    expect(formatUnits(-1234, 2)).toBe('-12.34')
-    expect(formatUnits(10n ** 20n, 0)).toBe('100000000000000000000')
   })
 })
 

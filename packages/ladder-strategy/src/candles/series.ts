@@ -56,17 +56,12 @@ export function allocateSeries(
 } {
   const bytes = length * 8 * 6
   const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes)
-  const col = (k: number) => new Float64Array(buffer, k * length * 8, length)
-  return {
-    buffer,
-    length,
-    openTime: col(0),
-    open: col(1),
-    high: col(2),
-    low: col(3),
-    close: col(4),
-    volume: col(5),
-  }
+  const {
+    priceScale: _p,
+    volumeScale: _v,
+    ...columns
+  } = seriesFromBuffer(buffer, length, 0, 0)
+  return { buffer, ...columns }
 }
 
 /**
