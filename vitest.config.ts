@@ -13,6 +13,13 @@ const alias = {
   '@rung/backpack-sim': src('backpack-sim/src/index.ts'),
 }
 
+/**
+ * A test's time limit catches a hang, not slowness: on a loaded 2-core
+ * machine, spawning a CLI through tsx alone can take longer than vitest's
+ * 5 s default. (Inline projects do not inherit the root's test options.)
+ */
+const limits = { testTimeout: 30_000, hookTimeout: 30_000 }
+
 const packages = [
   'decimal-core',
   'backpack-sdk',
@@ -29,6 +36,7 @@ export default defineConfig({
       ...packages.map((name) => ({
         resolve: { alias },
         test: {
+          ...limits,
           name,
           root: `./packages/${name}`,
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
@@ -39,6 +47,7 @@ export default defineConfig({
       {
         resolve: { alias },
         test: {
+          ...limits,
           name: 'examples',
           root: './examples',
           include: ['**/*.test.ts'],
