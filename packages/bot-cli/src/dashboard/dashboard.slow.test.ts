@@ -12,7 +12,7 @@ import {
   screenshot,
   skipBrowser,
 } from '../../test/browser.js'
-import { captureIo, tempDir, waitFor } from '../../test/e2e.js'
+import { captureIo, runChild, tempDir, waitFor } from '../../test/e2e.js'
 import type { StartedHandle } from '../commands/trade.js'
 import { mainWithHooks } from '../main.js'
 import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
@@ -28,10 +28,10 @@ afterAll(async () => {
 })
 
 /** Starts `rung paper` in-process (manual price feed) on a data directory. */
-async function startPaper(dataDir: string, dir: string) {
+async function startPaper(dataDir: string, dir: string, args: string[] = []) {
   const { io, stdout } = captureIo({}, dir)
   let handle: StartedHandle | undefined
-  const exit = mainWithHooks(['paper', '--data-dir', dataDir], io, {
+  const exit = mainWithHooks(['paper', '--data-dir', dataDir, ...args], io, {
     simOptions: { feed: { mode: 'manual' } },
     onStarted: (h) => {
       handle = h
@@ -177,6 +177,71 @@ describe.skipIf(skipBrowser)(
       expect(errors).toEqual([])
       run.bot.stop()
       expect(await run.exit).toBe(0)
+    })
+
+    test('behavior: rung dashboard serves the page of a bot running in another process, from status.json and the history', async () => {
+      if (browser === undefined) throw new Error('no browser')
+      const dir = tempDir()
+      const dataDir = join(dir, 'paper')
+      const run = await startPaper(dataDir, dir, ['--no-ui'])
+      expect(run.bot.dashboardUrl).toBeUndefined()
+      expect(run.stdout()).not.toContain('dashboard:')
+      const child = runChild(['dashboard', '--data-dir', dataDir], {})
+      try {
+        const url = (
+          await waitFor(
+            () =>
+              /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(child.output()),
+            'the dashboard URL',
+            20_000,
+          )
+        )[0]
+        const { page, errors } = await openPage(browser, url)
+        await page.waitForSelector('#conn[data-state="live"]')
+        const buys = run.bot
+          .state()
+          .orders.filter((o) => o.side === 'buy' && o.status === 'open')
+        await waitFor(
+          async () =>
+            (await data(page, '#price-chart', 'rungs')) === String(buys.length),
+          'the rungs on the chart',
+        )
+        const [top] = buys
+          .map((o) => o.price)
+          .sort(compareDecimals)
+          .reverse()
+        if (top === undefined) throw new Error('no rung')
+        run.bot.sim?.setPrice(
+          run.bot.state().setup.market.symbol,
+          multiplyDecimals(top, '0.999'),
+        )
+        const history = openHistory(join(dataDir, HISTORY_FILE))
+        try {
+          await waitFor(async () => {
+            const status = readStatusFile(dataDir)
+            const fills = history.fills()
+            if (status === undefined || fills.length === 0) return false
+            return (
+              (await data(page, '#price-chart', 'markers')) ===
+                String(fills.length) &&
+              (await shown(page, 'position')) ===
+                formatStatusNumbers(status).position &&
+              (await shown(page, 'rungs')) ===
+                `${status.rungsFilled}/${status.rungsTotal}` &&
+              (await exact(page, 'realised-session')) === status.realisedProfit
+            )
+          }, 'the fill and the figures of status.json')
+        } finally {
+          history.close()
+        }
+        await screenshot(page, 'rung-dashboard')
+        expect(errors).toEqual([])
+      } finally {
+        child.proc.kill('SIGTERM')
+        await child.exited
+        run.bot.stop()
+        await run.exit
+      }
     })
   },
 )
