@@ -104,4 +104,4 @@ export type {
   LogRecord,
 } from './ui/logger.js'
 export { createLogger } from './ui/logger.js'
-export type { StatusSnapshot } from './ui/statusView.js'
+export type { RestingOrder, StatusSnapshot } from './ui/statusView.js'

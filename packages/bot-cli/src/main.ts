@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { registerBacktest } from './commands/backtest.js'
 import { registerCancelAll } from './commands/cancelAll.js'
 import type { CommandEnv } from './commands/command.js'
+import { registerDashboard } from './commands/dashboard.js'
 import { registerHistory } from './commands/history.js'
 import { registerInit } from './commands/init.js'
 import { registerMarkets } from './commands/markets.js'
@@ -141,6 +142,7 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
   registerReport(program, env)
   registerStop(program, env)
   registerTrade(program, env, () => tradeHooks)
+  registerDashboard(program, env)
   registerBacktest(program, env)
   registerSweep(program, env)
   registerPrice(program, env)

@@ -33,6 +33,7 @@ import {
 } from '@rung/ladder-strategy'
 import type { Command } from 'commander'
 import { validateStrategy } from '../config/strategy.js'
+import { renderBacktestReport } from '../dashboard/backtestReport.js'
 import { isZero, padDecimals, toFixedDecimals } from '../decimal.js'
 import { ConfigError, EXIT, ExitError } from '../errors.js'
 import type { OutStream } from '../io.js'
@@ -260,6 +261,8 @@ export interface BacktestCommandOptions {
   takerFee: string
   /** Chart path, or false for none. */
   chart: string | false
+  /** HTML report path (`--report`), if any. */
+  report?: string | undefined
   /** JSON output. */
   json: boolean
   /** Results. */
@@ -281,6 +284,8 @@ export async function backtestCommand(
       'the equity chart',
       '--no-chart',
     )
+  if (options.report !== undefined)
+    checkWritable(resolve(options.report), '--report', 'the HTML report')
   const candles = await loadCandles(options.data, options.stderr)
   if (candles.length < 2)
     throw new ExitError(
@@ -289,7 +294,11 @@ export async function backtestCommand(
     )
   let report: BacktestReport
   try {
-    report = runBacktest({ ...runInputs(options, candles), trades: false })
+    // The HTML report marks every fill: only it needs the trades.
+    report = runBacktest({
+      ...runInputs(options, candles),
+      trades: options.report !== undefined,
+    })
   } catch (error) {
     if (isLadderConfigError(error))
       throw new ConfigError(
@@ -321,15 +330,36 @@ export async function backtestCommand(
       )
     }
   }
+  const rows = reportRows(report, { first, last }, fees)
+  let htmlPath: string | undefined
+  if (options.report !== undefined) {
+    htmlPath = resolve(options.report)
+    try {
+      writeFileSync(
+        htmlPath,
+        renderBacktestReport({
+          title: `rung backtest: ${options.config.symbol} ${basename(options.data)} (fees ${feeRatesText(fees)})`,
+          report,
+          series: candles,
+          rows,
+        }),
+      )
+    } catch (cause) {
+      throw new ExitError(
+        EXIT.runtime,
+        `Cannot write the HTML report to ${htmlPath} (--report): ${(cause as Error).message}.\nFix: pass another path with --report.`,
+        { cause },
+      )
+    }
+  }
   if (options.json) {
     options.stdout.write(
-      `${JSON.stringify({ ...report, feeRates: fees, chart: chartPath ?? null })}\n`,
+      `${JSON.stringify({ ...report, feeRates: fees, chart: chartPath ?? null, report: htmlPath ?? null })}\n`,
     )
   } else {
-    options.stdout.write(
-      `${formatTable(reportRows(report, { first, last }, fees))}\n`,
-    )
+    options.stdout.write(`${formatTable(rows)}\n`)
     if (chartPath) options.stdout.write(`equity chart: ${chartPath}\n`)
+    if (htmlPath) options.stdout.write(`report: ${htmlPath}\n`)
     for (const w of report.warnings.slice(0, 5))
       options.stderr.write(`warning: ${w}\n`)
   }
@@ -396,10 +426,18 @@ export function registerBacktest(program: Command, env: CommandEnv): void {
         '--chart <file>',
         'equity chart path (default: backtest-<data name>.svg)',
       )
-      .option('--no-chart', 'do not write the chart'),
+      .option('--no-chart', 'do not write the chart')
+      .option(
+        '--report <file>',
+        'also write a self-contained HTML report: candles with every fill, equity and drawdown, statistics',
+      ),
   ).action(
     async (
-      options: MarketFlags & { data: string; chart: string | boolean },
+      options: MarketFlags & {
+        data: string
+        chart: string | boolean
+        report?: string
+      },
       command: Command,
     ) => {
       const ctx = env.context(command, 'backtest')
@@ -422,6 +460,10 @@ export function registerBacktest(program: Command, env: CommandEnv): void {
         makerFee: options.makerFee,
         takerFee: options.takerFee,
         chart,
+        report:
+          options.report === undefined
+            ? undefined
+            : resolve(env.io.cwd, options.report),
         json: ctx.json,
         stdout: env.io.stdout,
         stderr: env.io.stderr,

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
 import {
   DEFAULT_LADDER_CONFIG,
   isLadderConfigError,
@@ -10,12 +11,14 @@ import {
 } from '@rung/ladder-strategy/node'
 import { type Command, Option } from 'commander'
 import { validateStrategy } from '../config/strategy.js'
+import { renderSweepReport } from '../dashboard/sweepReport.js'
 import { toFixedDecimals } from '../decimal.js'
 import { ConfigError } from '../errors.js'
 import { createProgress } from '../ui/progress.js'
 import { formatTable } from '../ui/table.js'
 import {
   type BacktestCommandOptions,
+  checkWritable,
   feeRates,
   feeRatesText,
   loadCandles,
@@ -87,10 +90,18 @@ export interface SweepCommandOptions
   workers: number | undefined
   /** Rows shown. */
   top: number
+  /** HTML report path (`--report`), if any. */
+  report?: string | undefined
+  /** The heat map's two parameters (`--heatmap x,y`). @default the first two of the grid */
+  heatmap?: readonly string[] | undefined
 }
 
 /** Runs `rung sweep`. */
 export async function sweepCommand(options: SweepCommandOptions) {
+  const names = Object.keys(options.grid)
+  const axes = heatmapAxes(options.heatmap, names)
+  if (options.report !== undefined)
+    checkWritable(resolve(options.report), '--report', 'the HTML report')
   const candles = await loadCandles(options.data, options.stderr)
   const bar = createProgress(
     'sweeping',
@@ -119,13 +130,27 @@ export async function sweepCommand(options: SweepCommandOptions) {
     bar.done()
   }
   const fees = feeRates(options)
+  let htmlPath: string | undefined
+  if (options.report !== undefined) {
+    htmlPath = resolve(options.report)
+    writeFileSync(
+      htmlPath,
+      renderSweepReport({
+        title: `rung sweep: ${options.config.symbol} ${basename(options.data)}`,
+        note: `fees ${feeRatesText(fees)}; ranked by ${options.metric}`,
+        names,
+        metric: options.metric,
+        ranked,
+        axes,
+      }),
+    )
+  }
   if (options.json) {
     options.stdout.write(
       `${JSON.stringify(ranked.map((r) => ({ rank: r.rank, params: r.params, metric: r.metric, feeRates: fees, report: { ...r.report, equity: undefined } })))}\n`,
     )
     return ranked
   }
-  const names = Object.keys(options.grid)
   const rows: string[][] = [
     ['rank', ...names, options.metric, 'cycles', 'realised', 'max drawdown'],
   ]
@@ -147,7 +172,29 @@ export async function sweepCommand(options: SweepCommandOptions) {
   options.stdout.write(
     `fees: ${feeRatesText(fees)} (--maker-fee, --taker-fee)\n`,
   )
+  if (htmlPath) options.stdout.write(`report: ${htmlPath}\n`)
   return ranked
+}
+
+/**
+ * The heat map's axes: `--heatmap x,y` (parameters of the grid), else the
+ * grid's first two.
+ * @throws {ConfigError} naming `--heatmap` when a name is not in the grid.
+ */
+export function heatmapAxes(
+  chosen: readonly string[] | undefined,
+  names: readonly string[],
+): [string, string] | [string] {
+  const axes = chosen ?? names.slice(0, 2)
+  const wrong = axes.find((a) => !names.includes(a))
+  if (wrong !== undefined || axes.length < 1 || axes.length > 2)
+    throw new ConfigError(
+      '--heatmap',
+      `Invalid --heatmap "${axes.join(',')}": ${wrong === undefined ? 'it takes one or two parameters' : `${wrong} is not a --grid parameter`}.\nFix: name one or two of the --grid parameters (${names.join(', ')}), e.g. --heatmap ${names.slice(0, 2).join(',')}`,
+    )
+  return axes.length === 1
+    ? [axes[0] as string]
+    : [axes[0] as string, axes[1] as string]
 }
 
 /** Registers `rung sweep` on the program. */
@@ -179,7 +226,15 @@ export function registerSweep(program: Command, env: CommandEnv): void {
         '--workers <n>',
         'worker threads (0 = none; default: one per CPU)',
       )
-      .option('--top <n>', 'rows to show', '10'),
+      .option('--top <n>', 'rows to show', '10')
+      .option(
+        '--report <file>',
+        'also write an HTML report: the whole ranking and a heat map of the metric',
+      )
+      .option(
+        '--heatmap <x,y>',
+        "the heat map's two parameters (default: the first two --grid names)",
+      ),
   ).action(
     async (
       options: MarketFlags & {
@@ -188,6 +243,8 @@ export function registerSweep(program: Command, env: CommandEnv): void {
         metric: SweepMetric
         workers?: string
         top: string
+        report?: string
+        heatmap?: string
       },
       command: Command,
     ) => {
@@ -206,6 +263,11 @@ export function registerSweep(program: Command, env: CommandEnv): void {
             ? undefined
             : wholeNumber('--workers', options.workers, 0),
         top: wholeNumber('--top', options.top, 1),
+        report:
+          options.report === undefined
+            ? undefined
+            : resolve(env.io.cwd, options.report),
+        heatmap: options.heatmap?.split(',').map((v) => v.trim()),
         json: ctx.json,
         stdout: env.io.stdout,
         stderr: env.io.stderr,

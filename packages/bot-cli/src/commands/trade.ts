@@ -10,6 +10,8 @@ import type { LadderState } from '@rung/ladder-strategy'
 import type { Command } from 'commander'
 import type { CommandContext } from '../config/context.js'
 import { toStrategyRules, validateStrategy } from '../config/strategy.js'
+import { createDashboardFeed } from '../dashboard/feed.js'
+import { type DashboardServer, startBotDashboard } from '../dashboard/server.js'
 import { ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
 import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
@@ -20,7 +22,7 @@ import type { BotOutcome } from '../runtime/loop/botTypes.js'
 import { createStatusWriter, type StatusWriter } from '../runtime/statusFile.js'
 import { errorFields } from '../ui/logger.js'
 import { createStatusView, type StatusSnapshot } from '../ui/statusView.js'
-import type { CommandEnv } from './command.js'
+import { type CommandEnv, wholeNumber } from './command.js'
 import {
   connectExchange,
   createFeed,
@@ -43,6 +45,8 @@ export interface StartedHandle {
   sim: Sim | undefined
   /** The data directory. */
   dataDir: string
+  /** The dashboard's URL (token included), unless `--no-ui`. */
+  dashboardUrl: string | undefined
 }
 
 /** Options of {@link runTrading}. */
@@ -51,6 +55,10 @@ export interface TradeOptions extends SetupOptions {
   onStarted?: ((handle: StartedHandle) => void) | undefined
   /** Status view refresh rate. @default 4 */
   fps?: number | undefined
+  /** Serve the dashboard (`--no-ui` turns it off). @default true */
+  ui?: boolean | undefined
+  /** `--ui-port`: the dashboard's port on 127.0.0.1. @default the previous run's, else a free one */
+  uiPort?: number | undefined
 }
 
 /**
@@ -83,6 +91,7 @@ export async function runTrading(
   let journal: Journal | undefined
   let history: HistoryStore | undefined
   let statusWriter: StatusWriter | undefined
+  let dashboard: DashboardServer | undefined
   let unsubscribeSignals = () => {}
   try {
     let baseUrl = settings.baseUrl
@@ -121,6 +130,22 @@ export async function runTrading(
 
     statusWriter = createStatusWriter(settings.dataDir)
     const writer = statusWriter
+    const store = history
+    const feedModel = createDashboardFeed(
+      store && {
+        fills: (from) => store.fills({ market: config.symbol, from }),
+        cycles: () => store.cycles({ market: config.symbol }),
+      },
+    )
+    if (options.ui !== false) {
+      dashboard = await startBotDashboard(
+        settings.dataDir,
+        feedModel,
+        options.uiPort,
+      )
+      if (ctx.json) logger.info('dashboard', { url: dashboard.url })
+      else io.stdout.write(`dashboard: ${dashboard.url}\n`)
+    }
     const onStatus = (snapshot: StatusSnapshot) => {
       // Both lists start with HH:MM:SS (UTC) and are in order: a stable sort
       // on the time alone merges them.
@@ -128,12 +153,14 @@ export async function runTrading(
         .sort((a, b) => a.slice(0, 8).localeCompare(b.slice(0, 8)))
         .slice(-6)
       view?.update({ ...snapshot, events })
+      const updatedAt = new Date().toISOString()
       writer.update({
         ...snapshot,
         pid: process.pid,
         lockToken: lock.token,
-        updatedAt: new Date().toISOString(),
+        updatedAt,
       })
+      feedModel.update({ ...snapshot, events, updatedAt })
     }
 
     const bot = launchBot({
@@ -161,6 +188,7 @@ export async function runTrading(
       state: () => bot.state(),
       sim,
       dataDir: settings.dataDir,
+      dashboardUrl: dashboard?.url,
     })
 
     const outcome = await bot.done
@@ -178,6 +206,7 @@ export async function runTrading(
     unsubscribeSignals()
     view?.stop()
     statusWriter?.close()
+    await dashboard?.close()
     journal?.close()
     history?.close()
     await sim?.close()
@@ -197,35 +226,64 @@ export function registerTrade(
   const trade = async (
     command: Command,
     mode: 'live' | 'paper',
-    keyFile?: string,
+    options: UiFlags & { keyFile?: string },
   ) => {
     const ctx = env.context(command, mode)
-    const outcome = await runTrading(ctx, env.io, { mode, keyFile, ...hooks() })
+    const outcome = await runTrading(ctx, env.io, {
+      mode,
+      keyFile: options.keyFile,
+      ui: options.ui,
+      uiPort:
+        options.uiPort === undefined
+          ? undefined
+          : wholeNumber('--ui-port', options.uiPort, 0),
+      ...hooks(),
+    })
     if (ctx.json)
       env.io.stdout.write(
         `${JSON.stringify({ result: outcome.reason, realisedProfit: outcome.realisedProfit, cycles: outcome.state.totals.cycles })}\n`,
       )
   }
 
-  program
-    .command('paper')
-    .description(
-      'paper trading: start the built-in simulator and run the bot against it (no keys, no money)',
-    )
-    .action(async (_options, command: Command) => trade(command, 'paper'))
+  const uiFlags = (c: Command) =>
+    c
+      .option(
+        '--ui-port <port>',
+        "dashboard port on 127.0.0.1 (default: the previous run's, else a free one)",
+      )
+      .option('--no-ui', 'do not serve the dashboard')
 
-  program
-    .command('run')
-    .description(
-      'trade for real on Backpack (needs a config file and API keys)',
-    )
-    .option(
-      '--key-file <file>',
-      'JSON key file { "apiKey", "secretKey" }, mode 0600',
-    )
-    .action(async (options: { keyFile?: string }, command: Command) =>
-      trade(command, 'live', options.keyFile),
-    )
+  uiFlags(
+    program
+      .command('paper')
+      .description(
+        'paper trading: start the built-in simulator and run the bot against it (no keys, no money)',
+      ),
+  ).action(async (options: UiFlags, command: Command) =>
+    trade(command, 'paper', options),
+  )
+
+  uiFlags(
+    program
+      .command('run')
+      .description(
+        'trade for real on Backpack (needs a config file and API keys)',
+      )
+      .option(
+        '--key-file <file>',
+        'JSON key file { "apiKey", "secretKey" }, mode 0600',
+      ),
+  ).action(async (options: UiFlags & { keyFile?: string }, command: Command) =>
+    trade(command, 'live', options),
+  )
+}
+
+/** The dashboard flags of `rung paper` and `rung run`. */
+interface UiFlags {
+  /** `--no-ui` sets it false. */
+  ui?: boolean
+  /** `--ui-port`. */
+  uiPort?: string
 }
 
 /** Test hooks passed through to `runTrading` (simulator options, start callback). */

@@ -84,5 +84,13 @@ export function summarizeState(
     cycles: state.totals.cycles,
     tickSize: market.tickSize,
     stepSize: market.stepSize,
+    orders: state.orders
+      .filter((o) => o.status === 'pending' || o.status === 'open')
+      .map((o) => ({
+        side: o.side,
+        rung: o.rung,
+        price: o.price,
+        quantity: o.quantity,
+      })),
   }
 }

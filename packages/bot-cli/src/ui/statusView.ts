@@ -77,6 +77,24 @@ export interface StatusSnapshot {
    * in status files written by older versions.
    */
   stepSize?: string | undefined
+  /**
+   * The orders on the book (or on their way to it): the ladder's resting
+   * rungs and the exit, for the dashboard's chart. Absent in status files
+   * written by older versions.
+   */
+  orders?: readonly RestingOrder[] | undefined
+}
+
+/** An order of the bot on the book, as the status and the dashboard show it. */
+export interface RestingOrder {
+  /** `buy` (a rung) or `sell` (the exit). */
+  side: 'buy' | 'sell'
+  /** Rung index, -1 for a sell. */
+  rung: number
+  /** Limit price (decimal string). */
+  price: string
+  /** Ordered quantity (decimal string). */
+  quantity: string
 }
 
 /**
