@@ -12,6 +12,12 @@ import type { CommandContext } from '../config/context.js'
 import { toStrategyRules, validateStrategy } from '../config/strategy.js'
 import { ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
+import {
+  lateLogSink,
+  type Notifications,
+  startNotifications,
+} from '../notify/notifications.js'
+import { resolveNotifyChannels } from '../notify/notifyConfig.js'
 import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
 import type { HistoryStore } from '../runtime/history/historyTypes.js'
 import type { Journal } from '../runtime/journal.js'
@@ -67,6 +73,8 @@ export async function runTrading(
   const paper = options.mode === 'paper'
   const { config, warnings: strategyWarnings } = validateStrategy(ctx.raw)
   const keys = tradingKeys(ctx, io, options)
+  // The notify channels' secrets, read before anything is sent.
+  const channels = resolveNotifyChannels(settings.notify, io.env, ctx.redactor)
 
   // One bot per data directory, taken before anything is sent.
   const lock = acquireLock(settings.dataDir)
@@ -76,13 +84,20 @@ export async function runTrading(
           fps: options.fps ?? 4,
         })
       : undefined
-  const { logger, alerts } = createTradeLogger(ctx, io, view !== undefined)
+  const notifyLog = lateLogSink()
+  const { logger, alerts } = createTradeLogger(
+    ctx,
+    io,
+    view !== undefined,
+    notifyLog.onRecord,
+  )
   for (const w of [...ctx.warnings, ...strategyWarnings]) logger.warn(w)
 
   let sim: Sim | undefined
   let journal: Journal | undefined
   let history: HistoryStore | undefined
   let statusWriter: StatusWriter | undefined
+  let notify: Notifications | undefined
   let unsubscribeSignals = () => {}
   try {
     let baseUrl = settings.baseUrl
@@ -93,6 +108,16 @@ export async function runTrading(
       wsUrl = sim.wsUrl
     }
     const mode = paper ? 'paper' : ctx.dryRun ? 'dry-run' : 'live'
+    notify = startNotifications({
+      settings: settings.notify,
+      channels,
+      logger,
+      market: config.symbol,
+      mode,
+      redact: (text) => ctx.redactor.redact(text),
+      timing: options.notifyTiming,
+    })
+    notifyLog.attach(notify?.events)
     const { rule, executor } = await connectExchange(
       ctx,
       { baseUrl, keys, symbol: config.symbol, logger },
@@ -128,8 +153,10 @@ export async function runTrading(
         .sort((a, b) => a.slice(0, 8).localeCompare(b.slice(0, 8)))
         .slice(-6)
       view?.update({ ...snapshot, events })
+      notify?.events.connection(snapshot.connection)
       writer.update({
         ...snapshot,
+        ...(notify ? { notify: notify.stats() } : {}),
         pid: process.pid,
         lockToken: lock.token,
         updatedAt: new Date().toISOString(),
@@ -151,6 +178,9 @@ export async function runTrading(
       checkOrdersIntervalMs: settings.checkOrdersIntervalMs,
       onStatus,
       history,
+      onRecords: notify
+        ? (records) => notify?.events.records(records)
+        : undefined,
     })
     unsubscribeSignals = watchSignals(io, bot, logger, () => {
       view?.stop()
@@ -165,6 +195,7 @@ export async function runTrading(
 
     const outcome = await bot.done
     if (fatal) throw fatal
+    notify?.events.stopped(outcome.reason, outcome.realisedProfit)
     logger.info('bye', {
       realisedProfit: outcome.realisedProfit,
       cycles: outcome.state.totals.cycles,
@@ -173,6 +204,10 @@ export async function runTrading(
   } catch (error) {
     if (!(error instanceof ExitError))
       logger.error('the bot failed', errorFields(error))
+    notify?.events.stopped(
+      `failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unexpected error'}`,
+      undefined,
+    )
     throw error
   } finally {
     unsubscribeSignals()
@@ -180,6 +215,7 @@ export async function runTrading(
     statusWriter?.close()
     journal?.close()
     history?.close()
+    await notify?.close()
     await sim?.close()
     lock.release()
   }
@@ -231,5 +267,5 @@ export function registerTrade(
 /** Test hooks passed through to `runTrading` (simulator options, start callback). */
 export type TradeHooks = Pick<
   TradeOptions,
-  'simOptions' | 'onStarted' | 'fps' | 'clientOptions'
+  'simOptions' | 'onStarted' | 'fps' | 'clientOptions' | 'notifyTiming'
 >

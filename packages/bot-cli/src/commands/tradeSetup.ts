@@ -20,6 +20,7 @@ import {
 } from '../config/context.js'
 import { ConfigError, EXIT, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
+import type { NotificationsOptions } from '../notify/notifications.js'
 import { createDryRunExecutor } from '../runtime/exchange/dryRunExecutor.js'
 import type { ExchangeClient } from '../runtime/exchange/exchange.js'
 import { unreachable } from '../runtime/exchange/exchangeErrors.js'
@@ -29,7 +30,7 @@ import { type Journal, openJournal, retireJournal } from '../runtime/journal.js'
 import { startBot } from '../runtime/loop/bot.js'
 import type { Bot, BotOptions } from '../runtime/loop/botTypes.js'
 import type { Executor, MarketFeed } from '../runtime/ports.js'
-import { createLogger, type Logger } from '../ui/logger.js'
+import { createLogger, type Logger, type LogRecord } from '../ui/logger.js'
 
 /** Signals this close to the first one count as the same Ctrl-C (ms). */
 const SIGNAL_DEBOUNCE_MS = 500
@@ -47,6 +48,8 @@ export interface SetupOptions {
    * order's lookup does not wait 6 s).
    */
   clientOptions?: { windowMs?: number | undefined } | undefined
+  /** Notification timing overrides (tests: short retry delays and checks). */
+  notifyTiming?: NotificationsOptions['timing']
 }
 
 /** The API key pair the bot signs with (empty strings for a keyless dry run). */
@@ -88,6 +91,7 @@ export function createTradeLogger(
   ctx: CommandContext,
   io: CliIo,
   withView: boolean,
+  onRecord?: (record: LogRecord) => void,
 ): { logger: Logger; alerts: string[] } {
   const { settings } = ctx
   const alerts: string[] = []
@@ -98,6 +102,7 @@ export function createTradeLogger(
     dir: join(settings.dataDir, 'logs'),
     redactor: ctx.redactor,
     onRecord: (record) => {
+      onRecord?.(record)
       if (!withView || (record.level !== 'warn' && record.level !== 'error'))
         return
       alerts.push(`${record.time.slice(11, 19)} ! ${record.msg}`)

@@ -12,6 +12,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { suggestKey } from '@rung/ladder-strategy'
 import { ConfigError } from '../errors.js'
+import { parseNotifySettings } from '../notify/notifyConfig.js'
 import { checkOwnerOnly, HAS_MODES } from '../ownerOnly.js'
 import {
   bool,
@@ -49,7 +50,7 @@ export interface ParsedSettings {
  * Validates the bot's own sections of a parsed config object (`api`,
  * `websocket`, `actions.cancelAllOrders/sellNonUsdcAssets`,
  * `advanced.monitorIntervalSeconds/checkOrdersIntervalMinutes/sellNonUsdcMinValue`,
- * `bot`, `paper`) and applies the overrides. Nothing touches the network.
+ * `bot`, `paper`, `notify`) and applies the overrides. Nothing touches the network.
  *
  * @param raw - The parsed config file (`{}` for all defaults).
  * @param overrides - Flags and environment, which win over the file.
@@ -143,6 +144,7 @@ export function parseBotSettings(
       ) * 60_000,
     websocket: websocketSettings(wsOptions),
     paper: paperSettings(paper),
+    notify: parseNotifySettings(section(raw, 'notify')),
   }
   return { settings, warnings }
 }

@@ -210,6 +210,14 @@ export const KNOWN: Record<string, readonly string[]> = {
   ],
   bot: ['dataDir', 'baseUrl', 'logFormat', 'logLevel', 'onStop'],
   paper: ['seed', 'timeScale', 'quoteBalance', 'startPrice'],
+  notify: [
+    'webhooks',
+    'telegram',
+    'streamDownMinutes',
+    'queueSize',
+    'maxAttempts',
+  ],
+  'notify.telegram': ['tokenEnv', 'chatIdEnv', 'apiUrl', 'events'],
 }
 
 /** An unknown key that is probably a typo of a known one. */

@@ -4,6 +4,8 @@
  * line and the environment bring.
  */
 
+import type { NotifySettings } from '../notify/notifyConfig.js'
+
 /** Console log format (files are always JSON lines). */
 export type LogFormatOption = 'plain' | 'json'
 
@@ -45,6 +47,8 @@ export interface BotSettings {
   }
   /** Paper-mode simulator settings. */
   paper: PaperSettings
+  /** Notifications (`notify`): webhooks and Telegram; no channel when absent. */
+  notify: NotifySettings
 }
 
 /** Settings of `rung paper` (the in-process simulator). */

@@ -6,6 +6,7 @@
  */
 import { readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
+import type { NotifyStats } from '../notify/notifier.js'
 import { writeOwnerOnlyFile } from '../ownerOnly.js'
 import type { StatusSnapshot } from '../ui/statusView.js'
 
@@ -23,6 +24,8 @@ export interface StatusFileContent extends StatusSnapshot {
    * to confirm the pid is this bot where the process table cannot tell.
    */
   lockToken?: string | undefined
+  /** Notification delivery counts (when a `notify` channel is configured). */
+  notify?: NotifyStats | undefined
 }
 
 /** Writes the status file atomically, mode 0600. */
