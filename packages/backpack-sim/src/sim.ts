@@ -142,6 +142,14 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   })
   engine.addListener(hub)
 
+  try {
+    await mirror?.ready()
+  } catch (error) {
+    mirror?.close()
+    for (const t of timers) clearInterval(t)
+    await hub.close()
+    throw error
+  }
   const port = await listen(server, host, options.port ?? 0)
   let closed = false
   const sim: Sim = createHandle({

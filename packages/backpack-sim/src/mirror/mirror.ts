@@ -236,6 +236,34 @@ export class Mirror {
     }
   }
 
+  /**
+   * Resolves once the upstream book is synced and quoted locally.
+   * @throws {SimError} when that takes longer than `timeoutMs`.
+   */
+  async ready(timeoutMs = 15_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        this.book.ready(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new SimError(
+                  `No market data for ${this.market.symbol} from ${this.upstream.baseUrl} within ${timeoutMs / 1000} s: check \`feed.wsUrl\` and the network`,
+                ),
+              ),
+            timeoutMs,
+          )
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+    }
+    this.updateState()
+    if (this.state === 'live') this.quote()
+  }
+
   /** Stops following the upstream. */
   close(): void {
     this.closed = true

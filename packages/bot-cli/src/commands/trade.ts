@@ -18,7 +18,11 @@ import {
   startNotifications,
 } from '../notify/notifications.js'
 import { resolveNotifyChannels } from '../notify/notifyConfig.js'
-import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
+import {
+  DRY_RUN_HISTORY_FILE,
+  HISTORY_FILE,
+  openHistory,
+} from '../runtime/history/historyStore.js'
 import type { HistoryStore } from '../runtime/history/historyTypes.js'
 import type { Journal } from '../runtime/journal.js'
 import { acquireLock } from '../runtime/lock.js'
@@ -70,9 +74,11 @@ export async function runTrading(
   options: TradeOptions,
 ): Promise<BotOutcome> {
   const { settings } = ctx
-  const paper = options.mode === 'paper'
+  // A dry run is paper trading on the configured market's live data.
+  const paper = options.mode === 'paper' || ctx.dryRun
+  const setupOptions = { ...options, mode: paper ? 'paper' : 'live' } as const
   const { config, warnings: strategyWarnings } = validateStrategy(ctx.raw)
-  const keys = tradingKeys(ctx, io, options)
+  const keys = tradingKeys(ctx, io, setupOptions)
   // The notify channels' secrets, read before anything is sent.
   const channels = resolveNotifyChannels(settings.notify, io.env, ctx.redactor)
 
@@ -98,16 +104,17 @@ export async function runTrading(
   let history: HistoryStore | undefined
   let statusWriter: StatusWriter | undefined
   let notify: Notifications | undefined
+  let marketDataWatch: NodeJS.Timeout | undefined
   let unsubscribeSignals = () => {}
   try {
     let baseUrl = settings.baseUrl
     let wsUrl = settings.wsUrl
     if (paper) {
-      sim = await startPaperSim(ctx, config.symbol, options, logger)
+      sim = await startPaperSim(ctx, config.symbol, setupOptions, logger)
       baseUrl = sim.url
       wsUrl = sim.wsUrl
     }
-    const mode = paper ? 'paper' : ctx.dryRun ? 'dry-run' : 'live'
+    const mode = ctx.dryRun ? 'dry-run' : paper ? 'paper' : 'live'
     notify = startNotifications({
       settings: settings.notify,
       channels,
@@ -121,7 +128,7 @@ export async function runTrading(
     const { rule, executor } = await connectExchange(
       ctx,
       { baseUrl, keys, symbol: config.symbol, logger },
-      options,
+      setupOptions,
     )
     const setup = { config, market: toStrategyRules(rule) }
     const now = Date.now
@@ -137,16 +144,30 @@ export async function runTrading(
       },
     )
     journal = openSessionJournal(ctx, paper)
-    // The trade history; a dry run sends nothing, so it records nothing.
-    if (!ctx.dryRun) history = openHistory(join(settings.dataDir, HISTORY_FILE))
+    // The trade history (a dry run's paper fills go to their own file).
+    history = openHistory(
+      join(settings.dataDir, ctx.dryRun ? DRY_RUN_HISTORY_FILE : HISTORY_FILE),
+    )
     if (journal.replay.tornTail)
       logger.warn(
         'dropped a torn last line of the journal (a crash during a write)',
       )
 
+    const marketData = sim?.marketData() ? () => sim?.marketData() : undefined
     statusWriter = createStatusWriter(settings.dataDir)
     const writer = statusWriter
-    const onStatus = (snapshot: StatusSnapshot) => {
+    let lastSnapshot: StatusSnapshot | undefined
+    const onStatus = (raw: StatusSnapshot) => {
+      lastSnapshot = raw
+      // Live market data that went stale is said in the status.
+      const md = marketData?.()
+      const snapshot =
+        md?.state === 'stale'
+          ? {
+              ...raw,
+              statusText: `${raw.statusText ?? raw.status} (market data stale)`,
+            }
+          : raw
       // Both lists start with HH:MM:SS (UTC) and are in order: a stable sort
       // on the time alone merges them.
       const events = [...snapshot.events, ...alerts]
@@ -157,11 +178,22 @@ export async function runTrading(
       writer.update({
         ...snapshot,
         ...(notify ? { notify: notify.stats() } : {}),
+        ...(marketData ? { marketData: marketData() } : {}),
         pid: process.pid,
         lockToken: lock.token,
         updatedAt: new Date().toISOString(),
       })
     }
+
+    // The market data's state changes without a step: show it anyway.
+    let shownState = marketData?.()?.state
+    if (marketData)
+      marketDataWatch = setInterval(() => {
+        const state = marketData()?.state
+        if (state === shownState || lastSnapshot === undefined) return
+        shownState = state
+        onStatus(lastSnapshot)
+      }, 250)
 
     const bot = launchBot({
       setup,
@@ -210,6 +242,7 @@ export async function runTrading(
     )
     throw error
   } finally {
+    clearInterval(marketDataWatch)
     unsubscribeSignals()
     view?.stop()
     statusWriter?.close()
@@ -248,6 +281,14 @@ export function registerTrade(
     .description(
       'paper trading: start the built-in simulator and run the bot against it (no keys, no money)',
     )
+    .option(
+      '--market-data <source>',
+      'generated (a seeded price walk) | live (the real market at --base-url / --ws-url, public data only, simulated fills)',
+    )
+    .option(
+      '--fill-model <model>',
+      'live market data: trade (fills when a real trade prints at or through the price) | queue (after the size ahead has traded)',
+    )
     .action(async (_options, command: Command) => trade(command, 'paper'))
 
   program
@@ -258,6 +299,10 @@ export function registerTrade(
     .option(
       '--key-file <file>',
       'JSON key file { "apiKey", "secretKey" }, mode 0600',
+    )
+    .option(
+      '--fill-model <model>',
+      'with --dry-run: trade (fills when a real trade prints at or through the price) | queue (after the size ahead has traded)',
     )
     .action(async (options: { keyFile?: string }, command: Command) =>
       trade(command, 'live', options.keyFile),

@@ -143,7 +143,7 @@ export function parseBotSettings(
         'minutes',
       ) * 60_000,
     websocket: websocketSettings(wsOptions),
-    paper: paperSettings(paper),
+    paper: paperSettings(paper, overrides),
     notify: parseNotifySettings(section(raw, 'notify')),
   }
   return { settings, warnings }
@@ -293,8 +293,20 @@ function websocketSettings(wsOptions: Json): BotSettings['websocket'] {
 }
 
 /** The `paper` section: the simulator of `rung paper`. */
-function paperSettings(paper: Json): PaperSettings {
+function paperSettings(paper: Json, overrides: ConfigOverrides): PaperSettings {
   return {
+    marketData: oneOf(
+      overrides.marketData ?? paper.marketData,
+      overrides.marketData === undefined ? 'paper.marketData' : '--market-data',
+      ['generated', 'live'] as const,
+      DEFAULTS.paperMarketData,
+    ),
+    fillModel: oneOf(
+      overrides.fillModel ?? paper.fillModel,
+      overrides.fillModel === undefined ? 'paper.fillModel' : '--fill-model',
+      ['trade', 'queue'] as const,
+      DEFAULTS.paperFillModel,
+    ),
     seed: integer(paper, 'paper', 'seed', DEFAULTS.paperSeed, 0),
     timeScale: positiveNumber(
       paper,

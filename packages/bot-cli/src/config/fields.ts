@@ -209,7 +209,14 @@ export const KNOWN: Record<string, readonly string[]> = {
     'maxReconnectAttempts',
   ],
   bot: ['dataDir', 'baseUrl', 'logFormat', 'logLevel', 'onStop'],
-  paper: ['seed', 'timeScale', 'quoteBalance', 'startPrice'],
+  paper: [
+    'seed',
+    'timeScale',
+    'quoteBalance',
+    'startPrice',
+    'marketData',
+    'fillModel',
+  ],
   notify: [
     'webhooks',
     'telegram',

@@ -61,6 +61,14 @@ export interface PaperSettings {
   quoteBalance: string
   /** Starting price of the generated feed (decimal string), or undefined for the sim default. */
   startPrice: string | undefined
+  /**
+   * Where the paper market's prices come from: `generated` (a seeded walk)
+   * or `live` (the real market's public data at `bot.baseUrl` / `websocket.url`,
+   * with simulated fills).
+   */
+  marketData: 'generated' | 'live'
+  /** Live market data: how paper orders fill (see docs/simulator.md). */
+  fillModel: 'trade' | 'queue'
 }
 
 /**
@@ -110,6 +118,10 @@ export const DEFAULTS = {
   paperTimeScale: 60,
   /** `paper.quoteBalance` (USDC). */
   paperQuoteBalance: '10000',
+  /** `paper.marketData`. */
+  paperMarketData: 'generated' as 'generated' | 'live',
+  /** `paper.fillModel`. */
+  paperFillModel: 'trade' as 'trade' | 'queue',
 } as const
 
 /** Flags and environment that override the file. */
@@ -124,4 +136,8 @@ export interface ConfigOverrides {
   logFormat?: string | undefined
   /** Paper mode: changes the default data directory. */
   paper?: boolean | undefined
+  /** `--market-data`. */
+  marketData?: string | undefined
+  /** `--fill-model`. */
+  fillModel?: string | undefined
 }

@@ -6,6 +6,7 @@
  */
 import { readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
+import type { MirrorStatus } from '@rung/backpack-sim'
 import type { NotifyStats } from '../notify/notifier.js'
 import { writeOwnerOnlyFile } from '../ownerOnly.js'
 import type { StatusSnapshot } from '../ui/statusView.js'
@@ -26,6 +27,8 @@ export interface StatusFileContent extends StatusSnapshot {
   lockToken?: string | undefined
   /** Notification delivery counts (when a `notify` channel is configured). */
   notify?: NotifyStats | undefined
+  /** Paper trading on live market data: the upstream and whether its data is live or stale. */
+  marketData?: MirrorStatus | undefined
 }
 
 /** Writes the status file atomically, mode 0600. */
