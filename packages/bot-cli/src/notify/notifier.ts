@@ -110,7 +110,8 @@ const defaultSleep = (ms: number, signal: AbortSignal) =>
  * @returns The notifier.
  * @example
  * ```ts
- * import { createNotifier, silentLogger } from '@rung/bot-cli'
+ * import { createNotifier } from './notifier.js'
+ * import { silentLogger } from '../ui/logger.js'
  * const notifier = createNotifier({
  *   channels: [{ name: 'webhook 1', url: 'https://example.com/hook', format: 'json', events: new Set(['critical']) }],
  *   logger: silentLogger,
