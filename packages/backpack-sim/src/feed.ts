@@ -310,7 +310,7 @@ export class Feed {
  * seeded walk for the others), and for `generated` and `replay` a timer
  * that advances it.
  *
- * @returns The feed, or undefined for `mode: 'off'`.
+ * @returns The feed, or undefined for `mode: 'off'` and `mode: 'mirror'` (the mirror drives the book).
  * @throws {SimError} for an unlisted `feed.symbol` or an unreadable candle file.
  */
 export function createFeed(
@@ -321,7 +321,7 @@ export function createFeed(
   seed: number,
   timers: NodeJS.Timeout[],
 ): Feed | undefined {
-  if (feedOpts.mode === 'off') return undefined
+  if (feedOpts.mode === 'off' || feedOpts.mode === 'mirror') return undefined
   const L = liquidityOptions ?? {}
   const liquidity: LiquidityOptions = {
     levels: L.levels ?? 5,

@@ -15,6 +15,7 @@ import type { FaultState, SimFaults } from './faults.js'
 import type { Feed } from './feed.js'
 import { shown } from './input.js'
 import type { Market } from './markets.js'
+import type { Mirror, MirrorStatus } from './mirror/mirror.js'
 import type { StreamHub } from './streams.js'
 import { px, qty } from './wire.js'
 
@@ -139,6 +140,13 @@ export interface Sim {
    * @returns Stream name → number of connections subscribed to it.
    */
   subscriptions(): Record<string, number>
+  /**
+   * What the market data follows with `feed.mode: 'mirror'`: the upstream,
+   * whether its data is live or stale, and the trades and paper fills seen.
+   *
+   * @returns The mirror's status, or undefined for the other feed modes.
+   */
+  marketData(): MirrorStatus | undefined
 }
 
 /** What the handle works over. */
@@ -157,6 +165,8 @@ export interface HandleDeps {
   hub: StreamHub
   /** The listed markets. */
   markets: readonly Market[]
+  /** The mirror feed (`feed.mode: 'mirror'`). */
+  mirror?: Mirror | undefined
   /** Stops everything (once). */
   close: () => Promise<void>
 }
@@ -285,6 +295,9 @@ export function createHandle(deps: HandleDeps): Sim {
     },
     subscriptions() {
       return hub.subscriptions()
+    },
+    marketData() {
+      return deps.mirror?.status()
     },
   }
 }

@@ -37,6 +37,11 @@ export type {
 export type { SimMarketConfig } from './markets.js'
 export { DEFAULT_MARKETS } from './markets.js'
 export type {
+  MirrorFeedOptions,
+  MirrorFillModel,
+  MirrorStatus,
+} from './mirror/mirror.js'
+export type {
   SimFeedOptions,
   SimLiquidityOptions,
   SimLogger,

@@ -8,6 +8,7 @@ import { parseDecimal } from './decimal.js'
 import { SimError } from './errors.js'
 import { checkFaults, type SimFaults } from './faults.js'
 import type { SimMarketConfig } from './markets.js'
+import type { MirrorFeedOptions } from './mirror/mirror.js'
 
 /**
  * Where prices come from.
@@ -19,6 +20,9 @@ import type { SimMarketConfig } from './markets.js'
  * - `manual`: nothing moves until {@link Sim.setPrice} or {@link Sim.step}
  *   (or the admin API) says so; the market maker still quotes.
  * - `off`: no market maker and no taker flow: empty books, only your orders.
+ * - `mirror`: the one listed market follows a real exchange's public market
+ *   data (its rules, its best levels, its trades fill your orders); see
+ *   {@link MirrorFeedOptions} and `docs/simulator.md`.
  */
 export type SimFeedOptions =
   | {
@@ -57,6 +61,7 @@ export type SimFeedOptions =
       /** No liquidity at all. */
       mode: 'off'
     }
+  | MirrorFeedOptions
 
 /** Receives the simulator's log lines. Never receives keys or signatures. */
 export interface SimLogger {
@@ -227,4 +232,42 @@ export function checkOptions(o: SimOptions): void {
     }
   }
   if (o.faults !== undefined) checkFaults(o.faults, 'faults.')
+  if (o.feed?.mode === 'mirror') checkMirror(o.feed)
+}
+
+/** Checks `feed: { mode: 'mirror' }`. */
+function checkMirror(f: MirrorFeedOptions): void {
+  for (const [field, value, protocols] of [
+    ['feed.baseUrl', f.baseUrl, ['http:', 'https:']],
+    ['feed.wsUrl', f.wsUrl, ['ws:', 'wss:']],
+  ] as const) {
+    if (value === undefined) continue
+    let ok = false
+    try {
+      ok = (protocols as readonly string[]).includes(new URL(value).protocol)
+    } catch {
+      ok = false
+    }
+    if (!ok)
+      throw new SimError(
+        `\`${field}\` must be a URL starting with ${protocols.join(' or ')}; got ${JSON.stringify(value)}`,
+      )
+  }
+  if (
+    f.fillModel !== undefined &&
+    f.fillModel !== 'trade' &&
+    f.fillModel !== 'queue'
+  )
+    throw new SimError(
+      `\`feed.fillModel\` must be "trade" or "queue"; got ${JSON.stringify(f.fillModel)}`,
+    )
+  for (const [field, v, lo] of [
+    ['feed.levels', f.levels, 1],
+    ['feed.reconnectDelayMs', f.reconnectDelayMs, 1],
+  ] as const) {
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= lo))
+      throw new SimError(
+        `\`${field}\` must be a whole number of at least ${lo}; got ${String(v)}`,
+      )
+  }
 }

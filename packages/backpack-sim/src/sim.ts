@@ -15,6 +15,7 @@ import { createFeed } from './feed.js'
 import { createHandle, type Sim } from './handle.js'
 import { MarketData } from './marketdata.js'
 import { DEFAULT_MARKETS, type Market, toMarket } from './markets.js'
+import { Mirror, publicUpstream, upstreamMarket } from './mirror/mirror.js'
 import {
   checkOptions,
   DEFAULT_BALANCES,
@@ -50,7 +51,23 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const seed = options.seed ?? 1
   const feedOpts: SimFeedOptions = options.feed ?? { mode: 'generated' }
   const logger = options.logger ?? {}
-  const markets = listedMarkets(options)
+  // A mirror lists the upstream's market (its rules, at its price).
+  const upstream =
+    feedOpts.mode === 'mirror' ? publicUpstream(feedOpts) : undefined
+  let markets: Market[]
+  try {
+    markets =
+      feedOpts.mode === 'mirror' && upstream
+        ? [
+            toMarket(
+              await upstreamMarket(upstream, feedOpts.symbol ?? 'BTC_USDC'),
+            ),
+          ]
+        : listedMarkets(options)
+  } catch (error) {
+    upstream?.stream.close()
+    throw error
+  }
   const engine = new Engine({
     markets,
     now,
@@ -82,6 +99,12 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     seed,
     timers,
   )
+  const mirror =
+    feedOpts.mode === 'mirror' && upstream && markets[0]
+      ? new Mirror(engine, markets[0], upstream, feedOpts, (level, message) =>
+          logger[level]?.(message),
+        )
+      : undefined
   const heartbeat = options.depthHeartbeatMs ?? 250
   if (heartbeat !== false) {
     const t = setInterval(() => {
@@ -119,6 +142,14 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   })
   engine.addListener(hub)
 
+  try {
+    await mirror?.ready()
+  } catch (error) {
+    mirror?.close()
+    for (const t of timers) clearInterval(t)
+    await hub.close()
+    throw error
+  }
   const port = await listen(server, host, options.port ?? 0)
   let closed = false
   const sim: Sim = createHandle({
@@ -129,9 +160,11 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     faults,
     hub,
     markets,
+    mirror,
     async close() {
       if (closed) return
       closed = true
+      mirror?.close()
       for (const t of timers) clearInterval(t)
       await hub.close()
       server.closeAllConnections()

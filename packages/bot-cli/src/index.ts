@@ -45,6 +45,13 @@ export { ConfigError, EXIT, ExitError } from './errors.js'
 export type { CliIo, OutStream } from './io.js'
 export { processIo } from './io.js'
 export { main } from './main.js'
+export type {
+  NotifyEvent,
+  NotifySettings,
+  TelegramConfig,
+  WebhookConfig,
+  WebhookFormat,
+} from './notify/notifyConfig.js'
 export type { Redactor } from './redact.js'
 export { createRedactor } from './redact.js'
 export type { DryRunExecutorOptions } from './runtime/exchange/dryRunExecutor.js'

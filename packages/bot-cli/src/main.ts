@@ -117,7 +117,10 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
         'json',
       ]),
     )
-    .option('--dry-run', 'log the commands instead of sending orders')
+    .option(
+      '--dry-run',
+      'run: paper trading on the real market (public data, simulated fills, nothing sent); cancel-all: only list the orders',
+    )
     .showHelpAfterError()
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()

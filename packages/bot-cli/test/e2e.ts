@@ -221,6 +221,7 @@ export async function startRun(
   simOptions: SimOptions = {},
   reuse?: { t: TestSim; dir: string },
   extraArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
 ) {
   const t = trackSim(reuse?.t ?? (await startTestSim(simOptions)))
   const dir = reuse?.dir ?? tempDir()
@@ -230,6 +231,7 @@ export async function startRun(
     {
       BACKPACK_API_KEY: t.keys.publicKey,
       BACKPACK_API_SECRET: t.keys.secretKey,
+      ...extraEnv,
     },
     dir,
   )
@@ -253,6 +255,7 @@ export async function startRun(
         handle = h
       },
       clientOptions: { windowMs: 1000 },
+      notifyTiming: { baseDelayMs: 20, checkEveryMs: 100 },
     },
   )
   // A run that fails at its start ends before it has a handle: say why.

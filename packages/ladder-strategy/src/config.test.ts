@@ -206,6 +206,7 @@ describe('validateConfig', () => {
       websocket: {},
       bot: {},
       paper: {},
+      notify: {},
       colour: 'blue',
       trading: { tradingCoin: 'BTC', notes: 'x' },
     })

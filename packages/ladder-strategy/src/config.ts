@@ -88,7 +88,7 @@ const BOT_KEYS: Record<string, readonly string[]> = {
     'sellNonUsdcMinValue',
   ],
 }
-const BOT_SECTIONS = ['api', 'websocket', 'bot', 'paper']
+const BOT_SECTIONS = ['api', 'websocket', 'bot', 'paper', 'notify']
 const LEGACY_TABLES = ['quantityPrecisions', 'pricePrecisions', 'minQuantities']
 const CONFIG_KEYS = Object.keys(DEFAULT_LADDER_CONFIG) as Key[]
 /** Every key valid at the top level. */

@@ -6,7 +6,11 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CommandContext } from '../config/context.js'
 import { EXIT, ExitError } from '../errors.js'
-import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
+import {
+  DRY_RUN_HISTORY_FILE,
+  HISTORY_FILE,
+  openHistory,
+} from '../runtime/history/historyStore.js'
 import type {
   HistoryFilter,
   HistoryStore,
@@ -61,11 +65,13 @@ export function openExisting(
   ctx: CommandContext,
   create: boolean,
 ): HistoryStore {
-  const path = join(ctx.settings.dataDir, HISTORY_FILE)
+  // `--dry-run` reads the dry runs' own (paper) history.
+  const file = ctx.dryRun ? DRY_RUN_HISTORY_FILE : HISTORY_FILE
+  const path = join(ctx.settings.dataDir, file)
   if (!create && !existsSync(path))
     throw new ExitError(
       EXIT.usage,
-      `No trade history in ${ctx.settings.dataDir} (no ${HISTORY_FILE}).\nFix: for paper trading (npm start, rung paper) add --paper; for a bot with its own --data-dir pass it; or run \`rung history --rebuild\` to write the history from the journal.`,
+      `No trade history in ${ctx.settings.dataDir} (no ${file}).\nFix: for paper trading (npm start, rung paper) add --paper; for a bot with its own --data-dir pass it; or run \`rung history --rebuild\` to write the history from the journal.`,
     )
   return openHistory(path)
 }

@@ -172,10 +172,25 @@ export function reportCommand(
   const history = openExisting(ctx, false)
   try {
     const report = buildReport(history, filter, options.period ?? 'day')
+    // Paper trading and dry runs moved no money: said first.
+    const simulated = [
+      ...new Set(
+        history
+          .sessions(filter)
+          .map((s) => s.mode)
+          .filter((m) => m !== 'live'),
+      ),
+    ]
     if (ctx.json) {
-      io.stdout.write(`${JSON.stringify(report)}\n`)
+      io.stdout.write(
+        `${JSON.stringify({ ...report, paper: simulated.length > 0 })}\n`,
+      )
       return
     }
+    if (simulated.length > 0)
+      io.stdout.write(
+        `PAPER: simulated fills (${simulated.join(', ')} sessions), no money moved.\n\n`,
+      )
     const rows = [
       [options.period ?? 'day', 'cycles', 'wins', 'realised', 'fees'],
       ...report.periods.map((p) => [

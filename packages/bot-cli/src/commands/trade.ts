@@ -14,7 +14,17 @@ import { createDashboardFeed } from '../dashboard/feed.js'
 import { type DashboardServer, startBotDashboard } from '../dashboard/server.js'
 import { ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
-import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
+import {
+  lateLogSink,
+  type Notifications,
+  startNotifications,
+} from '../notify/notifications.js'
+import { resolveNotifyChannels } from '../notify/notifyConfig.js'
+import {
+  DRY_RUN_HISTORY_FILE,
+  HISTORY_FILE,
+  openHistory,
+} from '../runtime/history/historyStore.js'
 import type { HistoryStore } from '../runtime/history/historyTypes.js'
 import type { Journal } from '../runtime/journal.js'
 import { acquireLock } from '../runtime/lock.js'
@@ -72,9 +82,13 @@ export async function runTrading(
   options: TradeOptions,
 ): Promise<BotOutcome> {
   const { settings } = ctx
-  const paper = options.mode === 'paper'
+  // A dry run is paper trading on the configured market's live data.
+  const paper = options.mode === 'paper' || ctx.dryRun
+  const setupOptions = { ...options, mode: paper ? 'paper' : 'live' } as const
   const { config, warnings: strategyWarnings } = validateStrategy(ctx.raw)
-  const keys = tradingKeys(ctx, io, options)
+  const keys = tradingKeys(ctx, io, setupOptions)
+  // The notify channels' secrets, read before anything is sent.
+  const channels = resolveNotifyChannels(settings.notify, io.env, ctx.redactor)
 
   // One bot per data directory, taken before anything is sent.
   const lock = acquireLock(settings.dataDir)
@@ -84,7 +98,13 @@ export async function runTrading(
           fps: options.fps ?? 4,
         })
       : undefined
-  const { logger, alerts } = createTradeLogger(ctx, io, view !== undefined)
+  const notifyLog = lateLogSink()
+  const { logger, alerts } = createTradeLogger(
+    ctx,
+    io,
+    view !== undefined,
+    notifyLog.onRecord,
+  )
   for (const w of [...ctx.warnings, ...strategyWarnings]) logger.warn(w)
 
   let sim: Sim | undefined
@@ -92,20 +112,32 @@ export async function runTrading(
   let history: HistoryStore | undefined
   let statusWriter: StatusWriter | undefined
   let dashboard: DashboardServer | undefined
+  let notify: Notifications | undefined
+  let marketDataWatch: NodeJS.Timeout | undefined
   let unsubscribeSignals = () => {}
   try {
     let baseUrl = settings.baseUrl
     let wsUrl = settings.wsUrl
     if (paper) {
-      sim = await startPaperSim(ctx, config.symbol, options, logger)
+      sim = await startPaperSim(ctx, config.symbol, setupOptions, logger)
       baseUrl = sim.url
       wsUrl = sim.wsUrl
     }
-    const mode = paper ? 'paper' : ctx.dryRun ? 'dry-run' : 'live'
+    const mode = ctx.dryRun ? 'dry-run' : paper ? 'paper' : 'live'
+    notify = startNotifications({
+      settings: settings.notify,
+      channels,
+      logger,
+      market: config.symbol,
+      mode,
+      redact: (text) => ctx.redactor.redact(text),
+      timing: options.notifyTiming,
+    })
+    notifyLog.attach(notify?.events)
     const { rule, executor } = await connectExchange(
       ctx,
       { baseUrl, keys, symbol: config.symbol, logger },
-      options,
+      setupOptions,
     )
     const setup = { config, market: toStrategyRules(rule) }
     const now = Date.now
@@ -121,13 +153,16 @@ export async function runTrading(
       },
     )
     journal = openSessionJournal(ctx, paper)
-    // The trade history; a dry run sends nothing, so it records nothing.
-    if (!ctx.dryRun) history = openHistory(join(settings.dataDir, HISTORY_FILE))
+    // The trade history (a dry run's paper fills go to their own file).
+    history = openHistory(
+      join(settings.dataDir, ctx.dryRun ? DRY_RUN_HISTORY_FILE : HISTORY_FILE),
+    )
     if (journal.replay.tornTail)
       logger.warn(
         'dropped a torn last line of the journal (a crash during a write)',
       )
 
+    const marketData = sim?.marketData() ? () => sim?.marketData() : undefined
     statusWriter = createStatusWriter(settings.dataDir)
     const writer = statusWriter
     const store = history
@@ -146,7 +181,18 @@ export async function runTrading(
       if (ctx.json) logger.info('dashboard', { url: dashboard.url })
       else io.stdout.write(`dashboard: ${dashboard.url}\n`)
     }
-    const onStatus = (snapshot: StatusSnapshot) => {
+    let lastSnapshot: StatusSnapshot | undefined
+    const onStatus = (raw: StatusSnapshot) => {
+      lastSnapshot = raw
+      // Live market data that went stale is said in the status.
+      const md = marketData?.()
+      const snapshot =
+        md?.state === 'stale'
+          ? {
+              ...raw,
+              statusText: `${raw.statusText ?? raw.status} (market data stale)`,
+            }
+          : raw
       // Both lists start with HH:MM:SS (UTC) and are in order: a stable sort
       // on the time alone merges them.
       const events = [...snapshot.events, ...alerts]
@@ -154,14 +200,27 @@ export async function runTrading(
         .slice(-6)
       view?.update({ ...snapshot, events })
       const updatedAt = new Date().toISOString()
+      notify?.events.connection(snapshot.connection)
       writer.update({
         ...snapshot,
+        ...(notify ? { notify: notify.stats() } : {}),
+        ...(marketData ? { marketData: marketData() } : {}),
         pid: process.pid,
         lockToken: lock.token,
         updatedAt,
       })
       feedModel.update({ ...snapshot, events, updatedAt })
     }
+
+    // The market data's state changes without a step: show it anyway.
+    let shownState = marketData?.()?.state
+    if (marketData)
+      marketDataWatch = setInterval(() => {
+        const state = marketData()?.state
+        if (state === shownState || lastSnapshot === undefined) return
+        shownState = state
+        onStatus(lastSnapshot)
+      }, 250)
 
     const bot = launchBot({
       setup,
@@ -178,6 +237,9 @@ export async function runTrading(
       checkOrdersIntervalMs: settings.checkOrdersIntervalMs,
       onStatus,
       history,
+      onRecords: notify
+        ? (records) => notify?.events.records(records)
+        : undefined,
     })
     unsubscribeSignals = watchSignals(io, bot, logger, () => {
       view?.stop()
@@ -193,6 +255,7 @@ export async function runTrading(
 
     const outcome = await bot.done
     if (fatal) throw fatal
+    notify?.events.stopped(outcome.reason, outcome.realisedProfit)
     logger.info('bye', {
       realisedProfit: outcome.realisedProfit,
       cycles: outcome.state.totals.cycles,
@@ -201,14 +264,20 @@ export async function runTrading(
   } catch (error) {
     if (!(error instanceof ExitError))
       logger.error('the bot failed', errorFields(error))
+    notify?.events.stopped(
+      `failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unexpected error'}`,
+      undefined,
+    )
     throw error
   } finally {
+    clearInterval(marketDataWatch)
     unsubscribeSignals()
     view?.stop()
     statusWriter?.close()
     await dashboard?.close()
     journal?.close()
     history?.close()
+    await notify?.close()
     await sim?.close()
     lock.release()
   }
@@ -258,6 +327,14 @@ export function registerTrade(
       .command('paper')
       .description(
         'paper trading: start the built-in simulator and run the bot against it (no keys, no money)',
+      )
+      .option(
+        '--market-data <source>',
+        'generated (a seeded price walk) | live (the real market at --base-url / --ws-url, public data only, simulated fills)',
+      )
+      .option(
+        '--fill-model <model>',
+        'live market data: trade (fills when a real trade prints at or through the price) | queue (after the size ahead has traded)',
       ),
   ).action(async (options: UiFlags, command: Command) =>
     trade(command, 'paper', options),
@@ -272,6 +349,10 @@ export function registerTrade(
       .option(
         '--key-file <file>',
         'JSON key file { "apiKey", "secretKey" }, mode 0600',
+      )
+      .option(
+        '--fill-model <model>',
+        'with --dry-run: trade (fills when a real trade prints at or through the price) | queue (after the size ahead has traded)',
       ),
   ).action(async (options: UiFlags & { keyFile?: string }, command: Command) =>
     trade(command, 'live', options),
@@ -289,5 +370,5 @@ interface UiFlags {
 /** Test hooks passed through to `runTrading` (simulator options, start callback). */
 export type TradeHooks = Pick<
   TradeOptions,
-  'simOptions' | 'onStarted' | 'fps' | 'clientOptions'
+  'simOptions' | 'onStarted' | 'fps' | 'clientOptions' | 'notifyTiming'
 >

@@ -11,16 +11,12 @@ import {
   loadMarketRules,
   type MarketRule,
 } from '@rung/backpack-sdk'
-import { type Sim, startSim } from '@rung/backpack-sim'
+import { type Sim, SimError, startSim } from '@rung/backpack-sim'
 import { isLadderConfigError } from '@rung/ladder-strategy'
-import {
-  type CommandContext,
-  credentialsFor,
-  requireCredentials,
-} from '../config/context.js'
+import { type CommandContext, requireCredentials } from '../config/context.js'
 import { ConfigError, EXIT, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
-import { createDryRunExecutor } from '../runtime/exchange/dryRunExecutor.js'
+import type { NotificationsOptions } from '../notify/notifications.js'
 import type { ExchangeClient } from '../runtime/exchange/exchange.js'
 import { unreachable } from '../runtime/exchange/exchangeErrors.js'
 import { createLiveExecutor } from '../runtime/exchange/liveExecutor.js'
@@ -29,7 +25,7 @@ import { type Journal, openJournal, retireJournal } from '../runtime/journal.js'
 import { startBot } from '../runtime/loop/bot.js'
 import type { Bot, BotOptions } from '../runtime/loop/botTypes.js'
 import type { Executor, MarketFeed } from '../runtime/ports.js'
-import { createLogger, type Logger } from '../ui/logger.js'
+import { createLogger, type Logger, type LogRecord } from '../ui/logger.js'
 
 /** Signals this close to the first one count as the same Ctrl-C (ms). */
 const SIGNAL_DEBOUNCE_MS = 500
@@ -47,9 +43,11 @@ export interface SetupOptions {
    * order's lookup does not wait 6 s).
    */
   clientOptions?: { windowMs?: number | undefined } | undefined
+  /** Notification timing overrides (tests: short retry delays and checks). */
+  notifyTiming?: NotificationsOptions['timing']
 }
 
-/** The API key pair the bot signs with (empty strings for a keyless dry run). */
+/** The API key pair the bot signs with. */
 export interface TradingKeys {
   /** Public key (base64). */
   apiKey: string
@@ -58,8 +56,8 @@ export interface TradingKeys {
 }
 
 /**
- * The keys: a fresh pair for paper trading (registered with the redactor),
- * the configured ones otherwise (optional for a dry run).
+ * The keys: a fresh pair for paper trading and dry runs (registered with the
+ * redactor), the configured ones otherwise.
  * @throws {ConfigError} when a live run has no credentials.
  */
 export function tradingKeys(
@@ -73,10 +71,8 @@ export function tradingKeys(
     ctx.redactor.addPublic(pair.publicKey)
     return { apiKey: pair.publicKey, secretKey: pair.secretKey }
   }
-  const creds = ctx.dryRun
-    ? credentialsFor(ctx, io.env, options.keyFile)
-    : requireCredentials(ctx, io.env, options.keyFile)
-  return { apiKey: creds?.apiKey ?? '', secretKey: creds?.secretKey ?? '' }
+  const creds = requireCredentials(ctx, io.env, options.keyFile)
+  return { apiKey: creds.apiKey, secretKey: creds.secretKey }
 }
 
 /**
@@ -88,6 +84,7 @@ export function createTradeLogger(
   ctx: CommandContext,
   io: CliIo,
   withView: boolean,
+  onRecord?: (record: LogRecord) => void,
 ): { logger: Logger; alerts: string[] } {
   const { settings } = ctx
   const alerts: string[] = []
@@ -98,6 +95,7 @@ export function createTradeLogger(
     dir: join(settings.dataDir, 'logs'),
     redactor: ctx.redactor,
     onRecord: (record) => {
+      onRecord?.(record)
       if (!withView || (record.level !== 'warn' && record.level !== 'error'))
         return
       alerts.push(`${record.time.slice(11, 19)} ! ${record.msg}`)
@@ -107,27 +105,62 @@ export function createTradeLogger(
   return { logger, alerts }
 }
 
-/** Paper mode: starts the simulator in-process on 127.0.0.1 (port 0). */
+/**
+ * Paper mode (and dry runs): starts the simulator in-process on 127.0.0.1
+ * (port 0), on a generated price walk, or mirroring the real market's public
+ * data at `bot.baseUrl` / `websocket.url` (a dry run always does).
+ * @throws {ExitError} when the live market data cannot be read.
+ */
 export async function startPaperSim(
   ctx: CommandContext,
   symbol: string,
   options: SetupOptions,
   logger: Logger,
 ): Promise<Sim> {
-  const { paper } = ctx.settings
+  const { paper, baseUrl, wsUrl, websocket } = ctx.settings
+  const live = ctx.dryRun || paper.marketData === 'live'
   const sim = await startSim({
     port: 0,
     seed: paper.seed,
-    feed: { mode: 'generated', speed: paper.timeScale },
+    feed: live
+      ? {
+          mode: 'mirror',
+          baseUrl,
+          wsUrl,
+          symbol,
+          fillModel: paper.fillModel,
+          reconnectDelayMs: websocket.reconnectIntervalMs,
+        }
+      : { mode: 'generated', speed: paper.timeScale },
     balances: { USDC: paper.quoteBalance },
+    // The mirror's lines (following, stale, live again) go to the bot's log.
+    ...(live
+      ? {
+          logger: {
+            info: (message: string) => logger.info(message),
+            warn: (message: string) => logger.warn(message),
+          },
+        }
+      : {}),
     ...options.simOptions,
+  }).catch((error: unknown) => {
+    if (!live || !(error instanceof SimError)) throw error
+    throw new ExitError(
+      EXIT.usage,
+      `Paper trading on live market data: ${error.message}.\nFix: check --base-url / --ws-url (or bot.baseUrl / websocket.url) and the network; \`rung paper\` without --market-data live runs offline.`,
+      { cause: error },
+    )
   })
-  if (paper.startPrice !== undefined) sim.setPrice(symbol, paper.startPrice)
-  logger.info('paper trading: simulator started', {
-    url: sim.url,
-    seed: paper.seed,
-    timeScale: paper.timeScale,
-  })
+  if (!live && paper.startPrice !== undefined)
+    sim.setPrice(symbol, paper.startPrice)
+  logger.info(
+    live
+      ? `paper trading on live market data from ${baseUrl}: simulator started (simulated fills; nothing is sent there)`
+      : 'paper trading: simulator started',
+    live
+      ? { url: sim.url, fillModel: paper.fillModel }
+      : { url: sim.url, seed: paper.seed, timeScale: paper.timeScale },
+  )
   return sim
 }
 
@@ -135,7 +168,7 @@ export async function startPaperSim(
 export interface ExchangeTarget {
   /** REST origin. */
   baseUrl: string
-  /** The key pair (empty for a keyless dry run). */
+  /** The key pair. */
   keys: TradingKeys
   /** The bot's market. */
   symbol: string
@@ -145,7 +178,8 @@ export interface ExchangeTarget {
 
 /**
  * The SDK client, the market rules (the first call: nothing answering is a
- * setup problem, exit 2) and the executor (live or dry-run).
+ * setup problem, exit 2) and the live executor (on the in-process
+ * simulator for paper trading and dry runs).
  * @throws {ExitError} when the exchange cannot be reached or the market does not exist.
  */
 export async function connectExchange(
@@ -173,23 +207,15 @@ export async function connectExchange(
   }
   const now = Date.now
   const exchange: ExchangeClient = client
-  const executor = ctx.dryRun
-    ? createDryRunExecutor({
-        client: exchange,
-        symbol,
-        market: rule,
-        markets: Object.values(rules),
-        logger,
-        now,
-      })
-    : createLiveExecutor({
-        client: exchange,
-        market: rule,
-        markets: Object.values(rules),
-        cancelAllOrders: ctx.settings.cancelAllOrders,
-        logger,
-        now,
-      })
+  // A dry run trades on the in-process simulator: the live executor there.
+  const executor = createLiveExecutor({
+    client: exchange,
+    market: rule,
+    markets: Object.values(rules),
+    cancelAllOrders: ctx.settings.cancelAllOrders,
+    logger,
+    now,
+  })
   return { rule, executor }
 }
 
@@ -207,7 +233,7 @@ export function createFeed(
   const { keys, logger } = target
   const stream = createStreamClient({
     url: target.wsUrl,
-    ...(keys.secretKey && !ctx.dryRun ? keys : {}),
+    ...keys,
     reconnect: websocket.reconnect
       ? {
           initialDelayMs: websocket.reconnectIntervalMs,
@@ -224,7 +250,7 @@ export function createFeed(
     symbol: target.symbol,
     logger,
     now: Date.now,
-    privateStreams: !ctx.dryRun,
+    privateStreams: true,
     onFatal,
   })
 }

@@ -293,3 +293,31 @@ describe('readConfigFile', () => {
     )
   })
 })
+
+describe('parseBotSettings (paper market data)', () => {
+  test('default: a generated market, trade-through fills', () => {
+    const { paper } = parseBotSettings({}, {}, '/tmp').settings
+    expect([paper.marketData, paper.fillModel]).toEqual(['generated', 'trade'])
+  })
+
+  test('args: paper.marketData / paper.fillModel, and the flags over them', () => {
+    const raw = { paper: { marketData: 'live', fillModel: 'queue' } }
+    const { paper } = parseBotSettings(raw, {}, '/tmp').settings
+    expect([paper.marketData, paper.fillModel]).toEqual(['live', 'queue'])
+    const flagged = parseBotSettings(
+      raw,
+      { fillModel: 'trade' },
+      '/tmp',
+    ).settings
+    expect(flagged.paper.fillModel).toBe('trade')
+  })
+
+  test('error: a fill model that does not exist names where it came from', () => {
+    expect(() =>
+      parseBotSettings({ paper: { fillModel: 'fifo' } }, {}, '/tmp'),
+    ).toThrow('paper.fillModel = "fifo" is not one of "trade", "queue"')
+    expect(() => parseBotSettings({}, { marketData: 'real' }, '/tmp')).toThrow(
+      '--market-data = "real" is not one of "generated", "live"',
+    )
+  })
+})

@@ -12,6 +12,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { suggestKey } from '@rung/ladder-strategy'
 import { ConfigError } from '../errors.js'
+import { parseNotifySettings } from '../notify/notifyConfig.js'
 import { checkOwnerOnly, HAS_MODES } from '../ownerOnly.js'
 import {
   bool,
@@ -49,7 +50,7 @@ export interface ParsedSettings {
  * Validates the bot's own sections of a parsed config object (`api`,
  * `websocket`, `actions.cancelAllOrders/sellNonUsdcAssets`,
  * `advanced.monitorIntervalSeconds/checkOrdersIntervalMinutes/sellNonUsdcMinValue`,
- * `bot`, `paper`) and applies the overrides. Nothing touches the network.
+ * `bot`, `paper`, `notify`) and applies the overrides. Nothing touches the network.
  *
  * @param raw - The parsed config file (`{}` for all defaults).
  * @param overrides - Flags and environment, which win over the file.
@@ -142,7 +143,8 @@ export function parseBotSettings(
         'minutes',
       ) * 60_000,
     websocket: websocketSettings(wsOptions),
-    paper: paperSettings(paper),
+    paper: paperSettings(paper, overrides),
+    notify: parseNotifySettings(section(raw, 'notify')),
   }
   return { settings, warnings }
 }
@@ -291,8 +293,20 @@ function websocketSettings(wsOptions: Json): BotSettings['websocket'] {
 }
 
 /** The `paper` section: the simulator of `rung paper`. */
-function paperSettings(paper: Json): PaperSettings {
+function paperSettings(paper: Json, overrides: ConfigOverrides): PaperSettings {
   return {
+    marketData: oneOf(
+      overrides.marketData ?? paper.marketData,
+      overrides.marketData === undefined ? 'paper.marketData' : '--market-data',
+      ['generated', 'live'] as const,
+      DEFAULTS.paperMarketData,
+    ),
+    fillModel: oneOf(
+      overrides.fillModel ?? paper.fillModel,
+      overrides.fillModel === undefined ? 'paper.fillModel' : '--fill-model',
+      ['trade', 'queue'] as const,
+      DEFAULTS.paperFillModel,
+    ),
     seed: integer(paper, 'paper', 'seed', DEFAULTS.paperSeed, 0),
     timeScale: positiveNumber(
       paper,

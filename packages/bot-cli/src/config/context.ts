@@ -28,6 +28,10 @@ export interface GlobalOptions {
   logFormat?: string | undefined
   /** `--dry-run`. */
   dryRun?: boolean | undefined
+  /** `--market-data` (`rung paper`). */
+  marketData?: string | undefined
+  /** `--fill-model` (`rung paper`, `rung run --dry-run`). */
+  fillModel?: string | undefined
 }
 
 /** How much a command needs: `live` requires a config file. */
@@ -98,6 +102,8 @@ export function resolveContext(
       wsUrl: options.wsUrl ?? io.env.BACKPACK_WS_URL,
       logFormat: options.logFormat ?? (options.json ? 'json' : undefined),
       paper: mode === 'paper',
+      marketData: options.marketData,
+      fillModel: options.fillModel,
     },
     file?.path === undefined ? io.cwd : resolve(file.path, '..'),
   )

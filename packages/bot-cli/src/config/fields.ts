@@ -209,7 +209,22 @@ export const KNOWN: Record<string, readonly string[]> = {
     'maxReconnectAttempts',
   ],
   bot: ['dataDir', 'baseUrl', 'logFormat', 'logLevel', 'onStop'],
-  paper: ['seed', 'timeScale', 'quoteBalance', 'startPrice'],
+  paper: [
+    'seed',
+    'timeScale',
+    'quoteBalance',
+    'startPrice',
+    'marketData',
+    'fillModel',
+  ],
+  notify: [
+    'webhooks',
+    'telegram',
+    'streamDownMinutes',
+    'queueSize',
+    'maxAttempts',
+  ],
+  'notify.telegram': ['tokenEnv', 'chatIdEnv', 'apiUrl', 'events'],
 }
 
 /** An unknown key that is probably a typo of a known one. */

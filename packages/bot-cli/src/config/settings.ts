@@ -4,6 +4,8 @@
  * line and the environment bring.
  */
 
+import type { NotifySettings } from '../notify/notifyConfig.js'
+
 /** Console log format (files are always JSON lines). */
 export type LogFormatOption = 'plain' | 'json'
 
@@ -45,6 +47,8 @@ export interface BotSettings {
   }
   /** Paper-mode simulator settings. */
   paper: PaperSettings
+  /** Notifications (`notify`): webhooks and Telegram; no channel when absent. */
+  notify: NotifySettings
 }
 
 /** Settings of `rung paper` (the in-process simulator). */
@@ -57,6 +61,14 @@ export interface PaperSettings {
   quoteBalance: string
   /** Starting price of the generated feed (decimal string), or undefined for the sim default. */
   startPrice: string | undefined
+  /**
+   * Where the paper market's prices come from: `generated` (a seeded walk)
+   * or `live` (the real market's public data at `bot.baseUrl` / `websocket.url`,
+   * with simulated fills).
+   */
+  marketData: 'generated' | 'live'
+  /** Live market data: how paper orders fill (see docs/simulator.md). */
+  fillModel: 'trade' | 'queue'
 }
 
 /**
@@ -106,6 +118,10 @@ export const DEFAULTS = {
   paperTimeScale: 60,
   /** `paper.quoteBalance` (USDC). */
   paperQuoteBalance: '10000',
+  /** `paper.marketData`. */
+  paperMarketData: 'generated' as 'generated' | 'live',
+  /** `paper.fillModel`. */
+  paperFillModel: 'trade' as 'trade' | 'queue',
 } as const
 
 /** Flags and environment that override the file. */
@@ -120,4 +136,8 @@ export interface ConfigOverrides {
   logFormat?: string | undefined
   /** Paper mode: changes the default data directory. */
   paper?: boolean | undefined
+  /** `--market-data`. */
+  marketData?: string | undefined
+  /** `--fill-model`. */
+  fillModel?: string | undefined
 }

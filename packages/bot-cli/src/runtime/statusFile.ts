@@ -6,6 +6,8 @@
  */
 import { readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
+import type { MirrorStatus } from '@rung/backpack-sim'
+import type { NotifyStats } from '../notify/notifier.js'
 import { writeOwnerOnlyFile } from '../ownerOnly.js'
 import type { StatusSnapshot } from '../ui/statusView.js'
 
@@ -23,6 +25,10 @@ export interface StatusFileContent extends StatusSnapshot {
    * to confirm the pid is this bot where the process table cannot tell.
    */
   lockToken?: string | undefined
+  /** Notification delivery counts (when a `notify` channel is configured). */
+  notify?: NotifyStats | undefined
+  /** Paper trading on live market data: the upstream and whether its data is live or stale. */
+  marketData?: MirrorStatus | undefined
 }
 
 /** Writes the status file atomically, mode 0600. */

@@ -292,25 +292,64 @@ describe('rung history (end to end against backpack-sim)', {
     )
   })
 
-  test('behavior: run --dry-run lists the leftovers a live start would sell, and sells nothing', async () => {
-    const t = await startTestSim({ balances: { USDC: '10000', BTC: '0.01' } })
+  test('behavior: run --dry-run is paper trading on the live market: nothing reaches the exchange, and its own history and report say paper', async () => {
+    const t = await startTestSim()
     const dir = tempDir()
-    const run = await startRun(
-      { actions: { sellNonUsdcAssets: true } },
-      {},
-      { t, dir },
-      ['--dry-run'],
-    )
+    const run = await startRun({ trading: { orderCount: 4 } }, {}, { t, dir }, [
+      '--dry-run',
+    ])
     await waitFor(
-      () => run.stdout().includes('dry-run: would placeOrders'),
-      'the would-be ladder',
+      () =>
+        run.bot.state().orders.filter((o) => o.status === 'open').length === 4,
+      'the paper ladder',
     )
+    // The ladder rests on the in-process mirror, not on the exchange.
+    expect(await openClientIds(t.client)).toEqual([])
+    // A real sale at the real best bid (the top rung's price) fills the paper rung.
+    t.sim.credit(t.keys.publicKey, 'BTC', '1')
+    await t.client.executeOrder({
+      symbol: 'BTC_USDC',
+      side: 'Ask',
+      orderType: 'Market',
+      quantity: '0.001',
+    })
+    await waitFor(() => run.bot.state().position.fills === 1, 'the paper fill')
     run.bot.stop()
     expect(await run.exit).toBe(0)
-    expect(run.stdout()).toContain(
-      'dry-run: would sell leftover balance asset=BTC market=BTC_USDC quantity=0.01',
+    // Only the real participant's own trade is in the exchange's ledger.
+    expect(ledgerBtc(t.sim, t.keys.publicKey, 'trade')).toBe('-0.001')
+    expect(t.sim.accounts()).toEqual([t.keys.publicKey])
+    const sessions = JSON.parse(
+      (
+        await rung(
+          run.dataDir,
+          'history',
+          '--dry-run',
+          '--table',
+          'sessions',
+          '--json',
+        )
+      ).stdout,
+    ) as { sessions: { mode: string }[] }
+    expect(sessions.sessions.map((s) => s.mode)).toEqual(['dry-run'])
+    const fills = JSON.parse(
+      (
+        await rung(
+          run.dataDir,
+          'history',
+          '--dry-run',
+          '--table',
+          'fills',
+          '--json',
+        )
+      ).stdout,
+    ) as { fills: { side: string }[] }
+    expect(fills.fills.map((f) => f.side)).toEqual(['buy'])
+    // The live history holds none of it.
+    expect((await rung(run.dataDir, 'history')).code).toBe(2)
+    const report = await rung(run.dataDir, 'report', '--dry-run')
+    expect(report.stdout).toMatch(
+      /^PAPER: simulated fills \(dry-run sessions\), no money moved\./,
     )
-    expect(ledgerBtc(t.sim, t.keys.publicKey, 'trade')).toBe('0')
-    expect(await openClientIds(t.client)).toEqual([])
   })
 })

@@ -25,6 +25,9 @@ import { createRecordWriter } from './historyWriter.js'
 /** The history's file name inside the data directory. */
 export const HISTORY_FILE = 'history.sqlite'
 
+/** The history of `rung run --dry-run` (paper fills) in the data directory. */
+export const DRY_RUN_HISTORY_FILE = 'history.dry-run.sqlite'
+
 /**
  * Opens (or creates) the trade history, owner-only (0600, its directory
  * 0700).

@@ -5,6 +5,7 @@ import type { StatusSnapshot } from '../../ui/statusView.js'
 import type { HistoryStore, LeftoverSale } from '../history/historyTypes.js'
 import type { Journal } from '../journal.js'
 import type { Executor, MarketFeed } from '../ports.js'
+import type { TradeRecord } from '../tradeRecord.js'
 
 /** What the loop needs. */
 export interface BotOptions {
@@ -43,6 +44,8 @@ export interface BotOptions {
    * all-time realised profit read from); none when absent.
    */
   history?: HistoryStore | undefined
+  /** Receives the trade records of every step (notifications). */
+  onRecords?: ((records: readonly TradeRecord[]) => void) | undefined
   /** This session's id (journal notes, history rows). @default a random UUID */
   sessionId?: string | undefined
 }

@@ -205,6 +205,7 @@ function record(loop: Loop, records: readonly TradeRecord[]) {
     if (text !== undefined) note(loop, text)
   }
   writeHistory(loop.options, records, loop.sessionId)
+  if (records.length > 0) loop.options.onRecords?.(records)
 }
 
 /** A record as a line of the status view's event panel, or undefined for the quiet ones. */

@@ -1,0 +1,440 @@
+/**
+ * The mirror feed (`feed: { mode: 'mirror' }`): the simulator's market
+ * follows a real exchange's PUBLIC market data. Its book shows the upstream
+ * best levels (placed post-only by an internal account, so they never take a
+ * paper order), and a paper order fills when an upstream trade prints at or
+ * through its price (optionally only after the upstream volume traded at its
+ * price has used up the size that was ahead of it when it was placed).
+ *
+ * Nothing signed ever goes upstream, by construction: the upstream is reached
+ * through {@link PublicUpstream}, a REST client made without keys reduced to
+ * its public methods, and a stream client made without keys. When the
+ * upstream stream is down (or the book is resyncing) the market data is
+ * stale: the quotes stay as they were, no upstream trade fills anything, and
+ * the SDK's stream client reconnects and resubscribes.
+ *
+ * @internal
+ */
+import {
+  type BackpackClient,
+  createBackpackClient,
+  createOrderBook,
+  createStreamClient,
+  marketRulesFromMarkets,
+  type OrderBook,
+  type StreamClient,
+  type TradeEvent,
+} from '@rung/backpack-sdk'
+import { dec, formatDecimal, min, ONE, roundToStep } from '../decimal.js'
+import type { Engine } from '../engine/engine.js'
+import type { Account, EngineOrder, Level } from '../engine/types.js'
+import { SimError } from '../errors.js'
+import type { Market, SimMarketConfig } from '../markets.js'
+
+/** How a paper order fills from the upstream trades. */
+export type MirrorFillModel = 'trade' | 'queue'
+
+/** `feed: { mode: 'mirror' }` options. */
+export interface MirrorFeedOptions {
+  /** Follow a real exchange's public market data. */
+  mode: 'mirror'
+  /** Upstream REST origin. @defaultValue `"https://api.backpack.exchange"` */
+  baseUrl?: string | undefined
+  /** Upstream WebSocket URL. @defaultValue `"wss://ws.backpack.exchange"` */
+  wsUrl?: string | undefined
+  /** The upstream market to list and follow. @defaultValue `"BTC_USDC"` */
+  symbol?: string | undefined
+  /**
+   * `trade`: a paper order fills in full when an upstream trade prints at or
+   * through its price. `queue`: a trade through the price fills it in full;
+   * trades AT its price fill it only once their volume (since it was placed)
+   * exceeds the upstream size that was ahead of it at that price.
+   * @defaultValue `"trade"`
+   */
+  fillModel?: MirrorFillModel | undefined
+  /** Upstream levels per side shown in the local book. @defaultValue `10` */
+  levels?: number | undefined
+  /** First reconnect delay of the upstream stream (ms). @defaultValue `1000` */
+  reconnectDelayMs?: number | undefined
+}
+
+/** What the simulator's market data follows, and whether it is fresh. */
+export interface MirrorStatus {
+  /** `connecting` before the first book, `live`, or `stale` (upstream stream down or book resyncing). */
+  state: 'connecting' | 'live' | 'stale'
+  /** The upstream REST origin. */
+  upstream: string
+  /** The market followed. */
+  symbol: string
+  /** The fill model. */
+  fillModel: MirrorFillModel
+  /** Since when (ms) the state holds. */
+  since: number
+  /** Upstream trades seen while live. */
+  trades: number
+  /** Upstream trades ignored because the data was stale. */
+  staleTrades: number
+  /** Paper fills the upstream trades caused. */
+  paperFills: number
+}
+
+/** The only upstream REST calls the mirror can make: public ones. */
+export type PublicRest = Pick<BackpackClient, 'getDepth' | 'getMarkets'>
+
+/** The upstream stream, public streams only (made without keys). */
+export type PublicStream = Pick<
+  StreamClient,
+  'subscribe' | 'on' | 'off' | 'state' | 'close'
+>
+
+/** A public REST client and a public stream client for the upstream. */
+export interface PublicUpstream {
+  /** REST (public endpoints). */
+  rest: PublicRest
+  /** Streams (public streams). */
+  stream: PublicStream
+  /** REST origin, for messages. */
+  baseUrl: string
+}
+
+/** Creates the upstream clients, WITHOUT keys: nothing they send is signed. */
+export function publicUpstream(options: MirrorFeedOptions): PublicUpstream {
+  const baseUrl = options.baseUrl ?? 'https://api.backpack.exchange'
+  const client = createBackpackClient({ baseUrl })
+  const stream = createStreamClient({
+    url: options.wsUrl ?? 'wss://ws.backpack.exchange',
+    reconnect: {
+      initialDelayMs: options.reconnectDelayMs ?? 1000,
+      maxAttempts: false,
+    },
+  })
+  return {
+    rest: { getDepth: client.getDepth, getMarkets: client.getMarkets },
+    stream,
+    baseUrl,
+  }
+}
+
+/**
+ * The market to list: the upstream's rules for the symbol, starting at its
+ * best bid.
+ * @throws {SimError} when the upstream cannot be reached or does not list the symbol.
+ */
+export async function upstreamMarket(
+  upstream: PublicUpstream,
+  symbol: string,
+): Promise<SimMarketConfig> {
+  const unreachable = (cause: unknown) =>
+    new SimError(
+      `Cannot read the upstream market data at ${upstream.baseUrl}: check \`feed.baseUrl\` and the network`,
+      { cause },
+    )
+  const rules = marketRulesFromMarkets(
+    await upstream.rest.getMarkets().catch((cause: unknown) => {
+      throw unreachable(cause)
+    }),
+  )
+  const rule = rules[symbol]
+  if (rule === undefined)
+    throw new SimError(
+      `\`feed.symbol\` ${symbol} is not listed at ${upstream.baseUrl}: pick a listed spot market`,
+    )
+  const depth = await upstream.rest
+    .getDepth({ symbol, limit: 5 })
+    .catch((cause: unknown) => {
+      throw unreachable(cause)
+    })
+  const bestBid = [...depth.bids].sort(
+    (a, b) => Number(b[0]) - Number(a[0]),
+  )[0]?.[0]
+  const bestAsk = [...depth.asks].sort(
+    (a, b) => Number(a[0]) - Number(b[0]),
+  )[0]?.[0]
+  const initialPrice = bestBid ?? bestAsk
+  if (initialPrice === undefined)
+    throw new SimError(
+      `The upstream book of ${symbol} at ${upstream.baseUrl} is empty: pick a traded market`,
+    )
+  return {
+    symbol,
+    baseSymbol: rule.baseSymbol,
+    quoteSymbol: rule.quoteSymbol,
+    tickSize: rule.tickSize,
+    stepSize: rule.stepSize,
+    minQuantity: rule.minQuantity,
+    minPrice: rule.minPrice,
+    initialPrice,
+  }
+}
+
+interface Tracked {
+  /** Upstream size ahead at the order's price when it was placed. */
+  ahead: bigint
+  /** Upstream volume traded at its price since. */
+  traded: bigint
+}
+
+/** Drives one local market from the upstream. */
+export class Mirror {
+  private readonly maker: Account
+  private readonly taker: Account
+  private readonly book: OrderBook
+  private readonly tracked = new Map<string, Tracked>()
+  private readonly subscription: { unsubscribe(): void }
+  private state: MirrorStatus['state'] = 'connecting'
+  private since: number
+  private trades = 0
+  private staleTrades = 0
+  private paperFills = 0
+  private quoteTimer: NodeJS.Timeout | undefined
+  private closed = false
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly market: Market,
+    private readonly upstream: PublicUpstream,
+    private readonly options: MirrorFeedOptions,
+    private readonly log: (level: 'info' | 'warn', message: string) => void,
+  ) {
+    this.since = engine.now()
+    this.maker = engine.account('sim:mirror-maker', true)
+    this.taker = engine.account('sim:mirror-taker', true)
+    for (const acc of [this.maker, this.taker])
+      for (const asset of [market.base, market.quote])
+        engine.credit(acc, asset, 1_000_000_000n * ONE, 'credit')
+    const { stream } = upstream
+    this.book = createOrderBook({
+      symbol: market.symbol,
+      stream,
+      client: upstream.rest,
+      snapshotLimit: 100,
+    })
+    this.book.on('book', () => this.scheduleQuote())
+    this.book.on('state', () => this.updateState())
+    stream.on('state', () => this.updateState())
+    this.subscription = stream.subscribe(`trade.${market.symbol}`, (t) =>
+      this.onTrade(t as TradeEvent),
+    )
+    engine.addListener({
+      orderEvent: (order, event) => this.onOrderEvent(order, event),
+      trade() {},
+      depth() {},
+    })
+  }
+
+  /** The current status. */
+  status(): MirrorStatus {
+    return {
+      state: this.state,
+      upstream: this.upstream.baseUrl,
+      symbol: this.market.symbol,
+      fillModel: this.options.fillModel ?? 'trade',
+      since: this.since,
+      trades: this.trades,
+      staleTrades: this.staleTrades,
+      paperFills: this.paperFills,
+    }
+  }
+
+  /**
+   * Resolves once the upstream book is synced and quoted locally.
+   * @throws {SimError} when that takes longer than `timeoutMs`.
+   */
+  async ready(timeoutMs = 15_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        this.book.ready(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new SimError(
+                  `No market data for ${this.market.symbol} from ${this.upstream.baseUrl} within ${timeoutMs / 1000} s: check \`feed.wsUrl\` and the network`,
+                ),
+              ),
+            timeoutMs,
+          )
+        }),
+      ])
+    } finally {
+      clearTimeout(timer)
+    }
+    this.updateState()
+    if (this.state === 'live') this.quote()
+  }
+
+  /** Stops following the upstream. */
+  close(): void {
+    this.closed = true
+    clearTimeout(this.quoteTimer)
+    this.subscription.unsubscribe()
+    this.book.close()
+    this.upstream.stream.close()
+  }
+
+  private updateState(): void {
+    if (this.closed) return
+    const live =
+      this.upstream.stream.state === 'open' && this.book.state === 'live'
+    const next = live
+      ? 'live'
+      : this.state === 'connecting'
+        ? 'connecting'
+        : 'stale'
+    if (next === this.state) return
+    const was = this.state
+    this.state = next
+    this.since = this.engine.now()
+    if (next === 'stale')
+      this.log(
+        'warn',
+        `mirror: upstream market data for ${this.market.symbol} is stale (stream ${this.upstream.stream.state}, book ${this.book.state}); paper fills paused until it is back`,
+      )
+    else if (next === 'live') {
+      this.log(
+        'info',
+        was === 'connecting'
+          ? `mirror: following ${this.market.symbol} at ${this.upstream.baseUrl}`
+          : `mirror: upstream market data for ${this.market.symbol} is live again`,
+      )
+      this.quote()
+    }
+  }
+
+  private scheduleQuote(): void {
+    if (this.quoteTimer !== undefined || this.closed) return
+    this.updateState()
+    this.quoteTimer = setTimeout(() => {
+      this.quoteTimer = undefined
+      if (!this.closed && this.state === 'live') this.quote()
+    }, 50)
+    this.quoteTimer.unref()
+  }
+
+  /** Re-places the upstream levels (post-only: they never take a paper order). */
+  private quote(): void {
+    const m = this.market
+    const n = this.options.levels ?? 10
+    const bids = this.book.bids(n)
+    const asks = this.book.asks(n)
+    const book = this.engine.book(m.symbol)
+    const bestBid = bids[0]?.[0]
+    const bestAsk = asks[0]?.[0]
+    if (bestBid !== undefined) book.referencePrice = dec(bestBid)
+    else if (bestAsk !== undefined) book.referencePrice = dec(bestAsk)
+    this.engine.batch(() => {
+      this.engine.cancelAll(this.maker, m.symbol)
+      for (const [side, levels] of [
+        ['Bid', bids],
+        ['Ask', asks],
+      ] as const) {
+        for (const [price, quantity] of levels) {
+          const qty = roundToStep(dec(quantity), m.step, 'down')
+          if (qty < m.minQty) continue
+          try {
+            this.engine.placeOrder(this.maker, {
+              symbol: m.symbol,
+              side,
+              orderType: 'Limit',
+              price,
+              quantity: formatDecimal(qty),
+              postOnly: true,
+            })
+          } catch {
+            // Would cross a paper order, or outside the price band: skipped.
+          }
+        }
+      }
+    })
+  }
+
+  private onOrderEvent(order: EngineOrder, event: string): void {
+    if (order.market.symbol !== this.market.symbol) return
+    if (event === 'orderAccepted' && order.type === 'Limit') {
+      const price = order.price ?? 0n
+      const side = order.side === 'Bid' ? this.book.bids() : this.book.asks()
+      const level = side.find(([p]) => dec(p) === price)
+      this.tracked.set(order.id, {
+        ahead: level === undefined ? 0n : dec(level[1]),
+        traded: 0n,
+      })
+    } else if (event !== 'orderFill' || order.status === 'Filled')
+      this.tracked.delete(order.id)
+  }
+
+  private onTrade(t: TradeEvent): void {
+    if (this.closed) return
+    if (this.state !== 'live') {
+      this.staleTrades++
+      return
+    }
+    this.trades++
+    const price = dec(t.price)
+    const volume = dec(t.quantity)
+    const book = this.engine.book(this.market.symbol)
+    const fills: [EngineOrder, bigint][] = []
+    // Bids at or above the trade price, asks at or below it.
+    const crossed = (levels: Level[], side: 'Bid' | 'Ask') => {
+      for (const level of levels) {
+        if (side === 'Bid' ? level.price < price : level.price > price) break
+        for (const order of level.orders) {
+          if (order.account.internal) continue
+          const remaining = (order.quantity ?? 0n) - order.executedQty
+          if (remaining <= 0n) continue
+          const q = this.fillable(
+            order,
+            level.price === price,
+            volume,
+            remaining,
+          )
+          if (q > 0n) fills.push([order, q])
+        }
+      }
+    }
+    crossed(book.bids, 'Bid')
+    crossed(book.asks, 'Ask')
+    if (fills.length === 0) return
+    this.engine.batch(() => {
+      // The upstream quotes step aside: the counter-order meets the paper order only.
+      this.engine.cancelAll(this.maker, this.market.symbol)
+      for (const [order, q] of fills) {
+        try {
+          this.engine.placeOrder(this.taker, {
+            symbol: this.market.symbol,
+            side: order.side === 'Bid' ? 'Ask' : 'Bid',
+            orderType: 'Limit',
+            price: formatDecimal(order.price ?? 0n),
+            quantity: formatDecimal(q),
+            timeInForce: 'IOC',
+          })
+          this.paperFills++
+        } catch (error) {
+          this.log(
+            'warn',
+            `mirror: could not fill paper order ${order.id}: ${(error as Error).message}`,
+          )
+        }
+      }
+      this.quote()
+    })
+  }
+
+  /** How much of a crossed paper order this trade fills. */
+  private fillable(
+    order: EngineOrder,
+    atPrice: boolean,
+    volume: bigint,
+    remaining: bigint,
+  ): bigint {
+    const step = this.market.step
+    if (this.options.fillModel !== 'queue' || !atPrice) return remaining
+    const t = this.tracked.get(order.id) ?? { ahead: 0n, traded: 0n }
+    t.traded += volume
+    this.tracked.set(order.id, t)
+    const filled = order.executedQty
+    const available = t.traded - t.ahead - filled
+    if (available <= 0n) return 0n
+    return roundToStep(min(remaining, available), step, 'down')
+  }
+}
