@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander'
 import { registerBacktest } from './commands/backtest.js'
 import { registerCancelAll } from './commands/cancelAll.js'
 import type { CommandEnv } from './commands/command.js'
+import { registerData } from './commands/data.js'
 import { registerHistory } from './commands/history.js'
 import { registerInit } from './commands/init.js'
 import { registerMarkets } from './commands/markets.js'
@@ -143,6 +144,7 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
   registerTrade(program, env, () => tradeHooks)
   registerBacktest(program, env)
   registerSweep(program, env)
+  registerData(program, env)
   registerPrice(program, env)
   registerMarkets(program, env)
   registerCancelAll(program, env)
