@@ -1,30 +1,30 @@
-import { resolve } from 'node:path'
+import { basename, resolve } from 'node:path'
 import {
+  type BacktestReport,
   DEFAULT_LADDER_CONFIG,
   isLadderConfigError,
 } from '@rung/ladder-strategy'
 import {
   type SweepMetric,
   type SweepParameter,
+  type SweepResult,
   sweep,
 } from '@rung/ladder-strategy/node'
 import { type Command, Option } from 'commander'
 import { validateStrategy } from '../config/strategy.js'
-import { toFixedDecimals } from '../decimal.js'
 import { ConfigError } from '../errors.js'
 import { createProgress } from '../ui/progress.js'
-import { formatTable } from '../ui/table.js'
 import {
   type BacktestCommandOptions,
-  feeRates,
-  feeRatesText,
+  inspectCandleFile,
   loadCandles,
   type MarketFlags,
   marketFlags,
   marketOf,
   runInputs,
 } from './backtest.js'
-import { type CommandEnv, wholeNumber } from './command.js'
+import { type CommandEnv, collect, wholeNumber } from './command.js'
+import { type FilesRankedSet, rankFiles, writeRanking } from './multiData.js'
 
 /** Strategy fields a sweep can vary (every config key but the symbol). */
 const SWEEPABLE = Object.keys(DEFAULT_LADDER_CONFIG).filter(
@@ -78,7 +78,9 @@ export function parseGrid(
 
 /** Options of {@link sweepCommand}. */
 export interface SweepCommandOptions
-  extends Omit<BacktestCommandOptions, 'chart'> {
+  extends Omit<BacktestCommandOptions, 'chart' | 'data'> {
+  /** Candle file, or several: each set runs on every file, ranked by the total. */
+  data: string | readonly string[]
   /** The grid. */
   grid: Partial<Record<SweepParameter, unknown[]>>
   /** Ranking metric. */
@@ -89,65 +91,71 @@ export interface SweepCommandOptions
   top: number
 }
 
-/** Runs `rung sweep`. */
-export async function sweepCommand(options: SweepCommandOptions) {
-  const candles = await loadCandles(options.data, options.stderr)
-  const bar = createProgress(
-    'sweeping',
-    options.stderr as NodeJS.WritableStream & { isTTY?: boolean },
-  )
-  let ranked: Awaited<ReturnType<typeof sweep>>
-  try {
-    ranked = await sweep({
-      ...runInputs(options, candles),
-      grid: options.grid,
-      metric: options.metric,
-      ...(options.workers === undefined ? {} : { workers: options.workers }),
-      onProgress: ({ done, total }) => bar.update(done, total),
-    })
-  } catch (error) {
-    if (isLadderConfigError(error))
-      throw new ConfigError(
-        error.issues.some((issue) => issue.path === 'workers')
-          ? '--workers'
-          : '--grid',
-        `The sweep cannot run: ${error.message}`,
-        { cause: error },
+/** Runs `rung sweep` (on one file, or on several: per file and in total). */
+export async function sweepCommand(
+  options: SweepCommandOptions,
+): Promise<FilesRankedSet[]> {
+  const files = typeof options.data === 'string' ? [options.data] : options.data
+  // Every path is checked before the first file is read.
+  for (const data of files) await inspectCandleFile(data)
+  const perFile: SweepResult[][] = []
+  for (const data of files) {
+    const candles = await loadCandles(data, options.stderr)
+    const bar = createProgress(
+      files.length > 1 ? `sweeping ${basename(data)}` : 'sweeping',
+      options.stderr as NodeJS.WritableStream & { isTTY?: boolean },
+    )
+    try {
+      perFile.push(
+        await sweep({
+          ...runInputs(options, candles),
+          grid: options.grid,
+          metric: options.metric,
+          ...(options.workers === undefined
+            ? {}
+            : { workers: options.workers }),
+          onProgress: ({ done, total }) => bar.update(done, total),
+        }),
       )
-    throw error
-  } finally {
-    bar.done()
+    } catch (error) {
+      throw sweepError(error)
+    } finally {
+      bar.done()
+    }
   }
-  const fees = feeRates(options)
-  if (options.json) {
-    options.stdout.write(
-      `${JSON.stringify(ranked.map((r) => ({ rank: r.rank, params: r.params, metric: r.metric, feeRates: fees, report: { ...r.report, equity: undefined } })))}\n`,
-    )
-    return ranked
-  }
-  const names = Object.keys(options.grid)
-  const rows: string[][] = [
-    ['rank', ...names, options.metric, 'cycles', 'realised', 'max drawdown'],
-  ]
-  for (const r of ranked.slice(0, options.top)) {
-    rows.push([
-      String(r.rank),
-      ...names.map((n) => String(r.params[n as SweepParameter])),
-      r.metric === 'Infinity' ? 'inf' : toFixedDecimals(r.metric, 2, 'nearest'),
-      String(r.report.cycles),
-      toFixedDecimals(r.report.realisedProfit, 2, 'nearest'),
-      toFixedDecimals(r.report.maxDrawdown, 2, 'nearest'),
-    ])
-  }
-  options.stdout.write(`${formatTable(rows)}\n`)
-  if (ranked.length > options.top)
-    options.stdout.write(
-      `(${ranked.length - options.top} more; --top to show more)\n`,
-    )
-  options.stdout.write(
-    `fees: ${feeRatesText(fees)} (--maker-fee, --taker-fee)\n`,
+  // Reports by set, then file; ranked by the total over the files.
+  const byIndex = perFile.map((ranked) => {
+    const reports: BacktestReport[] = []
+    for (const r of ranked) reports[r.index] = r.report
+    return reports
+  })
+  const first = [...(perFile[0] ?? [])].sort((a, b) => a.index - b.index)
+  const ranked = rankFiles(
+    first.map((r) => r.params),
+    first.map((r) =>
+      byIndex.map((reports) => reports[r.index] as BacktestReport),
+    ),
+    options.metric,
   )
+  writeRanking(ranked, {
+    ...options,
+    names: Object.keys(options.grid),
+    data: files,
+  })
   return ranked
+}
+
+/** A strategy error of a sweep, as the ConfigError naming its flag. */
+export function sweepError(error: unknown): unknown {
+  if (isLadderConfigError(error))
+    return new ConfigError(
+      error.issues.some((issue) => issue.path === 'workers')
+        ? '--workers'
+        : '--grid',
+      `The sweep cannot run: ${error.message}`,
+      { cause: error },
+    )
+  return error
 }
 
 /** Registers `rung sweep` on the program. */
@@ -158,11 +166,15 @@ export function registerSweep(program: Command, env: CommandEnv): void {
       .description(
         'backtest every combination of parameter values and rank them',
       )
-      .requiredOption('--data <file>', 'candle CSV, gzipped or not')
+      .requiredOption(
+        '--data <file>',
+        'candle CSV, gzipped or not (repeat for several files: ranked by the total)',
+        collect,
+      )
       .option(
         '-g, --grid <name=values>',
         'values to try, e.g. takeProfitPercentage=0.25,0.5 (repeatable)',
-        (v: string, acc: string[]) => [...acc, v],
+        collect,
         [] as string[],
       )
       .addOption(
@@ -183,7 +195,7 @@ export function registerSweep(program: Command, env: CommandEnv): void {
   ).action(
     async (
       options: MarketFlags & {
-        data: string
+        data: string[]
         grid: string[]
         metric: SweepMetric
         workers?: string
@@ -194,7 +206,7 @@ export function registerSweep(program: Command, env: CommandEnv): void {
       const ctx = env.context(command, 'backtest')
       const { config } = validateStrategy(ctx.raw)
       await sweepCommand({
-        data: resolve(env.io.cwd, options.data),
+        data: options.data.map((d) => resolve(env.io.cwd, d)),
         config,
         market: marketOf(config.symbol, options),
         makerFee: options.makerFee,
