@@ -17,6 +17,7 @@ import { registerStatus } from './commands/status.js'
 import { registerStop } from './commands/stop.js'
 import { registerSweep } from './commands/sweep.js'
 import { registerTrade, type TradeHooks } from './commands/trade.js'
+import { registerWorker } from './commands/worker.js'
 import { type GlobalOptions, resolveContext } from './config/context.js'
 import { STARTER_CONFIG_NAME } from './config/starterConfig.js'
 import { EXIT, ExitError } from './errors.js'
@@ -145,6 +146,7 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
   registerBacktest(program, env)
   registerSweep(program, env)
   registerData(program, env)
+  registerWorker(program, env)
   registerPrice(program, env)
   registerMarkets(program, env)
   registerCancelAll(program, env)

@@ -25,6 +25,7 @@ import {
 } from './backtest.js'
 import { type CommandEnv, collect, wholeNumber } from './command.js'
 import { type FilesRankedSet, rankFiles, writeRanking } from './multiData.js'
+import { queueSweepReports } from './queueSweep.js'
 
 /** Strategy fields a sweep can vary (every config key but the symbol). */
 const SWEEPABLE = Object.keys(DEFAULT_LADDER_CONFIG).filter(
@@ -89,6 +90,8 @@ export interface SweepCommandOptions
   workers: number | undefined
   /** Rows shown. */
   top: number
+  /** `--queue`: a Redis URL to put the sets on for `rung worker`s, instead of this machine's threads. */
+  queue?: string | undefined
 }
 
 /** Runs `rung sweep` (on one file, or on several: per file and in total). */
@@ -98,6 +101,24 @@ export async function sweepCommand(
   const files = typeof options.data === 'string' ? [options.data] : options.data
   // Every path is checked before the first file is read.
   for (const data of files) await inspectCandleFile(data)
+  const { sets, reports } =
+    options.queue === undefined
+      ? await localReports(options, files)
+      : await queueSweepReports({ ...options, queue: options.queue }, files)
+  const ranked = rankFiles(sets, reports, options.metric)
+  writeRanking(ranked, {
+    ...options,
+    names: Object.keys(options.grid),
+    data: files,
+  })
+  return ranked
+}
+
+/** Each file swept on this machine's threads: the sets and their reports by set, then file. */
+async function localReports(
+  options: SweepCommandOptions,
+  files: readonly string[],
+) {
   const perFile: SweepResult[][] = []
   for (const data of files) {
     const candles = await loadCandles(data, options.stderr)
@@ -123,26 +144,18 @@ export async function sweepCommand(
       bar.done()
     }
   }
-  // Reports by set, then file; ranked by the total over the files.
   const byIndex = perFile.map((ranked) => {
     const reports: BacktestReport[] = []
     for (const r of ranked) reports[r.index] = r.report
     return reports
   })
   const first = [...(perFile[0] ?? [])].sort((a, b) => a.index - b.index)
-  const ranked = rankFiles(
-    first.map((r) => r.params),
-    first.map((r) =>
+  return {
+    sets: first.map((r) => r.params),
+    reports: first.map((r) =>
       byIndex.map((reports) => reports[r.index] as BacktestReport),
     ),
-    options.metric,
-  )
-  writeRanking(ranked, {
-    ...options,
-    names: Object.keys(options.grid),
-    data: files,
-  })
-  return ranked
+  }
 }
 
 /** A strategy error of a sweep, as the ConfigError naming its flag. */
@@ -191,7 +204,11 @@ export function registerSweep(program: Command, env: CommandEnv): void {
         '--workers <n>',
         'worker threads (0 = none; default: one per CPU)',
       )
-      .option('--top <n>', 'rows to show', '10'),
+      .option('--top <n>', 'rows to show', '10')
+      .option(
+        '--queue <url>',
+        'put the sets on a Redis queue for `rung worker`s, e.g. redis://HOST:PORT (resumable)',
+      ),
   ).action(
     async (
       options: MarketFlags & {
@@ -200,6 +217,7 @@ export function registerSweep(program: Command, env: CommandEnv): void {
         metric: SweepMetric
         workers?: string
         top: string
+        queue?: string
       },
       command: Command,
     ) => {
@@ -218,6 +236,7 @@ export function registerSweep(program: Command, env: CommandEnv): void {
             ? undefined
             : wholeNumber('--workers', options.workers, 0),
         top: wholeNumber('--top', options.top, 1),
+        queue: options.queue,
         json: ctx.json,
         stdout: env.io.stdout,
         stderr: env.io.stderr,
