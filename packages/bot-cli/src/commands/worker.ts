@@ -84,14 +84,25 @@ export function registerWorker(program: Command, env: CommandEnv): void {
           stalledMs,
           log: (line) => env.io.stderr.write(`${line}\n`),
         })
+        // First signal: finish the sets in hand. Second: stop at once.
         await new Promise<void>((done) => {
+          let signals = 0
           const off = env.io.onSignal(() => {
-            off()
-            done()
+            signals++
+            if (signals === 1) {
+              env.io.stderr.write(
+                'stopping: finishing the sets in hand (Ctrl-C again to stop at once; they return to the queue after --lock-ms)\n',
+              )
+              void worker.close().then(() => {
+                off()
+                done()
+              })
+            } else {
+              off()
+              void worker.close(true).finally(done)
+            }
           })
         })
-        env.io.stderr.write('stopping: finishing the sets in hand\n')
-        await worker.close()
       },
     )
 }

@@ -366,8 +366,12 @@ export interface QueueWorkerOptions {
 
 /** A running worker. */
 export interface QueueWorker {
-  /** Stops taking sets, waits for the running ones, closes the pools. */
-  close(): Promise<void>
+  /**
+   * Stops taking sets and closes the pools: after the running sets finish,
+   * or at once with `force` (their sets return to the queue once their
+   * locks expire).
+   */
+  close(force?: boolean): Promise<void>
 }
 
 /**
@@ -449,8 +453,8 @@ export async function startQueueWorker(
     `worker on ${o.target.display}: ${o.threads} thread(s), files ${held.join(', ')}`,
   )
   return {
-    async close() {
-      await worker.close()
+    async close(force = false) {
+      await worker.close(force)
       await Promise.all([...pools.values()].map((p) => p.close()))
     },
   }
