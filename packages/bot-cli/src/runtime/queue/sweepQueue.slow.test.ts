@@ -119,7 +119,7 @@ describe.skipIf(skip)('runQueueSweep', () => {
       a.proc.kill('SIGKILL')
       b.proc.kill('SIGKILL')
     }
-  }, 30_000)
+  }, 60_000)
 
   test('error: a worker whose candle file has other content refuses the set, and the sweep names the file', async () => {
     const url = redis?.url as string
