@@ -8,6 +8,7 @@ import { registerBacktest } from './commands/backtest.js'
 import { registerCancelAll } from './commands/cancelAll.js'
 import type { CommandEnv } from './commands/command.js'
 import { registerDashboard } from './commands/dashboard.js'
+import { registerData } from './commands/data.js'
 import { registerHistory } from './commands/history.js'
 import { registerInit } from './commands/init.js'
 import { registerMarkets } from './commands/markets.js'
@@ -17,6 +18,7 @@ import { registerStatus } from './commands/status.js'
 import { registerStop } from './commands/stop.js'
 import { registerSweep } from './commands/sweep.js'
 import { registerTrade, type TradeHooks } from './commands/trade.js'
+import { registerWorker } from './commands/worker.js'
 import { type GlobalOptions, resolveContext } from './config/context.js'
 import { STARTER_CONFIG_NAME } from './config/starterConfig.js'
 import { EXIT, ExitError } from './errors.js'
@@ -148,6 +150,8 @@ function buildProgram(io: CliIo, redactor: Redactor): Command {
   registerDashboard(program, env)
   registerBacktest(program, env)
   registerSweep(program, env)
+  registerData(program, env)
+  registerWorker(program, env)
   registerPrice(program, env)
   registerMarkets(program, env)
   registerCancelAll(program, env)

@@ -40,7 +40,8 @@ import type { OutStream } from '../io.js'
 import { renderEquitySvg } from '../ui/chart.js'
 import { createProgress } from '../ui/progress.js'
 import { formatTable } from '../ui/table.js'
-import type { CommandEnv } from './command.js'
+import { type CommandEnv, collect } from './command.js'
+import { backtestFilesCommand } from './multiData.js'
 
 /** Market rules used when the command line gives none (Backpack's BTC_USDC precision). */
 export const DEFAULT_BACKTEST_MARKET = {
@@ -420,7 +421,8 @@ export function registerBacktest(program: Command, env: CommandEnv): void {
       )
       .requiredOption(
         '--data <file>',
-        'candle CSV (open_time,open,high,low,close,volume), gzipped or not',
+        'candle CSV (open_time,open,high,low,close,volume), gzipped or not (repeat for several files: a report each and a total)',
+        collect,
       )
       .option(
         '--chart <file>',
@@ -434,7 +436,7 @@ export function registerBacktest(program: Command, env: CommandEnv): void {
   ).action(
     async (
       options: MarketFlags & {
-        data: string
+        data: string[]
         chart: string | boolean
         report?: string
       },
@@ -444,22 +446,19 @@ export function registerBacktest(program: Command, env: CommandEnv): void {
       const { config, warnings } = validateStrategy(ctx.raw)
       for (const w of [...ctx.warnings, ...warnings])
         env.io.stderr.write(`warning: ${w}\n`)
-      const chart =
-        options.chart === false
-          ? false
-          : resolve(
-              env.io.cwd,
-              typeof options.chart === 'string'
-                ? options.chart
-                : `backtest-${basename(options.data).replace(/\.csv(\.gz)?$/, '')}.svg`,
-            )
-      await backtestCommand({
-        data: resolve(env.io.cwd, options.data),
+      await backtestFilesCommand({
+        data: options.data.map((d) => resolve(env.io.cwd, d)),
         config,
         market: marketOf(config.symbol, options),
         makerFee: options.makerFee,
         takerFee: options.takerFee,
-        chart,
+        chart:
+          typeof options.chart === 'string'
+            ? resolve(env.io.cwd, options.chart)
+            : options.chart === false
+              ? false
+              : undefined,
+        cwd: env.io.cwd,
         report:
           options.report === undefined
             ? undefined

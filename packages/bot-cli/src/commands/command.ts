@@ -29,3 +29,9 @@ export function wholeNumber(flag: string, value: string, min: number): number {
     )
   return n
 }
+
+/** Commander's collector of a repeatable flag: each value appended. */
+export const collect = (value: string, previous: string[] | undefined) => [
+  ...(previous ?? []),
+  value,
+]

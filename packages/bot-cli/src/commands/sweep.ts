@@ -1,33 +1,36 @@
 import { writeFileSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import {
+  type BacktestReport,
   DEFAULT_LADDER_CONFIG,
   isLadderConfigError,
 } from '@rung/ladder-strategy'
 import {
   type SweepMetric,
   type SweepParameter,
+  type SweepResult,
   sweep,
 } from '@rung/ladder-strategy/node'
 import { type Command, Option } from 'commander'
 import { validateStrategy } from '../config/strategy.js'
 import { renderSweepReport } from '../dashboard/sweepReport.js'
-import { toFixedDecimals } from '../decimal.js'
 import { ConfigError } from '../errors.js'
 import { createProgress } from '../ui/progress.js'
-import { formatTable } from '../ui/table.js'
 import {
   type BacktestCommandOptions,
   checkWritable,
   feeRates,
   feeRatesText,
+  inspectCandleFile,
   loadCandles,
   type MarketFlags,
   marketFlags,
   marketOf,
   runInputs,
 } from './backtest.js'
-import { type CommandEnv, wholeNumber } from './command.js'
+import { type CommandEnv, collect, wholeNumber } from './command.js'
+import { type FilesRankedSet, rankFiles, writeRanking } from './multiData.js'
+import { queueSweepReports } from './queueSweep.js'
 
 /** Strategy fields a sweep can vary (every config key but the symbol). */
 const SWEEPABLE = Object.keys(DEFAULT_LADDER_CONFIG).filter(
@@ -81,7 +84,9 @@ export function parseGrid(
 
 /** Options of {@link sweepCommand}. */
 export interface SweepCommandOptions
-  extends Omit<BacktestCommandOptions, 'chart'> {
+  extends Omit<BacktestCommandOptions, 'chart' | 'data'> {
+  /** Candle file, or several: each set runs on every file, ranked by the total. */
+  data: string | readonly string[]
   /** The grid. */
   grid: Partial<Record<SweepParameter, unknown[]>>
   /** Ranking metric. */
@@ -90,54 +95,38 @@ export interface SweepCommandOptions
   workers: number | undefined
   /** Rows shown. */
   top: number
+  /** `--queue`: a Redis URL to put the sets on for `rung worker`s, instead of this machine's threads. */
+  queue?: string | undefined
   /** HTML report path (`--report`), if any. */
   report?: string | undefined
   /** The heat map's two parameters (`--heatmap x,y`). @default the first two of the grid */
   heatmap?: readonly string[] | undefined
 }
 
-/** Runs `rung sweep`. */
-export async function sweepCommand(options: SweepCommandOptions) {
+/** Runs `rung sweep` (on one file, or on several: per file and in total). */
+export async function sweepCommand(
+  options: SweepCommandOptions,
+): Promise<FilesRankedSet[]> {
+  const files = typeof options.data === 'string' ? [options.data] : options.data
   const names = Object.keys(options.grid)
   const axes = heatmapAxes(options.heatmap, names)
   if (options.report !== undefined)
     checkWritable(resolve(options.report), '--report', 'the HTML report')
-  const candles = await loadCandles(options.data, options.stderr)
-  const bar = createProgress(
-    'sweeping',
-    options.stderr as NodeJS.WritableStream & { isTTY?: boolean },
-  )
-  let ranked: Awaited<ReturnType<typeof sweep>>
-  try {
-    ranked = await sweep({
-      ...runInputs(options, candles),
-      grid: options.grid,
-      metric: options.metric,
-      ...(options.workers === undefined ? {} : { workers: options.workers }),
-      onProgress: ({ done, total }) => bar.update(done, total),
-    })
-  } catch (error) {
-    if (isLadderConfigError(error))
-      throw new ConfigError(
-        error.issues.some((issue) => issue.path === 'workers')
-          ? '--workers'
-          : '--grid',
-        `The sweep cannot run: ${error.message}`,
-        { cause: error },
-      )
-    throw error
-  } finally {
-    bar.done()
-  }
-  const fees = feeRates(options)
+  // Every path is checked before the first file is read.
+  for (const data of files) await inspectCandleFile(data)
+  const { sets, reports } =
+    options.queue === undefined
+      ? await localReports(options, files)
+      : await queueSweepReports({ ...options, queue: options.queue }, files)
+  const ranked = rankFiles(sets, reports, options.metric)
   let htmlPath: string | undefined
   if (options.report !== undefined) {
     htmlPath = resolve(options.report)
     writeFileSync(
       htmlPath,
       renderSweepReport({
-        title: `rung sweep: ${options.config.symbol} ${basename(options.data)}`,
-        note: `fees ${feeRatesText(fees)}; ranked by ${options.metric}`,
+        title: `rung sweep: ${options.config.symbol} ${files.map((f) => basename(f)).join(', ')}`,
+        note: `fees ${feeRatesText(feeRates(options))}; ranked by ${options.metric}${files.length > 1 ? ' over the files in total' : ''}`,
         names,
         metric: options.metric,
         ranked,
@@ -145,34 +134,8 @@ export async function sweepCommand(options: SweepCommandOptions) {
       }),
     )
   }
-  if (options.json) {
-    options.stdout.write(
-      `${JSON.stringify(ranked.map((r) => ({ rank: r.rank, params: r.params, metric: r.metric, feeRates: fees, report: { ...r.report, equity: undefined } })))}\n`,
-    )
-    return ranked
-  }
-  const rows: string[][] = [
-    ['rank', ...names, options.metric, 'cycles', 'realised', 'max drawdown'],
-  ]
-  for (const r of ranked.slice(0, options.top)) {
-    rows.push([
-      String(r.rank),
-      ...names.map((n) => String(r.params[n as SweepParameter])),
-      r.metric === 'Infinity' ? 'inf' : toFixedDecimals(r.metric, 2, 'nearest'),
-      String(r.report.cycles),
-      toFixedDecimals(r.report.realisedProfit, 2, 'nearest'),
-      toFixedDecimals(r.report.maxDrawdown, 2, 'nearest'),
-    ])
-  }
-  options.stdout.write(`${formatTable(rows)}\n`)
-  if (ranked.length > options.top)
-    options.stdout.write(
-      `(${ranked.length - options.top} more; --top to show more)\n`,
-    )
-  options.stdout.write(
-    `fees: ${feeRatesText(fees)} (--maker-fee, --taker-fee)\n`,
-  )
-  if (htmlPath) options.stdout.write(`report: ${htmlPath}\n`)
+  writeRanking(ranked, { ...options, names, data: files })
+  if (htmlPath && !options.json) options.stdout.write(`report: ${htmlPath}\n`)
   return ranked
 }
 
@@ -197,6 +160,63 @@ export function heatmapAxes(
     : [axes[0] as string, axes[1] as string]
 }
 
+/** Each file swept on this machine's threads: the sets and their reports by set, then file. */
+async function localReports(
+  options: SweepCommandOptions,
+  files: readonly string[],
+) {
+  const perFile: SweepResult[][] = []
+  for (const data of files) {
+    const candles = await loadCandles(data, options.stderr)
+    const bar = createProgress(
+      files.length > 1 ? `sweeping ${basename(data)}` : 'sweeping',
+      options.stderr as NodeJS.WritableStream & { isTTY?: boolean },
+    )
+    try {
+      perFile.push(
+        await sweep({
+          ...runInputs(options, candles),
+          grid: options.grid,
+          metric: options.metric,
+          ...(options.workers === undefined
+            ? {}
+            : { workers: options.workers }),
+          onProgress: ({ done, total }) => bar.update(done, total),
+        }),
+      )
+    } catch (error) {
+      throw sweepError(error)
+    } finally {
+      bar.done()
+    }
+  }
+  const byIndex = perFile.map((ranked) => {
+    const reports: BacktestReport[] = []
+    for (const r of ranked) reports[r.index] = r.report
+    return reports
+  })
+  const first = [...(perFile[0] ?? [])].sort((a, b) => a.index - b.index)
+  return {
+    sets: first.map((r) => r.params),
+    reports: first.map((r) =>
+      byIndex.map((reports) => reports[r.index] as BacktestReport),
+    ),
+  }
+}
+
+/** A strategy error of a sweep, as the ConfigError naming its flag. */
+export function sweepError(error: unknown): unknown {
+  if (isLadderConfigError(error))
+    return new ConfigError(
+      error.issues.some((issue) => issue.path === 'workers')
+        ? '--workers'
+        : '--grid',
+      `The sweep cannot run: ${error.message}`,
+      { cause: error },
+    )
+  return error
+}
+
 /** Registers `rung sweep` on the program. */
 export function registerSweep(program: Command, env: CommandEnv): void {
   marketFlags(
@@ -205,11 +225,15 @@ export function registerSweep(program: Command, env: CommandEnv): void {
       .description(
         'backtest every combination of parameter values and rank them',
       )
-      .requiredOption('--data <file>', 'candle CSV, gzipped or not')
+      .requiredOption(
+        '--data <file>',
+        'candle CSV, gzipped or not (repeat for several files: ranked by the total)',
+        collect,
+      )
       .option(
         '-g, --grid <name=values>',
         'values to try, e.g. takeProfitPercentage=0.25,0.5 (repeatable)',
-        (v: string, acc: string[]) => [...acc, v],
+        collect,
         [] as string[],
       )
       .addOption(
@@ -228,6 +252,10 @@ export function registerSweep(program: Command, env: CommandEnv): void {
       )
       .option('--top <n>', 'rows to show', '10')
       .option(
+        '--queue <url>',
+        'put the sets on a Redis queue for `rung worker`s, e.g. redis://HOST:PORT (resumable)',
+      )
+      .option(
         '--report <file>',
         'also write an HTML report: the whole ranking and a heat map of the metric',
       )
@@ -238,11 +266,12 @@ export function registerSweep(program: Command, env: CommandEnv): void {
   ).action(
     async (
       options: MarketFlags & {
-        data: string
+        data: string[]
         grid: string[]
         metric: SweepMetric
         workers?: string
         top: string
+        queue?: string
         report?: string
         heatmap?: string
       },
@@ -251,7 +280,7 @@ export function registerSweep(program: Command, env: CommandEnv): void {
       const ctx = env.context(command, 'backtest')
       const { config } = validateStrategy(ctx.raw)
       await sweepCommand({
-        data: resolve(env.io.cwd, options.data),
+        data: options.data.map((d) => resolve(env.io.cwd, d)),
         config,
         market: marketOf(config.symbol, options),
         makerFee: options.makerFee,
@@ -263,6 +292,7 @@ export function registerSweep(program: Command, env: CommandEnv): void {
             ? undefined
             : wholeNumber('--workers', options.workers, 0),
         top: wholeNumber('--top', options.top, 1),
+        queue: options.queue,
         report:
           options.report === undefined
             ? undefined

@@ -7,6 +7,8 @@
  * - `readCandlesCsv`: a candle CSV file (gzipped or not) read from disk.
  * - `sweep`: a parameter grid backtested on all cores (worker_threads);
  *   `createSweepPool` keeps the workers warm across sweeps.
+ * - `planSweep` / `rankSweep`: a sweep's checks and ranking, for sets run
+ *   elsewhere (a job queue, several candle files).
  *
  * @example
  * ```ts
@@ -29,6 +31,8 @@
  */
 
 export { readCandlesCsv } from './readCandlesCsv.js'
+export type { SweepPlan } from './sweep/plan.js'
+export { planSweep, rankSweep } from './sweep/plan.js'
 export type {
   SweepPool,
   SweepPoolOptions,
@@ -37,9 +41,11 @@ export type {
 export { createSweepPool } from './sweep/pool.js'
 export { sweep } from './sweep/sweep.js'
 export type {
+  RankedSweepSet,
   SweepMetric,
   SweepOptions,
   SweepParameter,
   SweepProgress,
+  SweepReportSummary,
   SweepResult,
 } from './sweep/types.js'

@@ -5,7 +5,6 @@
  */
 import {
   type BacktestFees,
-  type BacktestReport,
   checkFees,
   equityPointsOf,
 } from '../../backtestOptions.js'
@@ -15,10 +14,11 @@ import { type ConfigIssue, LadderConfigError } from '../../errors.js'
 import { derive } from '../../plan.js'
 import type { LadderConfig, LadderMarket } from '../../types.js'
 import type {
+  RankedSweepSet,
   SweepMetric,
   SweepOptions,
   SweepParameter,
-  SweepResult,
+  SweepReportSummary,
 } from './types.js'
 
 /** One parameter set: the grid's values for one combination. @internal */
@@ -166,7 +166,7 @@ function validateSets(
   return configs
 }
 
-function metricOf(report: BacktestReport, metric: SweepMetric): string {
+function metricOf(report: SweepReportSummary, metric: SweepMetric): string {
   switch (metric) {
     case 'realisedProfit':
       return report.realisedProfit
@@ -184,11 +184,11 @@ function metricOf(report: BacktestReport, metric: SweepMetric): string {
 }
 
 /** Ranks reports best first by the metric (ties keep grid order). @internal */
-export function rank(
+export function rank<R extends SweepReportSummary>(
   sets: SweepSet[],
-  reports: BacktestReport[],
+  reports: R[],
   metric: SweepMetric,
-): SweepResult[] {
+): RankedSweepSet<R>[] {
   const rows = reports.map((report, index) => ({
     index,
     params: sets[index] ?? {},

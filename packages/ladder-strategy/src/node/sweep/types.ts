@@ -83,3 +83,16 @@ export interface SweepResult {
   /** The backtest report (without trades). */
   report: BacktestReport
 }
+
+/** The report fields a sweep metric reads (a full report, or a summary over several files). */
+export type SweepReportSummary = Pick<
+  BacktestReport,
+  'realisedProfit' | 'unrealisedProfit' | 'maxDrawdown' | 'cycles'
+>
+
+/** One ranked set of `rankSweep`: a {@link SweepResult} whose report is `R`. */
+export type RankedSweepSet<R extends SweepReportSummary = BacktestReport> =
+  Omit<SweepResult, 'report'> & {
+    /** The report (or summary) of this set. */
+    report: R
+  }
