@@ -109,6 +109,36 @@ const fineConfigArb: fc.Arbitrary<LadderConfig> = fc
   })
   .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
 
+/**
+ * Every option of LadderConfig, each over its off value and values a walk
+ * reaches (the trigger band's property must hold for every combination;
+ * an option added to the config belongs here).
+ */
+const everyOptionArb: fc.Arbitrary<LadderConfig> = fc
+  .record({
+    orderCount: fc.integer({ min: 1, max: 5 }),
+    incrementPercentage: fc.constantFrom('0', '50'),
+    takeProfitPercentage: fc.constantFrom('0.1', '0.25', '1'),
+    maxDropPercentage: fc.constantFrom('0.5', '2', '5'),
+    restartAfterTakeProfit: fc.boolean(),
+    autoRestartNoFill: fc.boolean(),
+    noFillRestartMinutes: fc.constantFrom(1, 5),
+    stepScale: fc.constantFrom('1', '1.5'),
+    firstRungOffsetPercentage: fc.constantFrom('0', '0.2'),
+    feeAwareTakeProfit: fc.boolean(),
+    takeProfitOrder: fc.constantFrom('market' as const, 'limit' as const),
+    postOnly: fc.boolean(),
+    trailingTakeProfitPercentage: fc.constantFrom(
+      false as const,
+      '0.01',
+      '0.1',
+    ),
+    stopLossPercentage: fc.constantFrom(false as const, '0.3', '2'),
+    coolDownMinutes: fc.constantFrom(0, 3),
+    maxCycles: fc.constantFrom(false as const, 2),
+  })
+  .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
+
 describe('runBacktest (properties)', () => {
   test.prop([walkArb, configArb, fc.constantFrom('0', '0.1')], { numRuns: 80 })(
     'behavior: consistent with its trade list, no warnings, deterministic',
@@ -160,6 +190,27 @@ describe('runBacktest (properties)', () => {
   )(
     'behavior: skipping the prices the machine ignores gives the same report as feeding every price',
     ([candles, config], fee, tickSize) => {
+      const options = {
+        candles,
+        config,
+        market: { ...MARKET, tickSize },
+        fees: { makerPercentage: fee, takerPercentage: fee },
+      }
+      expect(backtest(options, true)).toEqual(backtest(options, false))
+    },
+  )
+
+  test.prop(
+    [
+      fc.oneof(walkArb, fineWalkArb),
+      everyOptionArb,
+      fc.constantFrom('0', '0.1'),
+      fc.constantFrom('0.1', '0.01', '0.001'),
+    ],
+    { numRuns: 150 },
+  )(
+    'behavior: for every option combination, skipping by triggerBand gives the report of feeding every price',
+    (candles, config, fee, tickSize) => {
       const options = {
         candles,
         config,
