@@ -19,7 +19,8 @@
  *
  * Fills in c change the average only from the next candle on, because the
  * take-profit check of a candle happens before its buys. Commands are
- * performed at once: cancels are acknowledged (orderCanceled) immediately,
+ * performed at once: cancels are acknowledged immediately (one
+ * ordersCanceled for a list, orderCanceled for a single order),
  * market sells fill immediately; orderAccepted is not sent (the machine
  * treats pending orders like open ones).
  */
@@ -248,20 +249,13 @@ export function backtest(
             buys.splice(i, 0, r)
           }
           break
-        case 'cancelOrders':
+        case 'cancelOrders': {
+          // One acknowledgement for the whole list (`ordersCanceled`): the
+          // machine copies its order list once, not once per order.
+          const ids: number[] = []
           if (c.clientIds === 'all') {
-            for (const r of buys)
-              queue.push({
-                type: 'orderCanceled',
-                at: clock.at,
-                clientId: r.clientId,
-              })
-            for (const r of sells)
-              queue.push({
-                type: 'orderCanceled',
-                at: clock.at,
-                clientId: r.clientId,
-              })
+            for (const r of buys) ids.push(r.clientId)
+            for (const r of sells) ids.push(r.clientId)
             buys.length = 0
             sells.length = 0
             buyNotionalTL = 0
@@ -269,14 +263,18 @@ export function backtest(
             for (const id of c.clientIds) {
               const b = removeFrom(buys, id)
               if (b) buyNotionalTL -= b.ticks * b.lots
-              if (b || removeFrom(sells, id))
-                queue.push({
-                  type: 'orderCanceled',
-                  at: clock.at,
-                  clientId: id,
-                })
+              if (b || removeFrom(sells, id)) ids.push(id)
             }
+          if (ids.length === 1)
+            queue.push({
+              type: 'orderCanceled',
+              at: clock.at,
+              clientId: ids[0] as number,
+            })
+          else if (ids.length > 1)
+            queue.push({ type: 'ordersCanceled', at: clock.at, clientIds: ids })
           break
+        }
         case 'sellPosition': {
           const r = toResting(c.clientId, c.price, c.quantity)
           if (c.orderType === 'limit') {

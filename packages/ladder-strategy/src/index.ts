@@ -84,6 +84,7 @@ export type {
   OrderCanceledEvent,
   OrderFilledEvent,
   OrderRejectedEvent,
+  OrdersCanceledEvent,
   PriceUpdatedEvent,
   ReconciledEvent,
   StartedEvent,
