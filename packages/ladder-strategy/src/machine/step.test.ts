@@ -1650,3 +1650,61 @@ describe('step: ordersCanceled', () => {
     ])
   })
 })
+
+describe('step: price band', () => {
+  const banded = { ...SMALL, minPrice: '92', maxPrice: '110' }
+
+  test('behavior: no cycle starts outside the band; the wait is said once; back inside it ladders', () => {
+    const { state, log } = drive(banded, [
+      started('120'),
+      price('115', 3),
+      price('100', 4),
+    ])
+    expect(
+      log.map((l) => [l.status, l.commands.filter((c) => c.type === 'log')]),
+    ).toMatchInlineSnapshot(`
+      [
+        [
+          "starting",
+          [
+            {
+              "message": "waiting: price 120 is above maxPrice 110; no new cycle until the price is back inside the band",
+              "type": "log",
+            },
+          ],
+        ],
+        [
+          "starting",
+          [],
+        ],
+        [
+          "laddering",
+          [
+            {
+              "message": "price 100 is back inside the band: laddering",
+              "type": "log",
+            },
+            {
+              "message": "cycle 1: dropped rung 2: belowMinPrice",
+              "type": "log",
+            },
+          ],
+        ],
+      ]
+    `)
+    expect(log[1]?.commands).toEqual([])
+    // Rungs below minPrice (rung 2 at 90) are not placed.
+    expect(state.orders.map((o) => o.price)).toEqual(['100', '95'])
+  })
+
+  test('behavior: a price below minPrice waits too, and a repeated one is a no-op', () => {
+    let state = initialState(banded, MARKET)
+    ;[state] = step(state, started('91'))
+    expect(state).toMatchObject({
+      status: 'starting',
+      waitingOutsideBand: true,
+    })
+    expect(advance(state, price('50'))).toBeNull()
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state)
+  })
+})

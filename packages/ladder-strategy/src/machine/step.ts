@@ -39,7 +39,7 @@ import type {
 } from './events.js'
 import { beginExit, onStop, settleExit } from './exits.js'
 import { onFill } from './fills.js'
-import { placeLadder } from './ladder.js'
+import { ladderOrWait, outsideBand } from './ladder.js'
 import { cycleLots, holding, holdingToQuantity } from './position.js'
 import { onReconciled } from './reconcile.js'
 import {
@@ -159,7 +159,7 @@ export function onIdle(state: LadderState, event: LadderEvent): Outcome {
             event: 'started',
           })
         else
-          placeLadder(
+          ladderOrWait(
             derive(w.setup.config, w.setup.market),
             w,
             event.price,
@@ -205,9 +205,16 @@ export function onStarting(state: LadderState, event: LadderEvent): Outcome {
     // Wait until every older order's cancel is acknowledged, so the new
     // ladder never stacks on top of the old one (budget).
     for (const o of state.orders) if (isLive(o)) return UNCHANGED
+    // Still outside the price band: said so already, nothing to do.
+    if (
+      state.status === 'starting' &&
+      state.waitingOutsideBand === true &&
+      outsideBand(state.setup.config, event.price) !== null
+    )
+      return UNCHANGED
     const w = work(state)
     const cmds: LadderCommand[] = []
-    placeLadder(
+    ladderOrWait(
       derive(w.setup.config, w.setup.market),
       w,
       event.price,
