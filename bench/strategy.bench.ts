@@ -1,7 +1,9 @@
 /**
  * @rung/ladder-strategy benchmarks (`npm run bench strategy`):
  * - CSV parse time of the six-month file, beside a bare gunzip + line split;
- * - backtest candles/s through `step`, beside a bare loop over the same candles;
+ * - backtest candles/s through `step`, beside a bare loop over the same candles
+ *   (the classic config, and a no-fill-heavy one: orderCount 12 re-ladders
+ *   almost every minute);
  * - the no-op `step` path alone (a price update that crosses nothing);
  * - sweep wall time for 100 parameter sets, 1 worker vs all cores (speedup):
  *   cold (`sweep`, new workers each time) and warm (`createSweepPool`).
@@ -18,6 +20,7 @@ import {
   type LadderEvent,
   parseCandlesCsv,
   runBacktest,
+  sliceCandles,
   step,
 } from '@rung/ladder-strategy'
 import {
@@ -86,6 +89,10 @@ export default async function strategyBench(): Promise<void> {
     return acc
   }
   const config = DEFAULT_LADDER_CONFIG
+  const noFillHeavy = { ...config, orderCount: 12, totalAmount: '2000' }
+  // The first tenth of the file: tinybench runs at least 64 iterations, and
+  // this config is slow enough for the whole file to take minutes.
+  const tenth = sliceCandles(candles, 0, Math.floor(n / 10))
   const fees = { makerPercentage: '0.08', takerPercentage: '0.1' }
   // Warm the formatted-price cache and the JIT once, as a sweep worker would.
   runBacktest({ candles, config, market: MARKET, trades: false })
@@ -116,6 +123,20 @@ export default async function strategyBench(): Promise<void> {
         units: n,
         fn: () =>
           backtest({ candles, config, market: MARKET, trades: false }, false),
+      },
+      {
+        // Realistic sweep territory: 12 rungs on the default 2000 USDC drop
+        // the first rungs below the minimum, so the bot re-ladders after
+        // most minutes (a no-fill restart cancels 11 rungs at once).
+        name: 'runBacktest (no-fill heavy: orderCount 12)',
+        units: tenth.length,
+        fn: () =>
+          runBacktest({
+            candles: tenth,
+            config: noFillHeavy,
+            market: MARKET,
+            trades: false,
+          }),
       },
       {
         name: 'runBacktest (fees + trade list)',

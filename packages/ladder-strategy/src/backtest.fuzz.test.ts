@@ -109,6 +109,39 @@ const fineConfigArb: fc.Arbitrary<LadderConfig> = fc
   })
   .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
 
+/**
+ * Every option of LadderConfig, each over its off value and values a walk
+ * reaches (the trigger band's property must hold for every combination;
+ * an option added to the config belongs here).
+ */
+const everyOptionArb: fc.Arbitrary<LadderConfig> = fc
+  .record({
+    orderCount: fc.integer({ min: 1, max: 5 }),
+    incrementPercentage: fc.constantFrom('0', '50'),
+    takeProfitPercentage: fc.constantFrom('0.1', '0.25', '1'),
+    maxDropPercentage: fc.constantFrom('0.5', '2', '5'),
+    restartAfterTakeProfit: fc.boolean(),
+    autoRestartNoFill: fc.boolean(),
+    noFillRestartMinutes: fc.constantFrom(1, 5),
+    stepScale: fc.constantFrom('1', '1.5'),
+    firstRungOffsetPercentage: fc.constantFrom('0', '0.2'),
+    feeAwareTakeProfit: fc.boolean(),
+    takeProfitOrder: fc.constantFrom('market' as const, 'limit' as const),
+    postOnly: fc.boolean(),
+    trailingTakeProfitPercentage: fc.constantFrom(
+      false as const,
+      '0.01',
+      '0.1',
+    ),
+    stopLossPercentage: fc.constantFrom(false as const, '0.3', '2'),
+    coolDownMinutes: fc.constantFrom(0, 3),
+    maxCycles: fc.constantFrom(false as const, 2),
+    // The price band around the walks' start at 100.
+    minPrice: fc.constantFrom(false as const, '97', '99.5'),
+    maxPrice: fc.constantFrom(false as const, '100.5', '103'),
+  })
+  .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
+
 describe('runBacktest (properties)', () => {
   test.prop([walkArb, configArb, fc.constantFrom('0', '0.1')], { numRuns: 80 })(
     'behavior: consistent with its trade list, no warnings, deterministic',
@@ -167,6 +200,36 @@ describe('runBacktest (properties)', () => {
         fees: { makerPercentage: fee, takerPercentage: fee },
       }
       expect(backtest(options, true)).toEqual(backtest(options, false))
+    },
+  )
+
+  test.prop(
+    [
+      fc.oneof(walkArb, fineWalkArb),
+      everyOptionArb,
+      fc.constantFrom('0', '0.1'),
+      fc.constantFrom('0.1', '0.01', '0.001'),
+    ],
+    { numRuns: 150 },
+  )(
+    'behavior: for every option combination, skipping by triggerBand gives the report of feeding every price',
+    (candles, config, fee, tickSize) => {
+      const options = {
+        candles,
+        config,
+        market: { ...MARKET, tickSize },
+        fees: { makerPercentage: fee, takerPercentage: fee },
+      }
+      // A combination where no rung fits at the first close (a price band
+      // just under it) throws the same either way.
+      const outcome = (skip: boolean) => {
+        try {
+          return backtest(options, skip)
+        } catch (error) {
+          return { error: (error as Error).message }
+        }
+      }
+      expect(outcome(true)).toEqual(outcome(false))
     },
   )
 })

@@ -311,3 +311,48 @@ describe('runBacktest (quiet prices)', () => {
     expect(report).toEqual(backtest(options, false))
   })
 })
+
+describe('runBacktest (model v2: price band)', () => {
+  /**
+   * Worked by hand (MARKET: tick 1, step 0.001; CONFIG: 2 rungs 10 % apart,
+   * 100 and 200 USDC, take profit +1 %), with minPrice 90 and maxPrice 99:
+   * c0 close 100 > 99: no ladder, the machine waits (logs it once).
+   * c1 close 98: inside, the ladder at 98: rung 0 98 x 1.020 (100/98 =
+   *    1.0204 -> 1.020); rung 1 at floor(88.2) = 88 < 90 is not placed.
+   *    Peak capital 98 x 1.020 = 99.96.
+   * c2 (l 97.5): rung 0 fills, cost 99.96; target 98 x 1.01 = 98.98 -> 99.
+   * c3 (h 100): take profit 1.020 @ 99 = 100.98, profit 1.02; close 100 is
+   *    above the band again: the machine waits.
+   * c4 close 99 (= maxPrice, inside): the ladder at 99: 99 x 1.010
+   *    (100/99 = 1.0101 -> 1.010) = 99.99, the new peak capital; rung 1 at
+   *    floor(89.1) = 89 is below 90.
+   */
+  test('behavior: a hand-checked run waits outside the band and drops rungs below minPrice', () => {
+    const report = runBacktest({
+      candles: [
+        row(0, '100', '100', '100', '100'),
+        row(1, '100', '101', '97', '98'),
+        row(2, '98', '99', '97.5', '98.5'),
+        row(3, '98.5', '100', '98', '100'),
+        row(4, '100', '100', '99', '99'),
+      ],
+      config: { ...CONFIG, minPrice: '90', maxPrice: '99' },
+      market: MARKET,
+    })
+    expect(report).toMatchObject({
+      cycles: 1,
+      fills: 1,
+      noFillRestarts: 0,
+      realisedProfit: '1.02',
+      openPositionQty: '0',
+      peakCapital: '99.99',
+      maxDrawdown: '0',
+      finalStatus: 'laddering',
+      warnings: [],
+    })
+    expect(report.trades.map((t) => [t.side, t.price, t.quantity])).toEqual([
+      ['buy', '98', '1.02'],
+      ['sell', '99', '1.02'],
+    ])
+  })
+})

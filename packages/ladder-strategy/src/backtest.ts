@@ -19,7 +19,8 @@
  *
  * Fills in c change the average only from the next candle on, because the
  * take-profit check of a candle happens before its buys. Commands are
- * performed at once: cancels are acknowledged (orderCanceled) immediately,
+ * performed at once: cancels are acknowledged immediately (one
+ * ordersCanceled for a list, orderCanceled for a single order),
  * market sells fill immediately; orderAccepted is not sent (the machine
  * treats pending orders like open ones).
  */
@@ -39,8 +40,9 @@ import type { LadderCommand } from './machine/commands.js'
 import type { LadderEvent } from './machine/events.js'
 import { initialState } from './machine/state.js'
 import { advance } from './machine/step.js'
+import { triggerBand } from './machine/triggers.js'
 import { derive, priceToTicks, quantityToLots } from './plan.js'
-import type { InPositionState, LadderState } from './types.js'
+import type { LadderState } from './types.js'
 
 interface Resting {
   clientId: number
@@ -247,20 +249,13 @@ export function backtest(
             buys.splice(i, 0, r)
           }
           break
-        case 'cancelOrders':
+        case 'cancelOrders': {
+          // One acknowledgement for the whole list (`ordersCanceled`): the
+          // machine copies its order list once, not once per order.
+          const ids: number[] = []
           if (c.clientIds === 'all') {
-            for (const r of buys)
-              queue.push({
-                type: 'orderCanceled',
-                at: clock.at,
-                clientId: r.clientId,
-              })
-            for (const r of sells)
-              queue.push({
-                type: 'orderCanceled',
-                at: clock.at,
-                clientId: r.clientId,
-              })
+            for (const r of buys) ids.push(r.clientId)
+            for (const r of sells) ids.push(r.clientId)
             buys.length = 0
             sells.length = 0
             buyNotionalTL = 0
@@ -268,14 +263,18 @@ export function backtest(
             for (const id of c.clientIds) {
               const b = removeFrom(buys, id)
               if (b) buyNotionalTL -= b.ticks * b.lots
-              if (b || removeFrom(sells, id))
-                queue.push({
-                  type: 'orderCanceled',
-                  at: clock.at,
-                  clientId: id,
-                })
+              if (b || removeFrom(sells, id)) ids.push(id)
             }
+          if (ids.length === 1)
+            queue.push({
+              type: 'orderCanceled',
+              at: clock.at,
+              clientId: ids[0] as number,
+            })
+          else if (ids.length > 1)
+            queue.push({ type: 'ordersCanceled', at: clock.at, clientIds: ids })
           break
+        }
         case 'sellPosition': {
           const r = toResting(c.clientId, c.price, c.quantity)
           if (c.orderType === 'limit') {
@@ -344,46 +343,48 @@ export function backtest(
     at: 0,
     timer: 'coolDown' as const,
   }
-  // Quiet prices: while in position, the machine acts on a price only at or
-  // below the stop loss, at or below the trailing stop, above the trailing
-  // peak, or (market take profit) at or above the target; any price strictly
-  // inside that band is a no-op (`advance` returns null: same state, no
-  // command). The band is read once per state object, in the common scale S,
-  // exactly (`parseUnits(..., 'exact')`; a price that does not parse makes
-  // the band empty and every price is fed). Skipping a quiet price skips only
-  // a step that would change nothing; it saves formatting and comparing
-  // price strings on most candles.
+  // Quiet prices: a price strictly inside the state's trigger band
+  // (`triggerBand`, the machine's own statement of the prices it reacts to:
+  // while in position, above the stop loss and the trailing stop, at or below
+  // the trailing peak, below a market take-profit target) is a no-op
+  // (`advance` returns null: same state, no command). The band is read once
+  // per state object, in the common scale S, exactly (`parseUnits(...,
+  // 'exact')`; a price that does not parse makes the band empty and every
+  // price is fed). Skipping a quiet price skips only a step that would
+  // change nothing; it saves formatting and comparing price strings on most
+  // candles.
   let banded: LadderState | null = null
   const band = { lo: 0, hi: 0 }
-  const setBand = (s: InPositionState) => {
-    const sl =
-      s.stopLossPrice === null
-        ? Number.NEGATIVE_INFINITY
-        : parseUnits(s.stopLossPrice, S, 'exact')
-    let lo: number | null = Number.NEGATIVE_INFINITY
+  const setBand = (s: LadderState) => {
+    const b = triggerBand(s)
+    if (b.reacts === 'all') {
+      band.lo = Number.POSITIVE_INFINITY
+      band.hi = Number.NEGATIVE_INFINITY
+      return
+    }
+    const lo =
+      b.low === null ? Number.NEGATIVE_INFINITY : parseUnits(b.low, S, 'exact')
     let hi: number | null = Number.POSITIVE_INFINITY
-    if (s.trailingPeak !== null) {
-      const peak = parseUnits(s.trailingPeak, S, 'exact')
-      lo = parseUnits(s.trailingStopPrice ?? s.takeProfitPrice, S, 'exact')
-      // Prices are integers in S: p <= peak is p < peak + 1.
-      hi = peak === null ? null : peak + 1
-    } else if (s.setup.config.takeProfitOrder === 'market')
-      hi = parseUnits(s.takeProfitPrice, S, 'exact')
-    if (sl === null || lo === null || hi === null) {
+    if (b.high !== null) {
+      hi = parseUnits(b.high, S, 'exact')
+      // Prices are integers in S: p <= high is p < high + 1.
+      if (hi !== null && !b.highInclusive) hi += 1
+    }
+    if (lo === null || hi === null) {
       band.lo = Number.POSITIVE_INFINITY
       band.hi = Number.NEGATIVE_INFINITY
     } else {
-      band.lo = Math.max(lo, sl)
+      band.lo = lo
       band.hi = hi
     }
   }
   /**
-   * Whether candle c's price in `col` is a no-op for the current in-position
-   * state. Takes the column and index, not the price: a double argument to a
-   * call that is not inlined is boxed, one allocation per candle.
+   * Whether candle c's price in `col` is a no-op for the current state.
+   * Takes the column and index, not the price: a double argument to a call
+   * that is not inlined is boxed, one allocation per candle.
    */
   const quiet = (col: Float64Array, c: number): boolean => {
-    if (!skipQuietPrices || state.status !== 'inPosition') return false
+    if (!skipQuietPrices) return false
     if (state !== banded) {
       banded = state
       setBand(state)
@@ -414,10 +415,6 @@ export function backtest(
       },
     ])
 
-  const slOrTrail =
-    config.stopLossPercentage !== false ||
-    (config.trailingTakeProfitPercentage !== false &&
-      config.takeProfitOrder === 'market')
   // Running figures of the equity tracking, as double fields (written in
   // place) rather than captured `let`s (boxed afresh at each assignment).
   const run = {
@@ -495,7 +492,9 @@ export function backtest(
         feedPrice(priceText(highText, high, c, priceScale))
         exited = state.status !== 'inPosition'
       }
-      if (!exited && slOrTrail && !quiet(low, c)) {
+      // Then the low, the pessimistic path, when the state can react to it
+      // (a stop loss, an armed trailing stop): the band says so.
+      if (!exited && !quiet(low, c)) {
         feedPrice(priceText(lowText, low, c, priceScale))
         exited = state.status !== 'inPosition'
       }

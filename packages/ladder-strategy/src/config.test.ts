@@ -192,6 +192,30 @@ describe('validateConfig', () => {
     ).toBe('0')
   })
 
+  test('args: minPrice and maxPrice (the price band), absent by default', () => {
+    expect(validateConfig({}).config).not.toHaveProperty('minPrice')
+    const { config, warnings } = validateConfig({
+      strategy: { minPrice: 40000, maxPrice: '70000.50' },
+    })
+    expect(warnings).toEqual([])
+    expect(config.minPrice).toBe('40000')
+    expect(config.maxPrice).toBe('70000.5')
+    expect(
+      validateConfig({ strategy: { maxPrice: false } }).config.maxPrice,
+    ).toBe(false)
+  })
+
+  test('error: a price band that is empty or not a price names the field and the fix', () => {
+    expect(() =>
+      validateConfig({ strategy: { minPrice: '70000', maxPrice: '40000' } }),
+    ).toThrow(
+      'strategy.maxPrice: must be above minPrice (70000): raise maxPrice or lower minPrice, got "40000"',
+    )
+    expect(() => validateConfig({ strategy: { minPrice: 0 } })).toThrow(
+      'strategy.minPrice: must be a price > 0, or false for no lower end, got 0',
+    )
+  })
+
   test('error: not an object', () => {
     expect(() => validateConfig(null)).toThrowErrorMatchingInlineSnapshot(`
       [LadderConfigError: The ladder config is not valid.

@@ -90,7 +90,16 @@ const BOT_KEYS: Record<string, readonly string[]> = {
 }
 const BOT_SECTIONS = ['api', 'websocket', 'bot', 'paper', 'notify']
 const LEGACY_TABLES = ['quantityPrecisions', 'pricePrecisions', 'minQuantities']
-const CONFIG_KEYS = Object.keys(DEFAULT_LADDER_CONFIG) as Key[]
+/**
+ * Options that are absent from {@link DEFAULT_LADDER_CONFIG} (absent = off),
+ * so a config without them validates to exactly what it did before they
+ * existed.
+ */
+const OPTIONAL_KEYS: readonly Key[] = ['minPrice', 'maxPrice']
+const CONFIG_KEYS = [
+  ...(Object.keys(DEFAULT_LADDER_CONFIG) as Key[]),
+  ...OPTIONAL_KEYS,
+]
 /** Every key valid at the top level. */
 const TOP_LEVEL_KEYS: readonly string[] = [
   ...Object.keys(CLASSIC),
@@ -409,6 +418,17 @@ export function validateConfig(input: unknown): ValidatedConfig {
     true,
   )
 
+  optionalDecimal('minPrice', (v) =>
+    compareTo(v, '0') > 0
+      ? null
+      : 'must be a price > 0, or false for no lower end',
+  )
+  optionalDecimal('maxPrice', (v) =>
+    compareTo(v, '0') > 0
+      ? null
+      : 'must be a price > 0, or false for no upper end',
+  )
+
   // The symbol: explicit, or the classic tradingCoin + baseCurrency.
   const symbolFound = found.get('symbol')
   const coin = found.get('tradingCoin')
@@ -480,6 +500,22 @@ export function validateConfig(input: unknown): ValidatedConfig {
         message: `must be smaller than maxDropPercentage (${config.maxDropPercentage}) when orderCount > 1`,
       })
     }
+  }
+
+  if (
+    issues.length === 0 &&
+    typeof config.minPrice === 'string' &&
+    typeof config.maxPrice === 'string' &&
+    compareTo(config.minPrice, config.maxPrice) >= 0
+  ) {
+    const f = found.get('maxPrice') ?? {
+      path: 'maxPrice',
+      value: config.maxPrice,
+    }
+    issues.push({
+      ...f,
+      message: `must be above minPrice (${config.minPrice}): raise maxPrice or lower minPrice`,
+    })
   }
 
   if (issues.length > 0)

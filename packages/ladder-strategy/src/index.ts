@@ -80,6 +80,7 @@ export type {
   OrderCanceledEvent,
   OrderFilledEvent,
   OrderRejectedEvent,
+  OrdersCanceledEvent,
   PriceUpdatedEvent,
   ReconciledEvent,
   StartedEvent,
@@ -89,6 +90,8 @@ export type {
 } from './machine/events.js'
 export { initialState } from './machine/state.js'
 export { step } from './machine/step.js'
+export type { TriggerBand } from './machine/triggers.js'
+export { triggerBand } from './machine/triggers.js'
 export { planLadder } from './plan.js'
 export type {
   ConfigWarning,

@@ -83,6 +83,8 @@ export interface Derived {
   trailMul: Ratio | null
   noFillMs: number
   coolDownMs: number
+  /** Lowest rung price allowed, in ticks (minPrice rounded UP); 0 when off. */
+  minPriceTicks: number
 }
 
 /** Integer plan of one ladder. @internal */
@@ -282,7 +284,10 @@ export function derive(config: LadderConfig, market: LadderMarket): Derived {
     trailMul: pctMul(config.trailingTakeProfitPercentage, -1n),
     noFillMs: Math.round(config.noFillRestartMinutes * 60_000),
     coolDownMs: Math.round(config.coolDownMinutes * 60_000),
+    minPriceTicks: 0,
   }
+  if (typeof config.minPrice === 'string')
+    derived.minPriceTicks = priceToTicks(derived, config.minPrice, 'up') ?? 0
   if (!byMarket) {
     byMarket = new WeakMap()
     cache.set(config, byMarket)
@@ -371,6 +376,7 @@ export function sizeRungs(dv: Derived, ticks: readonly number[]): UnitRung[] {
     let lots = 0
     let dropped: DropReason | null = null
     if (p <= 0) dropped = 'priceRoundsToZero'
+    else if (p < dv.minPriceTicks) dropped = 'belowMinPrice'
     else {
       lots = floorDiv(dv.budgetK[i] as number, p)
       if (p >= lastPlaced) dropped = 'samePriceAsPrevious'
@@ -530,6 +536,8 @@ const FIX: Record<DropReason, string> = {
     "the quantity is above the market's maxQuantity; lower totalAmount or raise orderCount",
   samePriceAsPrevious:
     'the price rounds to the same tick as the rung above; raise maxDropPercentage or lower orderCount',
+  belowMinPrice:
+    'the price is below minPrice; lower minPrice or lower maxDropPercentage',
 }
 
 function noRungError(

@@ -168,6 +168,21 @@ export interface LadderConfig {
    * @default false
    */
   maxCycles: number | false
+  /**
+   * Extension: price band, lower end. No new cycle starts while the
+   * reference price is below it (the machine waits, and logs so once), and
+   * rungs priced below it are not placed (dropped as `belowMinPrice`).
+   * Absent or `false`: no lower end.
+   * @default false
+   */
+  minPrice?: DecimalString | false
+  /**
+   * Extension: price band, upper end. No new cycle starts while the
+   * reference price is above it (the machine waits, and logs so once).
+   * Absent or `false`: no upper end.
+   * @default false
+   */
+  maxPrice?: DecimalString | false
 }
 
 /** Why a rung of the ladder was dropped by {@link planLadder}. */
@@ -178,6 +193,7 @@ export type DropReason =
   | 'belowMinNotional'
   | 'aboveMaxQuantity'
   | 'samePriceAsPrevious'
+  | 'belowMinPrice'
 
 /** One rung of a planned ladder: a limit bid, ready for the exchange. */
 export interface PlannedRung {
@@ -378,6 +394,11 @@ export interface IdleState extends StateCommon {
 export interface StartingState extends StateCommon {
   /** Discriminant. */
   status: 'starting'
+  /**
+   * Set while the last reference price was outside the price band
+   * (`minPrice` / `maxPrice`): the machine waits for a price inside it.
+   */
+  waitingOutsideBand?: true
 }
 
 /** The ladder is on the book and nothing has filled in this cycle yet. */

@@ -1,6 +1,7 @@
 import {
   initialState,
   type LadderState,
+  step,
   validateConfig,
 } from '@rung/ladder-strategy'
 import { describe, expect, test } from 'vitest'
@@ -77,5 +78,27 @@ describe('summarizeState', () => {
     expect(lines[2]).toBe(
       'rungs 0/0   position 0.00064583 (0.00000583 carried in)   cycles 0',
     )
+  })
+
+  test('behavior: the view shows the price band, and says when the bot waits outside it', () => {
+    const banded = initialState(
+      validateConfig({ strategy: { maxPrice: '50000' } }).config,
+      market,
+    )
+    const [waiting] = step(banded, { type: 'started', at: 0, price: '60000' })
+    const summary = summarizeState(waiting, '0', '60000')
+    expect(summary).toMatchObject({
+      statusText: 'waiting: price outside the band',
+      priceBand: '- .. 50000',
+    })
+    const lines = renderStatus({
+      ...summary,
+      mode: 'paper',
+      connection: 'open',
+      events: [],
+    })
+    expect(lines[0]).toContain('status waiting: price outside the band')
+    expect(lines[1]).toContain('band - .. 50000')
+    expect(summarizeState(base, '0', undefined)).not.toHaveProperty('priceBand')
   })
 })

@@ -68,10 +68,13 @@ export function summarizeState(
   return {
     symbol: market.symbol,
     status: state.status,
-    statusText: statusWords(
-      state.status,
-      state.status === 'exiting' ? state.reason : undefined,
-    ),
+    statusText:
+      state.status === 'starting' && state.waitingOutsideBand === true
+        ? 'waiting: price outside the band'
+        : statusWords(
+            state.status,
+            state.status === 'exiting' ? state.reason : undefined,
+          ),
     price,
     averageEntry,
     takeProfitPrice:
@@ -82,6 +85,7 @@ export function summarizeState(
     carried,
     realisedProfit,
     cycles: state.totals.cycles,
+    ...priceBand(state),
     tickSize: market.tickSize,
     stepSize: market.stepSize,
     orders: state.orders
@@ -93,4 +97,13 @@ export function summarizeState(
         quantity: o.quantity,
       })),
   }
+}
+
+/** The strategy's price band for the view, when it has one. */
+function priceBand(state: LadderState): { priceBand?: string } {
+  const { minPrice, maxPrice } = state.setup.config
+  const min = typeof minPrice === 'string' ? minPrice : undefined
+  const max = typeof maxPrice === 'string' ? maxPrice : undefined
+  if (min === undefined && max === undefined) return {}
+  return { priceBand: `${min ?? '-'} .. ${max ?? '-'}` }
 }

@@ -60,6 +60,11 @@ export interface StatusSnapshot {
    * status files written by older versions (`status` is shown then).
    */
   statusText?: string | undefined
+  /**
+   * The price band (`minPrice .. maxPrice`, `-` for an open end), when the
+   * strategy has one; absent otherwise (and in older status files).
+   */
+  priceBand?: string | undefined
   /** Completed take-profit cycles. */
   cycles: number
   /** Stream state: `open`, `reconnecting`, `polling`... */
@@ -210,7 +215,7 @@ export function renderStatus(s: StatusSnapshot, width = 80): string[] {
       : addDecimals(s.realisedProfit, unrealised)
   const lines = [
     `rung ${s.mode} ${s.symbol}  status ${s.statusText ?? s.status}  stream ${s.connection}`,
-    `price ${shown.price}   avg entry ${shown.averageEntry}   take profit ${shown.takeProfitPrice}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}`,
+    `price ${shown.price}   avg entry ${shown.averageEntry}   take profit ${shown.takeProfitPrice}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}${s.priceBand === undefined ? '' : `   band ${s.priceBand}`}`,
     `rungs ${s.rungsFilled}/${s.rungsTotal}   position ${shown.position}${shown.carried === undefined ? '' : ` (${shown.carried} carried in)`}   cycles ${s.cycles}`,
     `profit realised ${money(s.realisedProfit)}${s.realisedAllTime === undefined ? '' : ` (all time ${money(s.realisedAllTime)})`}   unrealised ${money(unrealised)}   total ${money(total)}`,
     '-'.repeat(Math.min(width, 60)),

@@ -84,6 +84,21 @@ export interface OrderCanceledEvent {
   clientId: number
 }
 
+/**
+ * Several orders were canceled at once: the list a cancel-all (or a batch
+ * cancel) returns, acknowledged in one event. Equivalent to one
+ * `orderCanceled` per client id, in order, in one step (one copy of the
+ * order list instead of one per order).
+ */
+export interface OrdersCanceledEvent {
+  /** Discriminant. */
+  type: 'ordersCanceled'
+  /** Time (ms). */
+  at: number
+  /** The canceled orders' client ids. */
+  clientIds: readonly number[]
+}
+
 /** A timer the machine scheduled has fired. */
 export interface TimerFiredEvent {
   /** Discriminant. */
@@ -166,6 +181,7 @@ export type LadderEvent =
   | OrderRejectedEvent
   | OrderFilledEvent
   | OrderCanceledEvent
+  | OrdersCanceledEvent
   | TimerFiredEvent
   | ReconciledEvent
   | StopRequestedEvent

@@ -1,7 +1,7 @@
 /**
  * A cycle's start: the ladder of buy rungs placed at a reference price.
  */
-import { parseUnits } from '../decimal.js'
+import { compareDecimal, parseUnits } from '../decimal.js'
 import {
   type Derived,
   lotsToQuantity,
@@ -9,11 +9,66 @@ import {
   sizeRungs,
   ticksToPrice,
 } from '../plan.js'
-import type { DecimalString, OrderRecord } from '../types.js'
+import type { DecimalString, LadderConfig, OrderRecord } from '../types.js'
 import { clientIdFor, MAX_CYCLE, SELL_SLOT0 } from './clientIds.js'
 import type { LadderCommand } from './commands.js'
 import { stopWork } from './exits.js'
 import { freshPosition, type Work } from './state.js'
+
+/**
+ * Which end of the price band (`minPrice` / `maxPrice`) a reference price
+ * is outside of, or `null` inside the band (or without one).
+ */
+export function outsideBand(
+  config: LadderConfig,
+  price: DecimalString,
+): 'below' | 'above' | null {
+  if (
+    typeof config.minPrice === 'string' &&
+    compareDecimal(price, config.minPrice) < 0
+  )
+    return 'below'
+  if (
+    typeof config.maxPrice === 'string' &&
+    compareDecimal(price, config.maxPrice) > 0
+  )
+    return 'above'
+  return null
+}
+
+/**
+ * A new cycle at this reference price: the ladder when the price is inside
+ * the price band, else the machine keeps waiting (`starting`, with
+ * `waitingOutsideBand`), logging it once.
+ */
+export function ladderOrWait(
+  dv: Derived,
+  w: Work,
+  price: DecimalString,
+  at: number,
+  cmds: LadderCommand[],
+): void {
+  const config = w.setup.config
+  const side = outsideBand(config, price)
+  if (side !== null) {
+    if (!w.waitingOutsideBand) {
+      w.waitingOutsideBand = true
+      cmds.push({
+        type: 'log',
+        message: `waiting: price ${price} is ${side === 'below' ? `below minPrice ${config.minPrice}` : `above maxPrice ${config.maxPrice}`}; no new cycle until the price is back inside the band`,
+      })
+    }
+    return
+  }
+  if (w.waitingOutsideBand) {
+    w.waitingOutsideBand = false
+    cmds.push({
+      type: 'log',
+      message: `price ${price} is back inside the band: laddering`,
+    })
+  }
+  placeLadder(dv, w, price, at, cmds)
+}
 
 /** Scratch buffer for rung prices (internal; never escapes a call). */
 export const scratchTicks: number[] = []

@@ -111,6 +111,8 @@ export interface Work extends StateCommon {
   exitPrice: DecimalString
   until: number
   stopReason: StopReason
+  /** `starting` only: the last reference price was outside the price band. */
+  waitingOutsideBand: boolean
 }
 
 export function work(state: LadderState): Work {
@@ -135,6 +137,8 @@ export function work(state: LadderState): Work {
     exitPrice: s.exitPrice ?? '0',
     until: s.until ?? 0,
     stopReason: state.status === 'stopped' ? state.reason : 'stopRequested',
+    waitingOutsideBand:
+      state.status === 'starting' && state.waitingOutsideBand === true,
   }
 }
 
@@ -146,7 +150,6 @@ export function work(state: LadderState): Work {
 export function finish(w: Work): LadderState {
   switch (w.status) {
     case 'idle':
-    case 'starting':
       return {
         status: w.status,
         setup: w.setup,
@@ -157,6 +160,29 @@ export function finish(w: Work): LadderState {
         timers: w.timers,
         nextSellSlot: w.nextSellSlot,
       }
+    case 'starting':
+      return w.waitingOutsideBand
+        ? {
+            status: w.status,
+            setup: w.setup,
+            cycle: w.cycle,
+            orders: w.orders,
+            position: w.position,
+            totals: w.totals,
+            timers: w.timers,
+            nextSellSlot: w.nextSellSlot,
+            waitingOutsideBand: true,
+          }
+        : {
+            status: w.status,
+            setup: w.setup,
+            cycle: w.cycle,
+            orders: w.orders,
+            position: w.position,
+            totals: w.totals,
+            timers: w.timers,
+            nextSellSlot: w.nextSellSlot,
+          }
     case 'laddering':
       return {
         status: 'laddering',

@@ -1,4 +1,5 @@
-import { describe, expect, test } from 'vitest'
+import { fc, test } from '@fast-check/vitest'
+import { describe, expect } from 'vitest'
 import { BTC_MARKET, MARKET, SMALL } from '../../test/fixtures.js'
 import { DEFAULT_LADDER_CONFIG } from '../config.js'
 import { LadderConfigError } from '../errors.js'
@@ -1540,5 +1541,170 @@ describe('step: started after a stop', () => {
     const [next, commands] = step(state, { type: 'started', at: 10 })
     expect(next).toBe(state)
     expect(commands).toMatchObject([{ type: 'warning', event: 'started' }])
+  })
+})
+
+describe('step: ordersCanceled', () => {
+  /** A state with live orders: laddering, in position, exiting, or a limit take profit replaced. */
+  const stateArb = fc
+    .record({
+      takeProfitOrder: fc.constantFrom('market' as const, 'limit' as const),
+      stopLossPercentage: fc.constantFrom(false as const, '5'),
+      fills: fc.integer({ min: 0, max: 3 }),
+      // After the fills: nothing, a stop request, a take-profit price, a stop-loss price.
+      after: fc.constantFrom('none', 'stop', 'tp', 'sl'),
+    })
+    .map((o) => {
+      const config = {
+        ...SMALL,
+        takeProfitOrder: o.takeProfitOrder,
+        stopLossPercentage: o.stopLossPercentage,
+      }
+      const events: LadderEvent[] = [started()]
+      const fills: [number, string, string][] = [
+        [1024, '100', '0.428'],
+        [1025, '95', '0.902'],
+        [1026, '90', '1.904'],
+      ]
+      for (const [id, p, q] of fills.slice(0, o.fills))
+        events.push(fill(id, p, q))
+      if (o.after === 'stop')
+        events.push({ type: 'stopRequested', at: 3, sellPosition: true })
+      if (o.after === 'tp') events.push(price('120'))
+      if (o.after === 'sl') events.push(price('50'))
+      let state = initialState(config, MARKET)
+      for (const e of events) state = step(state, e)[0]
+      return state
+    })
+
+  test.prop([
+    stateArb,
+    // Client ids of the first cycle (some not placed), unknown ids, duplicates.
+    fc.array(fc.constantFrom(1024, 1025, 1026, 1536, 1537, 1538, 2048, 77), {
+      maxLength: 8,
+    }),
+  ])(
+    'behavior: the same as one orderCanceled per client id, in order',
+    (state, clientIds) => {
+      const [batched, batchedCommands] = step(state, {
+        type: 'ordersCanceled',
+        at: 5,
+        clientIds,
+      })
+      let single = state
+      const singleCommands: LadderCommand[] = []
+      for (const clientId of clientIds) {
+        const [next, cmds] = step(single, {
+          type: 'orderCanceled',
+          at: 5,
+          clientId,
+        })
+        single = next
+        singleCommands.push(...cmds)
+      }
+      expect(batched).toEqual(single)
+      const named = (cmds: readonly LadderCommand[]) =>
+        cmds.map((c) =>
+          c.type === 'warning'
+            ? {
+                ...c,
+                event: 'x',
+                message: c.message.replace('ordersCanceled', 'orderCanceled'),
+              }
+            : c,
+        )
+      expect(named(batchedCommands)).toEqual(named(singleCommands))
+    },
+  )
+
+  test('behavior: a no-fill restart is acknowledged in one event, then re-ladders', () => {
+    const { state, log } = drive(SMALL, [
+      started(),
+      { type: 'timerFired', at: 60_000, timer: 'noFill' },
+      { type: 'ordersCanceled', at: 60_001, clientIds: [1024, 1025, 1026] },
+      price('101', 60_002),
+    ])
+    expect(log.map((l) => [l.event, l.status])).toEqual([
+      ['started', 'laddering'],
+      ['timerFired', 'starting'],
+      ['ordersCanceled', 'starting'],
+      ['priceUpdated', 'laddering'],
+    ])
+    expect(log[2]?.commands).toEqual([])
+    expect(state.cycle).toBe(2)
+    expect(state.orders.every((o) => o.status === 'pending')).toBe(true)
+  })
+
+  test('error: an unknown client id in the list is warned about, the rest applied', () => {
+    const { log } = drive(SMALL, [
+      started(),
+      { type: 'timerFired', at: 60_000, timer: 'noFill' },
+      { type: 'ordersCanceled', at: 60_001, clientIds: [1024, 99] },
+    ])
+    expect(log[2]?.commands).toEqual([
+      {
+        type: 'warning',
+        message: 'ignored ordersCanceled for unknown client id 99',
+        event: 'ordersCanceled',
+      },
+    ])
+  })
+})
+
+describe('step: price band', () => {
+  const banded = { ...SMALL, minPrice: '92', maxPrice: '110' }
+
+  test('behavior: no cycle starts outside the band; the wait is said once; back inside it ladders', () => {
+    const { state, log } = drive(banded, [
+      started('120'),
+      price('115', 3),
+      price('100', 4),
+    ])
+    expect(
+      log.map((l) => [l.status, l.commands.filter((c) => c.type === 'log')]),
+    ).toMatchInlineSnapshot(`
+      [
+        [
+          "starting",
+          [
+            {
+              "message": "waiting: price 120 is above maxPrice 110; no new cycle until the price is back inside the band",
+              "type": "log",
+            },
+          ],
+        ],
+        [
+          "starting",
+          [],
+        ],
+        [
+          "laddering",
+          [
+            {
+              "message": "price 100 is back inside the band: laddering",
+              "type": "log",
+            },
+            {
+              "message": "cycle 1: dropped rung 2: belowMinPrice",
+              "type": "log",
+            },
+          ],
+        ],
+      ]
+    `)
+    expect(log[1]?.commands).toEqual([])
+    // Rungs below minPrice (rung 2 at 90) are not placed.
+    expect(state.orders.map((o) => o.price)).toEqual(['100', '95'])
+  })
+
+  test('behavior: a price below minPrice waits too, and a repeated one is a no-op', () => {
+    let state = initialState(banded, MARKET)
+    ;[state] = step(state, started('91'))
+    expect(state).toMatchObject({
+      status: 'starting',
+      waitingOutsideBand: true,
+    })
+    expect(advance(state, price('50'))).toBeNull()
+    expect(JSON.parse(JSON.stringify(state))).toEqual(state)
   })
 })

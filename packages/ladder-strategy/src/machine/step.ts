@@ -32,10 +32,14 @@ import {
 import { derive } from '../plan.js'
 import type { LadderState, OrderRecord } from '../types.js'
 import type { LadderCommand, StepResult } from './commands.js'
-import type { LadderEvent, StartedEvent } from './events.js'
+import type {
+  LadderEvent,
+  OrdersCanceledEvent,
+  StartedEvent,
+} from './events.js'
 import { beginExit, onStop, settleExit } from './exits.js'
 import { onFill } from './fills.js'
-import { placeLadder } from './ladder.js'
+import { ladderOrWait, outsideBand } from './ladder.js'
 import { cycleLots, holding, holdingToQuantity } from './position.js'
 import { onReconciled } from './reconcile.js'
 import {
@@ -155,7 +159,7 @@ export function onIdle(state: LadderState, event: LadderEvent): Outcome {
             event: 'started',
           })
         else
-          placeLadder(
+          ladderOrWait(
             derive(w.setup.config, w.setup.market),
             w,
             event.price,
@@ -201,9 +205,16 @@ export function onStarting(state: LadderState, event: LadderEvent): Outcome {
     // Wait until every older order's cancel is acknowledged, so the new
     // ladder never stacks on top of the old one (budget).
     for (const o of state.orders) if (isLive(o)) return UNCHANGED
+    // Still outside the price band: said so already, nothing to do.
+    if (
+      state.status === 'starting' &&
+      state.waitingOutsideBand === true &&
+      outsideBand(state.setup.config, event.price) !== null
+    )
+      return UNCHANGED
     const w = work(state)
     const cmds: LadderCommand[] = []
-    placeLadder(
+    ladderOrWait(
       derive(w.setup.config, w.setup.market),
       w,
       event.price,
@@ -285,6 +296,7 @@ export function onStopped(state: LadderState, event: LadderEvent): Outcome {
       return UNCHANGED
     case 'orderAccepted':
     case 'orderCanceled':
+    case 'ordersCanceled':
     case 'orderRejected':
     case 'orderFilled':
     case 'reconciled':
@@ -412,6 +424,8 @@ export function common(state: LadderState, event: LadderEvent): Outcome {
       afterOrderClosed(w, o, event.at, cmds)
       return [finish(w), cmds.length === 0 ? NONE : cmds]
     }
+    case 'ordersCanceled':
+      return onOrdersCanceled(state, event)
     case 'orderFilled':
       return onFill(state, event)
     case 'reconciled':
@@ -440,6 +454,66 @@ export function common(state: LadderState, event: LadderEvent): Outcome {
         `ignored an event of unknown type ${JSON.stringify((event as { type?: unknown }).type)}`,
       )
   }
+}
+
+/**
+ * `ordersCanceled`: each client id handled exactly as its own
+ * `orderCanceled` would be, in order (warnings for unknown or closed ones,
+ * the follow-ups of the order that closes the exit), on one work copy: the
+ * order list is copied once for the whole batch, not once per order.
+ */
+export function onOrdersCanceled(
+  state: LadderState,
+  event: OrdersCanceledEvent,
+): Outcome {
+  if (!Array.isArray(event.clientIds))
+    return warning(
+      state,
+      event,
+      'ignored ordersCanceled without a clientIds list',
+    )
+  let w: Work | null = null
+  const cmds: LadderCommand[] = []
+  for (const clientId of event.clientIds) {
+    const orders = w === null ? state.orders : w.orders
+    const i = findOrder(orders, clientId)
+    if (i < 0) {
+      cmds.push({
+        type: 'warning',
+        message: `ignored ordersCanceled for unknown client id ${clientId}`,
+        event: 'ordersCanceled',
+      })
+      continue
+    }
+    const o = orders[i] as OrderRecord
+    if (!isLive(o)) {
+      cmds.push({
+        type: 'warning',
+        message: `ignored ordersCanceled for client id ${clientId}: it is already ${o.status}`,
+        event: 'ordersCanceled',
+      })
+      continue
+    }
+    if (w === null) w = work(state)
+    // The same test as orderCanceled's: an expected acknowledgement with
+    // nothing to follow up only marks the order.
+    const quiet =
+      o.status === 'canceling' &&
+      (w.status === 'exiting'
+        ? otherLiveOrder(w.orders, i)
+        : !(w.status === 'inPosition' && o.side === 'sell'))
+    w.orders[i] = { ...o, status: 'canceled' }
+    if (quiet) continue
+    if (o.status !== 'canceling')
+      cmds.push({
+        type: 'warning',
+        message: `order ${o.clientId} was canceled by the exchange (not asked for)`,
+        event: 'ordersCanceled',
+      })
+    afterOrderClosed(w, o, event.at, cmds)
+  }
+  if (w === null) return cmds.length === 0 ? UNCHANGED : [state, cmds]
+  return [finish(w), cmds.length === 0 ? NONE : cmds]
 }
 
 /** After an order reached a final status: continue what the state waits for. */

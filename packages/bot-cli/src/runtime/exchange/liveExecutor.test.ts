@@ -162,6 +162,24 @@ describe('createLiveExecutor', () => {
     expect(await live(empty).price()).toBe('60001')
   })
 
+  test('behavior: cancel-all answers with one ordersCanceled for the own orders it returned', async () => {
+    const client = stubClient({
+      cancelOpenOrders: vi.fn(async () => [
+        order(1024, { status: 'Cancelled' }),
+        order(1025, { status: 'Cancelled' }),
+        order(77, { status: 'Cancelled' }),
+        { ...order(0, { status: 'Cancelled' }), clientId: undefined },
+      ]),
+    })
+    const { events } = await live(client).run(
+      [{ type: 'cancelOrders', symbol: 'BTC_USDC', clientIds: 'all' }],
+      ladderState(),
+    )
+    expect(events).toEqual([
+      { type: 'ordersCanceled', at: now(), clientIds: [1024, 1025] },
+    ])
+  })
+
   test('args: cancelAllOrders false leaves the market alone', async () => {
     const client = stubClient()
     const executor = createLiveExecutor({

@@ -10,7 +10,8 @@
  *                   reconciles (and re-sends what the exchange never saw).
  *   cancelOrders  → DELETE /api/v1/order by client id ("not found" means the
  *                   order closed on its own: a reconcile finds out how);
- *                   `'all'` → DELETE /api/v1/orders for the symbol.
+ *                   `'all'` → DELETE /api/v1/orders for the symbol, whose
+ *                   answer (the canceled list) becomes one `ordersCanceled`.
  *   sellPosition  → market (or GTC limit) ask with the strategy's client id.
  */
 import {
@@ -291,14 +292,13 @@ async function cancelAll(
     count: canceled.length,
   })
   const known = new Set(state.orders.map((o) => o.clientId))
-  for (const o of canceled) {
+  // One acknowledgement for the whole list the exchange returned.
+  const clientIds: number[] = []
+  for (const o of canceled)
     if (typeof o.clientId === 'number' && known.has(o.clientId))
-      out.push({
-        type: 'orderCanceled',
-        at: now(),
-        clientId: o.clientId,
-      })
-  }
+      clientIds.push(o.clientId)
+  if (clientIds.length > 0)
+    out.push({ type: 'ordersCanceled', at: now(), clientIds })
 }
 
 /** Cancels the orders by client id; one that is not open any more asks for a reconcile. */

@@ -290,4 +290,34 @@ describe('startBot: the trade record', () => {
     bot.stop()
     await bot.done
   })
+
+  test('behavior: a batch acknowledgement loses its echoes; the rest is applied', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'rung-bot-')), 'journal.jsonl')
+    const ex = fakeExecutor(path)
+    const { feed, handlers } = fakeFeed()
+    const { lines, logger } = memoryLogger()
+    const bot = startBot({ ...options(path, ex.executor, feed), logger })
+    await waitFor(() => ex.sent.length === 8, 'the ladder')
+    // The exchange cancels two rungs on its own, the stream says so, then a
+    // batch repeats one of them.
+    handlers().onOrderEvent({ type: 'orderCanceled', at: 5, clientId: 1024 })
+    handlers().onOrderEvent({
+      type: 'ordersCanceled',
+      at: 6,
+      clientIds: [1024, 1025],
+    })
+    await waitFor(
+      () =>
+        bot
+          .state()
+          .orders.some((o) => o.clientId === 1025 && o.status === 'canceled'),
+      'the batch',
+    )
+    const warnings = lines.filter((l) => l.level === 'warn').map((l) => l.msg)
+    // One "canceled by the exchange" per order, no "already canceled".
+    expect(warnings).toHaveLength(2)
+    expect(warnings.some((w) => w.includes('already'))).toBe(false)
+    bot.stop()
+    await bot.done
+  })
 })

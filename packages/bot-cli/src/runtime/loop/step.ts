@@ -38,11 +38,12 @@ import {
  * its I/O commands.
  *
  * @param loop - The loop.
- * @param event - The event.
+ * @param received - The event (a batch acknowledgement loses its echoes first).
  */
-export async function apply(loop: Loop, event: LadderEvent): Promise<void> {
+export async function apply(loop: Loop, received: LadderEvent): Promise<void> {
   const { journal, logger, now } = loop.options
-  if (isEcho(loop, event)) return
+  const event = withoutEchoes(loop, received)
+  if (event === null || isEcho(loop, event)) return
   const prev = loop.state
   const [next, commands] = step(loop.state, event)
   // Write-ahead: the event that produces commands is on disk before any of
@@ -136,6 +137,23 @@ function isEcho(loop: Loop, event: LadderEvent): boolean {
   }
   if (event.type === 'orderCanceled') return !isOpen(order)
   return order.orderId === event.orderId && order.status !== 'pending'
+}
+
+/**
+ * A batch acknowledgement (`ordersCanceled`) without the client ids that are
+ * echoes (already closed, or an earlier cycle's order); `null` when nothing
+ * is left. Other events pass as they are.
+ */
+function withoutEchoes(loop: Loop, event: LadderEvent): LadderEvent | null {
+  if (event.type !== 'ordersCanceled') return event
+  const clientIds = event.clientIds.filter(
+    (clientId) =>
+      !isEcho(loop, { type: 'orderCanceled', at: event.at, clientId }),
+  )
+  if (clientIds.length === 0) return null
+  return clientIds.length === event.clientIds.length
+    ? event
+    : { ...event, clientIds }
 }
 
 /**
