@@ -84,6 +84,39 @@ describe('backtestFilesCommand', () => {
   })
 })
 
+describe('backtestFilesCommand (--report)', () => {
+  test('behavior: several --data with --report write one HTML report per file, named after it', async () => {
+    const dir = tempDir()
+    const [a, b] = twoFiles(dir)
+    const html = join(dir, 'out.html')
+    const res = await run(dir, [
+      'backtest',
+      '--data',
+      a,
+      '--data',
+      b,
+      '--no-chart',
+      '--report',
+      html,
+    ])
+    expect(res.code).toBe(0)
+    const names = [a, b].map((f) =>
+      join(
+        dir,
+        `out-${f
+          .split('/')
+          .pop()
+          ?.replace(/\.csv(\.gz)?$/, '')}.html`,
+      ),
+    )
+    for (const name of names) {
+      expect(existsSync(name)).toBe(true)
+      expect(res.stdout).toContain(`report: ${name}`)
+    }
+    expect(existsSync(html)).toBe(false)
+  })
+})
+
 describe('sweepCommand', () => {
   test('behavior: sweep with several --data runs each set on every file and ranks by the total, with a metric per file', async () => {
     const dir = tempDir()
