@@ -166,6 +166,10 @@ export type {
   FormatQuantityOptions,
 } from './markets/format.js'
 export { formatPrice, formatQuantity } from './markets/format.js'
+export {
+  isKlineInterval,
+  KLINE_INTERVAL_SECONDS,
+} from './markets/klineIntervals.js'
 export type {
   LoadMarketRulesErrorType,
   MarketRule,

@@ -5,27 +5,12 @@
  *
  * @internal
  */
+import { KLINE_INTERVAL_SECONDS } from '@rung/backpack-sdk'
 import type { TradeRecord } from './engine/types.js'
 
-/** Kline intervals in seconds (`1month` uses calendar months). */
-export const INTERVALS: Readonly<Record<string, number>> = Object.freeze({
-  '1s': 1,
-  '1m': 60,
-  '3m': 180,
-  '5m': 300,
-  '15m': 900,
-  '30m': 1800,
-  '1h': 3600,
-  '2h': 7200,
-  '4h': 14400,
-  '6h': 21600,
-  '8h': 28800,
-  '12h': 43200,
-  '1d': 86400,
-  '3d': 259200,
-  '1w': 604800,
-  '1month': 2592000,
-})
+/** Kline intervals in seconds: the SDK's table (`1month` as 30 days). */
+export const INTERVALS: Readonly<Record<string, number>> =
+  KLINE_INTERVAL_SECONDS
 
 export interface CandleAgg {
   /** Start, ms. */

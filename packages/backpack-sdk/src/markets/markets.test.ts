@@ -11,6 +11,7 @@ import {
 } from '../decimal/decimal.js'
 import { PrecisionError, ValidationError } from '../errors/inputErrors.js'
 import { formatPrice, formatQuantity } from './format.js'
+import { isKlineInterval, KLINE_INTERVAL_SECONDS } from './klineIntervals.js'
 import {
   loadMarketRules,
   type MarketRules,
@@ -302,4 +303,38 @@ describe('formatQuantity', () => {
       }
     },
   )
+})
+
+describe('KLINE_INTERVAL_SECONDS', () => {
+  test('default: every interval getKlines accepts, with its length', () => {
+    expect(Object.keys(KLINE_INTERVAL_SECONDS)).toEqual([
+      '1s',
+      '1m',
+      '3m',
+      '5m',
+      '15m',
+      '30m',
+      '1h',
+      '2h',
+      '4h',
+      '6h',
+      '8h',
+      '12h',
+      '1d',
+      '3d',
+      '1w',
+      '1month',
+    ])
+    expect(KLINE_INTERVAL_SECONDS['4h']).toBe(4 * 3600)
+    expect(Object.isFrozen(KLINE_INTERVAL_SECONDS)).toBe(true)
+  })
+})
+
+describe('isKlineInterval', () => {
+  test('behavior: names of the table only, not inherited keys', () => {
+    expect(isKlineInterval('1month')).toBe(true)
+    expect(isKlineInterval('2m')).toBe(false)
+    expect(isKlineInterval('toString')).toBe(false)
+    expect(isKlineInterval(60)).toBe(false)
+  })
 })

@@ -35,6 +35,7 @@ import {
   type BackpackRequester,
   createBackpackClient,
   getKlines,
+  KLINE_INTERVAL_SECONDS,
   type KlineInterval,
 } from '@rung/backpack-sdk'
 import { readCandlesCsv } from '@rung/ladder-strategy/node'
@@ -47,23 +48,9 @@ import { type CommandEnv, wholeNumber } from './command.js'
 /** Intervals `rung data download` takes, in seconds (fixed lengths only: no `1month`). */
 export const DOWNLOAD_INTERVALS: Readonly<
   Partial<Record<KlineInterval, number>>
-> = {
-  '1s': 1,
-  '1m': 60,
-  '3m': 180,
-  '5m': 300,
-  '15m': 900,
-  '30m': 1800,
-  '1h': 3600,
-  '2h': 7200,
-  '4h': 14400,
-  '6h': 21600,
-  '8h': 28800,
-  '12h': 43200,
-  '1d': 86400,
-  '3d': 259200,
-  '1w': 604800,
-}
+> = Object.fromEntries(
+  Object.entries(KLINE_INTERVAL_SECONDS).filter(([k]) => k !== '1month'),
+)
 
 /** Candles asked for per request. */
 export const KLINES_PAGE = 1000

@@ -7,6 +7,7 @@ import {
   requireObject,
   requireSymbol,
 } from '../../internal/validate.js'
+import { KLINE_INTERVAL_SECONDS } from '../../markets/klineIntervals.js'
 import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type {
@@ -15,24 +16,9 @@ import type {
 } from '../../types/public.js'
 import type { KlineInterval } from '../../types/ws.js'
 
-const KLINE_INTERVALS: readonly KlineInterval[] = [
-  '1s',
-  '1m',
-  '3m',
-  '5m',
-  '15m',
-  '30m',
-  '1h',
-  '2h',
-  '4h',
-  '6h',
-  '8h',
-  '12h',
-  '1d',
-  '3d',
-  '1w',
-  '1month',
-]
+const KLINE_INTERVALS = Object.keys(
+  KLINE_INTERVAL_SECONDS,
+) as readonly KlineInterval[]
 
 /** Seconds since the epoch; anything past year 5000 in seconds is surely ms. */
 function requireSeconds(value: unknown, field: string): number {
