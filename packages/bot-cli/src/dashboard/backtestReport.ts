@@ -16,7 +16,7 @@ import {
 import type { BacktestReport, CandleSeries, Trade } from '@rung/ladder-strategy'
 import { padDecimals, toFixedDecimals } from '../decimal.js'
 import { chartLibrarySource } from './assets.js'
-import { CHART_HELPERS, escapeHtml, PAGE_STYLE } from './page.js'
+import { CHART_HELPERS, documentHead, escapeHtml } from './page.js'
 
 /** Most candles the report's chart draws: longer files are merged into wider candles. */
 export const REPORT_MAX_CANDLES = 3000
@@ -356,15 +356,7 @@ export function renderBacktestReport(input: BacktestReportInput): string {
       ([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`,
     )
     .join('\n')
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(input.title)}</title>
-<style>${PAGE_STYLE}</style>
-</head>
+  return `${documentHead(input.title)}
 <body data-fills="${stats.fills}">
 <header><h1>${escapeHtml(input.title)}</h1></header>
 <main>

@@ -1,4 +1,25 @@
 /**
+ * The start of every page Rung writes, up to and including `</head>`: the
+ * doctype, charset, viewport, no favicon request, the title and the shared
+ * style (plus `extraStyle`, `extraMeta` when given).
+ */
+export function documentHead(
+  title: string,
+  extraStyle = '',
+  extraMeta = '',
+): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+${extraMeta}<link rel="icon" href="data:,">
+<title>${escapeHtml(title)}</title>
+<style>${PAGE_STYLE}${extraStyle}</style>
+</head>`
+}
+
+/**
  * The dashboard page: its HTML and the script that draws it in the browser
  * (plain JavaScript, served as `/app.js`). The script takes the view from
  * the live feed (server-sent events, no polling), writes every figure as the
@@ -47,16 +68,7 @@ export const PAGE_STYLE = `
  */
 export function dashboardPage(token: string): string {
   const t = escapeHtml(encodeURIComponent(token))
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<link rel="icon" href="data:,">
-<title>rung dashboard</title>
-<style>${PAGE_STYLE}</style>
-</head>
+  return `${documentHead('rung dashboard', '', '<meta name="referrer" content="no-referrer">\n')}
 <body data-token="${t}" data-snapshots="0">
 <header>
   <h1>rung <span id="mode">-</span> <span id="symbol">-</span></h1>

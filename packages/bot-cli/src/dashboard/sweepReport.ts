@@ -8,7 +8,7 @@
 import { compareDecimals } from '@rung/backpack-sdk'
 import type { BacktestReport } from '@rung/ladder-strategy'
 import { toFixedDecimals, toPlotNumber } from '../decimal.js'
-import { escapeHtml, PAGE_STYLE } from './page.js'
+import { documentHead, escapeHtml } from './page.js'
 
 /** A ranked run as the sweep returns it. */
 export interface SweepRun {
@@ -114,18 +114,13 @@ export function renderSweepReport(input: SweepReportInput): string {
     )
     .join('\n')
   const others = input.names.filter((n) => n !== x && n !== y)
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>${escapeHtml(input.title)}</title>
-<style>${PAGE_STYLE}
+  return `${documentHead(
+    input.title,
+    `
   table.heat { width: auto; }
   table.heat td.cell { text-align: center; min-width: 70px; color: #fff; }
-</style>
-</head>
+`,
+  )}
 <body>
 <header><h1>${escapeHtml(input.title)}</h1><span>${escapeHtml(input.note)}</span></header>
 <main>
