@@ -10,12 +10,18 @@
  *    so a normalized config validates to itself;
  * 3. a `strategy` section with the spec's names (the place for new options).
  */
+
+import { checkCrossFields } from './config/crossField.js'
 import {
-  compareTo,
-  isDecimal,
-  normalizeDecimal,
-  numberToDecimal,
-} from './decimal.js'
+  type FieldReaders,
+  type Found,
+  fieldReaders,
+  gt0,
+  type Key,
+  pct,
+} from './config/fields.js'
+import { readSymbol } from './config/symbol.js'
+import { compareTo } from './decimal.js'
 import { type ConfigIssue, LadderConfigError } from './errors.js'
 import type { ConfigWarning, LadderConfig, ValidatedConfig } from './types.js'
 
@@ -52,8 +58,6 @@ export const DEFAULT_LADDER_CONFIG: Readonly<LadderConfig> = Object.freeze({
   coolDownMinutes: 0,
   maxCycles: false,
 })
-
-type Key = keyof LadderConfig
 
 /** Keys of the classic sections that the strategy reads, mapped to its names. */
 const CLASSIC: Record<
@@ -189,50 +193,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** A value found in the input, with the path it came from. */
-interface Found {
-  path: string
-  value: unknown
-}
-
 /**
- * Validates and normalizes a strategy configuration: the classic bot's
- * config file as is, flat keys with the spec's names, or a `strategy`
- * section with them. Sections that belong to the bot (`api`, `websocket`,
- * `actions.sellNonUsdcAssets`, ...) are passed over silently; legacy
- * precision tables are ignored with a warning (market rules come from the
- * exchange); unknown keys give a warning, with a `suggestion` when one is
- * within two edits of a known key (see {@link suggestKey}); the bot treats
- * those as errors. JSON numbers are converted to
- * decimal strings through their shortest JSON text.
- *
- * @param input - The parsed JSON (anything; it is checked).
- * @returns The normalized config and the warnings.
- * @throws {LadderConfigError} listing every bad field with its path, the
- *   value and the fix (also as `error.issues`).
- * @example
- * ```ts
- * import { readFileSync } from 'node:fs'
- * import { validateConfig } from '@rung/ladder-strategy'
- * const { config, warnings } = validateConfig(
- *   JSON.parse(readFileSync('backpack_trading_config.json', 'utf8')),
- * )
- * console.log(config.symbol, config.orderCount, warnings)
- * ```
+ * Collects the strategy's values from the input's sections (classic
+ * sections, flat keys, `strategy`; later wins), keyed by the spec's names.
+ * A section that is not an object is an issue; an unknown key, a legacy
+ * table or `advanced.priceTickSize` is a warning.
  */
-export function validateConfig(input: unknown): ValidatedConfig {
-  const issues: ConfigIssue[] = []
-  const warnings: ConfigWarning[] = []
-  if (!isRecord(input)) {
-    throw new LadderConfigError('The ladder config is not valid.', [
-      {
-        path: '(root)',
-        value: input,
-        message: 'must be a JSON object (the contents of the config file)',
-      },
-    ])
-  }
-
+function collectFields(
+  input: Record<string, unknown>,
+  issues: ConfigIssue[],
+  warnings: ConfigWarning[],
+): Map<string, Found> {
   const found = new Map<string, Found>()
   const put = (key: string, path: string, value: unknown) => {
     found.set(key, { path, value })
@@ -290,85 +261,19 @@ export function validateConfig(input: unknown): ValidatedConfig {
       warnings.push(unknownKey(key, key, TOP_LEVEL_KEYS))
     }
   }
+  return found
+}
 
-  const out: Record<string, unknown> = { ...DEFAULT_LADDER_CONFIG }
-
-  const decimal = (key: Key, check: (value: string) => string | null): void => {
-    const f = found.get(key)
-    if (!f) return
-    let text: string | null = null
-    if (typeof f.value === 'number') {
-      text = numberToDecimal(f.value)
-      if (text === null) {
-        issues.push({
-          ...f,
-          message: !Number.isFinite(f.value)
-            ? 'must be a finite number'
-            : f.value < 0
-              ? 'must not be negative'
-              : 'must be written without an exponent: give it as a decimal string, e.g. "0.0000001"',
-        })
-        return
-      }
-    } else if (isDecimal(f.value)) text = normalizeDecimal(f.value)
-    else {
-      issues.push({
-        ...f,
-        message:
-          'must be a non-negative decimal number or string, e.g. 7 or "7.5"',
-      })
-      return
-    }
-    const problem = check(text)
-    if (problem) issues.push({ ...f, message: problem })
-    else out[key] = text
-  }
-  const optionalDecimal = (
-    key: Key,
-    check: (value: string) => string | null,
-  ): void => {
-    const f = found.get(key)
-    if (!f) return
-    if (f.value === false || f.value === null) {
-      out[key] = false
-      return
-    }
-    decimal(key, check)
-  }
-  const boolean = (key: Key): void => {
-    const f = found.get(key)
-    if (!f) return
-    if (typeof f.value === 'boolean') out[key] = f.value
-    else issues.push({ ...f, message: 'must be true or false' })
-  }
-  const number = (
-    key: Key,
-    check: (value: number) => string | null,
-    allowFalse = false,
-  ): void => {
-    const f = found.get(key)
-    if (!f) return
-    if (allowFalse && (f.value === false || f.value === null)) {
-      out[key] = false
-      return
-    }
-    const value =
-      typeof f.value === 'number'
-        ? f.value
-        : isDecimal(f.value)
-          ? Number(f.value)
-          : Number.NaN
-    const problem = Number.isFinite(value) ? check(value) : 'must be a number'
-    if (problem) issues.push({ ...f, message: problem })
-    else out[key] = value
-  }
-
-  const gt0 = (v: string) => (compareTo(v, '0') > 0 ? null : 'must be > 0')
-  const pct = (v: string) =>
-    compareTo(v, '0') > 0 && compareTo(v, '100') < 0
-      ? null
-      : 'must be a percentage > 0 and < 100'
-
+/**
+ * Checks every field on its own, in the order of the issues it reports
+ * (the spec's table order, then the extensions).
+ */
+function checkFields(
+  { decimal, optionalDecimal, boolean, number }: FieldReaders,
+  found: ReadonlyMap<string, Found>,
+  out: Record<string, unknown>,
+  issues: ConfigIssue[],
+): void {
   decimal('maxDropPercentage', (v) =>
     compareTo(v, '100') < 0 ? null : 'must be a percentage >= 0 and < 100',
   )
@@ -428,95 +333,53 @@ export function validateConfig(input: unknown): ValidatedConfig {
       ? null
       : 'must be a price > 0, or false for no upper end',
   )
+}
 
-  // The symbol: explicit, or the classic tradingCoin + baseCurrency.
-  const symbolFound = found.get('symbol')
-  const coin = found.get('tradingCoin')
-  const base = found.get('baseCurrency')
-  const SYMBOL_PART = /^[A-Za-z0-9]+$/
-  let baseText = 'USDC'
-  if (base) {
-    if (typeof base.value === 'string' && SYMBOL_PART.test(base.value))
-      baseText = base.value.toUpperCase()
-    else
-      issues.push({
-        ...base,
-        message: 'must be an asset symbol such as "USDC"',
-      })
+/**
+ * Validates and normalizes a strategy configuration: the classic bot's
+ * config file as is, flat keys with the spec's names, or a `strategy`
+ * section with them. Sections that belong to the bot (`api`, `websocket`,
+ * `actions.sellNonUsdcAssets`, ...) are passed over silently; legacy
+ * precision tables are ignored with a warning (market rules come from the
+ * exchange); unknown keys give a warning, with a `suggestion` when one is
+ * within two edits of a known key (see {@link suggestKey}); the bot treats
+ * those as errors. JSON numbers are converted to
+ * decimal strings through their shortest JSON text.
+ *
+ * @param input - The parsed JSON (anything; it is checked).
+ * @returns The normalized config and the warnings.
+ * @throws {LadderConfigError} listing every bad field with its path, the
+ *   value and the fix (also as `error.issues`).
+ * @example
+ * ```ts
+ * import { readFileSync } from 'node:fs'
+ * import { validateConfig } from '@rung/ladder-strategy'
+ * const { config, warnings } = validateConfig(
+ *   JSON.parse(readFileSync('backpack_trading_config.json', 'utf8')),
+ * )
+ * console.log(config.symbol, config.orderCount, warnings)
+ * ```
+ */
+export function validateConfig(input: unknown): ValidatedConfig {
+  const issues: ConfigIssue[] = []
+  const warnings: ConfigWarning[] = []
+  if (!isRecord(input)) {
+    throw new LadderConfigError('The ladder config is not valid.', [
+      {
+        path: '(root)',
+        value: input,
+        message: 'must be a JSON object (the contents of the config file)',
+      },
+    ])
   }
-  if (symbolFound) {
-    if (
-      typeof symbolFound.value === 'string' &&
-      /^[A-Za-z0-9]+(_[A-Za-z0-9]+)+$/.test(symbolFound.value)
-    ) {
-      out.symbol = symbolFound.value.toUpperCase()
-      if (coin)
-        warnings.push({
-          path: coin.path,
-          message: `ignored: ${symbolFound.path} sets the market`,
-        })
-    } else
-      issues.push({
-        ...symbolFound,
-        message: 'must be a market symbol such as "BTC_USDC"',
-      })
-  } else if (coin) {
-    if (typeof coin.value === 'string' && SYMBOL_PART.test(coin.value))
-      out.symbol = `${coin.value.toUpperCase()}_${baseText}`
-    else
-      issues.push({
-        ...coin,
-        message: 'must be a coin symbol such as "BTC"',
-      })
-  } else if (base) out.symbol = `BTC_${baseText}`
+  const found = collectFields(input, issues, warnings)
 
-  // Cross-field rules (only when the fields themselves are valid).
+  const out: Record<string, unknown> = { ...DEFAULT_LADDER_CONFIG }
+  checkFields(fieldReaders(found, out, issues), found, out, issues)
+  readSymbol(found, out, issues, warnings)
+
   const config = out as unknown as LadderConfig
-  if (issues.length === 0) {
-    if (
-      config.orderCount > 1 &&
-      compareTo(config.maxDropPercentage, '0') === 0
-    ) {
-      const f = found.get('maxDropPercentage') ?? {
-        path: 'maxDropPercentage',
-        value: config.maxDropPercentage,
-      }
-      issues.push({
-        ...f,
-        message:
-          'must be > 0 when orderCount > 1 (the rungs need room below the price)',
-      })
-    }
-    if (
-      config.orderCount > 1 &&
-      compareTo(config.firstRungOffsetPercentage, config.maxDropPercentage) >= 0
-    ) {
-      const f = found.get('firstRungOffsetPercentage') ?? {
-        path: 'firstRungOffsetPercentage',
-        value: config.firstRungOffsetPercentage,
-      }
-      issues.push({
-        ...f,
-        message: `must be smaller than maxDropPercentage (${config.maxDropPercentage}) when orderCount > 1`,
-      })
-    }
-  }
-
-  if (
-    issues.length === 0 &&
-    typeof config.minPrice === 'string' &&
-    typeof config.maxPrice === 'string' &&
-    compareTo(config.minPrice, config.maxPrice) >= 0
-  ) {
-    const f = found.get('maxPrice') ?? {
-      path: 'maxPrice',
-      value: config.maxPrice,
-    }
-    issues.push({
-      ...f,
-      message: `must be above minPrice (${config.minPrice}): raise maxPrice or lower minPrice`,
-    })
-  }
+  checkCrossFields(config, found, issues)
 
   if (issues.length > 0)
     throw new LadderConfigError(

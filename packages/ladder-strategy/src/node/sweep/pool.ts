@@ -29,11 +29,12 @@ import type { Worker } from 'node:worker_threads'
 import type { BacktestReport } from '../../backtestOptions.js'
 import { type CandleSeries, copyToSharedBuffer } from '../../candles/series.js'
 import { LadderConfigError } from '../../errors.js'
-import type { LadderConfig } from '../../types.js'
 import { readCandlesCsv } from '../readCandlesCsv.js'
-import { type PreparedSweep, prepareSweep, rank, setFailed } from './grid.js'
+import { type PreparedSweep, prepareSweep, rank } from './grid.js'
+import { createJobQueue, type Job, type Slot } from './poolDispatch.js'
+import { collectReply, type Reply } from './poolResults.js'
 import type { SweepOptions, SweepResult } from './types.js'
-import type { SweepTask, SweepWorkerData } from './worker.js'
+import type { SweepWorkerData } from './worker.js'
 
 /** Options of {@link createSweepPool}. */
 export interface SweepPoolOptions {
@@ -156,94 +157,17 @@ export async function createSweepPool(
   )
 }
 
-/** One sweep's sets, queued on a pool. */
-interface Job {
-  configs: LadderConfig[]
-  options: SweepPoolSweepOptions
-  equityPoints: number
-  /** Next set to hand out. */
-  next: number
-  done: number
-  reports: BacktestReport[]
-  settled: boolean
-  resolve(reports: BacktestReport[]): void
-  reject(error: unknown): void
-  onAbort?: (() => void) | undefined
-}
-
-/** One set handed to a worker. */
-interface Running {
-  job: Job
-  index: number
-  task: number
-}
-
-/** A worker and the sets handed to it, in order (it runs them in order). */
-interface Slot {
-  worker: Worker
-  running: Running[]
-}
-
-type Reply = {
-  ready?: true
-  task?: number
-  report?: BacktestReport
-  error?: string
-}
-
+/**
+ * The pool over started workers: their lifecycle (a worker that dies
+ * closes the pool), the job queue (./poolDispatch.ts) and the replies
+ * (./poolResults.ts).
+ */
 function poolOf(workers: Worker[], candles: number): SweepPool {
   const slots: Slot[] = workers.map((worker) => ({ worker, running: [] }))
-  const queue: Job[] = []
+  const jobs = createJobQueue(slots)
+  const { queue, fail, dispatch } = jobs
   let closedWith: LadderConfigError | null = null
-  let tasks = 0
 
-  const settle = (job: Job) => {
-    job.settled = true
-    const at = queue.indexOf(job)
-    if (at >= 0) queue.splice(at, 1)
-    if (job.onAbort)
-      job.options.signal?.removeEventListener('abort', job.onAbort)
-  }
-  const fail = (job: Job, error: unknown) => {
-    if (job.settled) return
-    settle(job)
-    job.reject(error)
-  }
-  const hand = (slot: Slot, job: Job) => {
-    const index = job.next++
-    const task = tasks++
-    slot.running.push({ job, index, task })
-    slot.worker.ref()
-    const message: SweepTask = {
-      task,
-      config: job.configs[index] as LadderConfig,
-      market: job.options.market,
-      fees: job.options.fees,
-      equityPoints: job.equityPoints,
-    }
-    slot.worker.postMessage(message)
-  }
-  const nextJob = () => queue.find((j) => j.next < j.configs.length)
-  const dispatch = () => {
-    // One set per worker first. Then, while there are sets for every
-    // worker, a second one: a worker finishing a set starts the next from
-    // its inbox instead of waiting for this thread to be scheduled (with a
-    // worker on every core, that wait is a real share of a 20 ms set).
-    for (const depth of [1, 2])
-      for (const slot of slots) {
-        if (slot.running.length >= depth) continue
-        if (depth === 2) {
-          let left = 0
-          for (const j of queue) left += j.configs.length - j.next
-          if (left < slots.length) break
-        }
-        const job = nextJob()
-        if (!job) break
-        hand(slot, job)
-      }
-    // An idle pool does not keep the process alive.
-    for (const slot of slots) if (slot.running.length === 0) slot.worker.unref()
-  }
   // Closes the pool: terminates every worker, rejects every queued sweep.
   const shut = async (reason: LadderConfigError) => {
     if (closedWith) return
@@ -268,33 +192,7 @@ function poolOf(workers: Worker[], candles: number): SweepPool {
     )
 
   for (const slot of slots) {
-    slot.worker.on('message', (raw: unknown) => {
-      const reply = raw as Reply
-      const at = slot.running.findIndex((r) => r.task === reply.task)
-      if (at < 0) return
-      const { job, index } = slot.running[at] as Running
-      slot.running.splice(at, 1)
-      if (!job.settled) {
-        if (reply.error !== undefined) fail(job, setFailed(index, reply.error))
-        else {
-          job.reports[index] = reply.report as BacktestReport
-          job.done++
-          try {
-            job.options.onProgress?.({
-              done: job.done,
-              total: job.configs.length,
-            })
-          } catch (error) {
-            fail(job, error)
-          }
-          if (!job.settled && job.done === job.configs.length) {
-            settle(job)
-            job.resolve(job.reports)
-          }
-        }
-      }
-      dispatch()
-    })
+    slot.worker.on('message', (raw: unknown) => collectReply(slot, raw, jobs))
     slot.worker.on('error', (error: Error) => broken(error.message, error))
     slot.worker.on('exit', (code: number) => {
       if (!closedWith) broken(`a worker exited with code ${code}`)
