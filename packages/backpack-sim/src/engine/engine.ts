@@ -63,10 +63,10 @@ export class Engine {
       now: options.now,
       splitFills: () => this.splitFills,
       feesCollected: this.feesCollected,
-      touch: (book, side, price) => this.events.touch(book, side, price),
+      touch: this.events.touch,
       finish: (order, status, reason) =>
-        finish(order, status, reason, this.hooks.emit),
-      emit: (order, event, fill) => this.events.emit(order, event, fill),
+        finish(order, status, reason, this.events.emit),
+      emit: this.events.emit,
       trade: (trade) => this.events.trade(trade),
     }
   }

@@ -31,11 +31,11 @@ export class EngineEvents {
   }
 
   /** Reports an order event (internal accounts' orders are not reported). */
-  emit(
+  readonly emit = (
     order: EngineOrder,
     event: OrderEventType,
     fill: FillRecord | undefined,
-  ): void {
+  ): void => {
     if (order.account.internal) return
     for (const l of this.listeners) l.orderEvent(order, event, fill)
   }
@@ -71,7 +71,7 @@ export class EngineEvents {
   }
 
   /** Marks a level as changed, for the next depth event. */
-  touch(book: Book, side: Side, price: bigint): void {
+  readonly touch = (book: Book, side: Side, price: bigint): void => {
     let t = this.touched.get(book)
     if (!t) {
       t = { bids: new Set(), asks: new Set() }
