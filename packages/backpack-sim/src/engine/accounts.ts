@@ -6,10 +6,16 @@
  *
  * @internal
  */
-import { feeOf, mul } from '../decimal.js'
+import { dec, feeOf, mul } from '../decimal.js'
 import { bad } from '../errors.js'
 import { ASSET_INFO } from '../markets.js'
-import type { Account, Balance, EngineOrder, LedgerEntry } from './types.js'
+import type {
+  Account,
+  Balance,
+  EngineOptions,
+  EngineOrder,
+  LedgerEntry,
+} from './types.js'
 
 /** A new account with no funds. Internal accounts pay no fees. */
 export function newAccount(
@@ -29,6 +35,44 @@ export function newAccount(
     fills: [],
     open: new Map(),
   }
+}
+
+/** What a new (non-internal) account gets: the fee rates and paper balances. */
+export interface PaperTerms {
+  makerBps: bigint
+  takerBps: bigint
+  initialBalances: [string, bigint][]
+}
+
+/** Parses the engine options' fee rates and paper balances. */
+export function paperTerms(options: EngineOptions): PaperTerms {
+  return {
+    makerBps: dec(options.makerFeeBps),
+    takerBps: dec(options.takerFeeBps),
+    initialBalances: Object.entries(options.initialBalances).map(
+      ([asset, amount]) => [asset, dec(amount)],
+    ),
+  }
+}
+
+/** Returns the account, creating it with the paper balances on first use. */
+export function openAccount(
+  accounts: Map<string, Account>,
+  key: string,
+  internal: boolean,
+  terms: PaperTerms,
+  now: () => number,
+): Account {
+  let acc = accounts.get(key)
+  if (acc) return acc
+  acc = newAccount(key, internal, terms.makerBps, terms.takerBps)
+  accounts.set(key, acc)
+  if (!internal) {
+    for (const [asset, amount] of terms.initialBalances) {
+      credit(acc, asset, amount, 'initial', now())
+    }
+  }
+  return acc
 }
 
 /** The account's balance of an asset, created empty on first use. */
