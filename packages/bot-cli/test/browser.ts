@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { type Browser, chromium, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 /** Where the browser tests save their screenshots (ignored by git). */
 export const SCREENSHOTS = resolve(
@@ -42,6 +43,24 @@ export async function launchBrowser(): Promise<Browser> {
     // Root in CI cannot use Chromium's sandbox.
     args: ['--no-sandbox', '--disable-gpu'],
   })
+}
+
+/**
+ * One Chromium for a test file: launched before its tests (unless they are
+ * skipped), closed after them. Returns the getter the tests call.
+ */
+export function useBrowser(): () => Browser {
+  let browser: Browser | undefined
+  beforeAll(async () => {
+    if (!skipBrowser) browser = await launchBrowser()
+  }, 30_000)
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return () => {
+    if (browser === undefined) throw new Error('no browser')
+    return browser
+  }
 }
 
 /** A page that records its console errors and page errors. */

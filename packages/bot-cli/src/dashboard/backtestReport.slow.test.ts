@@ -1,24 +1,17 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import {
-  launchBrowser,
   openPage,
   screenshot,
   skipBrowser,
+  useBrowser,
 } from '../../test/browser.js'
 import { captureIo, tempDir, writeCandleFile } from '../../test/e2e.js'
 import { main } from '../main.js'
 
-let browser: Browser | undefined
-beforeAll(async () => {
-  if (!skipBrowser) browser = await launchBrowser()
-}, 30_000)
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useBrowser()
 
 describe.skipIf(skipBrowser)(
   'rung backtest --report (Chromium)',
@@ -27,7 +20,6 @@ describe.skipIf(skipBrowser)(
   },
   () => {
     test('behavior: the report opens from disk and renders one marker per fill, with no console error', async () => {
-      if (browser === undefined) throw new Error('no browser')
       const dir = tempDir()
       const data = writeCandleFile(dir, 3000)
       const { io, stdout } = captureIo({}, dir)
@@ -57,7 +49,7 @@ describe.skipIf(skipBrowser)(
       expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/)
 
       const { page, errors } = await openPage(
-        browser,
+        browser(),
         pathToFileURL(result.report).href,
       )
       await page.waitForSelector('body[data-rendered="true"]')

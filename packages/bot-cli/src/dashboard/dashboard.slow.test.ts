@@ -4,13 +4,13 @@ import {
   compareDecimals,
   multiplyDecimals,
 } from '@rung/backpack-sdk'
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Page } from 'playwright-core'
+import { describe, expect, test } from 'vitest'
 import {
-  launchBrowser,
   openPage,
   screenshot,
   skipBrowser,
+  useBrowser,
 } from '../../test/browser.js'
 import { captureIo, runChild, tempDir, waitFor } from '../../test/e2e.js'
 import type { StartedHandle } from '../commands/trade.js'
@@ -19,13 +19,7 @@ import { HISTORY_FILE, openHistory } from '../runtime/history/historyStore.js'
 import { readStatusFile } from '../runtime/statusFile.js'
 import { formatMoney, formatStatusNumbers } from '../ui/statusView.js'
 
-let browser: Browser | undefined
-beforeAll(async () => {
-  if (!skipBrowser) browser = await launchBrowser()
-}, 30_000)
-afterAll(async () => {
-  await browser?.close()
-})
+const browser = useBrowser()
 
 /** Starts `rung paper` in-process (manual price feed) on a data directory. */
 async function startPaper(dataDir: string, dir: string, args: string[] = []) {
@@ -57,7 +51,6 @@ describe.skipIf(skipBrowser)(
   },
   () => {
     test('behavior: the page shows the rungs, a marker per fill and the P&L of status.json and the history, and reconnects after a restart', async () => {
-      if (browser === undefined) throw new Error('no browser')
       const dir = tempDir()
       const dataDir = join(dir, 'paper')
       let run = await startPaper(dataDir, dir)
@@ -66,7 +59,7 @@ describe.skipIf(skipBrowser)(
       expect(run.stdout()).toContain(`dashboard: ${url}`)
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{43}$/)
 
-      const { page, errors } = await openPage(browser, url)
+      const { page, errors } = await openPage(browser(), url)
       await page.waitForSelector('#conn[data-state="live"]')
       // The resting rungs: one line per open buy of the ladder.
       const buys = run.bot
@@ -180,7 +173,6 @@ describe.skipIf(skipBrowser)(
     })
 
     test('behavior: rung dashboard serves the page of a bot running in another process, from status.json and the history', async () => {
-      if (browser === undefined) throw new Error('no browser')
       const dir = tempDir()
       const dataDir = join(dir, 'paper')
       const run = await startPaper(dataDir, dir, ['--no-ui'])
@@ -196,7 +188,7 @@ describe.skipIf(skipBrowser)(
             20_000,
           )
         )[0]
-        const { page, errors } = await openPage(browser, url)
+        const { page, errors } = await openPage(browser(), url)
         await page.waitForSelector('#conn[data-state="live"]')
         const buys = run.bot
           .state()
