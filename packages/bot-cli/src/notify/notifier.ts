@@ -140,50 +140,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
     lastDropLog: Number.NEGATIVE_INFINITY,
   }))
 
-  /** One attempt: 'sent', 'retry' (after the delay given) or 'refused'. */
-  async function attempt(
-    s: ChannelState,
-    message: NotifyMessage,
-  ): Promise<
-    | { kind: 'sent' }
-    | { kind: 'refused'; status: number }
-    | { kind: 'retry'; waitMs?: number; why: string }
-  > {
-    const timeout = AbortSignal.timeout(timeoutMs)
-    try {
-      const response = await doFetch(s.channel.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload(s.channel, message)),
-        signal: AbortSignal.any([timeout, shutdown.signal]),
-      })
-      // The body is not needed (and not logged: it may echo the URL).
-      await response.body?.cancel().catch(() => {})
-      if (response.ok) return { kind: 'sent' }
-      if (response.status === 429) {
-        const waitMs = retryAfterMs(response.headers.get('retry-after'))
-        return {
-          kind: 'retry',
-          why: 'HTTP 429',
-          ...(waitMs === undefined ? {} : { waitMs }),
-        }
-      }
-      if (response.status >= 500 || response.status === 408)
-        return { kind: 'retry', why: `HTTP ${response.status}` }
-      return { kind: 'refused', status: response.status }
-    } catch (error) {
-      const why = timeout.aborted
-        ? `no answer within ${timeoutMs} ms`
-        : error instanceof Error && error.cause instanceof Error
-          ? ((error.cause as NodeJS.ErrnoException).code ?? error.cause.message)
-          : 'network error'
-      return { kind: 'retry', why }
-    }
-  }
-
   async function deliver(s: ChannelState, message: NotifyMessage) {
     for (let n = 1; ; n++) {
-      const result = await attempt(s, message)
+      const result = await postOnce(s.channel, message, {
+        fetch: doFetch,
+        timeoutMs,
+        shutdown: shutdown.signal,
+      })
       if (result.kind === 'sent') {
         s.counts.sent++
         return
@@ -236,26 +199,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       })
   }
 
-  const countsOf = (s: ChannelState): NotifyCounts => ({
-    ...s.counts,
-    queued: s.queue.length + (s.inFlight ? 1 : 0),
-  })
-
-  function stats(): NotifyStats {
-    const channels = states.map((s) => ({
-      name: s.channel.name,
-      ...countsOf(s),
-    }))
-    const sum = (k: keyof NotifyCounts) =>
-      channels.reduce((acc, c) => acc + c[k], 0)
-    return {
-      sent: sum('sent'),
-      failed: sum('failed'),
-      dropped: sum('dropped'),
-      queued: sum('queued'),
-      channels,
-    }
-  }
+  const stats = (): NotifyStats => statsOf(states)
 
   return {
     notify(message) {
@@ -306,6 +250,73 @@ export function createNotifier(options: NotifierOptions): Notifier {
         })
       return final
     },
+  }
+}
+
+/** The outcome of one POST. */
+type Attempt =
+  | { kind: 'sent' }
+  | { kind: 'refused'; status: number }
+  | { kind: 'retry'; waitMs?: number; why: string }
+
+/**
+ * One delivery attempt: 'sent', 'retry' (after the delay given, if the
+ * endpoint said) or 'refused' (a 4xx other than 408/429: retrying would not help).
+ */
+async function postOnce(
+  channel: NotifyChannel,
+  message: NotifyMessage,
+  io: { fetch: typeof fetch; timeoutMs: number; shutdown: AbortSignal },
+): Promise<Attempt> {
+  const timeout = AbortSignal.timeout(io.timeoutMs)
+  try {
+    const response = await io.fetch(channel.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload(channel, message)),
+      signal: AbortSignal.any([timeout, io.shutdown]),
+    })
+    // The body is not needed (and not logged: it may echo the URL).
+    await response.body?.cancel().catch(() => {})
+    if (response.ok) return { kind: 'sent' }
+    if (response.status === 429) {
+      const waitMs = retryAfterMs(response.headers.get('retry-after'))
+      return {
+        kind: 'retry',
+        why: 'HTTP 429',
+        ...(waitMs === undefined ? {} : { waitMs }),
+      }
+    }
+    if (response.status >= 500 || response.status === 408)
+      return { kind: 'retry', why: `HTTP ${response.status}` }
+    return { kind: 'refused', status: response.status }
+  } catch (error) {
+    const why = timeout.aborted
+      ? `no answer within ${io.timeoutMs} ms`
+      : error instanceof Error && error.cause instanceof Error
+        ? ((error.cause as NodeJS.ErrnoException).code ?? error.cause.message)
+        : 'network error'
+    return { kind: 'retry', why }
+  }
+}
+
+/** Counts of one channel; the message being sent counts as queued. */
+const countsOf = (s: ChannelState): NotifyCounts => ({
+  ...s.counts,
+  queued: s.queue.length + (s.inFlight ? 1 : 0),
+})
+
+/** Counts per channel and summed. */
+function statsOf(states: readonly ChannelState[]): NotifyStats {
+  const channels = states.map((s) => ({ name: s.channel.name, ...countsOf(s) }))
+  const sum = (k: keyof NotifyCounts) =>
+    channels.reduce((acc, c) => acc + c[k], 0)
+  return {
+    sent: sum('sent'),
+    failed: sum('failed'),
+    dropped: sum('dropped'),
+    queued: sum('queued'),
+    channels,
   }
 }
 

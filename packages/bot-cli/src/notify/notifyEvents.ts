@@ -44,6 +44,63 @@ export interface NotifyEvents {
 
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 
+/** A message without the fields `send` fills in. */
+type Draft = Omit<NotifyMessage, 'market' | 'mode' | 'at'> & { at?: number }
+
+/** The message a trade record sends, if any (fills, cycles, rejections). */
+function recordMessage(market: string, r: TradeRecord): Draft | undefined {
+  if (r.kind === 'fill') {
+    const takeProfit =
+      r.side === 'sell' &&
+      (r.reason === undefined ||
+        r.reason === 'takeProfit' ||
+        r.reason === 'trailingTakeProfit')
+    return {
+      event: takeProfit ? 'takeProfit' : 'fill',
+      at: r.at,
+      title:
+        r.side === 'buy'
+          ? `${market} bought ${r.quantity} @ ${r.price} (rung ${r.rung + 1}, cycle ${r.cycle})`
+          : `${market} ${EXIT_WORDS[r.reason ?? 'takeProfit']}: sold ${r.quantity} @ ${r.price} (cycle ${r.cycle})`,
+      text:
+        r.side === 'buy'
+          ? `holding ${r.held}, average entry ${r.averageEntry ?? '-'}, take profit at ${r.takeProfitPrice ?? '-'}`
+          : `fee ${r.fee} ${r.feeAsset}`,
+      fields: {
+        side: r.side,
+        price: r.price,
+        quantity: r.quantity,
+        fee: r.fee,
+        cycle: r.cycle,
+        held: r.held,
+      },
+    }
+  }
+  if (r.kind === 'cycleCompleted')
+    return {
+      event: 'cycle',
+      at: r.at,
+      title: `${market} cycle ${r.cycle} ${EXIT_WORDS[r.reason]}: profit ${r.profit} USDC`,
+      text: `fees ${r.fees} USDC${r.carriedQuantity === '0' ? '' : `, carried ${r.carriedQuantity}`}`,
+      fields: {
+        cycle: r.cycle,
+        reason: r.reason,
+        profit: r.profit,
+        fees: r.fees,
+        carriedQuantity: r.carriedQuantity,
+      },
+    }
+  if (r.kind === 'orderRejected')
+    return {
+      event: 'critical',
+      at: r.at,
+      title: `${market}: order ${r.clientId} rejected${r.reason === undefined ? '' : ` (${r.reason})`}`,
+      text: `${r.side} ${r.quantity} @ ${r.price}`,
+      fields: { clientId: r.clientId, reason: r.reason ?? null },
+    }
+  return undefined
+}
+
 /**
  * Starts turning the bot's events into notifications.
  *
@@ -61,9 +118,7 @@ export function createNotifyEvents(options: NotifyEventsOptions): NotifyEvents {
   let dayFees = '0'
   let dayCycles = 0
 
-  const send = (
-    m: Omit<NotifyMessage, 'market' | 'mode' | 'at'> & { at?: number },
-  ) =>
+  const send = (m: Draft) =>
     notifier.notify({
       ...m,
       at: m.at ?? now(),
@@ -108,59 +163,14 @@ export function createNotifyEvents(options: NotifyEventsOptions): NotifyEvents {
   return {
     records(records) {
       for (const r of records) {
-        if (r.kind === 'fill') {
-          const takeProfit =
-            r.side === 'sell' &&
-            (r.reason === undefined ||
-              r.reason === 'takeProfit' ||
-              r.reason === 'trailingTakeProfit')
-          send({
-            event: takeProfit ? 'takeProfit' : 'fill',
-            at: r.at,
-            title:
-              r.side === 'buy'
-                ? `${market} bought ${r.quantity} @ ${r.price} (rung ${r.rung + 1}, cycle ${r.cycle})`
-                : `${market} ${EXIT_WORDS[r.reason ?? 'takeProfit']}: sold ${r.quantity} @ ${r.price} (cycle ${r.cycle})`,
-            text:
-              r.side === 'buy'
-                ? `holding ${r.held}, average entry ${r.averageEntry ?? '-'}, take profit at ${r.takeProfitPrice ?? '-'}`
-                : `fee ${r.fee} ${r.feeAsset}`,
-            fields: {
-              side: r.side,
-              price: r.price,
-              quantity: r.quantity,
-              fee: r.fee,
-              cycle: r.cycle,
-              held: r.held,
-            },
-          })
-        } else if (r.kind === 'cycleCompleted') {
+        if (r.kind === 'cycleCompleted') {
           check()
           dayProfit = addDecimals(dayProfit, r.profit)
           dayFees = addDecimals(dayFees, r.fees)
           dayCycles++
-          send({
-            event: 'cycle',
-            at: r.at,
-            title: `${market} cycle ${r.cycle} ${EXIT_WORDS[r.reason]}: profit ${r.profit} USDC`,
-            text: `fees ${r.fees} USDC${r.carriedQuantity === '0' ? '' : `, carried ${r.carriedQuantity}`}`,
-            fields: {
-              cycle: r.cycle,
-              reason: r.reason,
-              profit: r.profit,
-              fees: r.fees,
-              carriedQuantity: r.carriedQuantity,
-            },
-          })
-        } else if (r.kind === 'orderRejected') {
-          send({
-            event: 'critical',
-            at: r.at,
-            title: `${market}: order ${r.clientId} rejected${r.reason === undefined ? '' : ` (${r.reason})`}`,
-            text: `${r.side} ${r.quantity} @ ${r.price}`,
-            fields: { clientId: r.clientId, reason: r.reason ?? null },
-          })
         }
+        const message = recordMessage(market, r)
+        if (message !== undefined) send(message)
       }
     },
     log(record) {
