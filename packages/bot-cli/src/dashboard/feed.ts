@@ -188,25 +188,7 @@ export function createDashboardFeed(
     return c
   }
 
-  /** The realised curve of the history's completed cycles. */
-  const realisedCurve = (): EquityPoint[] => {
-    let total = '0'
-    const points: EquityPoint[] = []
-    for (const c of cycles) {
-      if (c.profit === null || c.endedAt === null) continue
-      total = addDecimals(total, c.profit)
-      points.push({ time: Math.floor(c.endedAt / 1000), value: total })
-    }
-    return points
-  }
-  const equity = (): EquityPoint[] => {
-    const byTime = new Map<number, string>()
-    for (const p of [...realisedCurve(), ...liveEquity])
-      byTime.set(p.time, p.value)
-    return [...byTime]
-      .sort((a, b) => a[0] - b[0])
-      .map(([time, value]) => ({ time, value }))
-  }
+  const equity = () => mergeEquity(cycles, liveEquity)
 
   /** Reads what the history gained; returns the new fills and whether cycles changed. */
   const readHistory = (cycleTotal: number) => {
@@ -232,39 +214,7 @@ export function createDashboardFeed(
 
   const feesShown = () => ({ shown: formatMoney(feesQuote), exact: feesQuote })
 
-  const toStatus = (s: FeedStatus): DashboardStatus => {
-    const shown = formatStatusNumbers(s)
-    const { unrealised, tpDistance } = describeStatus(s)
-    const money = (v: string | undefined) => ({
-      shown: formatMoney(v),
-      exact: v ?? '-',
-    })
-    return {
-      symbol: s.symbol,
-      mode: s.mode,
-      statusText: s.statusText ?? s.status,
-      connection: s.connection,
-      price: shown.price,
-      averageEntry: shown.averageEntry,
-      takeProfitPrice: shown.takeProfitPrice,
-      tpDistance:
-        tpDistance === undefined
-          ? '-'
-          : `${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%`,
-      position: shown.position,
-      realisedSession: money(s.realisedProfit),
-      realisedAllTime: money(s.realisedAllTime),
-      unrealised: money(unrealised),
-      fees: feesShown(),
-      cycles: s.cycles,
-      rungs: `${s.rungsFilled}/${s.rungsTotal}`,
-      lines: {
-        averageEntry: s.averageEntry,
-        takeProfit: s.takeProfitPrice,
-      },
-      updatedAt: s.updatedAt ?? new Date(now()).toISOString(),
-    }
-  }
+  const toStatus = (s: FeedStatus) => dashboardStatus(s, feesShown(), now)
 
   const send = (message: DashboardMessage) => {
     for (const l of listeners) l(message)
@@ -321,6 +271,63 @@ export function createDashboardFeed(
       listeners.add(listener)
       return () => listeners.delete(listener)
     },
+  }
+}
+
+/** The realised curve of the completed cycles, overlaid by the live points. */
+function mergeEquity(
+  cycles: readonly CycleRow[],
+  liveEquity: readonly EquityPoint[],
+): EquityPoint[] {
+  let total = '0'
+  const byTime = new Map<number, string>()
+  for (const c of cycles) {
+    if (c.profit === null || c.endedAt === null) continue
+    total = addDecimals(total, c.profit)
+    byTime.set(Math.floor(c.endedAt / 1000), total)
+  }
+  for (const p of liveEquity) byTime.set(p.time, p.value)
+  return [...byTime]
+    .sort((a, b) => a[0] - b[0])
+    .map(([time, value]) => ({ time, value }))
+}
+
+/** The status card's figures: shown rounded, exact beside. */
+function dashboardStatus(
+  s: FeedStatus,
+  fees: DashboardStatus['fees'],
+  now: () => number,
+): DashboardStatus {
+  const shown = formatStatusNumbers(s)
+  const { unrealised, tpDistance } = describeStatus(s)
+  const money = (v: string | undefined) => ({
+    shown: formatMoney(v),
+    exact: v ?? '-',
+  })
+  return {
+    symbol: s.symbol,
+    mode: s.mode,
+    statusText: s.statusText ?? s.status,
+    connection: s.connection,
+    price: shown.price,
+    averageEntry: shown.averageEntry,
+    takeProfitPrice: shown.takeProfitPrice,
+    tpDistance:
+      tpDistance === undefined
+        ? '-'
+        : `${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%`,
+    position: shown.position,
+    realisedSession: money(s.realisedProfit),
+    realisedAllTime: money(s.realisedAllTime),
+    unrealised: money(unrealised),
+    fees,
+    cycles: s.cycles,
+    rungs: `${s.rungsFilled}/${s.rungsTotal}`,
+    lines: {
+      averageEntry: s.averageEntry,
+      takeProfit: s.takeProfitPrice,
+    },
+    updatedAt: s.updatedAt ?? new Date(now()).toISOString(),
   }
 }
 
