@@ -2,6 +2,10 @@
  * Name-based type guards: they work across realms and with a duplicated
  * copy of the SDK, where `instanceof` fails. The guard of
  * `OrderStateUnknownError` sits with its class.
+ *
+ * The guards repeat one shape on purpose (a `duplicates` run lists them):
+ * each is its own export with its own TSDoc and example, which is what an
+ * editor shows on hover; a generated guard table would lose that.
  */
 import type { BackpackError, BackpackErrorName } from './backpackError.js'
 import type {
