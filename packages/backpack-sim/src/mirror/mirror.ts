@@ -25,14 +25,14 @@ import {
   type StreamClient,
   type TradeEvent,
 } from '@rung/backpack-sdk'
-import { dec, formatDecimal, min, ONE, roundToStep } from '../decimal.js'
+import { dec, formatDecimal, ONE, roundToStep } from '../decimal.js'
 import type { Engine } from '../engine/engine.js'
-import type { Account, EngineOrder, Level } from '../engine/types.js'
+import type { Account, EngineOrder } from '../engine/types.js'
 import { SimError } from '../errors.js'
 import type { Market, SimMarketConfig } from '../markets.js'
+import { type MirrorFillModel, PaperFills } from './fills.js'
 
-/** How a paper order fills from the upstream trades. */
-export type MirrorFillModel = 'trade' | 'queue'
+export type { MirrorFillModel } from './fills.js'
 
 /** `feed: { mode: 'mirror' }` options. */
 export interface MirrorFeedOptions {
@@ -167,19 +167,12 @@ export async function upstreamMarket(
   }
 }
 
-interface Tracked {
-  /** Upstream size ahead at the order's price when it was placed. */
-  ahead: bigint
-  /** Upstream volume traded at its price since. */
-  traded: bigint
-}
-
 /** Drives one local market from the upstream. */
 export class Mirror {
   private readonly maker: Account
   private readonly taker: Account
   private readonly book: OrderBook
-  private readonly tracked = new Map<string, Tracked>()
+  private readonly fills: PaperFills
   private readonly subscription: { unsubscribe(): void }
   private state: MirrorStatus['state'] = 'connecting'
   private since: number
@@ -197,6 +190,7 @@ export class Mirror {
     private readonly log: (level: 'info' | 'warn', message: string) => void,
   ) {
     this.since = engine.now()
+    this.fills = new PaperFills(options.fillModel ?? 'trade', market.step)
     this.maker = engine.account('sim:mirror-maker', true)
     this.taker = engine.account('sim:mirror-taker', true)
     for (const acc of [this.maker, this.taker])
@@ -351,16 +345,7 @@ export class Mirror {
 
   private onOrderEvent(order: EngineOrder, event: string): void {
     if (order.market.symbol !== this.market.symbol) return
-    if (event === 'orderAccepted' && order.type === 'Limit') {
-      const price = order.price ?? 0n
-      const side = order.side === 'Bid' ? this.book.bids() : this.book.asks()
-      const level = side.find(([p]) => dec(p) === price)
-      this.tracked.set(order.id, {
-        ahead: level === undefined ? 0n : dec(level[1]),
-        traded: 0n,
-      })
-    } else if (event !== 'orderFill' || order.status === 'Filled')
-      this.tracked.delete(order.id)
+    this.fills.onOrderEvent(order, event, this.book)
   }
 
   private onTrade(t: TradeEvent): void {
@@ -373,27 +358,7 @@ export class Mirror {
     const price = dec(t.price)
     const volume = dec(t.quantity)
     const book = this.engine.book(this.market.symbol)
-    const fills: [EngineOrder, bigint][] = []
-    // Bids at or above the trade price, asks at or below it.
-    const crossed = (levels: Level[], side: 'Bid' | 'Ask') => {
-      for (const level of levels) {
-        if (side === 'Bid' ? level.price < price : level.price > price) break
-        for (const order of level.orders) {
-          if (order.account.internal) continue
-          const remaining = (order.quantity ?? 0n) - order.executedQty
-          if (remaining <= 0n) continue
-          const q = this.fillable(
-            order,
-            level.price === price,
-            volume,
-            remaining,
-          )
-          if (q > 0n) fills.push([order, q])
-        }
-      }
-    }
-    crossed(book.bids, 'Bid')
-    crossed(book.asks, 'Ask')
+    const fills = this.fills.crossed(book.bids, book.asks, price, volume)
     if (fills.length === 0) return
     this.engine.batch(() => {
       // The upstream quotes step aside: the counter-order meets the paper order only.
@@ -418,23 +383,5 @@ export class Mirror {
       }
       this.quote()
     })
-  }
-
-  /** How much of a crossed paper order this trade fills. */
-  private fillable(
-    order: EngineOrder,
-    atPrice: boolean,
-    volume: bigint,
-    remaining: bigint,
-  ): bigint {
-    const step = this.market.step
-    if (this.options.fillModel !== 'queue' || !atPrice) return remaining
-    const t = this.tracked.get(order.id) ?? { ahead: 0n, traded: 0n }
-    t.traded += volume
-    this.tracked.set(order.id, t)
-    const filled = order.executedQty
-    const available = t.traded - t.ahead - filled
-    if (available <= 0n) return 0n
-    return roundToStep(min(remaining, available), step, 'down')
   }
 }
