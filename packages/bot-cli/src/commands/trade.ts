@@ -10,7 +10,7 @@ import type { LadderState } from '@rung/ladder-strategy'
 import type { Command } from 'commander'
 import type { CommandContext } from '../config/context.js'
 import { toStrategyRules, validateStrategy } from '../config/strategy.js'
-import { createDashboardFeed } from '../dashboard/feed.js'
+import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js'
 import { type DashboardServer, startBotDashboard } from '../dashboard/server.js'
 import { ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
@@ -30,8 +30,8 @@ import type { Journal } from '../runtime/journal.js'
 import { acquireLock } from '../runtime/lock.js'
 import type { BotOutcome } from '../runtime/loop/botTypes.js'
 import { createStatusWriter, type StatusWriter } from '../runtime/statusFile.js'
-import { errorFields } from '../ui/logger.js'
-import { createStatusView, type StatusSnapshot } from '../ui/statusView.js'
+import { errorFields, type Logger } from '../ui/logger.js'
+import { createStatusView } from '../ui/statusView.js'
 import { type CommandEnv, wholeNumber } from './command.js'
 import {
   connectExchange,
@@ -44,6 +44,7 @@ import {
   tradingKeys,
   watchSignals,
 } from './tradeSetup.js'
+import { createStatusFanout, type StatusFanout } from './tradeStatus.js'
 
 /** What `onStarted` receives. */
 export interface StartedHandle {
@@ -113,16 +114,13 @@ export async function runTrading(
   let statusWriter: StatusWriter | undefined
   let dashboard: DashboardServer | undefined
   let notify: Notifications | undefined
-  let marketDataWatch: NodeJS.Timeout | undefined
+  let status: StatusFanout | undefined
   let unsubscribeSignals = () => {}
   try {
-    let baseUrl = settings.baseUrl
-    let wsUrl = settings.wsUrl
-    if (paper) {
+    if (paper)
       sim = await startPaperSim(ctx, config.symbol, setupOptions, logger)
-      baseUrl = sim.url
-      wsUrl = sim.wsUrl
-    }
+    const baseUrl = sim?.url ?? settings.baseUrl
+    const wsUrl = sim?.wsUrl ?? settings.wsUrl
     const mode = ctx.dryRun ? 'dry-run' : paper ? 'paper' : 'live'
     notify = startNotifications({
       settings: settings.notify,
@@ -140,7 +138,6 @@ export async function runTrading(
       setupOptions,
     )
     const setup = { config, market: toStrategyRules(rule) }
-    const now = Date.now
     let fatal: ExitError | undefined
     const feed = createFeed(
       ctx,
@@ -152,75 +149,26 @@ export async function runTrading(
         bot.stop()
       },
     )
-    journal = openSessionJournal(ctx, paper)
+    journal = openSessionJournal(ctx, paper, logger)
     // The trade history (a dry run's paper fills go to their own file).
     history = openHistory(
       join(settings.dataDir, ctx.dryRun ? DRY_RUN_HISTORY_FILE : HISTORY_FILE),
     )
-    if (journal.replay.tornTail)
-      logger.warn(
-        'dropped a torn last line of the journal (a crash during a write)',
-      )
 
     const marketData = sim?.marketData() ? () => sim?.marketData() : undefined
     statusWriter = createStatusWriter(settings.dataDir)
-    const writer = statusWriter
-    const store = history
-    const feedModel = createDashboardFeed(
-      store && {
-        fills: (from) => store.fills({ market: config.symbol, from }),
-        cycles: () => store.cycles({ market: config.symbol }),
-      },
-    )
-    if (options.ui !== false) {
-      dashboard = await startBotDashboard(
-        settings.dataDir,
-        feedModel,
-        options.uiPort,
-      )
-      if (ctx.json) logger.info('dashboard', { url: dashboard.url })
-      else io.stdout.write(`dashboard: ${dashboard.url}\n`)
-    }
-    let lastSnapshot: StatusSnapshot | undefined
-    const onStatus = (raw: StatusSnapshot) => {
-      lastSnapshot = raw
-      // Live market data that went stale is said in the status.
-      const md = marketData?.()
-      const snapshot =
-        md?.state === 'stale'
-          ? {
-              ...raw,
-              statusText: `${raw.statusText ?? raw.status} (market data stale)`,
-            }
-          : raw
-      // Both lists start with HH:MM:SS (UTC) and are in order: a stable sort
-      // on the time alone merges them.
-      const events = [...snapshot.events, ...alerts]
-        .sort((a, b) => a.slice(0, 8).localeCompare(b.slice(0, 8)))
-        .slice(-6)
-      view?.update({ ...snapshot, events })
-      const updatedAt = new Date().toISOString()
-      notify?.events.connection(snapshot.connection)
-      writer.update({
-        ...snapshot,
-        ...(notify ? { notify: notify.stats() } : {}),
-        ...(marketData ? { marketData: marketData() } : {}),
-        pid: process.pid,
-        lockToken: lock.token,
-        updatedAt,
-      })
-      feedModel.update({ ...snapshot, events, updatedAt })
-    }
-
-    // The market data's state changes without a step: show it anyway.
-    let shownState = marketData?.()?.state
-    if (marketData)
-      marketDataWatch = setInterval(() => {
-        const state = marketData()?.state
-        if (state === shownState || lastSnapshot === undefined) return
-        shownState = state
-        onStatus(lastSnapshot)
-      }, 250)
+    const feedModel = dashboardFeedOf(history, config.symbol)
+    dashboard = await serveDashboard(ctx, io, logger, feedModel, options)
+    status = createStatusFanout({
+      view,
+      alerts,
+      notify,
+      writer: statusWriter,
+      lockToken: lock.token,
+      feed: feedModel,
+      marketData,
+    })
+    const { onStatus } = status
 
     const bot = launchBot({
       setup,
@@ -228,7 +176,7 @@ export async function runTrading(
       feed,
       journal,
       logger,
-      now,
+      now: Date.now,
       mode,
       sellNonUsdcAssets: settings.sellNonUsdcAssets,
       sellNonUsdcMinValue: settings.sellNonUsdcMinValue,
@@ -264,13 +212,10 @@ export async function runTrading(
   } catch (error) {
     if (!(error instanceof ExitError))
       logger.error('the bot failed', errorFields(error))
-    notify?.events.stopped(
-      `failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unexpected error'}`,
-      undefined,
-    )
+    notify?.events.stopped(failureReason(error), undefined)
     throw error
   } finally {
-    clearInterval(marketDataWatch)
+    status?.close()
     unsubscribeSignals()
     view?.stop()
     statusWriter?.close()
@@ -281,6 +226,42 @@ export async function runTrading(
     await sim?.close()
     lock.release()
   }
+}
+
+/** The first line of a failure, for the "bot stopped" notification. */
+const failureReason = (error: unknown) =>
+  `failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unexpected error'}`
+
+/** The dashboard's model over the market's trade history. */
+function dashboardFeedOf(
+  store: HistoryStore | undefined,
+  market: string,
+): DashboardFeed {
+  return createDashboardFeed(
+    store && {
+      fills: (from) => store.fills({ market, from }),
+      cycles: () => store.cycles({ market }),
+    },
+  )
+}
+
+/** Serves the dashboard unless `--no-ui`, and prints its URL. */
+async function serveDashboard(
+  ctx: CommandContext,
+  io: CliIo,
+  logger: Logger,
+  feed: DashboardFeed,
+  options: TradeOptions,
+): Promise<DashboardServer | undefined> {
+  if (options.ui === false) return undefined
+  const dashboard = await startBotDashboard(
+    ctx.settings.dataDir,
+    feed,
+    options.uiPort,
+  )
+  if (ctx.json) logger.info('dashboard', { url: dashboard.url })
+  else io.stdout.write(`dashboard: ${dashboard.url}\n`)
+  return dashboard
 }
 
 /**

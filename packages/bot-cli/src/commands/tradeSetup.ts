@@ -260,18 +260,25 @@ export function createFeed(
  * for real would send its (stale) orders. A paper run starts a new simulator
  * (and a new account) every time, so there is nothing to resume: the
  * previous paper session's journal goes to the archive (history rebuilds
- * read it) and a new one starts.
+ * read it) and a new one starts. A torn last line (a crash during a
+ * write) is dropped, and the log says so.
  */
 export function openSessionJournal(
   ctx: CommandContext,
   paper: boolean,
+  logger: Logger,
 ): Journal {
   const journalPath = join(
     ctx.settings.dataDir,
     ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
   )
   if (paper) retireJournal(journalPath)
-  return openJournal(journalPath)
+  const journal = openJournal(journalPath)
+  if (journal.replay.tornTail)
+    logger.warn(
+      'dropped a torn last line of the journal (a crash during a write)',
+    )
+  return journal
 }
 
 /**
