@@ -17,35 +17,28 @@ export function checkCrossFields(
   found: ReadonlyMap<string, Found>,
   issues: ConfigIssue[],
 ): void {
+  /** An issue at the path `name` was found at, or at its flat name. */
+  const issueAt = (name: keyof LadderConfig, message: string) =>
+    issues.push({
+      ...(found.get(name) ?? { path: name, value: config[name] }),
+      message,
+    })
+
   // Cross-field rules (only when the fields themselves are valid).
   if (issues.length === 0) {
-    if (
-      config.orderCount > 1 &&
-      compareTo(config.maxDropPercentage, '0') === 0
-    ) {
-      const f = found.get('maxDropPercentage') ?? {
-        path: 'maxDropPercentage',
-        value: config.maxDropPercentage,
-      }
-      issues.push({
-        ...f,
-        message:
-          'must be > 0 when orderCount > 1 (the rungs need room below the price)',
-      })
-    }
+    if (config.orderCount > 1 && compareTo(config.maxDropPercentage, '0') === 0)
+      issueAt(
+        'maxDropPercentage',
+        'must be > 0 when orderCount > 1 (the rungs need room below the price)',
+      )
     if (
       config.orderCount > 1 &&
       compareTo(config.firstRungOffsetPercentage, config.maxDropPercentage) >= 0
-    ) {
-      const f = found.get('firstRungOffsetPercentage') ?? {
-        path: 'firstRungOffsetPercentage',
-        value: config.firstRungOffsetPercentage,
-      }
-      issues.push({
-        ...f,
-        message: `must be smaller than maxDropPercentage (${config.maxDropPercentage}) when orderCount > 1`,
-      })
-    }
+    )
+      issueAt(
+        'firstRungOffsetPercentage',
+        `must be smaller than maxDropPercentage (${config.maxDropPercentage}) when orderCount > 1`,
+      )
   }
 
   if (
@@ -53,14 +46,9 @@ export function checkCrossFields(
     typeof config.minPrice === 'string' &&
     typeof config.maxPrice === 'string' &&
     compareTo(config.minPrice, config.maxPrice) >= 0
-  ) {
-    const f = found.get('maxPrice') ?? {
-      path: 'maxPrice',
-      value: config.maxPrice,
-    }
-    issues.push({
-      ...f,
-      message: `must be above minPrice (${config.minPrice}): raise maxPrice or lower minPrice`,
-    })
-  }
+  )
+    issueAt(
+      'maxPrice',
+      `must be above minPrice (${config.minPrice}): raise maxPrice or lower minPrice`,
+    )
 }
