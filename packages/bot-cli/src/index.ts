@@ -6,6 +6,7 @@
  * What lives where:
  * - **CLI**: {@link main} runs `rung <command>` with injected I/O ({@link CliIo}).
  * - **Config and secrets**: {@link readConfigFile}, {@link parseBotSettings},
+ *   {@link validateMarkets} (one ladder or a `markets` list),
  *   {@link resolveCredentials}, {@link createRedactor}.
  * - **The loop**: {@link startBot} drives the strategy machine with an
  *   {@link Executor} (all I/O: {@link createLiveExecutor},
@@ -27,6 +28,12 @@
 
 export type { ConfigFile, ParsedSettings } from './config/config.js'
 export { parseBotSettings, readConfigFile } from './config/config.js'
+export type { MarketEntry, MarketsConfig } from './config/markets.js'
+export {
+  checkMarketsListed,
+  MARKET_ENTRY_KEYS,
+  validateMarkets,
+} from './config/markets.js'
 export type {
   CredentialSources,
   Credentials,

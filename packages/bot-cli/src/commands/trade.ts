@@ -9,6 +9,7 @@ import type { Sim } from '@rung/backpack-sim'
 import type { LadderState } from '@rung/ladder-strategy'
 import type { Command } from 'commander'
 import type { CommandContext } from '../config/context.js'
+import { validateMarkets } from '../config/markets.js'
 import { toStrategyRules, validateStrategy } from '../config/strategy.js'
 import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js'
 import { type DashboardServer, startBotDashboard } from '../dashboard/server.js'
@@ -33,6 +34,7 @@ import { createStatusWriter, type StatusWriter } from '../runtime/statusFile.js'
 import { errorFields, type Logger } from '../ui/logger.js'
 import { createStatusView } from '../ui/statusView.js'
 import { type CommandEnv, wholeNumber } from './command.js'
+import { runMarkets } from './tradeMarkets.js'
 import {
   connectExchange,
   createFeed,
@@ -58,6 +60,8 @@ export interface StartedHandle {
   dataDir: string
   /** The dashboard's URL (token included), unless `--no-ui`. */
   dashboardUrl: string | undefined
+  /** A multi-market run: each market's ladder (`stop` stops that one only). */
+  ladders?: Record<string, { stop(): void; state(): LadderState }> | undefined
 }
 
 /** Options of {@link runTrading}. */
@@ -279,7 +283,7 @@ export function registerTrade(
     options: UiFlags & { keyFile?: string },
   ) => {
     const ctx = env.context(command, mode)
-    const outcome = await runTrading(ctx, env.io, {
+    const tradeOptions: TradeOptions = {
       mode,
       keyFile: options.keyFile,
       ui: options.ui,
@@ -288,7 +292,17 @@ export function registerTrade(
           ? undefined
           : wholeNumber('--ui-port', options.uiPort, 0),
       ...hooks(),
-    })
+    }
+    const markets = validateMarkets(ctx.raw)
+    if (markets.layout === 'markets' && markets.markets.length > 1) {
+      const result = await runMarkets(ctx, env.io, tradeOptions, markets)
+      if (ctx.json)
+        env.io.stdout.write(
+          `${JSON.stringify({ result: result.reason, realisedProfit: result.realisedProfit, cycles: result.cycles, markets: result.markets.map((m) => ({ market: m.symbol, paused: m.paused ?? null, realisedProfit: m.outcome?.realisedProfit ?? null })) })}\n`,
+        )
+      return
+    }
+    const outcome = await runTrading(ctx, env.io, tradeOptions)
     if (ctx.json)
       env.io.stdout.write(
         `${JSON.stringify({ result: outcome.reason, realisedProfit: outcome.realisedProfit, cycles: outcome.state.totals.cycles })}\n`,

@@ -10,6 +10,7 @@ import {
   generateKeyPair,
   loadMarketRules,
   type MarketRule,
+  type StreamClient,
 } from '@rung/backpack-sdk'
 import { type Sim, SimError, startSim } from '@rung/backpack-sim'
 import { isLadderConfigError } from '@rung/ladder-strategy'
@@ -229,11 +230,25 @@ export function createFeed(
   target: { wsUrl: string; keys: TradingKeys; symbol: string; logger: Logger },
   onFatal: (error: ExitError) => void,
 ): MarketFeed {
+  return createStreamFeed({
+    stream: streamClientFor(ctx, target),
+    symbol: target.symbol,
+    logger: target.logger,
+    now: Date.now,
+    privateStreams: true,
+    onFatal,
+  })
+}
+
+/** The SDK stream client of a run, with the config's reconnect policy. */
+export function streamClientFor(
+  ctx: CommandContext,
+  target: { wsUrl: string; keys: TradingKeys; logger: Logger },
+): StreamClient {
   const { websocket } = ctx.settings
-  const { keys, logger } = target
-  const stream = createStreamClient({
+  return createStreamClient({
     url: target.wsUrl,
-    ...keys,
+    ...target.keys,
     reconnect: websocket.reconnect
       ? {
           initialDelayMs: websocket.reconnectIntervalMs,
@@ -243,15 +258,7 @@ export function createFeed(
               : websocket.maxReconnectAttempts,
         }
       : false,
-    logger: sdkLogger(logger),
-  })
-  return createStreamFeed({
-    stream,
-    symbol: target.symbol,
-    logger,
-    now: Date.now,
-    privateStreams: true,
-    onFatal,
+    logger: sdkLogger(target.logger),
   })
 }
 
@@ -334,7 +341,7 @@ export function watchSignals(
 }
 
 /** Adapts the bot's logger to the SDK's optional logger interface. */
-function sdkLogger(logger: Logger) {
+export function sdkLogger(logger: Logger) {
   return {
     debug: (message: string, context?: Record<string, unknown>) =>
       logger.debug(message, context),

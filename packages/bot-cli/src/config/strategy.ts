@@ -4,49 +4,40 @@
  * the strategy's.
  */
 import type { MarketRule } from '@rung/backpack-sdk'
-import {
-  isLadderConfigError,
-  type LadderConfig,
-  type LadderMarket,
-  validateConfig,
-} from '@rung/ladder-strategy'
+import type { LadderConfig, LadderMarket } from '@rung/ladder-strategy'
 import { ConfigError } from '../errors.js'
-import { typoError } from './fields.js'
+import { validateMarkets } from './markets.js'
 
 /**
- * Validates the strategy fields of the config.
+ * Validates the strategy fields of a config that runs one ladder: the
+ * classic layout, or a `markets` list of one entry (or, with `market`, the
+ * entry trading that market).
+ * @param raw - The parsed config.
+ * @param market - With a `markets` list: the symbol of the entry to use.
  * @throws {ConfigError} with every bad field, or every misspelt key (an
- *   unknown key within two edits of a known one), before any network call.
+ *   unknown key within two edits of a known one), before any network call;
+ *   or when the config lists several markets and `market` names none of them.
  */
-export function validateStrategy(raw: Record<string, unknown>): {
+export function validateStrategy(
+  raw: Record<string, unknown>,
+  market?: string | undefined,
+): {
   config: LadderConfig
   warnings: string[]
 } {
-  try {
-    const { config, warnings } = validateConfig(raw)
-    // An unknown key close to a known one is a typo: an error, not a warning.
-    const typos = warnings.flatMap((w) =>
-      w.suggestion === undefined
-        ? []
-        : [{ path: w.path, suggestion: w.suggestion }],
+  const { markets, warnings } = validateMarkets(raw)
+  const chosen =
+    market === undefined
+      ? markets.length === 1
+        ? markets[0]
+        : undefined
+      : markets.find((m) => m.symbol === market.toUpperCase())
+  if (chosen === undefined)
+    throw new ConfigError(
+      'markets',
+      `This command runs one ladder, and the config lists ${markets.map((m) => m.symbol).join(', ')}${market === undefined ? '' : `, not ${market}`}.\nFix: pass --market <symbol> with one of them.`,
     )
-    if (typos.length > 0) throw typoError(typos)
-    return {
-      config,
-      // The bot's own sections (api, websocket, bot, paper) are passed over
-      // by the strategy and validated by the bot.
-      warnings: warnings.map((w) => `${w.path}: ${w.message}`),
-    }
-  } catch (error) {
-    if (isLadderConfigError(error)) {
-      throw new ConfigError(
-        error.issues[0]?.path ?? 'trading',
-        `Invalid config: ${error.message}\nFix: correct the fields above (see docs/configuration.md); nothing was sent to the exchange.`,
-        { cause: error },
-      )
-    }
-    throw error
-  }
+  return { config: chosen.config, warnings }
 }
 
 /** Converts the SDK's market rule into the strategy's plain rules. */

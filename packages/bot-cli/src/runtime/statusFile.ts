@@ -10,6 +10,7 @@ import type { MirrorStatus } from '@rung/backpack-sim'
 import type { NotifyStats } from '../notify/notifier.js'
 import { writeOwnerOnlyFile } from '../ownerOnly.js'
 import type { StatusSnapshot } from '../ui/statusView.js'
+import type { MarketStatus, MarketsTotal } from './multi/marketsStatus.js'
 
 /** The status file's name inside the data directory. */
 export const STATUS_FILE = 'status.json'
@@ -29,6 +30,10 @@ export interface StatusFileContent extends StatusSnapshot {
   notify?: NotifyStats | undefined
   /** Paper trading on live market data: the upstream and whether its data is live or stale. */
   marketData?: MirrorStatus | undefined
+  /** A multi-market run: every market's status, in config order (absent for one market). */
+  markets?: MarketStatus[] | undefined
+  /** A multi-market run: the total over every market. */
+  total?: MarketsTotal | undefined
 }
 
 /** Writes the status file atomically, mode 0600. */
