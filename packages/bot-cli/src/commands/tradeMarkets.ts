@@ -48,6 +48,12 @@ import {
   watchStopFiles,
 } from '../runtime/multi/shared.js'
 import { errorFields, type Logger } from '../ui/logger.js'
+import {
+  isMarketsStatus,
+  type MarketsStatusContent,
+  renderMarketsStatus,
+} from '../ui/marketsView.js'
+import { createStatusView } from '../ui/statusView.js'
 import type { TradeOptions } from './trade.js'
 import {
   createTradeLogger,
@@ -118,7 +124,14 @@ export async function runMarkets(
     )
   const keys = tradingKeys(ctx, io, setupOptions)
   const lock = acquireLock(settings.dataDir)
-  const { logger } = createTradeLogger(ctx, io, false)
+  const view =
+    io.stdout.isTTY && !ctx.json
+      ? createStatusView<MarketsStatusContent>(
+          io.stdout as NodeJS.WriteStream,
+          { fps: options.fps ?? 4, render: renderMarketsStatus },
+        )
+      : undefined
+  const { logger, alerts } = createTradeLogger(ctx, io, view !== undefined)
   for (const w of [...ctx.warnings, ...config.warnings]) logger.warn(w)
   if (settings.sellNonUsdcAssets)
     logger.warn(
@@ -163,6 +176,14 @@ export async function runMarkets(
       config.markets.map((m) => m.symbol),
       lock.token,
       budget,
+      view &&
+        ((top) => {
+          if (isMarketsStatus(top))
+            view.update({
+              ...top,
+              events: [...top.events, ...alerts].slice(-6),
+            })
+        }),
     )
     // Each market's client ids live in its own slot of the account's.
     const slots = clientIdSlots(
@@ -266,6 +287,7 @@ export async function runMarkets(
   } finally {
     unwatch()
     unsubscribeSignals()
+    view?.stop()
     status?.close()
     for (const l of ladders) l.journal.close()
     history?.close()
