@@ -14,7 +14,11 @@ import { SimError } from './errors.js'
 import type { FaultState, SimFaults } from './faults.js'
 import type { Feed } from './feed.js'
 import { shown } from './input.js'
-import type { Market } from './markets.js'
+import {
+  type Market,
+  ORDER_BOOK_STATES,
+  type OrderBookState,
+} from './markets.js'
 import type { Mirror, MirrorStatus } from './mirror/mirror.js'
 import type { StreamHub } from './streams.js'
 import { px, qty } from './wire.js'
@@ -80,6 +84,18 @@ export interface Sim {
    * @throws {SimError} for an unknown market or a malformed price.
    */
   setPrice(symbol: string, price: string): void
+  /**
+   * Sets a market's order book state (`orderBookState` in
+   * `GET /api/v1/markets`): `Closed` or `CancelOnly` refuse new orders with
+   * 400 `TRADING_PAUSED` (nothing trades: the feed's quotes are refused too),
+   * `LimitOnly` refuses market orders, `PostOnly` orders that are not
+   * post-only; `Open` trades again. Cancels work in every state.
+   *
+   * @param symbol - Market, e.g. `"SOL_USDC"`.
+   * @param state - The new state.
+   * @throws {SimError} for an unknown market or state.
+   */
+  setMarketState(symbol: string, state: OrderBookState): void
   /**
    * Advances the feed by `steps` steps of `seconds` simulated seconds each
    * (generated path, re-quote, taker flow).
@@ -209,6 +225,16 @@ export function createHandle(deps: HandleDeps): Sim {
       checkStep(steps, seconds)
       if (!feed) return
       for (let i = 0; i < steps; i++) feed.advance(seconds)
+    },
+    setMarketState(symbol, state) {
+      const m = market(symbol)
+      if (!ORDER_BOOK_STATES.includes(state))
+        throw new SimError(
+          `\`state\` must be one of ${ORDER_BOOK_STATES.join(', ')}; got ${shown(state)}`,
+        )
+      m.bookState = state
+      // Reopened: the market maker quotes again at once.
+      if (state !== 'Closed' && state !== 'CancelOnly') feed?.quote(m)
     },
     setFaults(f) {
       faults.set(f)

@@ -34,7 +34,7 @@ export type {
   SimLedger,
   SimLedgerEntry,
 } from './handle.js'
-export type { SimMarketConfig } from './markets.js'
+export type { OrderBookState, SimMarketConfig } from './markets.js'
 export { DEFAULT_MARKETS } from './markets.js'
 export type {
   MirrorFeedOptions,

@@ -1,3 +1,4 @@
+import type { Market as WireMarket } from '@rung/backpack-sdk'
 import { dec } from './decimal.js'
 
 /**
@@ -92,9 +93,29 @@ export const ASSET_INFO: Readonly<
   USDC: { displayName: 'USD Coin', decimals: 6, blockchain: 'Solana' },
 })
 
+/**
+ * A market's `orderBookState`, as `GET /api/v1/markets` reports it. The
+ * simulator enforces each: `Closed` and `CancelOnly` accept no new order,
+ * `LimitOnly` no market order, `PostOnly` only post-only limit orders
+ * (the feed's own quotes excepted). Cancels are accepted in every state,
+ * so a bot can always take its orders off the book.
+ */
+export type OrderBookState = WireMarket['orderBookState']
+
+/** The states {@link OrderBookState} names, for input checks. */
+export const ORDER_BOOK_STATES: readonly OrderBookState[] = [
+  'Open',
+  'Closed',
+  'CancelOnly',
+  'LimitOnly',
+  'PostOnly',
+]
+
 /** A market with its filters parsed to units. @internal */
 export interface Market {
   config: SimMarketConfig
+  /** Its order book's state (`Open` when unset); see {@link OrderBookState}. */
+  bookState?: OrderBookState | undefined
   symbol: string
   base: string
   quote: string

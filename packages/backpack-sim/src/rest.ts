@@ -124,7 +124,7 @@ function marketJson(ctx: RestContext, m: Market): WireMarket {
     fundingRateUpperBound: null,
     fundingRateLowerBound: null,
     openInterestLimit: '0',
-    orderBookState: 'Open',
+    orderBookState: m.bookState ?? 'Open',
     createdAt: naiveIso(ctx.createdAt),
     visible: true,
     positionLimitWeight: null,

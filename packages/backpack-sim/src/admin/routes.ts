@@ -9,6 +9,7 @@
 import { ApiFailure, SimError } from '../errors.js'
 import { checkFaults, type SimFaults } from '../faults.js'
 import type { Sim } from '../handle.js'
+import type { OrderBookState } from '../markets.js'
 import { adminBody, adminQuery, listedSymbol } from './input.js'
 
 /**
@@ -66,6 +67,13 @@ export function adminRoute(
       const symbol = listedSymbol(symbols, b.symbol)
       sim.setPrice(symbol, b.price as string)
       return { symbol, price: sim.fairPrice(symbol) }
+    }
+    case 'POST /_sim/market-state': {
+      adminQuery(route, query, [])
+      const b = adminBody(route, body, ['symbol', 'state'])
+      const symbol = listedSymbol(symbols, b.symbol)
+      sim.setMarketState(symbol, b.state as OrderBookState)
+      return { symbol, orderBookState: b.state }
     }
     case 'POST /_sim/step': {
       adminQuery(route, query, [])

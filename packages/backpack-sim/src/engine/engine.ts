@@ -11,6 +11,7 @@
  *
  * @internal
  */
+import { checkBookState } from '../bookState.js'
 import type { Market } from '../markets.js'
 import {
   balance,
@@ -123,6 +124,7 @@ export class Engine {
   /** Validates and executes one order. Throws {@link ApiFailure} when rejected. */
   placeOrder(acc: Account, req: OrderRequest): EngineOrder {
     const market = this.market(req.symbol)
+    checkBookState(market, req, acc.internal)
     const book = this.book(market.symbol)
     const order = parseOrder(acc, req, market, book, this.options.now)
     checkTaking(order, book)

@@ -2,6 +2,7 @@
 import type { Command } from 'commander'
 import { checkLockOwner } from '../runtime/lock.js'
 import { readStatusFile } from '../runtime/statusFile.js'
+import { isMarketsStatus, renderMarketsStatus } from '../ui/marketsView.js'
 import { renderStatus } from '../ui/statusView.js'
 import type { CommandEnv } from './command.js'
 
@@ -32,7 +33,7 @@ export function registerStatus(program: Command, env: CommandEnv): void {
         )
       if (status) {
         env.io.stdout.write(
-          `Last status (${status.updatedAt}):\n${renderStatus(status, 100).join('\n')}\n`,
+          `Last status (${status.updatedAt}):\n${(isMarketsStatus(status) ? renderMarketsStatus(status, 100) : renderStatus(status, 100)).join('\n')}\n`,
         )
       }
     })

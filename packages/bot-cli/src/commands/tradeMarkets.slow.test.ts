@@ -234,4 +234,50 @@ describe('rung run with several markets (end to end against backpack-sim)', {
     }, 'SOL marked stopped')
     expect(status.status).toContain('1 stopped')
   })
+
+  test('behavior: a market whose book closes is paused with its orders left while the others trade, and resumes from its journal when it reopens', async () => {
+    const run = await startMarkets()
+    const { t, ladders } = run
+    await waitFor(
+      async () => (await openIds(t, 'SOL_USDC')).length === 3,
+      'the SOL ladder',
+    )
+    const solIds = await openIds(t, 'SOL_USDC')
+    t.sim.setMarketState('SOL_USDC', 'Closed')
+    const paused = await waitFor(() => {
+      const sol = readStatusFile(run.dataDir)?.markets?.find(
+        (m) => m.symbol === 'SOL_USDC',
+      )
+      return sol?.paused
+    }, 'SOL paused')
+    expect(paused).toBe('the SOL_USDC order book is Closed')
+    // Its orders stay on the book: a paused ladder cancels nothing.
+    expect(await openIds(t, 'SOL_USDC')).toEqual(solIds)
+    // BTC trades on: rungs fill.
+    t.sim.setPrice('BTC_USDC', '57000')
+    await waitFor(
+      () => (ladders.BTC_USDC?.state().position.fills ?? 0) >= 2,
+      'BTC fills while SOL is paused',
+    )
+    // SOL reopens: the ladder resumes from its journal, with the same
+    // orders (none placed twice, none lost), and trades again.
+    t.sim.setMarketState('SOL_USDC', 'Open')
+    await waitFor(() => {
+      const sol = readStatusFile(run.dataDir)?.markets?.find(
+        (m) => m.symbol === 'SOL_USDC',
+      )
+      return sol !== undefined && sol.paused === undefined
+    }, 'SOL resumed')
+    expect(await openIds(t, 'SOL_USDC')).toEqual(solIds)
+    t.sim.setPrice('SOL_USDC', '142')
+    await waitFor(
+      () => (ladders.SOL_USDC?.state().position.fills ?? 0) >= 1,
+      'SOL fills after it reopened',
+    )
+    expect(run.stdout() + run.stderr()).toContain(
+      'this ladder resumes from its journal',
+    )
+    run.bot.stop()
+    expect(await run.exit).toBe(0)
+  })
 })

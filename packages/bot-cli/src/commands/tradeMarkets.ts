@@ -4,8 +4,9 @@
  * WebSocket connection (each ladder subscribes its market's streams on it),
  * one pid lock, one trade history and the budget cap; each ladder has its
  * own journal (`markets/<SYMBOL>/journal.jsonl`), so a kill -9 recovery is
- * exact per market. A ladder that fails (its stream or orders) is paused and
- * reported; the others go on. `rung stop --market <SYMBOL>` stops one.
+ * exact per market. A market whose book closes is paused until it reopens,
+ * a ladder that fails is paused and reported; the others go on.
+ * `rung stop --market <SYMBOL>` stops one (see runtime/multi/).
  */
 import { join } from 'node:path'
 import {
@@ -15,43 +16,53 @@ import {
   type MarketRule,
 } from '@rung/backpack-sdk'
 import type { Sim } from '@rung/backpack-sim'
+import {
+  initialState,
+  isLadderConfigError,
+  type LadderState,
+} from '@rung/ladder-strategy'
 import type { CommandContext } from '../config/context.js'
-import { checkMarketsListed, type MarketsConfig } from '../config/markets.js'
+import {
+  checkMarketsListed,
+  type MarketEntry,
+  type MarketsConfig,
+} from '../config/markets.js'
 import { toStrategyRules } from '../config/strategy.js'
 import { ConfigError, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
 import { unreachable } from '../runtime/exchange/exchangeErrors.js'
-import { createLiveExecutor } from '../runtime/exchange/liveExecutor.js'
-import { createStreamFeed } from '../runtime/exchange/streamFeed.js'
 import {
   DRY_RUN_HISTORY_FILE,
   HISTORY_FILE,
   openHistory,
 } from '../runtime/history/historyStore.js'
 import type { HistoryStore } from '../runtime/history/historyTypes.js'
-import { type Journal, openJournal, retireJournal } from '../runtime/journal.js'
 import { acquireLock } from '../runtime/lock.js'
-import type { Bot, BotOutcome } from '../runtime/loop/botTypes.js'
+import type { Bot } from '../runtime/loop/botTypes.js'
 import { createBudget } from '../runtime/multi/budget.js'
+import { clientIdSlots } from '../runtime/multi/clientIds.js'
 import {
-  clientIdSlots,
-  slottedClient,
-  slottedStream,
-} from '../runtime/multi/clientIds.js'
+  type LadderDeps,
+  type LadderRun,
+  type MarketOutcome,
+  runLadder,
+} from '../runtime/multi/ladders.js'
 import {
   createMarketsStatus,
   type MarketsStatus,
 } from '../runtime/multi/marketsStatus.js'
+import { watchBookStates } from '../runtime/multi/pause.js'
+import { shareStream, watchStopFiles } from '../runtime/multi/shared.js'
+import { errorFields } from '../ui/logger.js'
 import {
-  marketDir,
-  shareStream,
-  watchStopFiles,
-} from '../runtime/multi/shared.js'
-import { errorFields, type Logger } from '../ui/logger.js'
+  isMarketsStatus,
+  type MarketsStatusContent,
+  renderMarketsStatus,
+} from '../ui/marketsView.js'
+import { createStatusView } from '../ui/statusView.js'
 import type { TradeOptions } from './trade.js'
 import {
   createTradeLogger,
-  launchBot,
   sdkLogger,
   startPaperSim,
   streamClientFor,
@@ -59,15 +70,7 @@ import {
   watchSignals,
 } from './tradeSetup.js'
 
-/** How one market's ladder ended. */
-export interface MarketOutcome {
-  /** The market. */
-  symbol: string
-  /** The ladder's outcome, or undefined when it failed (paused). */
-  outcome: BotOutcome | undefined
-  /** Why it was paused, when it failed. */
-  paused: string | undefined
-}
+export type { MarketOutcome } from '../runtime/multi/ladders.js'
 
 /** What a multi-market run returns. */
 export interface MarketsOutcome {
@@ -80,22 +83,6 @@ export interface MarketsOutcome {
   /** Completed cycles over every market. */
   cycles: number
 }
-
-/** One running ladder. */
-interface Ladder {
-  symbol: string
-  bot: Bot
-  journal: Journal
-  logger: Logger
-}
-
-/** A logger that tags every line with the market. */
-const tagged = (logger: Logger, market: string): Logger => ({
-  debug: (msg, fields) => logger.debug(msg, { market, ...fields }),
-  info: (msg, fields) => logger.info(msg, { market, ...fields }),
-  warn: (msg, fields) => logger.warn(msg, { market, ...fields }),
-  error: (msg, fields) => logger.error(msg, { market, ...fields }),
-})
 
 /**
  * Runs every ladder of a `markets` config until all have stopped.
@@ -118,7 +105,14 @@ export async function runMarkets(
     )
   const keys = tradingKeys(ctx, io, setupOptions)
   const lock = acquireLock(settings.dataDir)
-  const { logger } = createTradeLogger(ctx, io, false)
+  const view =
+    io.stdout.isTTY && !ctx.json
+      ? createStatusView<MarketsStatusContent>(
+          io.stdout as NodeJS.WriteStream,
+          { fps: options.fps ?? 4, render: renderMarketsStatus },
+        )
+      : undefined
+  const { logger, alerts } = createTradeLogger(ctx, io, view !== undefined)
   for (const w of [...ctx.warnings, ...config.warnings]) logger.warn(w)
   if (settings.sellNonUsdcAssets)
     logger.warn(
@@ -127,7 +121,7 @@ export async function runMarkets(
   let sim: Sim | undefined
   let history: HistoryStore | undefined
   let status: MarketsStatus | undefined
-  const ladders: Ladder[] = []
+  let closeStream = async () => {}
   let unwatch = () => {}
   let unsubscribeSignals = () => {}
   try {
@@ -152,8 +146,11 @@ export async function runMarkets(
       throw unreachable(error, baseUrl) ?? error
     })
     checkMarketsListed(config.markets, Object.keys(rules))
+    // Every ladder's config must fit its market before any ladder starts.
+    for (const entry of config.markets) checkFits(entry, rules)
     // One WebSocket connection for every market's streams.
-    const stream = shareStream(streamClientFor(ctx, { wsUrl, keys, logger }))
+    const connection = streamClientFor(ctx, { wsUrl, keys, logger })
+    closeStream = () => connection.close()
     const budget = createBudget(config.maxTotalAmount, Date.now)
     history = openHistory(
       join(settings.dataDir, ctx.dryRun ? DRY_RUN_HISTORY_FILE : HISTORY_FILE),
@@ -163,80 +160,77 @@ export async function runMarkets(
       config.markets.map((m) => m.symbol),
       lock.token,
       budget,
-    )
-    // Each market's client ids live in its own slot of the account's.
-    const slots = clientIdSlots(
-      settings.dataDir,
-      config.markets.map((m) => m.symbol),
+      view &&
+        ((top) => {
+          if (isMarketsStatus(top))
+            view.update({
+              ...top,
+              events: [...top.events, ...alerts].slice(-6),
+            })
+        }),
     )
     let fatal: ExitError | undefined
-    const stopAll = () => {
-      for (const l of ladders) l.bot.stop()
-    }
-    for (const entry of config.markets) {
-      const rule = rules[entry.symbol] as MarketRule
-      const mlogger = tagged(logger, entry.symbol)
-      const dir = marketDir(settings.dataDir, entry.symbol)
-      const journalPath = join(
-        dir,
-        ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
-      )
-      if (paper) retireJournal(journalPath)
-      const journal = openJournal(journalPath)
-      const slot = slots[entry.symbol] ?? 0
-      const executor = budget.guard(
-        entry.symbol,
-        createLiveExecutor({
-          client: slottedClient(client, slot),
-          market: rule,
-          markets: Object.values(rules),
-          cancelAllOrders: settings.cancelAllOrders,
-          logger: mlogger,
-          now: Date.now,
-        }),
-        mlogger,
-      )
-      const feed = createStreamFeed({
-        stream: slottedStream(stream(), slot),
-        symbol: entry.symbol,
-        logger: mlogger,
-        now: Date.now,
-        privateStreams: true,
-        onFatal: (error) => {
-          // The key is refused: no market can trade; stop them all.
-          fatal ??= error
-          stopAll()
-        },
-      })
-      const marketStatus = status
-      const bot = launchBot({
-        setup: { config: entry.config, market: toStrategyRules(rule) },
-        executor,
-        feed,
-        journal,
-        logger: mlogger,
-        now: Date.now,
+    const ladders: LadderRun[] = []
+    const deps: LadderDeps = {
+      client,
+      rules,
+      stream: shareStream(connection),
+      // Each market's client ids live in its own slot of the account's.
+      slots: clientIdSlots(
+        settings.dataDir,
+        config.markets.map((m) => m.symbol),
+      ),
+      budget,
+      status,
+      history,
+      logger,
+      dataDir: settings.dataDir,
+      journalName: ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
+      retire: paper,
+      onFatal: (error) => {
+        // The key is refused: no market can trade; stop them all.
+        fatal ??= error
+        for (const l of ladders) l.stop()
+      },
+      policy: {
         mode,
-        sellNonUsdcAssets: false,
-        sellNonUsdcMinValue: settings.sellNonUsdcMinValue,
         onStop: settings.onStop,
         monitorIntervalMs: settings.monitorIntervalMs,
         checkOrdersIntervalMs: settings.checkOrdersIntervalMs,
-        onStatus: (snapshot) => marketStatus.update(entry.symbol, snapshot),
-        history,
-      })
-      budget.register(entry.symbol, () => bot.state())
-      ladders.push({ symbol: entry.symbol, bot, journal, logger: mlogger })
+        sellNonUsdcMinValue: settings.sellNonUsdcMinValue,
+        cancelAllOrders: settings.cancelAllOrders,
+      },
+    }
+    for (const entry of config.markets) {
+      const ladder = runLadder(entry, deps)
+      budget.register(entry.symbol, () => ladder.state())
+      ladders.push(ladder)
     }
     unwatch = watchStopFiles(
       settings.dataDir,
       ladders.map((l) => l.symbol),
       (symbol) => {
-        const ladder = ladders.find((l) => l.symbol === symbol)
-        ladder?.logger.info('rung stop --market: stopping this ladder')
-        ladder?.bot.stop()
+        logger.info('rung stop --market: stopping this ladder', {
+          market: symbol,
+        })
+        ladders.find((l) => l.symbol === symbol)?.stop()
       },
     )
+    const unwatchBooks = watchBookStates(
+      client,
+      ladders.map((l) => l.symbol),
+      settings.monitorIntervalMs,
+      (symbol, state) =>
+        ladders
+          .find((l) => l.symbol === symbol)
+          ?.pause(`the ${symbol} order book is ${state}`),
+      logger,
+    )
+    const unwatchStops = unwatch
+    unwatch = () => {
+      unwatchStops()
+      unwatchBooks()
+    }
     const all = composite(ladders)
     unsubscribeSignals = watchSignals(io, all, logger, () => lock.release())
     options.onStarted?.({
@@ -248,11 +242,11 @@ export async function runMarkets(
       ladders: Object.fromEntries(
         ladders.map((l) => [
           l.symbol,
-          { stop: () => l.bot.stop(), state: () => l.bot.state() },
+          { stop: () => l.stop(), state: () => l.state() as LadderState },
         ]),
       ),
     })
-    const result = await settle(ladders, status)
+    const result = await settle(ladders)
     if (fatal) throw fatal
     logger.info('bye', {
       realisedProfit: result.realisedProfit,
@@ -266,54 +260,57 @@ export async function runMarkets(
   } finally {
     unwatch()
     unsubscribeSignals()
+    view?.stop()
     status?.close()
-    for (const l of ladders) l.journal.close()
+    await closeStream().catch(() => {})
     history?.close()
     await sim?.close()
     lock.release()
   }
 }
 
-/** One handle over every ladder: stop stops them all. */
-function composite(ladders: readonly Ladder[]): Bot {
-  const first = ladders[0] as Ladder
-  return {
-    done: Promise.allSettled(ladders.map((l) => l.bot.done)).then(
-      () => first.bot.done,
-    ),
-    stop: () => {
-      for (const l of ladders) l.bot.stop()
-    },
-    state: () => first.bot.state(),
+/**
+ * Refuses, before anything is sent, an entry whose config does not fit its
+ * market (the strategy's own check, naming the entry).
+ * @throws {ConfigError} naming the entry (`markets[1]`) and the fix.
+ */
+function checkFits(
+  entry: MarketEntry,
+  rules: Readonly<Record<string, MarketRule>>,
+): void {
+  const rule = rules[entry.symbol] as MarketRule
+  try {
+    initialState(entry.config, toStrategyRules(rule))
+  } catch (error) {
+    if (isLadderConfigError(error))
+      throw new ConfigError(
+        entry.field,
+        `The ${entry.field} config does not fit the market ${entry.symbol}: ${error.message}`,
+        { cause: error },
+      )
+    throw error
   }
 }
 
-/**
- * Waits for every ladder. A ladder that fails is paused (its orders stay
- * as they are; its journal resumes it on the next start) and reported; the
- * others go on.
- */
-async function settle(
-  ladders: readonly Ladder[],
-  status: MarketsStatus,
-): Promise<MarketsOutcome> {
-  const markets = await Promise.all(
-    ladders.map(async (l): Promise<MarketOutcome> => {
-      try {
-        const outcome = await l.bot.done
-        status.mark(l.symbol, { stopped: true })
-        return { symbol: l.symbol, outcome, paused: undefined }
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error)
-        l.logger.error(
-          'this market is paused: its ladder failed; the other markets go on',
-          errorFields(error),
-        )
-        status.mark(l.symbol, { paused: reason.split('\n')[0] ?? reason })
-        return { symbol: l.symbol, outcome: undefined, paused: reason }
-      }
-    }),
-  )
+/** One handle over every ladder: stop stops them all. */
+function composite(ladders: readonly LadderRun[]): Bot {
+  const first = ladders[0] as LadderRun
+  return {
+    done: Promise.allSettled(ladders.map((l) => l.done)).then(() => ({
+      reason: 'signal' as const,
+      state: first.state() as LadderState,
+      realisedProfit: '0',
+    })),
+    stop: () => {
+      for (const l of ladders) l.stop()
+    },
+    state: () => first.state() as LadderState,
+  }
+}
+
+/** Waits for every ladder (each pauses and resumes on its own) and sums them up. */
+async function settle(ladders: readonly LadderRun[]): Promise<MarketsOutcome> {
+  const markets = await Promise.all(ladders.map((l) => l.done))
   const done = markets.flatMap((m) => (m.outcome ? [m.outcome] : []))
   return {
     reason: done.some((o) => o.reason === 'signal') ? 'signal' : 'stopped',

@@ -229,20 +229,31 @@ export function renderStatus(s: StatusSnapshot, width = 80): string[] {
 }
 
 /** A running status view. */
-export interface StatusView {
+export interface StatusView<S extends StatusSnapshot = StatusSnapshot> {
   /** Schedules a redraw with the new snapshot (throttled). */
-  update(snapshot: StatusSnapshot): void
+  update(snapshot: S): void
   /** Draws the final block and restores the cursor. */
   stop(): void
 }
 
-/** Creates a view on a TTY stream. */
-export function createStatusView(
+/**
+ * Creates a view on a TTY stream.
+ *
+ * @param stream - The terminal.
+ * @param options - `fps`: redraws per second at most; `render`: how a
+ *   snapshot becomes lines (default {@link renderStatus}; a multi-market run
+ *   passes its own).
+ * @returns The view.
+ */
+export function createStatusView<S extends StatusSnapshot = StatusSnapshot>(
   stream: NodeJS.WriteStream,
-  { fps = 4 }: { fps?: number } = {},
-): StatusView {
+  {
+    fps = 4,
+    render = renderStatus,
+  }: { fps?: number; render?: (s: S, width: number) => string[] } = {},
+): StatusView<S> {
   let drawn = 0
-  let latest: StatusSnapshot | undefined
+  let latest: S | undefined
   let timer: NodeJS.Timeout | undefined
   let stopped = false
   const restore = () => stream.write('\x1b[?25h')
@@ -254,7 +265,7 @@ export function createStatusView(
     if (latest === undefined) return
     // Some terminals (and pipes through \`script\`) report 0 columns.
     const columns = stream.columns ?? 0
-    const lines = renderStatus(latest, columns >= 40 ? columns : 80)
+    const lines = render(latest, columns >= 40 ? columns : 80)
     const up = drawn > 0 ? `\x1b[${drawn}F` : ''
     stream.write(`${up}\x1b[J${lines.join('\n')}\n`)
     drawn = lines.length

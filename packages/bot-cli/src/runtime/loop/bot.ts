@@ -61,7 +61,8 @@ export function startBot(options: BotOptions): Bot {
     .finally(() => endSession(loop, endReason))
   return {
     done,
-    stop() {
+    stop(how) {
+      if (how?.leaveOrders) loop.leaveOnStop = true
       if (loop.stopRequested) return
       loop.stopRequested = true
       options.logger.info('stop requested; finishing the step in flight')

@@ -95,8 +95,13 @@ export type JournalNote =
 export interface Bot {
   /** Resolves when the loop has ended (after the stop cleanup). */
   readonly done: Promise<BotOutcome>
-  /** Requests a graceful stop: finish the step in flight, then cancel or leave orders. */
-  stop(): void
+  /**
+   * Requests a graceful stop: finish the step in flight, then cancel or
+   * leave the open orders as `onStop` says (`leaveOrders: true` leaves them
+   * whatever it says: a market that takes no orders cannot take cancels
+   * either, and the next start resumes them from the journal).
+   */
+  stop(how?: { leaveOrders?: boolean }): void
   /** The current strategy state. */
   state(): LadderState
 }

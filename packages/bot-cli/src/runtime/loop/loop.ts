@@ -67,6 +67,8 @@ export interface Loop {
   connection: ConnectionState
   /** `stop()` was called. */
   stopRequested: boolean
+  /** `stop({ leaveOrders: true })` was called: leave the orders whatever `onStop` says. */
+  leaveOnStop?: boolean
   /** The strategy stopped itself. */
   stoppedByStrategy: boolean
   /** The last price seen. */

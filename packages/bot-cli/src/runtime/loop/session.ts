@@ -199,9 +199,9 @@ export function startTimers(loop: Loop): void {
 /** A graceful stop: cancel the orders (waiting for the answers) or leave them, as `onStop` says. */
 export async function stopGracefully(loop: Loop): Promise<void> {
   const { logger, now } = loop.options
-  if (loop.options.onStop === 'leave') {
+  if (loop.options.onStop === 'leave' || loop.leaveOnStop) {
     logger.info(
-      'stopped; open orders left on the book (onStop: leave); the next start resumes this cycle',
+      `stopped; open orders left on the book (${loop.leaveOnStop ? 'the market is paused' : 'onStop: leave'}); the next start resumes this cycle`,
       {
         open: loop.state.orders.filter(isOpen).length,
       },

@@ -39,7 +39,10 @@ export interface MarketsStatus {
   /** A market's snapshot (its ladder's `onStatus`). */
   update(symbol: string, snapshot: StatusSnapshot): void
   /** Marks a market paused (with the reason) or stopped. */
-  mark(symbol: string, change: { paused?: string; stopped?: boolean }): void
+  mark(
+    symbol: string,
+    change: { paused?: string | undefined; stopped?: boolean },
+  ): void
   /** Writes what is pending and stops. */
   close(): void
 }

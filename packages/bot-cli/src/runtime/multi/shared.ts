@@ -15,6 +15,7 @@
  */
 import { existsSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import type { StreamClient } from '@rung/backpack-sdk'
 import type { StreamClientLike } from '../exchange/streamFeed.js'
 
 /** The folder of one market inside the data directory. */
@@ -24,29 +25,37 @@ export const marketDir = (dataDir: string, symbol: string): string =>
 /** The control file `rung stop --market` writes and the running bot watches. */
 export const STOP_FILE = 'stop'
 
+/** The process's one stream client, as {@link shareStream} needs it. */
+export type SharedStreamClient = StreamClientLike & Pick<StreamClient, 'off'>
+
 /**
- * Shares one stream client among `count` feeds: each gets a view whose
- * `close()` only unsubscribes its own listeners' connection share; the
- * connection closes when the last view closes.
+ * Shares one stream client among the ladders' feeds: each feed gets a view
+ * whose `close()` removes that view's listeners (its feed unsubscribes its
+ * own streams) and leaves the connection open for the others, so a paused
+ * ladder can later take a new view. The caller closes the connection
+ * itself, once, when the run ends.
  *
  * @param stream - The process's one stream client.
  * @returns A factory of views, one per feed.
  */
-export function shareStream(stream: StreamClientLike): () => StreamClientLike {
-  let open = 0
+export function shareStream(
+  stream: SharedStreamClient,
+): () => StreamClientLike {
   return () => {
-    open += 1
-    let closed = false
-    return {
-      on: stream.on.bind(stream) as StreamClientLike['on'],
+    const listeners: [string, (...args: never[]) => void][] = []
+    const view: StreamClientLike = {
+      on: ((event: string, listener: (...args: never[]) => void) => {
+        listeners.push([event, listener])
+        stream.on(event as never, listener as never)
+        return view
+      }) as unknown as StreamClientLike['on'],
       subscribe: stream.subscribe.bind(stream) as StreamClientLike['subscribe'],
       async close() {
-        if (closed) return
-        closed = true
-        open -= 1
-        if (open === 0) await stream.close()
+        for (const [event, listener] of listeners.splice(0))
+          stream.off(event as never, listener as never)
       },
     }
+    return view
   }
 }
 
