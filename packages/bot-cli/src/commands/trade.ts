@@ -11,8 +11,7 @@ import type { Command } from 'commander'
 import type { CommandContext } from '../config/context.js'
 import { validateMarkets } from '../config/markets.js'
 import { toStrategyRules, validateStrategy } from '../config/strategy.js'
-import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js'
-import { type DashboardServer, startBotDashboard } from '../dashboard/server.js'
+import type { DashboardServer } from '../dashboard/server.js'
 import { ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
 import {
@@ -31,7 +30,7 @@ import type { Journal } from '../runtime/journal.js'
 import { acquireLock } from '../runtime/lock.js'
 import type { BotOutcome } from '../runtime/loop/botTypes.js'
 import { createStatusWriter, type StatusWriter } from '../runtime/statusFile.js'
-import { errorFields, type Logger } from '../ui/logger.js'
+import { errorFields } from '../ui/logger.js'
 import { createStatusView } from '../ui/statusView.js'
 import { type CommandEnv, wholeNumber } from './command.js'
 import { runMarkets } from './tradeMarkets.js'
@@ -46,7 +45,12 @@ import {
   tradingKeys,
   watchSignals,
 } from './tradeSetup.js'
-import { createStatusFanout, type StatusFanout } from './tradeStatus.js'
+import {
+  createStatusFanout,
+  dashboardFeedOf,
+  type StatusFanout,
+  serveDashboard,
+} from './tradeStatus.js'
 
 /** What `onStarted` receives. */
 export interface StartedHandle {
@@ -235,38 +239,6 @@ export async function runTrading(
 /** The first line of a failure, for the "bot stopped" notification. */
 const failureReason = (error: unknown) =>
   `failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unexpected error'}`
-
-/** The dashboard's model over the market's trade history. */
-function dashboardFeedOf(
-  store: HistoryStore | undefined,
-  market: string,
-): DashboardFeed {
-  return createDashboardFeed(
-    store && {
-      fills: (from) => store.fills({ market, from }),
-      cycles: () => store.cycles({ market }),
-    },
-  )
-}
-
-/** Serves the dashboard unless `--no-ui`, and prints its URL. */
-async function serveDashboard(
-  ctx: CommandContext,
-  io: CliIo,
-  logger: Logger,
-  feed: DashboardFeed,
-  options: TradeOptions,
-): Promise<DashboardServer | undefined> {
-  if (options.ui === false) return undefined
-  const dashboard = await startBotDashboard(
-    ctx.settings.dataDir,
-    feed,
-    options.uiPort,
-  )
-  if (ctx.json) logger.info('dashboard', { url: dashboard.url })
-  else io.stdout.write(`dashboard: ${dashboard.url}\n`)
-  return dashboard
-}
 
 /**
  * Registers `rung paper` and `rung run` on the program.

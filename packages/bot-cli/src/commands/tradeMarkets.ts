@@ -28,6 +28,8 @@ import {
   type MarketsConfig,
 } from '../config/markets.js'
 import { toStrategyRules } from '../config/strategy.js'
+import { createMarketsSummary } from '../dashboard/markets.js'
+import type { DashboardServer } from '../dashboard/server.js'
 import { ConfigError, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
 import { unreachable } from '../runtime/exchange/exchangeErrors.js'
@@ -59,7 +61,7 @@ import {
   type MarketsStatusContent,
   renderMarketsStatus,
 } from '../ui/marketsView.js'
-import { createStatusView } from '../ui/statusView.js'
+import { createStatusView, type StatusSnapshot } from '../ui/statusView.js'
 import type { TradeOptions } from './trade.js'
 import {
   createTradeLogger,
@@ -69,6 +71,7 @@ import {
   tradingKeys,
   watchSignals,
 } from './tradeSetup.js'
+import { dashboardFeedOf, serveDashboard } from './tradeStatus.js'
 
 export type { MarketOutcome } from '../runtime/multi/ladders.js'
 
@@ -121,6 +124,7 @@ export async function runMarkets(
   let sim: Sim | undefined
   let history: HistoryStore | undefined
   let status: MarketsStatus | undefined
+  let dashboard: DashboardServer | undefined
   let closeStream = async () => {}
   let unwatch = () => {}
   let unsubscribeSignals = () => {}
@@ -155,20 +159,56 @@ export async function runMarkets(
     history = openHistory(
       join(settings.dataDir, ctx.dryRun ? DRY_RUN_HISTORY_FILE : HISTORY_FILE),
     )
-    status = createMarketsStatus(
+    // The dashboard: a page per market, and the bar of every market.
+    const store = history
+    const feeds = new Map(
+      config.markets.map((m) => [m.symbol, dashboardFeedOf(store, m.symbol)]),
+    )
+    const summary = createMarketsSummary()
+    const firstFeed = feeds.get(config.markets[0]?.symbol ?? '')
+    if (firstFeed)
+      dashboard = await serveDashboard(ctx, io, logger, firstFeed, options, {
+        feeds,
+        summary,
+      })
+    const top = createMarketsStatus(
       settings.dataDir,
       config.markets.map((m) => m.symbol),
       lock.token,
       budget,
-      view &&
-        ((top) => {
-          if (isMarketsStatus(top))
-            view.update({
-              ...top,
-              events: [...top.events, ...alerts].slice(-6),
-            })
-        }),
+      (content) => {
+        if (!isMarketsStatus(content)) return
+        summary.update(content)
+        view?.update({
+          ...content,
+          events: [...content.events, ...alerts].slice(-6),
+        })
+      },
     )
+    status = top
+    // Each market's snapshot also feeds its dashboard page, whose header
+    // says when the market is paused or stopped.
+    const lastSnapshot = new Map<string, StatusSnapshot>()
+    const fanout: MarketsStatus = {
+      ...top,
+      update(symbol, snapshot) {
+        lastSnapshot.set(symbol, snapshot)
+        top.update(symbol, snapshot)
+        feeds.get(symbol)?.update(snapshot)
+      },
+      mark(symbol, change) {
+        top.mark(symbol, change)
+        const last = lastSnapshot.get(symbol)
+        const words =
+          change.paused !== undefined
+            ? `paused: ${change.paused}`
+            : change.stopped
+              ? 'stopped'
+              : undefined
+        if (last && words)
+          feeds.get(symbol)?.update({ ...last, statusText: words })
+      },
+    }
     let fatal: ExitError | undefined
     const ladders: LadderRun[] = []
     const deps: LadderDeps = {
@@ -181,7 +221,7 @@ export async function runMarkets(
         config.markets.map((m) => m.symbol),
       ),
       budget,
-      status,
+      status: fanout,
       history,
       logger,
       dataDir: settings.dataDir,
@@ -238,7 +278,7 @@ export async function runMarkets(
       state: () => all.state(),
       sim,
       dataDir: settings.dataDir,
-      dashboardUrl: undefined,
+      dashboardUrl: dashboard?.url,
       ladders: Object.fromEntries(
         ladders.map((l) => [
           l.symbol,
@@ -261,6 +301,7 @@ export async function runMarkets(
     unwatch()
     unsubscribeSignals()
     view?.stop()
+    await dashboard?.close()
     status?.close()
     await closeStream().catch(() => {})
     history?.close()

@@ -5,10 +5,17 @@
  * notifier (connection state) and fed to the dashboard.
  */
 import type { MirrorStatus } from '@rung/backpack-sim'
-import type { DashboardFeed } from '../dashboard/feed.js'
+import type { CommandContext } from '../config/context.js'
+import { createDashboardFeed, type DashboardFeed } from '../dashboard/feed.js'
+import type { MarketsDashboard } from '../dashboard/markets.js'
+import { type DashboardServer, startBotDashboard } from '../dashboard/server.js'
+import type { CliIo } from '../io.js'
 import type { Notifications } from '../notify/notifications.js'
+import type { HistoryStore } from '../runtime/history/historyTypes.js'
 import type { StatusWriter } from '../runtime/statusFile.js'
+import type { Logger } from '../ui/logger.js'
 import type { StatusSnapshot, StatusView } from '../ui/statusView.js'
+import type { TradeOptions } from './trade.js'
 
 /** What {@link createStatusFanout} sends the status to. */
 export interface StatusSinks {
@@ -84,4 +91,38 @@ export function createStatusFanout(sinks: StatusSinks): StatusFanout {
       }, 250)
     : undefined
   return { onStatus, close: () => clearInterval(watch) }
+}
+
+/** The dashboard's model over the market's trade history. */
+export function dashboardFeedOf(
+  store: HistoryStore | undefined,
+  market: string,
+): DashboardFeed {
+  return createDashboardFeed(
+    store && {
+      fills: (from) => store.fills({ market, from }),
+      cycles: () => store.cycles({ market }),
+    },
+  )
+}
+
+/** Serves the dashboard unless `--no-ui`, and prints its URL. */
+export async function serveDashboard(
+  ctx: CommandContext,
+  io: CliIo,
+  logger: Logger,
+  feed: DashboardFeed,
+  options: Pick<TradeOptions, 'ui' | 'uiPort'>,
+  markets?: MarketsDashboard,
+): Promise<DashboardServer | undefined> {
+  if (options.ui === false) return undefined
+  const dashboard = await startBotDashboard(
+    ctx.settings.dataDir,
+    feed,
+    options.uiPort,
+    markets,
+  )
+  if (ctx.json) logger.info('dashboard', { url: dashboard.url })
+  else io.stdout.write(`dashboard: ${dashboard.url}\n`)
+  return dashboard
 }

@@ -57,6 +57,11 @@ export const PAGE_STYLE = `
   .pos { color: #3fb950; } .neg { color: #f85149; }
   .state-live { color: #3fb950; } .state-reconnecting, .state-connecting { color: #d29922; } .state-refused { color: #f85149; }
   ul.events { margin: 0; padding-left: 18px; font-family: ui-monospace, monospace; font-size: 12px; }
+  .markets { display: flex; flex-wrap: wrap; gap: 8px 14px; padding: 8px 16px; border-bottom: 1px solid #30363d; font-size: 13px; }
+  .markets a { color: #c9d1d9; text-decoration: none; padding: 2px 8px; border: 1px solid #30363d; border-radius: 4px; }
+  .markets a.current { border-color: #2f81f7; color: #fff; }
+  .markets a.paused { border-color: #e3b341; }
+  .markets span { margin-left: auto; }
   .cols { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 14px; }
   @media (max-width: 900px) { .cols { grid-template-columns: minmax(0, 1fr); } }
 `
@@ -77,6 +82,7 @@ export function dashboardPage(token: string): string {
   <span>dashboard <b id="conn" class="state-connecting" data-state="connecting">connecting</b></span>
   <span>updated <span id="updated">-</span></span>
 </header>
+<nav id="markets" class="markets" hidden data-markets="0"></nav>
 <main>
   <dl class="figures">
     <div><dt>price</dt><dd id="price">-</dd></div>
@@ -297,8 +303,34 @@ function onSnapshot(view) {
   chart.timeScale().fitContent();
   document.body.dataset.snapshots = String(Number(document.body.dataset.snapshots) + 1);
 }
+// A multi-market run: this page's market, and the bar of every market.
+var market = new URLSearchParams(location.search).get('market');
+function drawMarkets(b) {
+  var nav = $('markets');
+  while (nav.firstChild) nav.removeChild(nav.firstChild);
+  var current = market || (b.markets.length > 0 ? b.markets[0].symbol : '');
+  b.markets.forEach(function (m) {
+    var a = document.createElement('a');
+    a.href = '?token=' + encodeURIComponent(token) + '&market=' + encodeURIComponent(m.symbol);
+    a.dataset.market = m.symbol;
+    a.dataset.exact = m.profit.exact;
+    if (m.symbol === current) a.classList.add('current');
+    if (/^paused/.test(m.state)) a.classList.add('paused');
+    a.textContent = m.symbol + ' ' + m.price + ' | ' + m.state + ' | ' + m.profit.shown;
+    nav.appendChild(a);
+  });
+  var total = document.createElement('span');
+  total.id = 'markets-total';
+  total.dataset.exact = b.total.profit.exact;
+  total.textContent = 'total ' + b.total.profit.shown + ' | cycles ' + b.total.cycles +
+    ' | committed ' + b.total.committed + (b.total.cap === '-' ? '' : ' of ' + b.total.cap);
+  nav.appendChild(total);
+  nav.hidden = false;
+  nav.dataset.markets = String(b.markets.length);
+}
 function onMessage(m) {
   if (m.type === 'snapshot') return onSnapshot(m.view);
+  if (m.type === 'markets') return drawMarkets(m.markets);
   if (m.type === 'history') {
     m.candles.forEach(putCandle);
     model.fills = model.fills.concat(m.fills);
@@ -316,7 +348,8 @@ function onMessage(m) {
   }
 }
 function connect() {
-  var source = new EventSource('/events?token=' + encodeURIComponent(token));
+  var source = new EventSource('/events?token=' + encodeURIComponent(token) +
+    (market ? '&market=' + encodeURIComponent(market) : ''));
   source.onopen = function () { setConn('live'); };
   source.onmessage = function (e) { onMessage(JSON.parse(e.data)); };
   source.onerror = function () {

@@ -21,6 +21,7 @@ import { EXIT, ExitError } from '../errors.js'
 import { writeOwnerOnlyFile } from '../ownerOnly.js'
 import { chartLibrarySource } from './assets.js'
 import type { DashboardFeed, DashboardMessage } from './feed.js'
+import type { DashboardMarkets, MarketsDashboard } from './markets.js'
 import { dashboardPage, dashboardScript } from './page.js'
 
 /** The file in the data directory that keeps the dashboard's port and token across restarts. */
@@ -36,6 +37,11 @@ export interface DashboardServerOptions {
   token?: string | undefined
   /** Keep-alive comment period of the live feed (ms). @default 15000 */
   heartbeatMs?: number | undefined
+  /**
+   * A multi-market run: a page per market (`?market=SOL_USDC`; `feed` is
+   * the default page's) and the bar of every market on each page.
+   */
+  markets?: MarketsDashboard | undefined
 }
 
 /** A running dashboard server. */
@@ -107,6 +113,15 @@ export async function startDashboardServer(
       )
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return refuse(res, 405, 'only GET')
+    // A multi-market run serves one page (and one feed) per market.
+    const market = url.searchParams.get('market')
+    const pageFeed = market === null ? feed : options.markets?.feeds.get(market)
+    if (pageFeed === undefined)
+      return refuse(
+        res,
+        404,
+        `no market ${market} here: use ${[...(options.markets?.feeds.keys() ?? [])].join(', ') || 'the page without ?market='}`,
+      )
     const ok = (type: string, body: string) => {
       res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': type })
       res.end(body)
@@ -119,16 +134,18 @@ export async function startDashboardServer(
       case '/lightweight-charts.js':
         return ok('text/javascript; charset=utf-8', chartLibrarySource())
       case '/events':
-        return openStream(res)
+        return openStream(res, pageFeed)
       default:
         return refuse(res, 404, 'not found')
     }
   }
 
-  const write = (res: ServerResponse, message: DashboardMessage) =>
-    res.write(`data: ${JSON.stringify(message)}\n\n`)
+  const write = (
+    res: ServerResponse,
+    message: DashboardMessage | { type: 'markets'; markets: DashboardMarkets },
+  ) => res.write(`data: ${JSON.stringify(message)}\n\n`)
 
-  const openStream = (res: ServerResponse) => {
+  const openStream = (res: ServerResponse, feed: DashboardFeed) => {
     res.writeHead(200, {
       ...SECURITY_HEADERS,
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -139,8 +156,16 @@ export async function startDashboardServer(
     write(res, { type: 'snapshot', view: feed.view() })
     streams.add(res)
     const unsubscribe = feed.subscribe((m) => write(res, m))
+    const summary = options.markets?.summary
+    const bar = summary?.view()
+    if (bar) write(res, { type: 'markets', markets: bar })
+    const unsubscribeBar =
+      summary?.subscribe((markets) =>
+        write(res, { type: 'markets', markets }),
+      ) ?? (() => {})
     res.on('close', () => {
       unsubscribe()
+      unsubscribeBar()
       streams.delete(res)
     })
   }
@@ -215,23 +240,26 @@ export function readDashboardFile(dataDir: string): DashboardFile | undefined {
  * @param dataDir - The data directory.
  * @param feed - The model.
  * @param port - `--ui-port`, when given.
+ * @param markets - A multi-market run's pages and bar.
  */
 export async function startBotDashboard(
   dataDir: string,
   feed: DashboardFeed,
   port: number | undefined,
+  markets?: MarketsDashboard,
 ): Promise<DashboardServer> {
   const previous = readDashboardFile(dataDir)
   const token = previous?.token ?? newToken()
   let server: DashboardServer
   if (port !== undefined)
-    server = await startDashboardServer({ feed, port, token })
+    server = await startDashboardServer({ feed, port, token, markets })
   else
     server = await startDashboardServer({
       feed,
       port: previous?.port ?? 0,
       token,
-    }).catch(() => startDashboardServer({ feed, port: 0, token }))
+      markets,
+    }).catch(() => startDashboardServer({ feed, port: 0, token, markets }))
   writeOwnerOnlyFile(
     join(dataDir, DASHBOARD_FILE),
     `${JSON.stringify({ port: server.port, token: server.token } satisfies DashboardFile)}\n`,
