@@ -49,6 +49,9 @@ export const BENCH_MARKETS: readonly BenchMarket[] = [
   })),
 ]
 
+/** Rungs of every benchmark ladder (a repetition fills the top one). */
+export const BENCH_ORDER_COUNT = 3
+
 /** Value at quantile `q` (0..1) of `samples` (nearest rank). */
 export function percentile(samples: readonly number[], q: number): number {
   if (samples.length === 0) return Number.NaN
@@ -221,7 +224,7 @@ export async function startBenchBot(
   const classic = markets.length === 1
   const trading = {
     maxDropPercentage: 3,
-    orderCount: 3,
+    orderCount: BENCH_ORDER_COUNT,
     incrementPercentage: 50,
     takeProfitPercentage: 0.3,
   }
