@@ -195,7 +195,9 @@ function print(rows: readonly Row[]): void {
         ` ${cell(p50, p(bare, 0.5), 12, i === 0)}`,
         ` ${cell(p(r, 0.99), p(bare, 0.99), 12, i === 0)}`,
         ` ${i < 2 ? ''.padStart(20) : cell(p50, p(same, 0.5), 20, false)}`,
-      ].join(' '),
+      ]
+        .join(' ')
+        .trimEnd(),
     )
   }
   console.log(
