@@ -32,6 +32,7 @@ import {
   runBacktest,
 } from '@rung/ladder-strategy'
 import type { Command } from 'commander'
+import { validateMarkets } from '../config/markets.js'
 import { validateStrategy } from '../config/strategy.js'
 import { renderBacktestReport } from '../dashboard/backtestReport.js'
 import { isZero, padDecimals, toFixedDecimals } from '../decimal.js'
@@ -41,6 +42,11 @@ import { renderEquitySvg } from '../ui/chart.js'
 import { createProgress } from '../ui/progress.js'
 import { formatTable } from '../ui/table.js'
 import { type CommandEnv, collect } from './command.js'
+import {
+  backtestMarketsCommand,
+  dataPaths,
+  pairMarketsData,
+} from './marketsData.js'
 import { backtestFilesCommand } from './multiData.js'
 
 /** Market rules used when the command line gives none (Backpack's BTC_USDC precision). */
@@ -421,8 +427,12 @@ export function registerBacktest(program: Command, env: CommandEnv): void {
       )
       .requiredOption(
         '--data <file>',
-        'candle CSV (open_time,open,high,low,close,volume), gzipped or not (repeat for several files: a report each and a total)',
+        'candle CSV (open_time,open,high,low,close,volume), gzipped or not (repeat for several files: a report each and a total; with a markets config one per market, SYMBOL=file or a file named after its market)',
         collect,
+      )
+      .option(
+        '--market <symbol>',
+        'with a markets config: backtest only this market, e.g. BTC_USDC',
       )
       .option(
         '--chart <file>',
@@ -439,33 +449,46 @@ export function registerBacktest(program: Command, env: CommandEnv): void {
         data: string[]
         chart: string | boolean
         report?: string
+        market?: string
       },
       command: Command,
     ) => {
       const ctx = env.context(command, 'backtest')
-      const { config, warnings } = validateStrategy(ctx.raw)
-      for (const w of [...ctx.warnings, ...warnings])
-        env.io.stderr.write(`warning: ${w}\n`)
-      await backtestFilesCommand({
-        data: options.data.map((d) => resolve(env.io.cwd, d)),
-        config,
-        market: marketOf(config.symbol, options),
+      const markets = validateMarkets(ctx.raw)
+      const { cwd } = env.io
+      const outputs = {
         makerFee: options.makerFee,
         takerFee: options.takerFee,
-        chart:
-          typeof options.chart === 'string'
-            ? resolve(env.io.cwd, options.chart)
-            : options.chart === false
-              ? false
-              : undefined,
-        cwd: env.io.cwd,
+        chart: (typeof options.chart === 'string'
+          ? resolve(cwd, options.chart)
+          : options.chart === false
+            ? false
+            : undefined) as string | false | undefined,
+        cwd,
         report:
           options.report === undefined
             ? undefined
-            : resolve(env.io.cwd, options.report),
+            : resolve(cwd, options.report),
         json: ctx.json,
         stdout: env.io.stdout,
         stderr: env.io.stderr,
+      }
+      for (const w of [...ctx.warnings, ...markets.warnings])
+        env.io.stderr.write(`warning: ${w}\n`)
+      if (markets.markets.length > 1 && options.market === undefined) {
+        await backtestMarketsCommand({
+          ...outputs,
+          markets: pairMarketsData(markets, options.data, cwd),
+          flags: options,
+        })
+        return
+      }
+      const { config } = validateStrategy(ctx.raw, options.market)
+      await backtestFilesCommand({
+        ...outputs,
+        data: dataPaths(options.data, config.symbol, cwd),
+        config,
+        market: marketOf(config.symbol, options),
       })
     },
   )

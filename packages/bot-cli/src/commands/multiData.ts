@@ -74,11 +74,19 @@ export function totalOf(reports: readonly BacktestReport[]): TotalReport {
   return total
 }
 
-/** Rows of the total table. */
-function totalRows(total: TotalReport, fees: string): [string, string][] {
+/**
+ * Rows of the total table (`unit`: what was summed, one file each: files,
+ * or the markets of a `markets` config).
+ */
+export function totalRows(
+  total: TotalReport,
+  fees: string,
+  unit: 'files' | 'markets' = 'files',
+): [string, string][] {
   const money = (v: string) => toFixedDecimals(v, 2, 'nearest')
+  const one = unit === 'files' ? 'file' : 'market'
   return [
-    ['files', String(total.files)],
+    [unit, String(total.files)],
     ['candles', String(total.candles)],
     ['cycles (take profits)', String(total.cycles)],
     ['stop losses', String(total.stopLosses)],
@@ -87,8 +95,8 @@ function totalRows(total: TotalReport, fees: string): [string, string][] {
     ['realised profit', money(total.realisedProfit)],
     ['fees', money(total.fees)],
     ['unrealised profit', money(total.unrealisedProfit)],
-    ['max drawdown (worst file)', money(total.maxDrawdown)],
-    ['peak capital (largest file)', money(total.peakCapital)],
+    [`max drawdown (worst ${one})`, money(total.maxDrawdown)],
+    [`peak capital (largest ${one})`, money(total.peakCapital)],
   ]
 }
 
@@ -216,6 +224,8 @@ export interface RankingOutput {
   names: readonly string[]
   /** The files, in `--data` order. */
   data: readonly string[]
+  /** A `markets` config: each file's market (the columns are named after them). */
+  markets?: readonly string[] | undefined
   /** Ranking metric. */
   metric: SweepMetric
   /** Rows shown. */
@@ -254,6 +264,7 @@ export function writeRanking(
                 feeRates: fees,
                 report: r.report,
                 files: r.files.map((report, i) => ({
+                  ...(o.markets ? { market: o.markets[i] } : {}),
                   data: o.data[i],
                   metric: rankSweep([r.params], [report], o.metric)[0]?.metric,
                   report: { ...report, equity: undefined },
@@ -271,7 +282,7 @@ export function writeRanking(
     )
     return
   }
-  const fileNames = several ? o.data.map((d) => basename(d)) : []
+  const fileNames = several ? (o.markets ?? o.data.map((d) => basename(d))) : []
   const rows: string[][] = [
     [
       'rank',

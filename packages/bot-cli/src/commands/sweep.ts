@@ -12,6 +12,7 @@ import {
   sweep,
 } from '@rung/ladder-strategy/node'
 import { type Command, Option } from 'commander'
+import { validateMarkets } from '../config/markets.js'
 import { validateStrategy } from '../config/strategy.js'
 import { renderSweepReport } from '../dashboard/sweepReport.js'
 import { ConfigError } from '../errors.js'
@@ -29,6 +30,7 @@ import {
   runInputs,
 } from './backtest.js'
 import { type CommandEnv, collect, wholeNumber } from './command.js'
+import { dataPaths, type MarketData, pairMarketsData } from './marketsData.js'
 import { type FilesRankedSet, rankFiles, writeRanking } from './multiData.js'
 import { queueSweepReports } from './queueSweep.js'
 
@@ -101,13 +103,27 @@ export interface SweepCommandOptions
   report?: string | undefined
   /** The heat map's two parameters (`--heatmap x,y`). @default the first two of the grid */
   heatmap?: readonly string[] | undefined
+  /**
+   * A `markets` config: each market's file and strategy config (then `data`
+   * and `config` are not used; the grid varies every market's own config).
+   */
+  markets?: readonly MarketData[] | undefined
 }
 
 /** Runs `rung sweep` (on one file, or on several: per file and in total). */
 export async function sweepCommand(
   options: SweepCommandOptions,
 ): Promise<FilesRankedSet[]> {
-  const files = typeof options.data === 'string' ? [options.data] : options.data
+  const files = options.markets
+    ? options.markets.map((m) => m.data)
+    : typeof options.data === 'string'
+      ? [options.data]
+      : options.data
+  if (options.markets && options.queue !== undefined)
+    throw new ConfigError(
+      '--queue',
+      'A sweep on a Redis queue runs one config, and the config lists several markets.\nFix: sweep them on this machine (leave out --queue), or queue one market with --market <symbol>.',
+    )
   const names = Object.keys(options.grid)
   const axes = heatmapAxes(options.heatmap, names)
   if (options.report !== undefined)
@@ -125,8 +141,10 @@ export async function sweepCommand(
     writeFileSync(
       htmlPath,
       renderSweepReport({
-        title: `rung sweep: ${options.config.symbol} ${files.map((f) => basename(f)).join(', ')}`,
-        note: `fees ${feeRatesText(feeRates(options))}; ranked by ${options.metric}${files.length > 1 ? ' over the files in total' : ''}`,
+        title: options.markets
+          ? `rung sweep: ${options.markets.map((m) => `${m.symbol} ${basename(m.data)}`).join(', ')}`
+          : `rung sweep: ${options.config.symbol} ${files.map((f) => basename(f)).join(', ')}`,
+        note: `fees ${feeRatesText(feeRates(options))}; ranked by ${options.metric}${files.length > 1 ? ` over the ${options.markets ? 'markets' : 'files'} in total` : ''}`,
         names,
         metric: options.metric,
         ranked,
@@ -134,7 +152,12 @@ export async function sweepCommand(
       }),
     )
   }
-  writeRanking(ranked, { ...options, names, data: files })
+  writeRanking(ranked, {
+    ...options,
+    names,
+    data: files,
+    markets: options.markets?.map((m) => m.symbol),
+  })
   if (htmlPath && !options.json) options.stdout.write(`report: ${htmlPath}\n`)
   return ranked
 }
@@ -166,16 +189,27 @@ async function localReports(
   files: readonly string[],
 ) {
   const perFile: SweepResult[][] = []
-  for (const data of files) {
+  for (const [i, data] of files.entries()) {
     const candles = await loadCandles(data, options.stderr)
+    // A markets config: this file's market, with its own strategy config.
+    const own = options.markets?.[i]
+    const inputs = own
+      ? {
+          ...options,
+          config: own.config,
+          market: { ...options.market, symbol: own.symbol },
+        }
+      : options
     const bar = createProgress(
-      files.length > 1 ? `sweeping ${basename(data)}` : 'sweeping',
+      files.length > 1
+        ? `sweeping ${own?.symbol ?? basename(data)}`
+        : 'sweeping',
       options.stderr as NodeJS.WritableStream & { isTTY?: boolean },
     )
     try {
       perFile.push(
         await sweep({
-          ...runInputs(options, candles),
+          ...runInputs(inputs, candles),
           grid: options.grid,
           metric: options.metric,
           ...(options.workers === undefined
@@ -227,8 +261,12 @@ export function registerSweep(program: Command, env: CommandEnv): void {
       )
       .requiredOption(
         '--data <file>',
-        'candle CSV, gzipped or not (repeat for several files: ranked by the total)',
+        'candle CSV, gzipped or not (repeat for several files: ranked by the total; with a markets config one per market, SYMBOL=file or a file named after its market)',
         collect,
+      )
+      .option(
+        '--market <symbol>',
+        'with a markets config: sweep only this market, e.g. BTC_USDC',
       )
       .option(
         '-g, --grid <name=values>',
@@ -274,13 +312,24 @@ export function registerSweep(program: Command, env: CommandEnv): void {
         queue?: string
         report?: string
         heatmap?: string
+        market?: string
       },
       command: Command,
     ) => {
       const ctx = env.context(command, 'backtest')
-      const { config } = validateStrategy(ctx.raw)
+      const { cwd } = env.io
+      const list = validateMarkets(ctx.raw)
+      const markets =
+        list.markets.length > 1 && options.market === undefined
+          ? pairMarketsData(list, options.data, cwd)
+          : undefined
+      const config =
+        markets?.[0]?.config ?? validateStrategy(ctx.raw, options.market).config
       await sweepCommand({
-        data: options.data.map((d) => resolve(env.io.cwd, d)),
+        data: markets
+          ? markets.map((m) => m.data)
+          : dataPaths(options.data, config.symbol, cwd),
+        markets,
         config,
         market: marketOf(config.symbol, options),
         makerFee: options.makerFee,

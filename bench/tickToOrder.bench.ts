@@ -1,0 +1,222 @@
+/**
+ * Tick to order: how long the bot takes from a price frame that crosses its
+ * take profit to the acknowledgement of the sell order it sends, beside the
+ * floor measured in the same run against the same simulator.
+ *
+ * Which path: the default take profit (`takeProfitOrder: 'market'`, see
+ * docs/strategy.md and ladder-strategy machine/takeProfit.ts) is not a
+ * resting order: the bot watches the best bid (`bookTicker`) and, when a
+ * `priceUpdated` reaches `takeProfitPrice`, `step` emits a market sell that
+ * the executor sends. That is the path measured (a resting limit take
+ * profit, `takeProfitOrder: 'limit'`, is filled by the exchange's matching
+ * and needs no order from the bot at the crossing, so it has no
+ * tick-to-order latency of its own).
+ *
+ *   sim.setPrice() ──frame──► SDK stream client ──► queue ──► step
+ *        t0                                              │ journal (fsync)
+ *                      POST /api/v1/order (market sell) ◄┘ executor
+ *                                 t1 = its HTTP answer arrives
+ *
+ * - Bot: the real `rung run` (mainWithHooks, the code `rung trade` runs:
+ *   config, SDK REST + WS clients, startBot / runMarkets, the live
+ *   executor, journal and status file) against backpack-sim on loopback.
+ *   Each repetition fills the top rung (a price drop), waits until the bot
+ *   is idle in position, then moves the price above the take profit; the
+ *   latency is from that `setPrice` to the answer of the bot's market sell.
+ *   The cycle then restarts by itself (restartAfterTakeProfit).
+ * - Floor: the same sim, no bot: `setPrice`, the `bookTicker` frame
+ *   received by an SDK stream client, then one market sell POSTed by an SDK
+ *   REST client, to its answer. Beside it, the same with the requests the
+ *   strategy's exit sends: it cancels the rungs still open (one after
+ *   another, each answered) before its market sell, so the bot's own cost
+ *   (queue, step, journal fsync, status) is the ratio to that row.
+ *
+ * Both are timed at the same point: `globalThis.fetch` (the SDK's default
+ * transport) is wrapped to note when the answer to a market sell arrives.
+ * `RUNG_BENCH_REPS` sets the repetitions (default 200 per row).
+ */
+import { performance } from 'node:perf_hooks'
+import { createBackpackClient, createStreamClient } from '@rung/backpack-sdk'
+import { generateKeyPair } from '@rung/backpack-sdk/signing'
+import { startSim } from '@rung/backpack-sim'
+import {
+  BENCH_MARKETS,
+  BENCH_ORDER_COUNT,
+  type BenchMarket,
+  type MarketDriver,
+  percentile,
+  startBenchBot,
+  watchMarketSells,
+} from './tickToOrder/driver.js'
+
+const REPS = Number(process.env.RUNG_BENCH_REPS ?? 200)
+/**
+ * Rows of the table: how many markets the bot runs. One market is a classic
+ * config (a one-entry `markets` list runs the same single-ladder path);
+ * several are a `markets` list (runMarkets: one connection, one REST client).
+ */
+const MARKET_COUNTS = [1, 10] as const
+
+/** One row: p50 and p99 in ms, or why there is none. */
+interface Row {
+  name: string
+  samples: number[]
+}
+
+/** Cancels the exit sends before its sell: the rungs left open after one fill. */
+const EXIT_CANCELS = BENCH_ORDER_COUNT - 1
+
+/**
+ * The floor on the same sim, no bot: the frame, then one market sell; and,
+ * with `cancels`, the request sequence the strategy's exit sends (a cancel
+ * per open rung, each answered, then the sell) so the bot's own cost shows
+ * apart from the order of its requests.
+ */
+async function floor(
+  market: BenchMarket,
+  sells: ReturnType<typeof watchMarketSells>,
+  cancels: number,
+): Promise<Row> {
+  const sim = await startSim({
+    feed: { mode: 'manual' },
+    depthHeartbeatMs: false,
+    balances: { USDC: '1000000' },
+    markets: [market.config],
+  })
+  try {
+    const symbol = market.config.symbol
+    const { publicKey, secretKey } = generateKeyPair()
+    const client = createBackpackClient({
+      baseUrl: sim.url,
+      apiKey: publicKey,
+      secretKey,
+      retry: false,
+    })
+    await client.getBalances() // opens the account
+    sim.credit(publicKey, market.config.baseSymbol, '1000')
+    const stream = createStreamClient({ url: sim.wsUrl })
+    let onFrame: (() => void) | undefined
+    stream.subscribe(`bookTicker.${symbol}`, () => onFrame?.())
+    await stream.ready()
+    await new Promise((r) => setTimeout(r, 50))
+    const prices = [market.config.initialPrice, market.upPrice]
+    const samples: number[] = []
+    for (let i = 0; i < REPS + 10; i++) {
+      // Resting bids far below the book, as the rungs left after a fill.
+      const resting: number[] = []
+      for (let k = 0; k < cancels; k++) {
+        const id = 1 + i * 8 + k
+        await client.executeOrder({
+          symbol,
+          side: 'Bid',
+          orderType: 'Limit',
+          price: market.lowPrice,
+          quantity: market.config.minQuantity,
+          clientId: id,
+        })
+        resting.push(id)
+      }
+      const sold = sells.next(symbol)
+      const frame = new Promise<void>((r) => {
+        onFrame = r
+      })
+      const t0 = performance.now()
+      sim.setPrice(symbol, prices[i % 2] as string)
+      await frame
+      onFrame = undefined
+      for (const clientId of resting)
+        await client.cancelOrder({ symbol, clientId })
+      await client.executeOrder({
+        symbol,
+        side: 'Ask',
+        orderType: 'Market',
+        quantity: market.config.minQuantity,
+      })
+      const t1 = await sold
+      if (i >= 10) samples.push(t1 - t0) // the first 10 warm up
+    }
+    await stream.close()
+    return {
+      name:
+        cancels === 0
+          ? 'floor: WS frame + one order POST (SDK, no bot)'
+          : `floor + the exit's ${cancels} cancels before the sell`,
+      samples,
+    }
+  } finally {
+    await sim.close()
+  }
+}
+
+async function bot(
+  count: number,
+  sells: ReturnType<typeof watchMarketSells>,
+): Promise<Row> {
+  const markets = BENCH_MARKETS.slice(0, count)
+  const run = await startBenchBot(markets, sells)
+  try {
+    const drivers = run.drivers
+    const samples: number[] = []
+    for (let i = 0; i < REPS + 10; i++) {
+      // Round robin: each repetition crosses one market's take profit while
+      // the others hold their ladders on the same connection.
+      const d = drivers[i % drivers.length] as MarketDriver
+      const dt = await d.crossTakeProfit()
+      if (i >= 10) samples.push(dt)
+    }
+    return {
+      name: `bot: ${count} market${count === 1 ? '' : 's'} (${run.path})`,
+      samples,
+    }
+  } finally {
+    await run.stop()
+  }
+}
+
+function print(rows: readonly Row[]): void {
+  const p = (r: Row | undefined, q: number) =>
+    r ? percentile(r.samples, q) : Number.NaN
+  const [bare, same] = rows
+  console.log(
+    `\n## tick to order: price frame crossing the take profit -> sell order acknowledged (${REPS} repetitions a row, loopback)`,
+  )
+  console.log(
+    `${'case'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  p50 vs floor  p99 vs floor  p50 vs same requests`,
+  )
+  for (const [i, r] of rows.entries()) {
+    const cell = (x: number, y: number, width: number, self: boolean) =>
+      (self ? 'baseline' : `${(x / y).toFixed(2)}x`).padStart(width)
+    const p50 = p(r, 0.5)
+    console.log(
+      [
+        r.name.padEnd(52),
+        p50.toFixed(3).padStart(8),
+        p(r, 0.99).toFixed(3).padStart(8),
+        ` ${cell(p50, p(bare, 0.5), 12, i === 0)}`,
+        ` ${cell(p(r, 0.99), p(bare, 0.99), 12, i === 0)}`,
+        ` ${i < 2 ? ''.padStart(20) : cell(p50, p(same, 0.5), 20, false)}`,
+      ]
+        .join(' ')
+        .trimEnd(),
+    )
+  }
+  console.log(
+    'same requests: the floor plus the cancels the exit sends before its sell (the bot sends them one after another)',
+  )
+  console.log('goal (issue 17): bot p50 <= 1.5x the floor with 10 markets')
+}
+
+export default async function tickToOrder(): Promise<void> {
+  const sells = watchMarketSells()
+  try {
+    const btc = BENCH_MARKETS[0] as BenchMarket
+    const rows: Row[] = [
+      await floor(btc, sells, 0),
+      await floor(btc, sells, EXIT_CANCELS),
+    ]
+    for (const count of MARKET_COUNTS) rows.push(await bot(count, sells))
+    print(rows)
+  } finally {
+    sells.restore()
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * The tick-to-order benchmark's machinery: the markets it lists, the
+ * `fetch` wrapper that times market-sell answers, the real `rung run`
+ * started in-process against backpack-sim, and a driver per market that
+ * takes its ladder through one take profit.
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { addDecimals, subtractDecimals } from '@rung/backpack-sdk'
+import { generateKeyPair } from '@rung/backpack-sdk/signing'
+import { DEFAULT_MARKETS, type Sim, startSim } from '@rung/backpack-sim'
+import type { LadderState } from '@rung/ladder-strategy'
+import type { StartedHandle } from '../../packages/bot-cli/src/commands/trade.js'
+import { mainWithHooks } from '../../packages/bot-cli/src/main.js'
+import { captureIo, tempDir } from '../../packages/bot-cli/test/e2e.js'
+
+/** A market of the benchmark: its sim listing and a second price to move to. */
+export interface BenchMarket {
+  config: (typeof DEFAULT_MARKETS)[number]
+  /** A price a few spreads away from the initial one (the floor alternates). */
+  upPrice: string
+  /** A price far below the book (the floor's resting bids). */
+  lowPrice: string
+}
+
+const SOL = DEFAULT_MARKETS[2] as (typeof DEFAULT_MARKETS)[number]
+/** Seven more SOL-like markets, so that 10 can trade at once. */
+const EXTRA = ['AVAX', 'LINK', 'DOT', 'ATOM', 'NEAR', 'APT', 'SUI'].map(
+  (base) => ({ ...SOL, symbol: `${base}_USDC`, baseSymbol: base }),
+)
+
+/** BTC, ETH, SOL (the sim's defaults), then seven SOL-like markets. */
+export const BENCH_MARKETS: readonly BenchMarket[] = [
+  {
+    config: DEFAULT_MARKETS[0] as BenchMarket['config'],
+    upPrice: '65100.0',
+    lowPrice: '60000.0',
+  },
+  {
+    config: DEFAULT_MARKETS[1] as BenchMarket['config'],
+    upPrice: '3410.00',
+    lowPrice: '3000.00',
+  },
+  ...[SOL, ...EXTRA].map((config) => ({
+    config,
+    upPrice: '150.50',
+    lowPrice: '130.00',
+  })),
+]
+
+/** Rungs of every benchmark ladder (a repetition fills the top one). */
+export const BENCH_ORDER_COUNT = 3
+
+/** Value at quantile `q` (0..1) of `samples` (nearest rank). */
+export function percentile(samples: readonly number[], q: number): number {
+  if (samples.length === 0) return Number.NaN
+  const sorted = [...samples].sort((a, b) => a - b)
+  const rank = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)
+  return sorted[Math.max(0, rank)] as number
+}
+
+/**
+ * Wraps `globalThis.fetch` (the SDK's default transport) to note when the
+ * answer to a market sell arrives, and how many requests are in flight.
+ */
+export function watchMarketSells() {
+  const native = globalThis.fetch
+  const waiting = new Map<string, (at: number) => void>()
+  let inFlight = 0
+  let lastDone = performance.now()
+  globalThis.fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input)
+    const body = typeof init?.body === 'string' ? init.body : ''
+    const sell =
+      init?.method === 'POST' &&
+      url.endsWith('/api/v1/order') &&
+      body.includes('"Ask"') &&
+      body.includes('"Market"')
+    inFlight += 1
+    try {
+      const res = await native(input, init)
+      if (sell) {
+        const at = performance.now()
+        const symbol = (JSON.parse(body) as { symbol: string }).symbol
+        const resolve = waiting.get(symbol)
+        waiting.delete(symbol)
+        resolve?.(at)
+      }
+      return res
+    } finally {
+      inFlight -= 1
+      lastDone = performance.now()
+    }
+  }
+  return {
+    /** Resolves with the time the next market sell of `symbol` is answered. */
+    next(symbol: string): Promise<number> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no market sell of ${symbol} within 10 s`)),
+          10_000,
+        )
+        waiting.set(symbol, (at) => {
+          clearTimeout(timer)
+          resolve(at)
+        })
+      })
+    },
+    /** True when no request is in flight and none ended for `quietMs`. */
+    idle(quietMs: number): boolean {
+      return inFlight === 0 && performance.now() - lastDone >= quietMs
+    },
+    restore(): void {
+      globalThis.fetch = native
+    },
+  }
+}
+
+type Sells = ReturnType<typeof watchMarketSells>
+
+/** Polls `check` every 2 ms until it returns a value, or fails after 10 s. */
+async function until<T>(
+  check: () => T | undefined,
+  what: string | (() => string),
+  nudge?: () => void,
+): Promise<T> {
+  const deadline = Date.now() + 10_000
+  let last = Date.now()
+  for (;;) {
+    const value = check()
+    if (value !== undefined) return value
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${typeof what === 'string' ? what : what()}`,
+      )
+    if (nudge && Date.now() - last > 100) {
+      nudge()
+      last = Date.now()
+    }
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+/** Takes one market's ladder through fills and take profits. */
+export interface MarketDriver {
+  symbol: string
+  /** Fills the top rung, waits until the bot is idle, then crosses the take profit: ms to the sell's answer. */
+  crossTakeProfit(): Promise<number>
+}
+
+function driver(
+  sim: Sim,
+  symbol: string,
+  state: () => LadderState | undefined,
+  sells: Sells,
+): MarketDriver {
+  const book = sim.book(symbol)
+  // Best ask minus best bid: a price this far past a rung crosses it.
+  const spread = subtractDecimals(
+    (book.asks[0] as [string, string])[0],
+    (book.bids[0] as [string, string])[0],
+  )
+  return {
+    symbol,
+    async crossTakeProfit() {
+      // 1. The ladder is on the book (a new cycle waits for a price: nudge it).
+      const laddered = await until(
+        () => {
+          const s = state()
+          if (s?.status !== 'laddering' || !sells.idle(5)) return undefined
+          const open = s.orders.filter(
+            (o) => o.side === 'buy' && o.cycle === s.cycle,
+          )
+          return open.every((o) => o.status === 'open') ? open : undefined
+        },
+        () =>
+          `${symbol} ladder ${JSON.stringify({ s: state()?.status, o: state()?.orders.map((o) => [o.side, o.status, o.cycle]), c: state()?.cycle, idle: sells.idle(5) })}`,
+        () => sim.setPrice(symbol, sim.fairPrice(symbol)),
+      )
+      const top = laddered.reduce((a, b) =>
+        b.priceTicks > a.priceTicks ? b : a,
+      )
+      // 2. A drop past the top rung fills it; wait until the bot is idle.
+      sim.setPrice(symbol, subtractDecimals(top.price, spread))
+      const tp = await until(() => {
+        const s = state()
+        return s?.status === 'inPosition' && sells.idle(20)
+          ? s.takeProfitPrice
+          : undefined
+      }, `${symbol} position`)
+      // 3. The measured move: the best bid goes above the take profit.
+      const sold = sells.next(symbol)
+      const t0 = performance.now()
+      sim.setPrice(symbol, addDecimals(tp, spread))
+      return (await sold) - t0
+    },
+  }
+}
+
+/** A running bot and its drivers. */
+export interface BenchBot {
+  /** `startBot (classic config)` or `runMarkets (markets list)`. */
+  path: string
+  drivers: MarketDriver[]
+  stop(): Promise<void>
+}
+
+/**
+ * Starts a sim listing `markets` and the real `rung run` on them: a classic
+ * config for one market, a `markets` list for several.
+ */
+export async function startBenchBot(
+  markets: readonly BenchMarket[],
+  sells: Sells,
+): Promise<BenchBot> {
+  const sim = await startSim({
+    feed: { mode: 'manual' },
+    depthHeartbeatMs: false,
+    balances: { USDC: '1000000' },
+    markets: markets.map((m) => m.config),
+  })
+  const dir = tempDir('rung-bench-')
+  const classic = markets.length === 1
+  const trading = {
+    maxDropPercentage: 3,
+    orderCount: BENCH_ORDER_COUNT,
+    incrementPercentage: 50,
+    takeProfitPercentage: 0.3,
+  }
+  const first = markets[0]?.config.baseSymbol
+  writeFileSync(
+    join(dir, 'rung.config.json'),
+    JSON.stringify({
+      ...(classic
+        ? { trading: { ...trading, tradingCoin: first, totalAmount: 1000 } }
+        : {
+            maxTotalAmount: String(1000 * markets.length),
+            trading,
+            markets: markets.map((m) => ({
+              symbol: m.config.symbol,
+              totalAmount: '1000',
+            })),
+          }),
+      actions: {
+        sellNonUsdcAssets: false,
+        cancelAllOrders: true,
+        restartAfterTakeProfit: true,
+        autoRestartNoFill: false,
+      },
+      advanced: { minOrderAmount: 10, checkOrdersIntervalMinutes: 60 },
+      websocket: {
+        url: 'wss://ws.backpack.exchange',
+        options: { reconnectInterval: 100, maxReconnectAttempts: 0 },
+      },
+    }),
+    { mode: 0o600 },
+  )
+  const keys = generateKeyPair()
+  const { io, stderr } = captureIo(
+    { BACKPACK_API_KEY: keys.publicKey, BACKPACK_API_SECRET: keys.secretKey },
+    dir,
+  )
+  let handle: StartedHandle | undefined
+  const exit = mainWithHooks(
+    [
+      'run',
+      '--config',
+      join(dir, 'rung.config.json'),
+      '--data-dir',
+      join(dir, 'data'),
+      '--base-url',
+      sim.url,
+      '--ws-url',
+      sim.wsUrl,
+      '--no-ui',
+    ],
+    io,
+    { onStarted: (h) => (handle = h) },
+  )
+  let ended: number | undefined
+  void exit.then((code) => (ended = code))
+  const started = await until(() => {
+    if (handle === undefined && ended !== undefined)
+      throw new Error(`rung run exited ${ended}:\n${stderr()}`)
+    return handle
+  }, 'the bot to start')
+  const stateOf = (symbol: string) =>
+    classic ? () => started.state() : () => started.ladders?.[symbol]?.state()
+  return {
+    path: classic ? 'startBot, classic config' : 'runMarkets, markets list',
+    drivers: markets.map((m) =>
+      driver(sim, m.config.symbol, stateOf(m.config.symbol), sells),
+    ),
+    async stop() {
+      started.stop()
+      await exit
+      await sim.close()
+    },
+  }
+}
