@@ -107,13 +107,19 @@ export function credit(
   })
 }
 
-/** Holds the full need of a limit order up front (quote for a bid, base for an ask). */
-export function lockOrder(order: EngineOrder): void {
+/**
+ * The full need of a limit order: quote for a bid (price × quantity, rounded
+ * up), base for an ask.
+ */
+export function limitNeed(order: EngineOrder): bigint {
+  return order.side === 'Bid'
+    ? mul(order.price!, order.quantity!, 'up')
+    : order.quantity!
+}
+
+/** Holds `need` (its {@link limitNeed}) for a limit order up front. */
+export function lockOrder(order: EngineOrder, need: bigint): void {
   const market = order.market
-  const need =
-    order.side === 'Bid'
-      ? mul(order.price!, order.quantity!, 'up')
-      : order.quantity!
   const asset = order.side === 'Bid' ? market.quote : market.base
   const b = balance(order.account, asset)
   b.available -= need

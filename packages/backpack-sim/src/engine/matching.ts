@@ -44,6 +44,8 @@ export interface MatchHooks {
   ): void
   /** Reports a trade to the listeners. */
   trade(trade: TradeRecord): void
+  /** Whether anyone listens (when not, trade records are not built). */
+  listening(): boolean
 }
 
 /** The price limit a taker order may reach (its limit, or the impact band for market orders). */
@@ -188,9 +190,13 @@ function fill(
   book: Book,
   hooks: MatchHooks,
 ): void {
-  const market = maker.market
   const split = hooks.splitFills()
-  const parts = split > 1 ? BigInt(split) : 1n
+  if (split <= 1) {
+    fillOnce(maker, taker, price, qty, book, hooks)
+    return
+  }
+  const market = maker.market
+  const parts = BigInt(split)
   const lots = countSteps(qty, market.step, 'down')
   const partLots = lots / parts + (lots % parts === 0n ? 0n : 1n)
   let left = qty
@@ -214,71 +220,96 @@ function fillOnce(
   const time = hooks.now()
   const quote = mul(price, qty, 'down')
   const tradeId = ++book.tradeSeq
-  const buyer = maker.side === 'Bid' ? maker : taker
-  const seller = maker.side === 'Bid' ? taker : maker
+  const makerIsBuyer = maker.side === 'Bid'
+  const buyer = makerIsBuyer ? maker : taker
+  const seller = makerIsBuyer ? taker : maker
   payForFill(buyer, seller, qty, quote)
   const buyerFee = settle(
     buyer,
-    maker === buyer,
+    makerIsBuyer,
     market.base,
     qty,
     hooks.feesCollected,
   )
   const sellerFee = settle(
     seller,
-    maker === seller,
+    !makerIsBuyer,
     market.quote,
     quote,
     hooks.feesCollected,
   )
-  for (const [o, fee, asset, gave, gaveAsset] of [
-    [buyer, buyerFee, market.base, quote, market.quote],
-    [seller, sellerFee, market.quote, qty, market.base],
-  ] as const) {
-    o.executedQty += qty
-    o.executedQuote += quote
-    const acc = o.account
-    const ref = String(tradeId)
-    ledgerFill(
-      acc,
-      time,
-      ref,
-      gaveAsset,
-      gave,
-      asset,
-      o.side === 'Bid' ? qty : quote,
-      fee,
-    )
-    const rec: FillRecord = {
-      tradeId,
-      order: o,
-      price,
-      quantity: qty,
-      fee,
-      feeSymbol: asset,
-      isMaker: o === maker,
-      time,
-    }
-    if (!acc.internal) acc.fills.push(rec)
-    o.status =
-      remaining(o) === 0n && o.quantity !== undefined
-        ? 'Filled'
-        : 'PartiallyFilled'
-    hooks.emit(o, 'orderFill', rec)
-  }
+  const ref = String(tradeId)
+  // The buyer gave quote and got base, less its fee in base.
+  const fill: FillParts = { tradeId, ref, price, qty, quote, time, maker }
+  fillSide(buyer, fill, buyerFee, hooks)
+  fillSide(seller, fill, sellerFee, hooks)
   book.lastPrice = price
-  const trade: TradeRecord = {
+  // The trade record is only for listeners: none, none built.
+  if (!hooks.listening()) return
+  hooks.trade({
     id: tradeId,
     market,
     price,
     quantity: qty,
     quote,
     time,
-    isBuyerMaker: maker === buyer,
+    isBuyerMaker: makerIsBuyer,
     buyerOrderId: buyer.id,
     sellerOrderId: seller.id,
+  })
+}
+
+/** What both sides of one fill share. */
+interface FillParts {
+  tradeId: number
+  /** The trade id as the ledger's reference. */
+  ref: string
+  price: bigint
+  qty: bigint
+  quote: bigint
+  time: number
+  maker: EngineOrder
+}
+
+/**
+ * One side of a fill after settling: its executed amounts, ledger, fill
+ * record, status and event. (Both sides run the same code; the side decides
+ * which asset it gave and which it got.)
+ */
+function fillSide(
+  o: EngineOrder,
+  f: FillParts,
+  fee: bigint,
+  hooks: MatchHooks,
+): void {
+  const { market, account: acc } = o
+  const isBid = o.side === 'Bid'
+  const asset = isBid ? market.base : market.quote
+  o.executedQty += f.qty
+  o.executedQuote += f.quote
+  o.status =
+    o.quantity !== undefined && o.executedQty === o.quantity
+      ? 'Filled'
+      : 'PartiallyFilled'
+  // Internal accounts keep no ledger, no fills and hear no events.
+  if (acc.internal) return
+  if (isBid) {
+    ledgerFill(acc, f.time, f.ref, market.quote, f.quote, asset, f.qty, fee)
+  } else {
+    ledgerFill(acc, f.time, f.ref, market.base, f.qty, asset, f.quote, fee)
   }
-  hooks.trade(trade)
+  const rec: FillRecord = {
+    tradeId: f.tradeId,
+    order: o,
+    price: f.price,
+    quantity: f.qty,
+    fee,
+    feeSymbol: asset,
+    isMaker: o === f.maker,
+    time: f.time,
+  }
+  acc.fills.push(rec)
+  hooks.emit(o, 'orderFill', rec)
 }
 
 /** Puts an order on the book at its price, behind the orders already there. */

@@ -15,18 +15,22 @@ import {
 } from './matching.js'
 import type { Book, EngineOrder, OrderStatus } from './types.js'
 
-/** Runs one validated order with sequence number `seq` against its book. */
+/**
+ * Runs one validated order with sequence number `seq` against its book;
+ * `lock` is what a limit order holds (from {@link checkTaking}).
+ */
 export function execute(
   order: EngineOrder,
   book: Book,
   seq: number,
+  lock: bigint,
   hooks: MatchHooks,
 ): void {
   const acc = order.account
   order.id = String(1_000_000_000 + seq)
   order.seq = seq
   if (!acc.internal) acc.history.push(order)
-  if (order.type === 'Limit') lockOrder(order)
+  if (order.type === 'Limit') lockOrder(order, lock)
   hooks.emit(order, 'orderAccepted', undefined)
   if (order.expiryReason === 'FillOrKill') {
     hooks.finish(order, 'Expired', 'FillOrKill')

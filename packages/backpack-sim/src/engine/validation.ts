@@ -13,9 +13,15 @@ import { formatDecimal, isMultiple, mul, parseDecimal } from '../decimal.js'
 import { type ApiFailure, bad } from '../errors.js'
 import { U32_MAX } from '../input.js'
 import type { Market } from '../markets.js'
-import { balance } from './accounts.js'
+import { balance, limitNeed } from './accounts.js'
 import { crosses, walk } from './matching.js'
-import type { Account, Book, EngineOrder, OrderRequest } from './types.js'
+import type {
+  Account,
+  Book,
+  EngineOrder,
+  OrderRequest,
+  PriceBand,
+} from './types.js'
 
 /** A 400 `INVALID_CLIENT_REQUEST`. */
 function invalid(message: string): ApiFailure {
@@ -167,9 +173,10 @@ export function parseOrder(
 /**
  * The checks that look at the book and the account before anything changes:
  * a post-only order that would take, funds, and whether a fill-or-kill order
- * can fill (if not, it is marked to expire).
+ * can fill (if not, it is marked to expire). Returns what a limit order will
+ * hold (its {@link limitNeed}; 0 for a market order, which holds nothing).
  */
-export function checkTaking(order: EngineOrder, book: Book): void {
+export function checkTaking(order: EngineOrder, book: Book): bigint {
   const { account: acc, market, side, type, price, quantity } = order
   const { quoteQuantity, postOnly, timeInForce: tif } = order
   const opposite = side === 'Bid' ? book.asks : book.bids
@@ -180,13 +187,14 @@ export function checkTaking(order: EngineOrder, book: Book): void {
   const baseBal = balance(acc, market.base)
   const quoteBal = balance(acc, market.quote)
   if (type === 'Limit') {
-    const need = side === 'Bid' ? mul(price!, quantity!, 'up') : quantity!
+    const need = limitNeed(order)
     const have = side === 'Bid' ? quoteBal.available : baseBal.available
     if (need > have) throw bad('INSUFFICIENT_FUNDS', 'Insufficient funds')
     if (tif === 'FOK') {
       const w = walk(order, book)
       if (w.qty < quantity!) order.expiryReason = 'FillOrKill'
     }
+    return need
   } else {
     const w = walk(order, book)
     if (side === 'Bid') {
@@ -200,6 +208,7 @@ export function checkTaking(order: EngineOrder, book: Book): void {
     if (tif === 'FOK' && quantity !== undefined && w.qty < quantity) {
       order.expiryReason = 'FillOrKill'
     }
+    return 0n
   }
 }
 
@@ -224,6 +233,23 @@ function checkQuantity(market: Market, q: bigint): void {
   }
 }
 
+/**
+ * The price band around `ref`: worked out once per reference price, since
+ * most orders arrive while the last price stands.
+ */
+function bandOf(book: Book, market: Market, ref: bigint): PriceBand {
+  const cached = book.band
+  if (cached?.ref === ref && cached.market === market) return cached
+  const band = {
+    market,
+    ref,
+    lo: mul(ref, market.minMult, 'down'),
+    hi: mul(ref, market.maxMult, 'up'),
+  }
+  book.band = band
+  return band
+}
+
 /** A limit price against the market's tick, minimum and price band. */
 function checkPrice(
   market: Market,
@@ -246,8 +272,7 @@ function checkPrice(
   }
   const ref = book.referencePrice ?? book.lastPrice
   if (internal || ref === undefined) return
-  const hi = mul(ref, market.maxMult, 'up')
-  const lo = mul(ref, market.minMult, 'down')
+  const { lo, hi } = bandOf(book, market, ref)
   if (p > hi || p < lo) {
     throw bad(
       'INVALID_PRICE',
