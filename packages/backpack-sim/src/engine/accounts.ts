@@ -145,6 +145,7 @@ export function releaseOrder(order: EngineOrder): void {
 export function payForFill(
   buyer: EngineOrder,
   seller: EngineOrder,
+  price: bigint,
   qty: bigint,
   quote: bigint,
 ): void {
@@ -152,10 +153,12 @@ export function payForFill(
   // Buyer pays quote and receives base.
   const bq = balance(buyer.account, market.quote)
   if (buyer.type === 'Limit') {
-    const held = mul(buyer.price!, qty, 'up')
+    // At its own limit, with an exact product, the lock held just the quote.
+    const atLimit = buyer.price === price && market.exactQuote
+    const held = atLimit ? quote : mul(buyer.price!, qty, 'up')
     bq.locked -= held
     buyer.locked -= held
-    bq.available += held - quote
+    if (!atLimit) bq.available += held - quote
   } else {
     bq.available -= quote
   }

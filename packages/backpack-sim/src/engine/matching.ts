@@ -161,7 +161,7 @@ export function match(
       }
       if (q <= 0n) return undefined
       fill(maker, order, level.price, q, book, hooks)
-      if (remaining(maker) === 0n) {
+      if (maker.executedQty === maker.quantity) {
         level.orders.shift()
         if (level.orders.length === 0 && levels[0] === level) levels.shift()
         maker.account.open.delete(maker.id)
@@ -223,7 +223,7 @@ function fillOnce(
   const makerIsBuyer = maker.side === 'Bid'
   const buyer = makerIsBuyer ? maker : taker
   const seller = makerIsBuyer ? taker : maker
-  payForFill(buyer, seller, qty, quote)
+  payForFill(buyer, seller, price, qty, quote)
   const buyerFee = settle(
     buyer,
     makerIsBuyer,

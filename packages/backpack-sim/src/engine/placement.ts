@@ -6,13 +6,7 @@
  * @internal
  */
 import { lockOrder, releaseOrder } from './accounts.js'
-import {
-  filledAll,
-  type MatchHooks,
-  match,
-  remaining,
-  rest,
-} from './matching.js'
+import { filledAll, type MatchHooks, match, rest } from './matching.js'
 import type { Book, EngineOrder, OrderStatus } from './types.js'
 
 /**
@@ -47,7 +41,7 @@ export function execute(
     } else hooks.finish(order, 'Expired', 'InsufficientLiquidity')
     return
   }
-  if (remaining(order) === 0n) {
+  if (order.executedQty === order.quantity) {
     hooks.finish(order, 'Filled', undefined)
     return
   }

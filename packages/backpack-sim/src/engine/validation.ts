@@ -39,10 +39,22 @@ function decimalField(
   if (typeof text !== 'string') {
     throw bad(code, `\`${field}\` must be a decimal string`)
   }
+  const known = PARSED.get(text)
+  if (known !== undefined) return known
   const r = parseDecimal(text)
   if (!r.ok) throw bad(code, `\`${field}\` is not a valid decimal: ${r.reason}`)
+  if (PARSED.size >= PARSED_MAX) PARSED.clear()
+  PARSED.set(text, r.value)
   return r.value
 }
+
+/**
+ * Decimal texts already parsed, text → units: bots send the same few prices
+ * and sizes over and over, and a BigInt parse costs more than a lookup.
+ * Only valid texts are kept; cleared when full, so it stays small.
+ */
+const PARSED = new Map<string, bigint>()
+const PARSED_MAX = 4096
 
 /** The listed market a request names. */
 export function marketOf(
