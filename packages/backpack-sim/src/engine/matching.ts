@@ -160,7 +160,15 @@ export function match(
         }
       }
       if (q <= 0n) return undefined
-      fill(maker, order, level.price, q, book, hooks)
+      // One match, in `splitFills` partial fills when that fault is set.
+      const part = fillPart(q, market.step, hooks.splitFills())
+      for (let left = q; ; left -= part) {
+        if (part >= left) {
+          fill(maker, order, level.price, left, book, hooks)
+          break
+        }
+        fill(maker, order, level.price, part, book, hooks)
+      }
       if (maker.executedQty === maker.quantity) {
         level.orders.shift()
         if (level.orders.length === 0 && levels[0] === level) levels.shift()
@@ -178,37 +186,21 @@ export function match(
 }
 
 /**
- * One match, split into `splitFills` partial fills when that fault is set.
- * (It takes the same arguments as {@link fillOnce} on purpose: it only cuts
- * the quantity into parts.)
+ * The size of each partial fill when the `splitFills` fault cuts a match of
+ * `qty` into `split` parts (whole steps, rounded up; the last part may be
+ * smaller). `qty` itself when there is no split.
  */
-function fill(
-  maker: EngineOrder,
-  taker: EngineOrder,
-  price: bigint,
-  qty: bigint,
-  book: Book,
-  hooks: MatchHooks,
-): void {
-  const split = hooks.splitFills()
-  if (split <= 1) {
-    fillOnce(maker, taker, price, qty, book, hooks)
-    return
-  }
-  const market = maker.market
+function fillPart(qty: bigint, step: bigint, split: number): bigint {
+  if (split <= 1) return qty
   const parts = BigInt(split)
-  const lots = countSteps(qty, market.step, 'down')
+  const lots = countSteps(qty, step, 'down')
   const partLots = lots / parts + (lots % parts === 0n ? 0n : 1n)
-  let left = qty
-  while (left > 0n) {
-    const part = partLots * market.step < left ? partLots * market.step : left
-    fillOnce(maker, taker, price, part, book, hooks)
-    left -= part
-  }
+  const part = partLots * step
+  return part < qty ? part : qty
 }
 
 /** One fill: both sides pay and receive, fees, ledger, events and the trade. */
-function fillOnce(
+function fill(
   maker: EngineOrder,
   taker: EngineOrder,
   price: bigint,

@@ -224,25 +224,63 @@ export function checkTaking(order: EngineOrder, book: Book): bigint {
   }
 }
 
+/** How a market filter names itself in its errors. */
+interface FilterNames {
+  code: 'INVALID_QUANTITY' | 'INVALID_PRICE'
+  field: 'quantity' | 'price'
+  label: 'Quantity' | 'Price'
+  increment: 'step size' | 'tick size'
+}
+
+const QUANTITY_FILTER: FilterNames = {
+  code: 'INVALID_QUANTITY',
+  field: 'quantity',
+  label: 'Quantity',
+  increment: 'step size',
+}
+
+const PRICE_FILTER: FilterNames = {
+  code: 'INVALID_PRICE',
+  field: 'price',
+  label: 'Price',
+  increment: 'tick size',
+}
+
 /**
- * A quantity against the market's step and minimum. (Its checks have the
- * shape of {@link checkPrice}'s on purpose: each names its own field, code
- * and filter in the message.)
+ * A value against a market filter: positive, a multiple of the increment
+ * (`incrementText` as configured), at or above the minimum (`minText`).
  */
+function checkFilter(
+  f: FilterNames,
+  v: bigint,
+  increment: bigint,
+  incrementText: string,
+  min: bigint,
+  minText: string,
+): void {
+  if (v <= 0n) throw bad(f.code, `\`${f.field}\` must be positive`)
+  if (!isMultiple(v, increment)) {
+    throw bad(
+      f.code,
+      `${f.label} decimal too long: must be a multiple of the ${f.increment} ${incrementText}`,
+    )
+  }
+  if (v < min) {
+    throw bad(f.code, `${f.label} is below the minimum ${minText}`)
+  }
+}
+
+/** A quantity against the market's step and minimum. */
 function checkQuantity(market: Market, q: bigint): void {
-  if (q <= 0n) throw bad('INVALID_QUANTITY', '`quantity` must be positive')
-  if (!isMultiple(q, market.step)) {
-    throw bad(
-      'INVALID_QUANTITY',
-      `Quantity decimal too long: must be a multiple of the step size ${market.config.stepSize}`,
-    )
-  }
-  if (q < market.minQty) {
-    throw bad(
-      'INVALID_QUANTITY',
-      `Quantity is below the minimum ${market.config.minQuantity}`,
-    )
-  }
+  const c = market.config
+  checkFilter(
+    QUANTITY_FILTER,
+    q,
+    market.step,
+    c.stepSize,
+    market.minQty,
+    c.minQuantity,
+  )
 }
 
 /**
@@ -269,19 +307,15 @@ function checkPrice(
   p: bigint,
   internal: boolean,
 ): void {
-  if (p <= 0n) throw bad('INVALID_PRICE', '`price` must be positive')
-  if (!isMultiple(p, market.tick)) {
-    throw bad(
-      'INVALID_PRICE',
-      `Price decimal too long: must be a multiple of the tick size ${market.config.tickSize}`,
-    )
-  }
-  if (p < market.minPrice) {
-    throw bad(
-      'INVALID_PRICE',
-      `Price is below the minimum ${market.config.minPrice}`,
-    )
-  }
+  const c = market.config
+  checkFilter(
+    PRICE_FILTER,
+    p,
+    market.tick,
+    c.tickSize,
+    market.minPrice,
+    c.minPrice,
+  )
   const ref = book.referencePrice ?? book.lastPrice
   if (internal || ref === undefined) return
   const { lo, hi } = bandOf(book, market, ref)
