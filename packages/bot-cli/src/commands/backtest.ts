@@ -32,7 +32,6 @@ import {
   runBacktest,
 } from '@rung/ladder-strategy'
 import type { Command } from 'commander'
-import { validateStrategy } from '../config/strategy.js'
 import { renderBacktestReport } from '../dashboard/backtestReport.js'
 import { isZero, padDecimals, toFixedDecimals } from '../decimal.js'
 import { ConfigError, EXIT, ExitError } from '../errors.js'
@@ -40,8 +39,6 @@ import type { OutStream } from '../io.js'
 import { renderEquitySvg } from '../ui/chart.js'
 import { createProgress } from '../ui/progress.js'
 import { formatTable } from '../ui/table.js'
-import { type CommandEnv, collect } from './command.js'
-import { backtestFilesCommand } from './multiData.js'
 
 /** Market rules used when the command line gives none (Backpack's BTC_USDC precision). */
 export const DEFAULT_BACKTEST_MARKET = {
@@ -410,63 +407,3 @@ export const marketOf = (symbol: string, o: MarketFlags) => ({
   stepSize: o.stepSize,
   minQuantity: o.minQuantity,
 })
-
-/** Registers `rung backtest` on the program. */
-export function registerBacktest(program: Command, env: CommandEnv): void {
-  marketFlags(
-    program
-      .command('backtest')
-      .description(
-        'replay 1-minute candles through the strategy (model v1) and report; writes an SVG equity chart',
-      )
-      .requiredOption(
-        '--data <file>',
-        'candle CSV (open_time,open,high,low,close,volume), gzipped or not (repeat for several files: a report each and a total)',
-        collect,
-      )
-      .option(
-        '--chart <file>',
-        'equity chart path (default: backtest-<data name>.svg)',
-      )
-      .option('--no-chart', 'do not write the chart')
-      .option(
-        '--report <file>',
-        'also write a self-contained HTML report: candles with every fill, equity and drawdown, statistics',
-      ),
-  ).action(
-    async (
-      options: MarketFlags & {
-        data: string[]
-        chart: string | boolean
-        report?: string
-      },
-      command: Command,
-    ) => {
-      const ctx = env.context(command, 'backtest')
-      const { config, warnings } = validateStrategy(ctx.raw)
-      for (const w of [...ctx.warnings, ...warnings])
-        env.io.stderr.write(`warning: ${w}\n`)
-      await backtestFilesCommand({
-        data: options.data.map((d) => resolve(env.io.cwd, d)),
-        config,
-        market: marketOf(config.symbol, options),
-        makerFee: options.makerFee,
-        takerFee: options.takerFee,
-        chart:
-          typeof options.chart === 'string'
-            ? resolve(env.io.cwd, options.chart)
-            : options.chart === false
-              ? false
-              : undefined,
-        cwd: env.io.cwd,
-        report:
-          options.report === undefined
-            ? undefined
-            : resolve(env.io.cwd, options.report),
-        json: ctx.json,
-        stdout: env.io.stdout,
-        stderr: env.io.stderr,
-      })
-    },
-  )
-}
