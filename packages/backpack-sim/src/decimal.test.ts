@@ -1,4 +1,9 @@
 import { fc, test as fcTest } from '@fast-check/vitest'
+import {
+  divRound,
+  parseDecimal as parseCore,
+  quantize,
+} from '@rung/decimal-core'
 import { describe, expect, test } from 'vitest'
 import {
   dec,
@@ -33,6 +38,27 @@ describe('parseDecimal', () => {
       expect(r.ok ? formatDecimal(r.value) : null, text).toBe(expected)
     }
   })
+
+  fcTest.prop([fc.stringMatching(/^-?[0-9]{0,25}(\.[0-9]{0,20})?$/)])(
+    'behavior: the same value and decimals as the core parse',
+    (text) => {
+      const core = parseCore(text, 'lenient')
+      const r = parseDecimal(text)
+      if (core === null || core.scale > 18) {
+        expect(r.ok).toBe(false)
+        return
+      }
+      expect(r.ok && r.value).toBe(quantize(core, 18, 'down'))
+      // Significant decimals: the scale less the coefficient's trailing zeros.
+      let decimals = core.scale
+      let coef = core.coef
+      while (decimals > 0 && coef % 10n === 0n) {
+        coef /= 10n
+        decimals--
+      }
+      expect(r.ok && r.decimals).toBe(decimals)
+    },
+  )
 
   fcTest.prop([fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n })])(
     'behavior: format then parse is the identity',
@@ -95,6 +121,38 @@ describe('rounding', () => {
       expect(isMultiple(d, step) && isMultiple(u, step)).toBe(true)
       expect(d <= x && x - d < step).toBe(true)
       expect(u >= x && u - x < step).toBe(true)
+    },
+  )
+
+  fcTest.prop([
+    fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
+    fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }),
+    fc.constantFrom('down' as const, 'up' as const),
+  ])(
+    'behavior: mul and div round exactly as the core divRound',
+    (a, b, rounding) => {
+      const one = 10n ** 18n
+      expect(mul(a, b, rounding)).toBe(divRound(a * b, one, rounding))
+      if (b !== 0n) {
+        expect(div(a, b, rounding)).toBe(divRound(a * one, b, rounding))
+      }
+    },
+  )
+
+  fcTest.prop([
+    fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+    fc.bigInt({ min: -(10n ** 21n), max: 10n ** 21n }),
+    fc.integer({ min: 0, max: 18 }),
+    fc.constantFrom('down' as const, 'up' as const),
+  ])(
+    'behavior: a fee is rounded to units, then to the asset quantum',
+    (amount, bps, decimals, rounding) => {
+      const one = 10n ** 18n
+      const quantum = 10n ** BigInt(18 - decimals)
+      const raw = divRound(amount * bps, 10_000n * one, rounding)
+      expect(feeOf(amount, bps, decimals, rounding)).toBe(
+        divRound(raw, quantum, rounding) * quantum,
+      )
     },
   )
 })

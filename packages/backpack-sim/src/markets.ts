@@ -1,5 +1,5 @@
 import type { Market as WireMarket } from '@rung/backpack-sdk'
-import { dec } from './decimal.js'
+import { dec, SCALE } from './decimal.js'
 
 /**
  * A spot market the simulator lists. All amounts are decimal strings, as on
@@ -129,6 +129,12 @@ export interface Market {
   minImpact: bigint
   priceDecimals: number
   qtyDecimals: number
+  /**
+   * Whether price × quantity is exact in units for every tick and step
+   * multiple (tick × step has at most 18 decimals), so a fill's quote needs
+   * no rounding either way.
+   */
+  exactQuote: boolean
 }
 
 function places(text: string): number {
@@ -153,5 +159,6 @@ export function toMarket(c: SimMarketConfig): Market {
     minImpact: dec(c.minImpactMultiplier ?? '0.95'),
     priceDecimals: places(c.tickSize),
     qtyDecimals: places(c.stepSize),
+    exactQuote: places(c.tickSize) + places(c.stepSize) <= SCALE,
   }
 }

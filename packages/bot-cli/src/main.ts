@@ -4,7 +4,6 @@
  * turns them into an exit code (the caller sets `process.exitCode`).
  */
 import { Command, CommanderError, Option } from 'commander'
-import { registerBacktest } from './commands/backtest.js'
 import { registerCancelAll } from './commands/cancelAll.js'
 import type { CommandEnv } from './commands/command.js'
 import { registerDashboard } from './commands/dashboard.js'
@@ -13,6 +12,7 @@ import { registerHistory } from './commands/history.js'
 import { registerInit } from './commands/init.js'
 import { registerMarkets } from './commands/markets.js'
 import { registerPrice } from './commands/price.js'
+import { registerBacktest } from './commands/registerBacktest.js'
 import { registerReport } from './commands/report.js'
 import { registerStatus } from './commands/status.js'
 import { registerStop } from './commands/stop.js'

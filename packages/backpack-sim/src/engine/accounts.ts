@@ -107,13 +107,19 @@ export function credit(
   })
 }
 
-/** Holds the full need of a limit order up front (quote for a bid, base for an ask). */
-export function lockOrder(order: EngineOrder): void {
+/**
+ * The full need of a limit order: quote for a bid (price × quantity, rounded
+ * up), base for an ask.
+ */
+export function limitNeed(order: EngineOrder): bigint {
+  return order.side === 'Bid'
+    ? mul(order.price!, order.quantity!, 'up')
+    : order.quantity!
+}
+
+/** Holds `need` (its {@link limitNeed}) for a limit order up front. */
+export function lockOrder(order: EngineOrder, need: bigint): void {
   const market = order.market
-  const need =
-    order.side === 'Bid'
-      ? mul(order.price!, order.quantity!, 'up')
-      : order.quantity!
   const asset = order.side === 'Bid' ? market.quote : market.base
   const b = balance(order.account, asset)
   b.available -= need
@@ -139,6 +145,7 @@ export function releaseOrder(order: EngineOrder): void {
 export function payForFill(
   buyer: EngineOrder,
   seller: EngineOrder,
+  price: bigint,
   qty: bigint,
   quote: bigint,
 ): void {
@@ -146,10 +153,12 @@ export function payForFill(
   // Buyer pays quote and receives base.
   const bq = balance(buyer.account, market.quote)
   if (buyer.type === 'Limit') {
-    const held = mul(buyer.price!, qty, 'up')
+    // At its own limit, with an exact product, the lock held just the quote.
+    const atLimit = buyer.price === price && market.exactQuote
+    const held = atLimit ? quote : mul(buyer.price!, qty, 'up')
     bq.locked -= held
     buyer.locked -= held
-    bq.available += held - quote
+    if (!atLimit) bq.available += held - quote
   } else {
     bq.available -= quote
   }

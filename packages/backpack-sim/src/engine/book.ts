@@ -20,6 +20,7 @@ export function emptyBook(market: Market): Book {
     tradeSeq: 0,
     lastPrice: undefined,
     referencePrice: undefined,
+    band: undefined,
   }
 }
 

@@ -69,6 +69,7 @@ export class Engine {
         finish(order, status, reason, this.events.emit),
       emit: this.events.emit,
       trade: (trade) => this.events.trade(trade),
+      listening: () => this.events.listening,
     }
   }
 
@@ -127,10 +128,10 @@ export class Engine {
     checkBookState(market, req, acc.internal)
     const book = this.book(market.symbol)
     const order = parseOrder(acc, req, market, book, this.options.now)
-    checkTaking(order, book)
+    const lock = checkTaking(order, book)
     this.events.begin()
     try {
-      execute(order, book, ++this.orderSeq, this.hooks)
+      execute(order, book, ++this.orderSeq, lock, this.hooks)
     } finally {
       this.events.end()
     }

@@ -18,9 +18,19 @@ import type {
   TradeRecord,
 } from './types.js'
 
+/** The levels of one book an engine call changed. */
+interface Touched {
+  bids: Set<bigint>
+  asks: Set<bigint>
+}
+
 /** The listeners' fan-out, with changed levels flushed once per engine call. */
 export class EngineEvents {
-  private touched = new Map<Book, { bids: Set<bigint>; asks: Set<bigint> }>()
+  /**
+   * Books changed in the current engine call; with listeners, the levels
+   * changed on each (without, only the book counts: its update id moves).
+   */
+  private touched = new Map<Book, Touched | undefined>()
   private depthOps = 0
 
   private readonly listeners: EngineListener[] = []
@@ -28,6 +38,11 @@ export class EngineEvents {
   /** Adds a listener; it hears everything from now on. */
   add(listener: EngineListener): void {
     this.listeners.push(listener)
+  }
+
+  /** Whether any listener is registered. */
+  get listening(): boolean {
+    return this.listeners.length > 0
   }
 
   /** Reports an order event (internal accounts' orders are not reported). */
@@ -53,17 +68,18 @@ export class EngineEvents {
   /** Closes an engine call: the outermost one reports what changed. */
   end(): void {
     this.depthOps -= 1
-    if (this.depthOps > 0) return
+    if (this.depthOps > 0 || this.touched.size === 0) return
     const touched = this.touched
     this.touched = new Map()
     for (const [book, t] of touched) {
+      book.updateId += 1
+      if (t === undefined) continue
       const bids = [...t.bids].map(
         (p) => [p, qtyAt(book.bids, p)] as [bigint, bigint],
       )
       const asks = [...t.asks].map(
         (p) => [p, qtyAt(book.asks, p)] as [bigint, bigint],
       )
-      book.updateId += 1
       for (const l of this.listeners) {
         l.depth(book.market, bids, asks, book.updateId)
       }
@@ -73,7 +89,12 @@ export class EngineEvents {
   /** Marks a level as changed, for the next depth event. */
   readonly touch = (book: Book, side: Side, price: bigint): void => {
     let t = this.touched.get(book)
-    if (!t) {
+    if (t === undefined) {
+      // Nobody hears the depth event: the levels need not be collected.
+      if (this.listeners.length === 0) {
+        this.touched.set(book, undefined)
+        return
+      }
       t = { bids: new Set(), asks: new Set() }
       this.touched.set(book, t)
     }

@@ -44,6 +44,8 @@ export interface MatchHooks {
   ): void
   /** Reports a trade to the listeners. */
   trade(trade: TradeRecord): void
+  /** Whether anyone listens (when not, trade records are not built). */
+  listening(): boolean
 }
 
 /** The price limit a taker order may reach (its limit, or the impact band for market orders). */
@@ -158,8 +160,16 @@ export function match(
         }
       }
       if (q <= 0n) return undefined
-      fill(maker, order, level.price, q, book, hooks)
-      if (remaining(maker) === 0n) {
+      // One match, in `splitFills` partial fills when that fault is set.
+      const part = fillPart(q, market.step, hooks.splitFills())
+      for (let left = q; ; left -= part) {
+        if (part >= left) {
+          fill(maker, order, level.price, left, book, hooks)
+          break
+        }
+        fill(maker, order, level.price, part, book, hooks)
+      }
+      if (maker.executedQty === maker.quantity) {
         level.orders.shift()
         if (level.orders.length === 0 && levels[0] === level) levels.shift()
         maker.account.open.delete(maker.id)
@@ -176,33 +186,21 @@ export function match(
 }
 
 /**
- * One match, split into `splitFills` partial fills when that fault is set.
- * (It takes the same arguments as {@link fillOnce} on purpose: it only cuts
- * the quantity into parts.)
+ * The size of each partial fill when the `splitFills` fault cuts a match of
+ * `qty` into `split` parts (whole steps, rounded up; the last part may be
+ * smaller). `qty` itself when there is no split.
  */
-function fill(
-  maker: EngineOrder,
-  taker: EngineOrder,
-  price: bigint,
-  qty: bigint,
-  book: Book,
-  hooks: MatchHooks,
-): void {
-  const market = maker.market
-  const split = hooks.splitFills()
-  const parts = split > 1 ? BigInt(split) : 1n
-  const lots = countSteps(qty, market.step, 'down')
+function fillPart(qty: bigint, step: bigint, split: number): bigint {
+  if (split <= 1) return qty
+  const parts = BigInt(split)
+  const lots = countSteps(qty, step, 'down')
   const partLots = lots / parts + (lots % parts === 0n ? 0n : 1n)
-  let left = qty
-  while (left > 0n) {
-    const part = partLots * market.step < left ? partLots * market.step : left
-    fillOnce(maker, taker, price, part, book, hooks)
-    left -= part
-  }
+  const part = partLots * step
+  return part < qty ? part : qty
 }
 
 /** One fill: both sides pay and receive, fees, ledger, events and the trade. */
-function fillOnce(
+function fill(
   maker: EngineOrder,
   taker: EngineOrder,
   price: bigint,
@@ -214,71 +212,96 @@ function fillOnce(
   const time = hooks.now()
   const quote = mul(price, qty, 'down')
   const tradeId = ++book.tradeSeq
-  const buyer = maker.side === 'Bid' ? maker : taker
-  const seller = maker.side === 'Bid' ? taker : maker
-  payForFill(buyer, seller, qty, quote)
+  const makerIsBuyer = maker.side === 'Bid'
+  const buyer = makerIsBuyer ? maker : taker
+  const seller = makerIsBuyer ? taker : maker
+  payForFill(buyer, seller, price, qty, quote)
   const buyerFee = settle(
     buyer,
-    maker === buyer,
+    makerIsBuyer,
     market.base,
     qty,
     hooks.feesCollected,
   )
   const sellerFee = settle(
     seller,
-    maker === seller,
+    !makerIsBuyer,
     market.quote,
     quote,
     hooks.feesCollected,
   )
-  for (const [o, fee, asset, gave, gaveAsset] of [
-    [buyer, buyerFee, market.base, quote, market.quote],
-    [seller, sellerFee, market.quote, qty, market.base],
-  ] as const) {
-    o.executedQty += qty
-    o.executedQuote += quote
-    const acc = o.account
-    const ref = String(tradeId)
-    ledgerFill(
-      acc,
-      time,
-      ref,
-      gaveAsset,
-      gave,
-      asset,
-      o.side === 'Bid' ? qty : quote,
-      fee,
-    )
-    const rec: FillRecord = {
-      tradeId,
-      order: o,
-      price,
-      quantity: qty,
-      fee,
-      feeSymbol: asset,
-      isMaker: o === maker,
-      time,
-    }
-    if (!acc.internal) acc.fills.push(rec)
-    o.status =
-      remaining(o) === 0n && o.quantity !== undefined
-        ? 'Filled'
-        : 'PartiallyFilled'
-    hooks.emit(o, 'orderFill', rec)
-  }
+  const ref = String(tradeId)
+  // The buyer gave quote and got base, less its fee in base.
+  const fill: FillParts = { tradeId, ref, price, qty, quote, time, maker }
+  fillSide(buyer, fill, buyerFee, hooks)
+  fillSide(seller, fill, sellerFee, hooks)
   book.lastPrice = price
-  const trade: TradeRecord = {
+  // The trade record is only for listeners: none, none built.
+  if (!hooks.listening()) return
+  hooks.trade({
     id: tradeId,
     market,
     price,
     quantity: qty,
     quote,
     time,
-    isBuyerMaker: maker === buyer,
+    isBuyerMaker: makerIsBuyer,
     buyerOrderId: buyer.id,
     sellerOrderId: seller.id,
+  })
+}
+
+/** What both sides of one fill share. */
+interface FillParts {
+  tradeId: number
+  /** The trade id as the ledger's reference. */
+  ref: string
+  price: bigint
+  qty: bigint
+  quote: bigint
+  time: number
+  maker: EngineOrder
+}
+
+/**
+ * One side of a fill after settling: its executed amounts, ledger, fill
+ * record, status and event. (Both sides run the same code; the side decides
+ * which asset it gave and which it got.)
+ */
+function fillSide(
+  o: EngineOrder,
+  f: FillParts,
+  fee: bigint,
+  hooks: MatchHooks,
+): void {
+  const { market, account: acc } = o
+  const isBid = o.side === 'Bid'
+  const asset = isBid ? market.base : market.quote
+  o.executedQty += f.qty
+  o.executedQuote += f.quote
+  o.status =
+    o.quantity !== undefined && o.executedQty === o.quantity
+      ? 'Filled'
+      : 'PartiallyFilled'
+  // Internal accounts keep no ledger, no fills and hear no events.
+  if (acc.internal) return
+  if (isBid) {
+    ledgerFill(acc, f.time, f.ref, market.quote, f.quote, asset, f.qty, fee)
+  } else {
+    ledgerFill(acc, f.time, f.ref, market.base, f.qty, asset, f.quote, fee)
   }
-  hooks.trade(trade)
+  const rec: FillRecord = {
+    tradeId: f.tradeId,
+    order: o,
+    price: f.price,
+    quantity: f.qty,
+    fee,
+    feeSymbol: asset,
+    isMaker: o === f.maker,
+    time: f.time,
+  }
+  acc.fills.push(rec)
+  hooks.emit(o, 'orderFill', rec)
 }
 
 /** Puts an order on the book at its price, behind the orders already there. */

@@ -6,27 +6,25 @@
  * @internal
  */
 import { lockOrder, releaseOrder } from './accounts.js'
-import {
-  filledAll,
-  type MatchHooks,
-  match,
-  remaining,
-  rest,
-} from './matching.js'
+import { filledAll, type MatchHooks, match, rest } from './matching.js'
 import type { Book, EngineOrder, OrderStatus } from './types.js'
 
-/** Runs one validated order with sequence number `seq` against its book. */
+/**
+ * Runs one validated order with sequence number `seq` against its book;
+ * `lock` is what a limit order holds (from {@link checkTaking}).
+ */
 export function execute(
   order: EngineOrder,
   book: Book,
   seq: number,
+  lock: bigint,
   hooks: MatchHooks,
 ): void {
   const acc = order.account
   order.id = String(1_000_000_000 + seq)
   order.seq = seq
   if (!acc.internal) acc.history.push(order)
-  if (order.type === 'Limit') lockOrder(order)
+  if (order.type === 'Limit') lockOrder(order, lock)
   hooks.emit(order, 'orderAccepted', undefined)
   if (order.expiryReason === 'FillOrKill') {
     hooks.finish(order, 'Expired', 'FillOrKill')
@@ -43,7 +41,7 @@ export function execute(
     } else hooks.finish(order, 'Expired', 'InsufficientLiquidity')
     return
   }
-  if (remaining(order) === 0n) {
+  if (order.executedQty === order.quantity) {
     hooks.finish(order, 'Filled', undefined)
     return
   }

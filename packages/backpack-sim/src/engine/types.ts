@@ -115,6 +115,16 @@ export interface Book {
   lastPrice: bigint | undefined
   /** Feed's current fair price, used as the band reference before any trade. */
   referencePrice: bigint | undefined
+  /** The price band last worked out, with the reference it is for (a cache). */
+  band: PriceBand | undefined
+}
+
+/** The limit prices a reference price allows (reference × the market's multipliers). */
+export interface PriceBand {
+  market: Market
+  ref: bigint
+  lo: bigint
+  hi: bigint
 }
 
 export type OrderEventType =

@@ -13,9 +13,15 @@ import { formatDecimal, isMultiple, mul, parseDecimal } from '../decimal.js'
 import { type ApiFailure, bad } from '../errors.js'
 import { U32_MAX } from '../input.js'
 import type { Market } from '../markets.js'
-import { balance } from './accounts.js'
+import { balance, limitNeed } from './accounts.js'
 import { crosses, walk } from './matching.js'
-import type { Account, Book, EngineOrder, OrderRequest } from './types.js'
+import type {
+  Account,
+  Book,
+  EngineOrder,
+  OrderRequest,
+  PriceBand,
+} from './types.js'
 
 /** A 400 `INVALID_CLIENT_REQUEST`. */
 function invalid(message: string): ApiFailure {
@@ -33,10 +39,22 @@ function decimalField(
   if (typeof text !== 'string') {
     throw bad(code, `\`${field}\` must be a decimal string`)
   }
+  const known = PARSED.get(text)
+  if (known !== undefined) return known
   const r = parseDecimal(text)
   if (!r.ok) throw bad(code, `\`${field}\` is not a valid decimal: ${r.reason}`)
+  if (PARSED.size >= PARSED_MAX) PARSED.clear()
+  PARSED.set(text, r.value)
   return r.value
 }
+
+/**
+ * Decimal texts already parsed, text → units: bots send the same few prices
+ * and sizes over and over, and a BigInt parse costs more than a lookup.
+ * Only valid texts are kept; cleared when full, so it stays small.
+ */
+const PARSED = new Map<string, bigint>()
+const PARSED_MAX = 4096
 
 /** The listed market a request names. */
 export function marketOf(
@@ -167,9 +185,10 @@ export function parseOrder(
 /**
  * The checks that look at the book and the account before anything changes:
  * a post-only order that would take, funds, and whether a fill-or-kill order
- * can fill (if not, it is marked to expire).
+ * can fill (if not, it is marked to expire). Returns what a limit order will
+ * hold (its {@link limitNeed}; 0 for a market order, which holds nothing).
  */
-export function checkTaking(order: EngineOrder, book: Book): void {
+export function checkTaking(order: EngineOrder, book: Book): bigint {
   const { account: acc, market, side, type, price, quantity } = order
   const { quoteQuantity, postOnly, timeInForce: tif } = order
   const opposite = side === 'Bid' ? book.asks : book.bids
@@ -180,13 +199,14 @@ export function checkTaking(order: EngineOrder, book: Book): void {
   const baseBal = balance(acc, market.base)
   const quoteBal = balance(acc, market.quote)
   if (type === 'Limit') {
-    const need = side === 'Bid' ? mul(price!, quantity!, 'up') : quantity!
+    const need = limitNeed(order)
     const have = side === 'Bid' ? quoteBal.available : baseBal.available
     if (need > have) throw bad('INSUFFICIENT_FUNDS', 'Insufficient funds')
     if (tif === 'FOK') {
       const w = walk(order, book)
       if (w.qty < quantity!) order.expiryReason = 'FillOrKill'
     }
+    return need
   } else {
     const w = walk(order, book)
     if (side === 'Bid') {
@@ -200,28 +220,84 @@ export function checkTaking(order: EngineOrder, book: Book): void {
     if (tif === 'FOK' && quantity !== undefined && w.qty < quantity) {
       order.expiryReason = 'FillOrKill'
     }
+    return 0n
   }
 }
 
+/** How a market filter names itself in its errors. */
+interface FilterNames {
+  code: 'INVALID_QUANTITY' | 'INVALID_PRICE'
+  field: 'quantity' | 'price'
+  label: 'Quantity' | 'Price'
+  increment: 'step size' | 'tick size'
+}
+
+const QUANTITY_FILTER: FilterNames = {
+  code: 'INVALID_QUANTITY',
+  field: 'quantity',
+  label: 'Quantity',
+  increment: 'step size',
+}
+
+const PRICE_FILTER: FilterNames = {
+  code: 'INVALID_PRICE',
+  field: 'price',
+  label: 'Price',
+  increment: 'tick size',
+}
+
 /**
- * A quantity against the market's step and minimum. (Its checks have the
- * shape of {@link checkPrice}'s on purpose: each names its own field, code
- * and filter in the message.)
+ * A value against a market filter: positive, a multiple of the increment
+ * (`incrementText` as configured), at or above the minimum (`minText`).
  */
+function checkFilter(
+  f: FilterNames,
+  v: bigint,
+  increment: bigint,
+  incrementText: string,
+  min: bigint,
+  minText: string,
+): void {
+  if (v <= 0n) throw bad(f.code, `\`${f.field}\` must be positive`)
+  if (!isMultiple(v, increment)) {
+    throw bad(
+      f.code,
+      `${f.label} decimal too long: must be a multiple of the ${f.increment} ${incrementText}`,
+    )
+  }
+  if (v < min) {
+    throw bad(f.code, `${f.label} is below the minimum ${minText}`)
+  }
+}
+
+/** A quantity against the market's step and minimum. */
 function checkQuantity(market: Market, q: bigint): void {
-  if (q <= 0n) throw bad('INVALID_QUANTITY', '`quantity` must be positive')
-  if (!isMultiple(q, market.step)) {
-    throw bad(
-      'INVALID_QUANTITY',
-      `Quantity decimal too long: must be a multiple of the step size ${market.config.stepSize}`,
-    )
+  const c = market.config
+  checkFilter(
+    QUANTITY_FILTER,
+    q,
+    market.step,
+    c.stepSize,
+    market.minQty,
+    c.minQuantity,
+  )
+}
+
+/**
+ * The price band around `ref`: worked out once per reference price, since
+ * most orders arrive while the last price stands.
+ */
+function bandOf(book: Book, market: Market, ref: bigint): PriceBand {
+  const cached = book.band
+  if (cached?.ref === ref && cached.market === market) return cached
+  const band = {
+    market,
+    ref,
+    lo: mul(ref, market.minMult, 'down'),
+    hi: mul(ref, market.maxMult, 'up'),
   }
-  if (q < market.minQty) {
-    throw bad(
-      'INVALID_QUANTITY',
-      `Quantity is below the minimum ${market.config.minQuantity}`,
-    )
-  }
+  book.band = band
+  return band
 }
 
 /** A limit price against the market's tick, minimum and price band. */
@@ -231,23 +307,18 @@ function checkPrice(
   p: bigint,
   internal: boolean,
 ): void {
-  if (p <= 0n) throw bad('INVALID_PRICE', '`price` must be positive')
-  if (!isMultiple(p, market.tick)) {
-    throw bad(
-      'INVALID_PRICE',
-      `Price decimal too long: must be a multiple of the tick size ${market.config.tickSize}`,
-    )
-  }
-  if (p < market.minPrice) {
-    throw bad(
-      'INVALID_PRICE',
-      `Price is below the minimum ${market.config.minPrice}`,
-    )
-  }
+  const c = market.config
+  checkFilter(
+    PRICE_FILTER,
+    p,
+    market.tick,
+    c.tickSize,
+    market.minPrice,
+    c.minPrice,
+  )
   const ref = book.referencePrice ?? book.lastPrice
   if (internal || ref === undefined) return
-  const hi = mul(ref, market.maxMult, 'up')
-  const lo = mul(ref, market.minMult, 'down')
+  const { lo, hi } = bandOf(book, market, ref)
   if (p > hi || p < lo) {
     throw bad(
       'INVALID_PRICE',

@@ -15,7 +15,7 @@ import {
   sweepIdOf,
 } from '../runtime/queue/sweepQueue.js'
 import { createProgress } from '../ui/progress.js'
-import { type SweepCommandOptions, sweepError } from './sweep.js'
+import { type SweepCommandOptions, sweepError } from './sweepOptions.js'
 
 /**
  * Runs a sweep's sets on the queue.

@@ -3,7 +3,6 @@ import { basename, resolve } from 'node:path'
 import {
   type BacktestReport,
   DEFAULT_LADDER_CONFIG,
-  isLadderConfigError,
 } from '@rung/ladder-strategy'
 import {
   type SweepMetric,
@@ -18,7 +17,6 @@ import { renderSweepReport } from '../dashboard/sweepReport.js'
 import { ConfigError } from '../errors.js'
 import { createProgress } from '../ui/progress.js'
 import {
-  type BacktestCommandOptions,
   checkWritable,
   feeRates,
   feeRatesText,
@@ -30,9 +28,10 @@ import {
   runInputs,
 } from './backtest.js'
 import { type CommandEnv, collect, wholeNumber } from './command.js'
-import { dataPaths, type MarketData, pairMarketsData } from './marketsData.js'
+import { dataPaths, pairMarketsData } from './marketsData.js'
 import { type FilesRankedSet, rankFiles, writeRanking } from './multiData.js'
 import { queueSweepReports } from './queueSweep.js'
+import { type SweepCommandOptions, sweepError } from './sweepOptions.js'
 
 /** Strategy fields a sweep can vary (every config key but the symbol). */
 const SWEEPABLE = Object.keys(DEFAULT_LADDER_CONFIG).filter(
@@ -82,32 +81,6 @@ export function parseGrid(
       'A sweep needs at least one --grid.\nFix: e.g. --grid takeProfitPercentage=0.25,0.5,1 --grid orderCount=4,8',
     )
   return grid
-}
-
-/** Options of {@link sweepCommand}. */
-export interface SweepCommandOptions
-  extends Omit<BacktestCommandOptions, 'chart' | 'data'> {
-  /** Candle file, or several: each set runs on every file, ranked by the total. */
-  data: string | readonly string[]
-  /** The grid. */
-  grid: Partial<Record<SweepParameter, unknown[]>>
-  /** Ranking metric. */
-  metric: SweepMetric
-  /** Worker threads (0 = in this thread). */
-  workers: number | undefined
-  /** Rows shown. */
-  top: number
-  /** `--queue`: a Redis URL to put the sets on for `rung worker`s, instead of this machine's threads. */
-  queue?: string | undefined
-  /** HTML report path (`--report`), if any. */
-  report?: string | undefined
-  /** The heat map's two parameters (`--heatmap x,y`). @default the first two of the grid */
-  heatmap?: readonly string[] | undefined
-  /**
-   * A `markets` config: each market's file and strategy config (then `data`
-   * and `config` are not used; the grid varies every market's own config).
-   */
-  markets?: readonly MarketData[] | undefined
 }
 
 /** Runs `rung sweep` (on one file, or on several: per file and in total). */
@@ -236,19 +209,6 @@ async function localReports(
       byIndex.map((reports) => reports[r.index] as BacktestReport),
     ),
   }
-}
-
-/** A strategy error of a sweep, as the ConfigError naming its flag. */
-export function sweepError(error: unknown): unknown {
-  if (isLadderConfigError(error))
-    return new ConfigError(
-      error.issues.some((issue) => issue.path === 'workers')
-        ? '--workers'
-        : '--grid',
-      `The sweep cannot run: ${error.message}`,
-      { cause: error },
-    )
-  return error
 }
 
 /** Registers `rung sweep` on the program. */

@@ -62,7 +62,7 @@ import {
   renderMarketsStatus,
 } from '../ui/marketsView.js'
 import { createStatusView, type StatusSnapshot } from '../ui/statusView.js'
-import type { TradeOptions } from './trade.js'
+import type { StartedHandle, TradeOptions } from './trade.js'
 import {
   createTradeLogger,
   sdkLogger,
@@ -246,46 +246,12 @@ export async function runMarkets(
       budget.register(entry.symbol, () => ladder.state())
       ladders.push(ladder)
     }
-    unwatch = watchStopFiles(
-      settings.dataDir,
-      ladders.map((l) => l.symbol),
-      (symbol) => {
-        logger.info('rung stop --market: stopping this ladder', {
-          market: symbol,
-        })
-        ladders.find((l) => l.symbol === symbol)?.stop()
-      },
-    )
-    const unwatchBooks = watchBookStates(
-      client,
-      ladders.map((l) => l.symbol),
-      settings.monitorIntervalMs,
-      (symbol, state) =>
-        ladders
-          .find((l) => l.symbol === symbol)
-          ?.pause(`the ${symbol} order book is ${state}`),
-      logger,
-    )
-    const unwatchStops = unwatch
-    unwatch = () => {
-      unwatchStops()
-      unwatchBooks()
-    }
+    unwatch = watchLadders(ladders, deps, settings.monitorIntervalMs)
     const all = composite(ladders)
     unsubscribeSignals = watchSignals(io, all, logger, () => lock.release())
-    options.onStarted?.({
-      stop: () => all.stop(),
-      state: () => all.state(),
-      sim,
-      dataDir: settings.dataDir,
-      dashboardUrl: dashboard?.url,
-      ladders: Object.fromEntries(
-        ladders.map((l) => [
-          l.symbol,
-          { stop: () => l.stop(), state: () => l.state() as LadderState },
-        ]),
-      ),
-    })
+    options.onStarted?.(
+      startedHandle(all, ladders, sim, settings.dataDir, dashboard?.url),
+    )
     const result = await settle(ladders)
     if (fatal) throw fatal
     logger.info('bye', {
@@ -330,6 +296,59 @@ function checkFits(
         { cause: error },
       )
     throw error
+  }
+}
+
+/**
+ * Watches what stops or pauses one ladder while the others go on: its
+ * `rung stop --market` file, and its order book's state. Returns the unwatch.
+ */
+function watchLadders(
+  ladders: readonly LadderRun[],
+  deps: LadderDeps,
+  monitorIntervalMs: number,
+): () => void {
+  const { client, logger, dataDir } = deps
+  const symbols = ladders.map((l) => l.symbol)
+  const ladderOf = (symbol: string) => ladders.find((l) => l.symbol === symbol)
+  const unwatchStops = watchStopFiles(dataDir, symbols, (symbol) => {
+    logger.info('rung stop --market: stopping this ladder', { market: symbol })
+    ladderOf(symbol)?.stop()
+  })
+  const unwatchBooks = watchBookStates(
+    client,
+    symbols,
+    monitorIntervalMs,
+    (symbol, state) =>
+      ladderOf(symbol)?.pause(`the ${symbol} order book is ${state}`),
+    logger,
+  )
+  return () => {
+    unwatchStops()
+    unwatchBooks()
+  }
+}
+
+/** What `onStarted` is given: the whole run, and each ladder on its own. */
+function startedHandle(
+  all: Bot,
+  ladders: readonly LadderRun[],
+  sim: Sim | undefined,
+  dataDir: string,
+  dashboardUrl: string | undefined,
+): StartedHandle {
+  return {
+    stop: () => all.stop(),
+    state: () => all.state(),
+    sim,
+    dataDir,
+    dashboardUrl,
+    ladders: Object.fromEntries(
+      ladders.map((l) => [
+        l.symbol,
+        { stop: () => l.stop(), state: () => l.state() as LadderState },
+      ]),
+    ),
   }
 }
 

@@ -283,6 +283,7 @@ export function onExiting(state: LadderState, event: LadderEvent): Outcome {
   return common(state, event)
 }
 
+// Same shape as onLaddering on purpose: one small handler per status (STYLE 2.8).
 export function onCoolingDown(state: LadderState, event: LadderEvent): Outcome {
   if (event.type === 'priceUpdated') return UNCHANGED
   if (event.type === 'timerFired' && event.timer === 'coolDown')
