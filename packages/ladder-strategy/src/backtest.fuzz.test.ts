@@ -139,8 +139,18 @@ const everyOptionArb: fc.Arbitrary<LadderConfig> = fc
     // The price band around the walks' start at 100.
     minPrice: fc.constantFrom(false as const, '97', '99.5'),
     maxPrice: fc.constantFrom(false as const, '100.5', '103'),
+    // Rolling rungs (capped at orderCount below).
+    activeOrderCount: fc.constantFrom(false as const, 1, 2),
   })
-  .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
+  .map((o) => ({
+    ...DEFAULT_LADDER_CONFIG,
+    totalAmount: '500',
+    ...o,
+    activeOrderCount:
+      o.activeOrderCount === false
+        ? (false as const)
+        : Math.min(o.activeOrderCount, o.orderCount),
+  }))
 
 describe('runBacktest (properties)', () => {
   test.prop([walkArb, configArb, fc.constantFrom('0', '0.1')], { numRuns: 80 })(
@@ -230,6 +240,47 @@ describe('runBacktest (properties)', () => {
         }
       }
       expect(outcome(true)).toEqual(outcome(false))
+    },
+  )
+
+  test.prop(
+    [
+      fc.oneof(
+        fc.tuple(walkArb, configArb),
+        fc.tuple(fineWalkArb, fineConfigArb),
+      ),
+      fc.integer({ min: 1, max: 6 }),
+      fc.constantFrom('0', '0.1'),
+    ],
+    { numRuns: 120 },
+  )(
+    'behavior: rolling rungs follow the full ladder (same report, less capital locked)',
+    ([candles, config], k, fee) => {
+      const options = (activeOrderCount: number | false) => ({
+        candles,
+        config: { ...config, activeOrderCount },
+        market: MARKET,
+        fees: { makerPercentage: fee, takerPercentage: fee },
+      })
+      const full = runBacktest(options(false))
+      const rolling = runBacktest(options(Math.min(k, config.orderCount)))
+      expect(rolling.warnings).toEqual([])
+      const { peakCapital: p1, trades: t1, ...rest1 } = full
+      const { peakCapital: p2, trades: t2, ...rest2 } = rolling
+      // The same fills at the same prices in the same order (a limit take
+      // profit may be split into sells differently: the buys and each
+      // cycle's sold total are compared).
+      const buys = (t: typeof t1) => t.filter((x) => x.side === 'buy')
+      expect(buys(t2)).toEqual(buys(t1))
+      if (config.takeProfitOrder === 'market') {
+        expect(t2).toEqual(t1)
+        expect(rest2).toEqual(rest1)
+      } else {
+        expect(rest2.cycles).toBe(rest1.cycles)
+        expect(rest2.openPositionQty).toBe(rest1.openPositionQty)
+        if (fee === '0') expect(rest2).toEqual(rest1)
+      }
+      expect(new Big(p2).lte(p1)).toBe(true)
     },
   )
 })

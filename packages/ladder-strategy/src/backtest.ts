@@ -500,8 +500,11 @@ export function backtest(
       }
     }
     if (!exited) {
-      // b. Buys: highest price first, at their own price.
-      if (buys.length > 0 && (buys[0] as Resting).priceS >= lowS) {
+      // b. Buys: highest price first, at their own price. Rolling rungs
+      // (`activeOrderCount`): a fill places the next rung, which fills in
+      // the same candle when the low reaches it (model v2), hence the
+      // repeat: the full ladder's fills, in the same order.
+      while (buys.length > 0 && (buys[0] as Resting).priceS >= lowS) {
         while (buys.length > 0 && (buys[0] as Resting).priceS >= lowS) {
           const r = buys.shift() as Resting
           buyNotionalTL -= r.ticks * r.lots

@@ -99,7 +99,11 @@ const LEGACY_TABLES = ['quantityPrecisions', 'pricePrecisions', 'minQuantities']
  * so a config without them validates to exactly what it did before they
  * existed.
  */
-const OPTIONAL_KEYS: readonly Key[] = ['minPrice', 'maxPrice']
+const OPTIONAL_KEYS: readonly Key[] = [
+  'minPrice',
+  'maxPrice',
+  'activeOrderCount',
+]
 const CONFIG_KEYS = [
   ...(Object.keys(DEFAULT_LADDER_CONFIG) as Key[]),
   ...OPTIONAL_KEYS,
@@ -332,6 +336,14 @@ function checkFields(
     compareTo(v, '0') > 0
       ? null
       : 'must be a price > 0, or false for no upper end',
+  )
+  number(
+    'activeOrderCount',
+    (v) =>
+      Number.isInteger(v) && v >= 1
+        ? null
+        : 'must be an integer >= 1 (how many rungs rest at once), or false for every rung',
+    true,
   )
 }
 

@@ -114,6 +114,7 @@ export type {
   OrderStatus,
   PlannedRung,
   PositionRecord,
+  QueuedRung,
   RunTotals,
   StartingState,
   StateCommon,

@@ -183,6 +183,17 @@ export interface LadderConfig {
    * @default false
    */
   maxPrice?: DecimalString | false
+  /**
+   * Extension: rolling rungs (3Commas' "active safety orders"). Only the
+   * `activeOrderCount` highest unfilled rungs rest on the book; when one of
+   * them closes (fills completely, or is rejected or canceled by the
+   * exchange), the next lower rung of the same ladder is placed, so fewer
+   * orders are open and less quote is locked, along the same average entry
+   * path as the full ladder. An integer from 1 to `orderCount`. Absent or
+   * `false`: every rung rests at once (classic).
+   * @default false
+   */
+  activeOrderCount?: number | false
 }
 
 /** Why a rung of the ladder was dropped by {@link planLadder}. */
@@ -384,6 +395,26 @@ export interface StateCommon {
   nextSellSlot: number
 }
 
+/**
+ * A rung of the current ladder that is not on the book yet (rolling rungs,
+ * `activeOrderCount`): planned with the rest of the ladder at the cycle's
+ * start, placed when a higher rung closes.
+ */
+export interface QueuedRung {
+  /** The client id it will be placed with (`clientIdFor(cycle, rung)`). */
+  clientId: number
+  /** Rung index, 0 = highest price. */
+  rung: number
+  /** Limit price, a multiple of the tick size. */
+  price: DecimalString
+  /** Quantity, a multiple of the step size. */
+  quantity: DecimalString
+  /** Price in ticks. */
+  priceTicks: number
+  /** Quantity in lots. */
+  qtyLots: number
+}
+
 /** Created, not started yet: waits for `started`. */
 export interface IdleState extends StateCommon {
   /** Discriminant. */
@@ -407,6 +438,11 @@ export interface LadderingState extends StateCommon {
   status: 'laddering'
   /** When the ladder was placed (ms). */
   placedAt: number
+  /**
+   * Rolling rungs (`activeOrderCount`): the ladder's rungs not placed yet,
+   * highest first. Absent when every rung is placed.
+   */
+  queuedRungs?: QueuedRung[]
 }
 
 /** At least one rung filled; waiting for the take-profit (or stop loss). */
@@ -425,6 +461,11 @@ export interface InPositionState extends StateCommon {
   trailingPeak: DecimalString | null
   /** Trailing take profit: sell when the price falls to this (never below the target), or `null`. */
   trailingStopPrice: DecimalString | null
+  /**
+   * Rolling rungs (`activeOrderCount`): the ladder's rungs not placed yet,
+   * highest first. Absent when every rung is placed.
+   */
+  queuedRungs?: QueuedRung[]
 }
 
 /** The exit is under way: rungs canceled, the position being sold. */

@@ -29,6 +29,7 @@ import {
   holdingToQuantity,
   takeProfitTicks,
 } from './position.js'
+import { topUpRungs } from './rolling.js'
 import {
   findOrder,
   finish,
@@ -131,6 +132,8 @@ export function onFill(
     cmds,
   )
   afterFill(dv, w, o, event.at, cmds)
+  // Rolling rungs: a rung that filled completely makes room for the next.
+  if (o.side === 'buy') topUpRungs(dv, w, cmds)
   return [finish(w), cmds.length === 0 ? NONE : cmds]
 }
 

@@ -42,6 +42,7 @@ import { onFill } from './fills.js'
 import { ladderOrWait, outsideBand } from './ladder.js'
 import { cycleLots, holding, holdingToQuantity } from './position.js'
 import { onReconciled } from './reconcile.js'
+import { topUpRungs } from './rolling.js'
 import {
   baseAsset,
   findLiveOrder,
@@ -531,4 +532,7 @@ export function afterOrderClosed(
     w.setup.config.takeProfitOrder === 'limit'
   )
     syncTakeProfitOrder(dv, w, cmds)
+  // Rolling rungs: a rung the exchange rejected or canceled makes room for
+  // the next one.
+  else if (order.side === 'buy') topUpRungs(dv, w, cmds)
 }
