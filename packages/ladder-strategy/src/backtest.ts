@@ -32,6 +32,7 @@ import {
   feeRate,
   type Trade,
 } from './backtestOptions.js'
+import { createStepTally, stepReport, tallyStepSell } from './backtestSteps.js'
 import { candlesFromRows } from './candles/csv.js'
 import type { CandleRow, CandleSeries } from './candles/series.js'
 import { ceilDiv, divRound, formatUnits, parseUnits } from './decimal.js'
@@ -52,6 +53,8 @@ interface Resting {
   lots: number
   price: string
   quantity: string
+  /** Multi-step take profit: the sell's step, else -1. */
+  step: number
 }
 
 /** Formatted prices per column (filled lazily, kept with the column). */
@@ -162,6 +165,8 @@ export function backtest(
   const queue: LadderEvent[] = []
   const trades: Trade[] = []
   const warnings: string[] = []
+  // Multi-step take profit: what each step sold (model v2).
+  const steps = dv.steps === null ? null : createStepTally(dv.steps.length)
   let state = initialState(config, market)
 
   const fee = (
@@ -203,6 +208,7 @@ export function backtest(
       lots,
       price,
       quantity,
+      step: -1,
     }
   }
 
@@ -224,8 +230,10 @@ export function backtest(
       quantity: r.quantity,
       fee: feeText,
     })
-    if (withTrades)
-      trades.push({
+    if (r.step >= 0 && steps !== null)
+      tallyStepSell(steps, r.step, r.ticks, r.lots)
+    if (withTrades) {
+      const trade: Trade = {
         time: clock.at,
         cycle: Math.floor(r.clientId / 1024),
         side,
@@ -233,7 +241,10 @@ export function backtest(
         quantity: r.quantity,
         fee: feeText,
         clientId: r.clientId,
-      })
+      }
+      if (r.step >= 0) trade.step = r.step
+      trades.push(trade)
+    }
   }
 
   const perform = (commands: readonly LadderCommand[]) => {
@@ -277,6 +288,7 @@ export function backtest(
         }
         case 'sellPosition': {
           const r = toResting(c.clientId, c.price, c.quantity)
+          if (c.step !== undefined) r.step = c.step
           if (c.orderType === 'limit') {
             let i = 0
             while (i < sells.length && (sells[i] as Resting).priceS <= r.priceS)
@@ -568,5 +580,6 @@ export function backtest(
     })),
     trades,
     warnings,
+    ...(steps === null ? {} : { takeProfitSteps: stepReport(dv, steps) }),
   }
 }

@@ -21,12 +21,16 @@ import {
   pct,
 } from './config/fields.js'
 import { readSymbol } from './config/symbol.js'
+import { readTakeProfitSteps } from './config/takeProfitSteps.js'
 import { compareTo } from './decimal.js'
 import { type ConfigIssue, LadderConfigError } from './errors.js'
 import type { ConfigWarning, LadderConfig, ValidatedConfig } from './types.js'
 
 /** Largest `orderCount` accepted (client ids reserve 512 rung slots per cycle). */
 export const MAX_ORDER_COUNT = 500
+
+/** Largest number of take-profit steps accepted (`takeProfitSteps`). */
+export const MAX_TAKE_PROFIT_STEPS = 4
 
 /**
  * The classic bot's values (LADDER-SPEC.md's table); every extension off.
@@ -103,6 +107,7 @@ const OPTIONAL_KEYS: readonly Key[] = [
   'minPrice',
   'maxPrice',
   'activeOrderCount',
+  'takeProfitSteps',
 ]
 const CONFIG_KEYS = [
   ...(Object.keys(DEFAULT_LADDER_CONFIG) as Key[]),
@@ -389,6 +394,13 @@ export function validateConfig(input: unknown): ValidatedConfig {
   const out: Record<string, unknown> = { ...DEFAULT_LADDER_CONFIG }
   checkFields(fieldReaders(found, out, issues), found, out, issues)
   readSymbol(found, out, issues, warnings)
+
+  readTakeProfitSteps(
+    found.get('takeProfitSteps'),
+    out,
+    issues,
+    MAX_TAKE_PROFIT_STEPS,
+  )
 
   const config = out as unknown as LadderConfig
   checkCrossFields(config, found, issues)

@@ -194,6 +194,32 @@ export interface LadderConfig {
    * @default false
    */
   activeOrderCount?: number | false
+  /**
+   * Extension: multi-step take profit (3Commas' take-profit steps), 1 to
+   * {@link MAX_TAKE_PROFIT_STEPS} steps in increasing `profitPercent`, whose
+   * `share`s add up to exactly 1. Each step sells its share of the position
+   * at average entry x (1 + profitPercent/100), rounded UP to the tick; the
+   * last step sells whatever is left. Sent the way `takeProfitOrder` says:
+   * resting limit sells (`'limit'`) or market sells triggered by the price
+   * (`'market'`, where `trailingTakeProfitPercentage` applies to the last
+   * step). Once a step sells, the unfilled rungs are canceled and the rest of
+   * the position keeps its average cost. Replaces `takeProfitPercentage`.
+   * Absent or `false`: the single take profit (classic).
+   * @default false
+   */
+  takeProfitSteps?: TakeProfitStep[] | false
+}
+
+/** One step of a multi-step take profit (`takeProfitSteps`). */
+export interface TakeProfitStep {
+  /**
+   * Fraction of the position this step sells, > 0 and <= 1 (`'0.5'` = half);
+   * the steps' shares add up to exactly 1. Quantities are rounded DOWN to the
+   * step size; the last step sells the remainder.
+   */
+  share: DecimalString
+  /** Profit over the average entry at which this step sells, in percent (> 0). */
+  profitPercent: DecimalString
 }
 
 /** Why a rung of the ladder was dropped by {@link planLadder}. */
@@ -306,6 +332,11 @@ export interface OrderRecord {
   status: OrderStatus
   /** The exchange's order id once accepted, else `null`. */
   orderId: string | null
+  /**
+   * Multi-step take profit: the index (0-based) of the take-profit step this
+   * sell belongs to. Absent for rungs and for other sells.
+   */
+  takeProfitStep?: number
 }
 
 /** Money and fills of the current cycle's position (integers in exact units). */
@@ -466,6 +497,18 @@ export interface InPositionState extends StateCommon {
    * highest first. Absent when every rung is placed.
    */
   queuedRungs?: QueuedRung[]
+  /**
+   * Multi-step take profit: how many steps have sold (market mode: been
+   * triggered); `takeProfitPrice` is the target of the next one. Absent
+   * without `takeProfitSteps`.
+   */
+  takeProfitStep?: number
+  /**
+   * Multi-step take profit: the position (in lots) the steps' shares are
+   * taken of, fixed when the first step sells; 0 before that (the shares are
+   * then of the position held).
+   */
+  stepBaseLots?: number
 }
 
 /** The exit is under way: rungs canceled, the position being sold. */

@@ -167,6 +167,8 @@ export function placeLadder(
   w.cycle = cycle
   w.position = freshPosition(w.position)
   w.nextSellSlot = SELL_SLOT0
+  w.tpStep = 0
+  w.stepBase = 0
   w.placedAt = at
   w.status = 'laddering'
   cmds.push({

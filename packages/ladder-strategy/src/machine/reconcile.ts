@@ -19,6 +19,7 @@ import { applyFill, bookFill } from './fills.js'
 import { cycleLots } from './position.js'
 import { claimQueued, topUpRungs } from './rolling.js'
 import { finish, heldLots, isLive, type Work, warning, work } from './state.js'
+import { noteStepSells } from './steps.js'
 import {
   enterPosition,
   refreshTargets,
@@ -318,6 +319,9 @@ function afterReconcile(
       }
       break
     case 'inPosition':
+      // Multi-step, limit mode: adopted step sells count as sold steps.
+      if (dv.steps !== null && w.setup.config.takeProfitOrder === 'limit')
+        noteStepSells(dv, w, cmds)
       if (held !== before || held === 0) {
         if (held < dv.minLots && w.position.soldLots > 0)
           beginExitWork(dv, w, at, 'takeProfit', w.takeProfitPrice, false, cmds)

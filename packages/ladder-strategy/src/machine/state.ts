@@ -119,6 +119,10 @@ export interface Work extends StateCommon {
    * first (shared with the state it came from: replace it, never mutate it).
    */
   queued: readonly QueuedRung[]
+  /** `inPosition` with `takeProfitSteps` only: steps sold (or triggered). */
+  tpStep: number
+  /** `inPosition` with `takeProfitSteps` only: the steps' base in lots (0 until the first step). */
+  stepBase: number
 }
 
 const NO_RUNGS: readonly QueuedRung[] = Object.freeze([])
@@ -148,6 +152,8 @@ export function work(state: LadderState): Work {
     waitingOutsideBand:
       state.status === 'starting' && state.waitingOutsideBand === true,
     queued: (state as { queuedRungs?: QueuedRung[] }).queuedRungs ?? NO_RUNGS,
+    tpStep: (state as { takeProfitStep?: number }).takeProfitStep ?? 0,
+    stepBase: (state as { stepBaseLots?: number }).stepBaseLots ?? 0,
   }
 }
 
@@ -223,6 +229,30 @@ export function finish(w: Work): LadderState {
             placedAt: w.placedAt,
           }
     case 'inPosition':
+      // Multi-step take profit: its progress, and the queue, on one
+      // literal (the extensions' shape; the classic shapes stay fixed).
+      if (hasSteps(w.setup.config))
+        return {
+          status: 'inPosition',
+          setup: w.setup,
+          cycle: w.cycle,
+          orders: w.orders,
+          position: w.position,
+          totals: w.totals,
+          timers: w.timers,
+          nextSellSlot: w.nextSellSlot,
+          placedAt: w.placedAt,
+          takeProfitPrice: w.takeProfitPrice,
+          takeProfitTicks: w.takeProfitTicks,
+          stopLossPrice: w.stopLossPrice,
+          trailingPeak: w.trailingPeak,
+          trailingStopPrice: w.trailingStopPrice,
+          ...(w.queued.length > 0
+            ? { queuedRungs: w.queued as QueuedRung[] }
+            : {}),
+          takeProfitStep: w.tpStep,
+          stepBaseLots: w.stepBase,
+        }
       return w.queued.length > 0
         ? {
             status: 'inPosition',
@@ -296,6 +326,13 @@ export function finish(w: Work): LadderState {
         reason: w.stopReason,
       }
   }
+}
+
+/** Whether the config has a multi-step take profit (`takeProfitSteps`). */
+export function hasSteps(config: LadderConfig): boolean {
+  return (
+    Array.isArray(config.takeProfitSteps) && config.takeProfitSteps.length > 0
+  )
 }
 
 export function warning(

@@ -57,6 +57,7 @@ import {
   warning,
   work,
 } from './state.js'
+import { triggerSteps } from './steps.js'
 import {
   armTrailing,
   enterPosition,
@@ -262,6 +263,13 @@ export function onInPosition(state: LadderState, event: LadderEvent): Outcome {
       config.takeProfitOrder === 'market' &&
       compareDecimal(price, state.takeProfitPrice) >= 0
     ) {
+      // Multi-step: a step before the last one sells its share.
+      if (
+        state.takeProfitStep !== undefined &&
+        Array.isArray(config.takeProfitSteps) &&
+        state.takeProfitStep < config.takeProfitSteps.length - 1
+      )
+        return triggerSteps(state, price, event.at)
       if (config.trailingTakeProfitPercentage !== false)
         return armTrailing(state, price)
       return beginExit(
