@@ -233,7 +233,9 @@ export function backtest(
     if (r.step >= 0 && steps !== null)
       tallyStepSell(steps, r.step, r.ticks, r.lots)
     if (withTrades) {
-      const trade: Trade = {
+      // The classic literal as is (pushed directly: the trade list's hot
+      // allocation); a step sell gets its step afterwards.
+      trades.push({
         time: clock.at,
         cycle: Math.floor(r.clientId / 1024),
         side,
@@ -241,9 +243,8 @@ export function backtest(
         quantity: r.quantity,
         fee: feeText,
         clientId: r.clientId,
-      }
-      if (r.step >= 0) trade.step = r.step
-      trades.push(trade)
+      })
+      if (r.step >= 0) (trades[trades.length - 1] as Trade).step = r.step
     }
   }
 
