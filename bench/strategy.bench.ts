@@ -3,7 +3,8 @@
  * - CSV parse time of the six-month file, beside a bare gunzip + line split;
  * - backtest candles/s through `step`, beside a bare loop over the same candles
  *   (the classic config, and a no-fill-heavy one: orderCount 12 re-ladders
- *   almost every minute);
+ *   almost every minute; model v2: the same with rolling rungs, and a
+ *   three-step take profit in market and limit mode);
  * - the no-op `step` path alone (a price update that crosses nothing);
  * - sweep wall time for 100 parameter sets, 1 worker vs all cores (speedup):
  *   cold (`sweep`, new workers each time) and warm (`createSweepPool`).
@@ -90,6 +91,17 @@ export default async function strategyBench(): Promise<void> {
   }
   const config = DEFAULT_LADDER_CONFIG
   const noFillHeavy = { ...config, orderCount: 12, totalAmount: '2000' }
+  // Model v2 options: rolling rungs on the no-fill-heavy ladder, and a
+  // three-step take profit around the classic 0.25 % (market and limit).
+  const rolling = { ...noFillHeavy, activeOrderCount: 3 }
+  const multiStep = {
+    ...config,
+    takeProfitSteps: [
+      { share: '0.5', profitPercent: '0.2' },
+      { share: '0.3', profitPercent: '0.3' },
+      { share: '0.2', profitPercent: '0.5' },
+    ],
+  }
   // The first tenth of the file: tinybench runs at least 64 iterations, and
   // this config is slow enough for the whole file to take minutes.
   const tenth = sliceCandles(candles, 0, Math.floor(n / 10))
@@ -134,6 +146,39 @@ export default async function strategyBench(): Promise<void> {
           runBacktest({
             candles: tenth,
             config: noFillHeavy,
+            market: MARKET,
+            trades: false,
+          }),
+      },
+      {
+        name: 'same, rolling rungs (3 of 12 resting)',
+        units: tenth.length,
+        fn: () =>
+          runBacktest({
+            candles: tenth,
+            config: rolling,
+            market: MARKET,
+            trades: false,
+          }),
+      },
+      {
+        name: 'runBacktest (3-step take profit, market)',
+        units: n,
+        fn: () =>
+          runBacktest({
+            candles,
+            config: multiStep,
+            market: MARKET,
+            trades: false,
+          }),
+      },
+      {
+        name: 'runBacktest (3-step take profit, limit)',
+        units: n,
+        fn: () =>
+          runBacktest({
+            candles,
+            config: { ...multiStep, takeProfitOrder: 'limit' as const },
             market: MARKET,
             trades: false,
           }),

@@ -77,6 +77,18 @@ const fineWalkArb = fc
     return rows
   })
 
+/** Multi-step take profits within a walk's reach. */
+const TWO_STEPS = [
+  { share: '0.5', profitPercent: '0.25' },
+  { share: '0.5', profitPercent: '0.5' },
+]
+const FOUR_STEPS = [
+  { share: '0.4', profitPercent: '0.1' },
+  { share: '0.3', profitPercent: '0.2' },
+  { share: '0.2', profitPercent: '0.3' },
+  { share: '0.1', profitPercent: '0.6' },
+]
+
 const configArb: fc.Arbitrary<LadderConfig> = fc
   .record({
     orderCount: fc.integer({ min: 1, max: 6 }),
@@ -87,6 +99,7 @@ const configArb: fc.Arbitrary<LadderConfig> = fc
     trailingTakeProfitPercentage: fc.constantFrom(false as const, '0.2'),
     coolDownMinutes: fc.constantFrom(0, 3),
     noFillRestartMinutes: fc.constantFrom(1, 5),
+    takeProfitSteps: fc.constantFrom(false as const, TWO_STEPS, FOUR_STEPS),
   })
   .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
 
@@ -106,6 +119,7 @@ const fineConfigArb: fc.Arbitrary<LadderConfig> = fc
     ),
     coolDownMinutes: fc.constantFrom(0, 3),
     noFillRestartMinutes: fc.constantFrom(1, 5),
+    takeProfitSteps: fc.constantFrom(false as const, TWO_STEPS, FOUR_STEPS),
   })
   .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
 
@@ -139,8 +153,19 @@ const everyOptionArb: fc.Arbitrary<LadderConfig> = fc
     // The price band around the walks' start at 100.
     minPrice: fc.constantFrom(false as const, '97', '99.5'),
     maxPrice: fc.constantFrom(false as const, '100.5', '103'),
+    // Rolling rungs (capped at orderCount below).
+    activeOrderCount: fc.constantFrom(false as const, 1, 2),
+    takeProfitSteps: fc.constantFrom(false as const, TWO_STEPS, FOUR_STEPS),
   })
-  .map((o) => ({ ...DEFAULT_LADDER_CONFIG, totalAmount: '500', ...o }))
+  .map((o) => ({
+    ...DEFAULT_LADDER_CONFIG,
+    totalAmount: '500',
+    ...o,
+    activeOrderCount:
+      o.activeOrderCount === false
+        ? (false as const)
+        : Math.min(o.activeOrderCount, o.orderCount),
+  }))
 
 describe('runBacktest (properties)', () => {
   test.prop([walkArb, configArb, fc.constantFrom('0', '0.1')], { numRuns: 80 })(
@@ -158,8 +183,19 @@ describe('runBacktest (properties)', () => {
       for (const t of report.trades) {
         fees_ = fees_.plus(t.fee)
         held = t.side === 'buy' ? held.plus(t.quantity) : held.minus(t.quantity)
+        // No sell larger than the position (partial exits included).
+        expect(held.gte(0)).toBe(true)
         if (t.side === 'sell') sold.set(t.cycle, new Big(0))
       }
+      // A cycle still running at the end may have sold some steps already:
+      // its trades are not realised.
+      const lastCycle = report.trades.at(-1)?.cycle
+      if (
+        lastCycle !== undefined &&
+        (report.finalStatus === 'inPosition' ||
+          report.finalStatus === 'exiting')
+      )
+        sold.delete(lastCycle)
       let realised = new Big(0)
       for (const t of report.trades) {
         if (!sold.has(t.cycle)) continue
@@ -230,6 +266,47 @@ describe('runBacktest (properties)', () => {
         }
       }
       expect(outcome(true)).toEqual(outcome(false))
+    },
+  )
+
+  test.prop(
+    [
+      fc.oneof(
+        fc.tuple(walkArb, configArb),
+        fc.tuple(fineWalkArb, fineConfigArb),
+      ),
+      fc.integer({ min: 1, max: 6 }),
+      fc.constantFrom('0', '0.1'),
+    ],
+    { numRuns: 120 },
+  )(
+    'behavior: rolling rungs follow the full ladder (same report, less capital locked)',
+    ([candles, config], k, fee) => {
+      const options = (activeOrderCount: number | false) => ({
+        candles,
+        config: { ...config, activeOrderCount },
+        market: MARKET,
+        fees: { makerPercentage: fee, takerPercentage: fee },
+      })
+      const full = runBacktest(options(false))
+      const rolling = runBacktest(options(Math.min(k, config.orderCount)))
+      expect(rolling.warnings).toEqual([])
+      const { peakCapital: p1, trades: t1, ...rest1 } = full
+      const { peakCapital: p2, trades: t2, ...rest2 } = rolling
+      // The same fills at the same prices in the same order (a limit take
+      // profit may be split into sells differently: the buys and each
+      // cycle's sold total are compared).
+      const buys = (t: typeof t1) => t.filter((x) => x.side === 'buy')
+      expect(buys(t2)).toEqual(buys(t1))
+      if (config.takeProfitOrder === 'market') {
+        expect(t2).toEqual(t1)
+        expect(rest2).toEqual(rest1)
+      } else {
+        expect(rest2.cycles).toBe(rest1.cycles)
+        expect(rest2.openPositionQty).toBe(rest1.openPositionQty)
+        if (fee === '0') expect(rest2).toEqual(rest1)
+      }
+      expect(new Big(p2).lte(p1)).toBe(true)
     },
   )
 })

@@ -32,6 +32,7 @@ import {
   feeRate,
   type Trade,
 } from './backtestOptions.js'
+import { createStepTally, stepReport, tallyStepSell } from './backtestSteps.js'
 import { candlesFromRows } from './candles/csv.js'
 import type { CandleRow, CandleSeries } from './candles/series.js'
 import { ceilDiv, divRound, formatUnits, parseUnits } from './decimal.js'
@@ -52,6 +53,8 @@ interface Resting {
   lots: number
   price: string
   quantity: string
+  /** Multi-step take profit: the sell's step, else -1. */
+  step: number
 }
 
 /** Formatted prices per column (filled lazily, kept with the column). */
@@ -162,6 +165,8 @@ export function backtest(
   const queue: LadderEvent[] = []
   const trades: Trade[] = []
   const warnings: string[] = []
+  // Multi-step take profit: what each step sold (model v2).
+  const steps = dv.steps === null ? null : createStepTally(dv.steps.length)
   let state = initialState(config, market)
 
   const fee = (
@@ -203,6 +208,7 @@ export function backtest(
       lots,
       price,
       quantity,
+      step: -1,
     }
   }
 
@@ -224,7 +230,11 @@ export function backtest(
       quantity: r.quantity,
       fee: feeText,
     })
-    if (withTrades)
+    if (r.step >= 0 && steps !== null)
+      tallyStepSell(steps, r.step, r.ticks, r.lots)
+    if (withTrades) {
+      // The classic literal as is (pushed directly: the trade list's hot
+      // allocation); a step sell gets its step afterwards.
       trades.push({
         time: clock.at,
         cycle: Math.floor(r.clientId / 1024),
@@ -234,6 +244,8 @@ export function backtest(
         fee: feeText,
         clientId: r.clientId,
       })
+      if (r.step >= 0) (trades[trades.length - 1] as Trade).step = r.step
+    }
   }
 
   const perform = (commands: readonly LadderCommand[]) => {
@@ -277,6 +289,7 @@ export function backtest(
         }
         case 'sellPosition': {
           const r = toResting(c.clientId, c.price, c.quantity)
+          if (c.step !== undefined) r.step = c.step
           if (c.orderType === 'limit') {
             let i = 0
             while (i < sells.length && (sells[i] as Resting).priceS <= r.priceS)
@@ -500,8 +513,11 @@ export function backtest(
       }
     }
     if (!exited) {
-      // b. Buys: highest price first, at their own price.
-      if (buys.length > 0 && (buys[0] as Resting).priceS >= lowS) {
+      // b. Buys: highest price first, at their own price. Rolling rungs
+      // (`activeOrderCount`): a fill places the next rung, which fills in
+      // the same candle when the low reaches it (model v2), hence the
+      // repeat: the full ladder's fills, in the same order.
+      while (buys.length > 0 && (buys[0] as Resting).priceS >= lowS) {
         while (buys.length > 0 && (buys[0] as Resting).priceS >= lowS) {
           const r = buys.shift() as Resting
           buyNotionalTL -= r.ticks * r.lots
@@ -565,5 +581,6 @@ export function backtest(
     })),
     trades,
     warnings,
+    ...(steps === null ? {} : { takeProfitSteps: stepReport(dv, steps) }),
   }
 }

@@ -80,6 +80,23 @@ export interface Trade {
   fee: DecimalString
   /** The order's client id. */
   clientId: number
+  /**
+   * Multi-step take profit: the index (0-based) of the step a sell belongs
+   * to. Absent for buys and other sells.
+   */
+  step?: number
+}
+
+/** What one take-profit step sold over a backtest (`takeProfitSteps`). */
+export interface TakeProfitStepReport {
+  /** Step index (0-based, in the config's order). */
+  step: number
+  /** Sell fills of the step (a cycle whose step sold counts once). */
+  sells: number
+  /** Quantity the step sold, in base asset. */
+  quantity: DecimalString
+  /** What its sells received, in quote currency (before fees). */
+  proceeds: DecimalString
 }
 
 /** The result of {@link runBacktest} (LADDER-SPEC.md "Backtest", step 3). */
@@ -116,6 +133,11 @@ export interface BacktestReport {
   equity: EquityPoint[]
   /** Every fill (empty when `trades: false`). */
   trades: Trade[]
+  /**
+   * Multi-step take profit only: what each step sold (the profit of a
+   * cycle is in `realisedProfit`, every step's sells included).
+   */
+  takeProfitSteps?: TakeProfitStepReport[]
   /** Warnings the machine emitted (first 100). */
   warnings: string[]
 }

@@ -21,12 +21,16 @@ import {
   pct,
 } from './config/fields.js'
 import { readSymbol } from './config/symbol.js'
+import { readTakeProfitSteps } from './config/takeProfitSteps.js'
 import { compareTo } from './decimal.js'
 import { type ConfigIssue, LadderConfigError } from './errors.js'
 import type { ConfigWarning, LadderConfig, ValidatedConfig } from './types.js'
 
 /** Largest `orderCount` accepted (client ids reserve 512 rung slots per cycle). */
 export const MAX_ORDER_COUNT = 500
+
+/** Largest number of take-profit steps accepted (`takeProfitSteps`). */
+export const MAX_TAKE_PROFIT_STEPS = 4
 
 /**
  * The classic bot's values (LADDER-SPEC.md's table); every extension off.
@@ -99,7 +103,12 @@ const LEGACY_TABLES = ['quantityPrecisions', 'pricePrecisions', 'minQuantities']
  * so a config without them validates to exactly what it did before they
  * existed.
  */
-const OPTIONAL_KEYS: readonly Key[] = ['minPrice', 'maxPrice']
+const OPTIONAL_KEYS: readonly Key[] = [
+  'minPrice',
+  'maxPrice',
+  'activeOrderCount',
+  'takeProfitSteps',
+]
 const CONFIG_KEYS = [
   ...(Object.keys(DEFAULT_LADDER_CONFIG) as Key[]),
   ...OPTIONAL_KEYS,
@@ -333,6 +342,14 @@ function checkFields(
       ? null
       : 'must be a price > 0, or false for no upper end',
   )
+  number(
+    'activeOrderCount',
+    (v) =>
+      Number.isInteger(v) && v >= 1
+        ? null
+        : 'must be an integer >= 1 (how many rungs rest at once), or false for every rung',
+    true,
+  )
 }
 
 /**
@@ -377,6 +394,13 @@ export function validateConfig(input: unknown): ValidatedConfig {
   const out: Record<string, unknown> = { ...DEFAULT_LADDER_CONFIG }
   checkFields(fieldReaders(found, out, issues), found, out, issues)
   readSymbol(found, out, issues, warnings)
+
+  readTakeProfitSteps(
+    found.get('takeProfitSteps'),
+    out,
+    issues,
+    MAX_TAKE_PROFIT_STEPS,
+  )
 
   const config = out as unknown as LadderConfig
   checkCrossFields(config, found, issues)

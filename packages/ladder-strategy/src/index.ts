@@ -36,6 +36,7 @@ export type {
   BacktestOptions,
   BacktestReport,
   EquityPoint,
+  TakeProfitStepReport,
   Trade,
 } from './backtestOptions.js'
 export type { CandleCsvOptions, CandleCsvParser } from './candles/csv.js'
@@ -51,6 +52,7 @@ export type { CandleTimeUnit } from './candles/units.js'
 export {
   DEFAULT_LADDER_CONFIG,
   MAX_ORDER_COUNT,
+  MAX_TAKE_PROFIT_STEPS,
   suggestKey,
   validateConfig,
 } from './config.js'
@@ -114,12 +116,14 @@ export type {
   OrderStatus,
   PlannedRung,
   PositionRecord,
+  QueuedRung,
   RunTotals,
   StartingState,
   StateCommon,
   StoppedState,
   StopReason,
   TakeProfitOrderType,
+  TakeProfitStep,
   TimerDeadlines,
   ValidatedConfig,
 } from './types.js'

@@ -85,6 +85,11 @@ export interface Derived {
   coolDownMs: number
   /** Lowest rung price allowed, in ticks (minPrice rounded UP); 0 when off. */
   minPriceTicks: number
+  /**
+   * Multi-step take profit: per step, its multiplier 1 + profit/100 and the
+   * cumulative share up to it (the last one is 1); null when off.
+   */
+  steps: { mul: Ratio; cum: Ratio }[] | null
 }
 
 /** Integer plan of one ladder. @internal */
@@ -285,6 +290,14 @@ export function derive(config: LadderConfig, market: LadderMarket): Derived {
     noFillMs: Math.round(config.noFillRestartMinutes * 60_000),
     coolDownMs: Math.round(config.coolDownMinutes * 60_000),
     minPriceTicks: 0,
+    steps: null,
+  }
+  if (Array.isArray(config.takeProfitSteps) && config.takeProfitSteps.length) {
+    let cum = int(0)
+    derived.steps = config.takeProfitSteps.map((st) => {
+      cum = add(cum, ratio(st.share))
+      return { mul: pctMul(st.profitPercent, 1n) as Ratio, cum }
+    })
   }
   if (typeof config.minPrice === 'string')
     derived.minPriceTicks = priceToTicks(derived, config.minPrice, 'up') ?? 0

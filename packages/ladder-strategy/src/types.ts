@@ -183,6 +183,43 @@ export interface LadderConfig {
    * @default false
    */
   maxPrice?: DecimalString | false
+  /**
+   * Extension: rolling rungs (3Commas' "active safety orders"). Only the
+   * `activeOrderCount` highest unfilled rungs rest on the book; when one of
+   * them closes (fills completely, or is rejected or canceled by the
+   * exchange), the next lower rung of the same ladder is placed, so fewer
+   * orders are open and less quote is locked, along the same average entry
+   * path as the full ladder. An integer from 1 to `orderCount`. Absent or
+   * `false`: every rung rests at once (classic).
+   * @default false
+   */
+  activeOrderCount?: number | false
+  /**
+   * Extension: multi-step take profit (3Commas' take-profit steps), 1 to
+   * {@link MAX_TAKE_PROFIT_STEPS} steps in increasing `profitPercent`, whose
+   * `share`s add up to exactly 1. Each step sells its share of the position
+   * at average entry x (1 + profitPercent/100), rounded UP to the tick; the
+   * last step sells whatever is left. Sent the way `takeProfitOrder` says:
+   * resting limit sells (`'limit'`) or market sells triggered by the price
+   * (`'market'`, where `trailingTakeProfitPercentage` applies to the last
+   * step). Once a step sells, the unfilled rungs are canceled and the rest of
+   * the position keeps its average cost. Replaces `takeProfitPercentage`.
+   * Absent or `false`: the single take profit (classic).
+   * @default false
+   */
+  takeProfitSteps?: TakeProfitStep[] | false
+}
+
+/** One step of a multi-step take profit (`takeProfitSteps`). */
+export interface TakeProfitStep {
+  /**
+   * Fraction of the position this step sells, > 0 and <= 1 (`'0.5'` = half);
+   * the steps' shares add up to exactly 1. Quantities are rounded DOWN to the
+   * step size; the last step sells the remainder.
+   */
+  share: DecimalString
+  /** Profit over the average entry at which this step sells, in percent (> 0). */
+  profitPercent: DecimalString
 }
 
 /** Why a rung of the ladder was dropped by {@link planLadder}. */
@@ -295,6 +332,11 @@ export interface OrderRecord {
   status: OrderStatus
   /** The exchange's order id once accepted, else `null`. */
   orderId: string | null
+  /**
+   * Multi-step take profit: the index (0-based) of the take-profit step this
+   * sell belongs to. Absent for rungs and for other sells.
+   */
+  takeProfitStep?: number
 }
 
 /** Money and fills of the current cycle's position (integers in exact units). */
@@ -384,6 +426,26 @@ export interface StateCommon {
   nextSellSlot: number
 }
 
+/**
+ * A rung of the current ladder that is not on the book yet (rolling rungs,
+ * `activeOrderCount`): planned with the rest of the ladder at the cycle's
+ * start, placed when a higher rung closes.
+ */
+export interface QueuedRung {
+  /** The client id it will be placed with (`clientIdFor(cycle, rung)`). */
+  clientId: number
+  /** Rung index, 0 = highest price. */
+  rung: number
+  /** Limit price, a multiple of the tick size. */
+  price: DecimalString
+  /** Quantity, a multiple of the step size. */
+  quantity: DecimalString
+  /** Price in ticks. */
+  priceTicks: number
+  /** Quantity in lots. */
+  qtyLots: number
+}
+
 /** Created, not started yet: waits for `started`. */
 export interface IdleState extends StateCommon {
   /** Discriminant. */
@@ -407,6 +469,11 @@ export interface LadderingState extends StateCommon {
   status: 'laddering'
   /** When the ladder was placed (ms). */
   placedAt: number
+  /**
+   * Rolling rungs (`activeOrderCount`): the ladder's rungs not placed yet,
+   * highest first. Absent when every rung is placed.
+   */
+  queuedRungs?: QueuedRung[]
 }
 
 /** At least one rung filled; waiting for the take-profit (or stop loss). */
@@ -425,6 +492,23 @@ export interface InPositionState extends StateCommon {
   trailingPeak: DecimalString | null
   /** Trailing take profit: sell when the price falls to this (never below the target), or `null`. */
   trailingStopPrice: DecimalString | null
+  /**
+   * Rolling rungs (`activeOrderCount`): the ladder's rungs not placed yet,
+   * highest first. Absent when every rung is placed.
+   */
+  queuedRungs?: QueuedRung[]
+  /**
+   * Multi-step take profit: how many steps have sold (market mode: been
+   * triggered); `takeProfitPrice` is the target of the next one. Absent
+   * without `takeProfitSteps`.
+   */
+  takeProfitStep?: number
+  /**
+   * Multi-step take profit: the position (in lots) the steps' shares are
+   * taken of, fixed when the first step sells; 0 before that (the shares are
+   * then of the position held).
+   */
+  stepBaseLots?: number
 }
 
 /** The exit is under way: rungs canceled, the position being sold. */

@@ -208,6 +208,11 @@ export function reportRows(
     ['no-fill restarts', String(report.noFillRestarts)],
     ['fee rates', feeRatesText(fees)],
     ['realised profit', money(report.realisedProfit)],
+    // Multi-step take profit: what each step sold (before fees).
+    ...(report.takeProfitSteps ?? []).map((s): [string, string] => [
+      `take-profit step ${s.step + 1}`,
+      `${s.sells} sell${s.sells === 1 ? '' : 's'}, ${s.quantity} for ${money(s.proceeds)}`,
+    ]),
     ['fees', money(report.fees)],
     [
       'open position',

@@ -102,3 +102,92 @@ describe('summarizeState', () => {
     expect(summarizeState(base, '0', undefined)).not.toHaveProperty('priceBand')
   })
 })
+
+describe('summarizeState (model v2 options)', () => {
+  const tick = {
+    symbol: 'BTC_USDC',
+    tickSize: '1',
+    stepSize: '0.001',
+    minQuantity: '0.001',
+  }
+  test('behavior: rolling rungs show K of n resting, and the queued rungs count in the ladder', () => {
+    const { config } = validateConfig({
+      trading: { orderCount: 4, totalAmount: 400, incrementPercentage: 0 },
+      strategy: { activeOrderCount: 2 },
+    })
+    let [state] = step(initialState(config, tick), {
+      type: 'started',
+      at: 0,
+      price: '100',
+    })
+    expect(summarizeState(state, '0', '100')).toMatchObject({
+      rungsFilled: 0,
+      rungsTotal: 4,
+      rollingRungs: '2 of 4 resting',
+    })
+    ;[state] = step(state, {
+      type: 'orderFilled',
+      at: 1,
+      clientId: 1024,
+      price: '100',
+      quantity: '1',
+      fee: '0',
+    })
+    const summary = summarizeState(state, '0', '100')
+    expect(summary).toMatchObject({
+      rungsFilled: 1,
+      rungsTotal: 4,
+      rollingRungs: '2 of 4 resting',
+    })
+    expect(
+      renderStatus({
+        ...summary,
+        mode: 'paper',
+        connection: 'open',
+        events: [],
+      })[2],
+    ).toBe('rungs 1/4 (2 of 4 resting)   position 1.000   cycles 0')
+  })
+
+  test('behavior: the take-profit steps say which sold and which is next', () => {
+    const { config } = validateConfig({
+      trading: { orderCount: 1, totalAmount: 100, maxDropPercentage: 0 },
+      strategy: {
+        takeProfitSteps: [
+          { share: '0.5', profitPercent: '1' },
+          { share: '0.5', profitPercent: '3' },
+        ],
+      },
+    })
+    let [state] = step(initialState(config, tick), {
+      type: 'started',
+      at: 0,
+      price: '100',
+    })
+    ;[state] = step(state, {
+      type: 'orderFilled',
+      at: 1,
+      clientId: 1024,
+      price: '100',
+      quantity: '1',
+      fee: '0',
+    })
+    expect(summarizeState(state, '0', '100').takeProfitSteps).toBe(
+      '+1% x0.5 next at 101, +3% x0.5',
+    )
+    ;[state] = step(state, { type: 'priceUpdated', at: 2, price: '101' })
+    const summary = summarizeState(state, '0', '101')
+    expect(summary.takeProfitSteps).toBe('+1% x0.5 sold, +3% x0.5 next at 103')
+    expect(
+      renderStatus({
+        ...summary,
+        mode: 'paper',
+        connection: 'open',
+        events: [],
+      })[3],
+    ).toBe('take-profit steps +1% x0.5 sold, +3% x0.5 next at 103')
+    expect(summarizeState(base, '0', undefined)).not.toHaveProperty(
+      'takeProfitSteps',
+    )
+  })
+})

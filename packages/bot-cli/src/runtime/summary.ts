@@ -80,7 +80,10 @@ export function summarizeState(
     takeProfitPrice:
       state.status === 'inPosition' ? state.takeProfitPrice : undefined,
     rungsFilled: rungs.filter((o) => o.filledLots > 0).length,
-    rungsTotal: rungs.length,
+    // Rolling rungs not placed yet are part of the ladder too.
+    rungsTotal: rungs.length + queuedRungs(state),
+    ...rollingRungs(state, rungs),
+    ...takeProfitSteps(state),
     position,
     carried,
     realisedProfit,
@@ -96,6 +99,43 @@ export function summarizeState(
         price: o.price,
         quantity: o.quantity,
       })),
+  }
+}
+
+/** The ladder's rungs not placed yet (rolling rungs). */
+function queuedRungs(state: LadderState): number {
+  return state.status === 'laddering' || state.status === 'inPosition'
+    ? (state.queuedRungs?.length ?? 0)
+    : 0
+}
+
+/** Rolling rungs: `K of n resting` while a ladder runs. */
+function rollingRungs(
+  state: LadderState,
+  rungs: readonly LadderState['orders'][number][],
+): { rollingRungs?: string } {
+  if (typeof state.setup.config.activeOrderCount !== 'number') return {}
+  if (state.status !== 'laddering' && state.status !== 'inPosition') return {}
+  const resting = rungs.filter(
+    (o) => o.status === 'pending' || o.status === 'open',
+  ).length
+  return {
+    rollingRungs: `${resting} of ${rungs.length + queuedRungs(state)} resting`,
+  }
+}
+
+/** Multi-step take profit: each step, sold or next, while in position. */
+function takeProfitSteps(state: LadderState): { takeProfitSteps?: string } {
+  const steps = state.setup.config.takeProfitSteps
+  if (!Array.isArray(steps) || state.status !== 'inPosition') return {}
+  const done = state.takeProfitStep ?? 0
+  return {
+    takeProfitSteps: steps
+      .map(
+        (st, i) =>
+          `+${st.profitPercent}% x${st.share}${i < done ? ' sold' : i === done ? ` next at ${state.takeProfitPrice}` : ''}`,
+      )
+      .join(', '),
   }
 }
 

@@ -65,6 +65,18 @@ export interface StatusSnapshot {
    * strategy has one; absent otherwise (and in older status files).
    */
   priceBand?: string | undefined
+  /**
+   * Rolling rungs (`activeOrderCount`): how many of the ladder's rungs rest
+   * on the book, e.g. `3 of 12 resting`; absent otherwise (and in older
+   * status files).
+   */
+  rollingRungs?: string | undefined
+  /**
+   * Multi-step take profit (`takeProfitSteps`), while in position: each
+   * step's profit and share, which have sold and which is next, e.g.
+   * `+1% x0.5 sold, +2% x0.3 next, +3% x0.2`; absent otherwise.
+   */
+  takeProfitSteps?: string | undefined
   /** Completed take-profit cycles. */
   cycles: number
   /** Stream state: `open`, `reconnecting`, `polling`... */
@@ -216,7 +228,10 @@ export function renderStatus(s: StatusSnapshot, width = 80): string[] {
   const lines = [
     `rung ${s.mode} ${s.symbol}  status ${s.statusText ?? s.status}  stream ${s.connection}`,
     `price ${shown.price}   avg entry ${shown.averageEntry}   take profit ${shown.takeProfitPrice}${tpDistance === undefined ? '' : ` (${tpDistance.startsWith('-') ? '' : '+'}${tpDistance}%)`}${s.priceBand === undefined ? '' : `   band ${s.priceBand}`}`,
-    `rungs ${s.rungsFilled}/${s.rungsTotal}   position ${shown.position}${shown.carried === undefined ? '' : ` (${shown.carried} carried in)`}   cycles ${s.cycles}`,
+    `rungs ${s.rungsFilled}/${s.rungsTotal}${s.rollingRungs === undefined ? '' : ` (${s.rollingRungs})`}   position ${shown.position}${shown.carried === undefined ? '' : ` (${shown.carried} carried in)`}   cycles ${s.cycles}`,
+    ...(s.takeProfitSteps === undefined
+      ? []
+      : [`take-profit steps ${s.takeProfitSteps}`]),
     `profit realised ${money(s.realisedProfit)}${s.realisedAllTime === undefined ? '' : ` (all time ${money(s.realisedAllTime)})`}   unrealised ${money(unrealised)}   total ${money(total)}`,
     '-'.repeat(Math.min(width, 60)),
     ...s.events.slice(-6),

@@ -51,4 +51,14 @@ export function checkCrossFields(
       'maxPrice',
       `must be above minPrice (${config.minPrice}): raise maxPrice or lower minPrice`,
     )
+
+  if (
+    issues.length === 0 &&
+    typeof config.activeOrderCount === 'number' &&
+    config.activeOrderCount > config.orderCount
+  )
+    issueAt(
+      'activeOrderCount',
+      `must be <= orderCount (${config.orderCount}): lower activeOrderCount, or raise orderCount`,
+    )
 }

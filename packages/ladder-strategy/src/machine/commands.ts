@@ -68,6 +68,11 @@ export interface SellPositionCommand {
   price: DecimalString
   /** Why. */
   reason: ExitReason
+  /**
+   * Multi-step take profit: the index (0-based) of the step this sell
+   * belongs to. Absent for other sells.
+   */
+  step?: number
 }
 
 /** Schedule a timer: deliver `timerFired` at (or after) `at`. Replaces a timer of the same name. */
@@ -187,6 +192,11 @@ export interface FillBookedCommand {
   averageEntry: DecimalString | null
   /** Take-profit target after the fill (rounded UP to the tick), or `null` before any buy. */
   takeProfitPrice: DecimalString | null
+  /**
+   * Multi-step take profit: the index (0-based) of the step of the sell that
+   * filled. Absent for other fills.
+   */
+  step?: number
 }
 
 /** Everything the machine can ask for. */

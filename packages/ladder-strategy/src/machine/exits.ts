@@ -23,6 +23,7 @@ import {
   work,
   ZERO_POSITION,
 } from './state.js'
+import { inFlightSellLots } from './steps.js'
 import { placeSell } from './takeProfit.js'
 
 export function beginExit(
@@ -58,15 +59,27 @@ export function beginExitWork(
   }
   const limitTakeProfit =
     reason === 'takeProfit' && w.setup.config.takeProfitOrder === 'limit'
+  // Multi-step take profit in market mode: the steps' market sells still
+  // on the way are left to fill (nothing rests to cancel), and the exit
+  // sells only what they do not cover.
+  const stepSellsInFlight =
+    dv.steps !== null && w.setup.config.takeProfitOrder === 'market'
   // A limit take-profit that filled needs no market sell; any other exit
   // cancels resting sells and sells at market.
-  cancelLive(w, cmds, limitTakeProfit ? 'buy' : undefined)
+  cancelLive(w, cmds, limitTakeProfit || stepSellsInFlight ? 'buy' : undefined)
   w.status = 'exiting'
   w.reason = reason
   w.stopAfter = stopAfter
   w.exitPrice = price
-  if (!limitTakeProfit) {
-    const held = heldLots(dv, w.position)
+  // Multi-step, limit mode: resting step sells being canceled may still
+  // fill, so the market sell waits for their acknowledgement (settleExit
+  // sells what is held once nothing is live): never more than the position.
+  const waitForCancels =
+    dv.steps !== null &&
+    w.orders.some((o) => o.side === 'sell' && o.status === 'canceling')
+  if (!limitTakeProfit && !waitForCancels) {
+    const held =
+      heldLots(dv, w.position) - (stepSellsInFlight ? inFlightSellLots(w) : 0)
     if (held >= dv.minLots)
       placeSell(
         dv,
@@ -76,9 +89,18 @@ export function beginExitWork(
         priceToTicks(dv, price, 'down') ?? 0,
         reason,
         cmds,
+        lastStepOf(dv, reason),
       )
   }
   settleExit(dv, w, at, cmds)
+}
+
+/** The last take-profit step's index for a take-profit exit's sell (multi-step only). */
+function lastStepOf(dv: Derived, reason: ExitReason): number | undefined {
+  return dv.steps !== null &&
+    (reason === 'takeProfit' || reason === 'trailingTakeProfit')
+    ? dv.steps.length - 1
+    : undefined
 }
 
 /** Completes the exit once nothing is live and nothing sellable is left. */
@@ -100,6 +122,7 @@ export function settleExit(
       priceToTicks(dv, w.exitPrice, 'down') ?? 0,
       w.reason,
       cmds,
+      lastStepOf(dv, w.reason),
     )
     return
   }
@@ -139,6 +162,8 @@ export function settleExit(
   }
   w.trailingPeak = null
   w.trailingStopPrice = null
+  w.tpStep = 0
+  w.stepBase = 0
   const config = w.setup.config
   if (w.stopAfter) {
     stopWork(w, 'stopRequested', cmds)

@@ -29,6 +29,7 @@ import {
   holdingToQuantity,
   takeProfitTicks,
 } from './position.js'
+import { topUpRungs } from './rolling.js'
 import {
   findOrder,
   finish,
@@ -38,6 +39,7 @@ import {
   warning,
   work,
 } from './state.js'
+import { noteStepSells, stepTargetTicks } from './steps.js'
 import {
   enterPosition,
   refreshTargets,
@@ -131,6 +133,8 @@ export function onFill(
     cmds,
   )
   afterFill(dv, w, o, event.at, cmds)
+  // Rolling rungs: a rung that filled completely makes room for the next.
+  if (o.side === 'buy') topUpRungs(dv, w, cmds)
   return [finish(w), cmds.length === 0 ? NONE : cmds]
 }
 
@@ -163,6 +167,7 @@ export function bookFill(
         ? ceilDiv(tickLots, lots)
         : floorDiv(tickLots, lots)
   const bought = p.boughtLots > 0
+  const step = (order as { takeProfitStep?: number }).takeProfitStep
   cmds.push({
     type: 'fillBooked',
     cycle: order.cycle,
@@ -187,8 +192,14 @@ export function bookFill(
         )
       : null,
     takeProfitPrice: bought
-      ? ticksToPrice(dv, takeProfitTicks(dv, p, cycleLots(dv, p)))
+      ? ticksToPrice(
+          dv,
+          dv.steps !== null
+            ? stepTargetTicks(dv, w, w.tpStep)
+            : takeProfitTicks(dv, p, cycleLots(dv, p)),
+        )
       : null,
+    ...(step === undefined ? {} : { step }),
   })
 }
 
@@ -256,7 +267,12 @@ export function afterFill(
         refreshTargets(dv, w)
         if (w.setup.config.takeProfitOrder === 'limit')
           syncTakeProfitOrder(dv, w, cmds)
-      } else if (heldLots(dv, w.position) < dv.minLots) {
+        return
+      }
+      // Multi-step, limit mode: a step sold (the first one ends the buying).
+      if (dv.steps !== null && w.setup.config.takeProfitOrder === 'limit')
+        noteStepSells(dv, w, cmds)
+      if (heldLots(dv, w.position) < dv.minLots) {
         // The resting take-profit order sold the position.
         beginExitWork(dv, w, at, 'takeProfit', w.takeProfitPrice, false, cmds)
       } else if (w.setup.config.takeProfitOrder === 'limit')

@@ -9,10 +9,16 @@ import {
   sizeRungs,
   ticksToPrice,
 } from '../plan.js'
-import type { DecimalString, LadderConfig, OrderRecord } from '../types.js'
+import type {
+  DecimalString,
+  LadderConfig,
+  OrderRecord,
+  QueuedRung,
+} from '../types.js'
 import { clientIdFor, MAX_CYCLE, SELL_SLOT0 } from './clientIds.js'
 import type { LadderCommand } from './commands.js'
 import { stopWork } from './exits.js'
+import { activeRungLimit } from './rolling.js'
 import { freshPosition, type Work } from './state.js'
 
 /**
@@ -105,6 +111,9 @@ export function placeLadder(
     price: string
     quantity: string
   }[] = []
+  // Rolling rungs: the rungs past the K highest wait in the queue.
+  const active = activeRungLimit(dv)
+  const queued: QueuedRung[] = []
   let droppedText = ''
   for (const r of sized) {
     if (r.dropped !== null) {
@@ -114,6 +123,17 @@ export function placeLadder(
     const clientId = clientIdFor(cycle, r.index)
     const p = ticksToPrice(dv, r.priceTicks)
     const q = lotsToQuantity(dv, r.lots)
+    if (orders.length >= active) {
+      queued.push({
+        clientId,
+        rung: r.index,
+        price: p,
+        quantity: q,
+        priceTicks: r.priceTicks,
+        qtyLots: r.lots,
+      })
+      continue
+    }
     orders.push({
       clientId,
       cycle,
@@ -143,9 +163,12 @@ export function placeLadder(
   }
   // Orders of finished cycles are no longer needed (none is live here).
   w.orders = orders
+  w.queued = queued
   w.cycle = cycle
   w.position = freshPosition(w.position)
   w.nextSellSlot = SELL_SLOT0
+  w.tpStep = 0
+  w.stepBase = 0
   w.placedAt = at
   w.status = 'laddering'
   cmds.push({
@@ -160,6 +183,11 @@ export function placeLadder(
     cmds.push({
       type: 'log',
       message: `cycle ${cycle}: dropped ${droppedText}`,
+    })
+  if (queued.length > 0)
+    cmds.push({
+      type: 'log',
+      message: `cycle ${cycle}: rolling rungs, ${orders.length} of ${orders.length + queued.length} resting; the next one is placed when one fills`,
     })
   if (w.setup.config.autoRestartNoFill) {
     const deadline = at + dv.noFillMs

@@ -17,8 +17,8 @@ export function takeProfitTicks(
   dv: Derived,
   position: PositionRecord,
   heldLots: number,
+  mul = dv.tpMul,
 ): number {
-  const mul = dv.tpMul
   if (dv.config.feeAwareTakeProfit && heldLots > 0) {
     const num =
       (BigInt(position.costTickLots) * BigInt(dv.tlMoney) +
@@ -112,6 +112,20 @@ export function cycleLots(dv: Derived, position: PositionRecord): number {
       ? 0
       : ceilDiv(position.baseFeeUnits, fineUnitsPerLot(dv))
   return Math.max(0, position.boughtLots - soldOwn - feeLots)
+}
+
+/**
+ * Lots of this cycle's own buys, base-asset fees (rounded UP to the lot)
+ * taken off, sells NOT taken off: the fee-aware average's quantity for the
+ * multi-step take profit, so that what remains after a partial exit keeps
+ * its average cost. @internal
+ */
+export function entryLots(dv: Derived, position: PositionRecord): number {
+  const feeLots =
+    position.baseFeeUnits === 0
+      ? 0
+      : ceilDiv(position.baseFeeUnits, fineUnitsPerLot(dv))
+  return Math.max(0, position.boughtLots - feeLots)
 }
 
 /** What a position still holds, exactly, and its cost basis. @internal */

@@ -17,7 +17,9 @@ import type { ReconciledEvent } from './events.js'
 import { beginExitWork, settleExit } from './exits.js'
 import { applyFill, bookFill } from './fills.js'
 import { cycleLots } from './position.js'
+import { claimQueued, topUpRungs } from './rolling.js'
 import { finish, heldLots, isLive, type Work, warning, work } from './state.js'
+import { noteStepSells } from './steps.js'
 import {
   enterPosition,
   refreshTargets,
@@ -56,10 +58,14 @@ export function onReconciled(
   const open = exchangeOpenOrders(dv, event, warn)
   const sums = exchangeFills(dv, event, warn)
   const before = heldLots(dv, w.position)
+  // Rolling rungs the exchange already has are known orders, not strays.
+  claimQueued(w, (id) => open.has(id) || sums.has(id))
   adoptKnownOrders(dv, w, open, sums, cmds, warn)
   cancelStrayOrders(w, open, cmds, warn)
   adoptStrayFills(dv, w, sums, cmds, warn)
   afterReconcile(dv, w, before, event.at, cmds)
+  // Then the rungs that should rest and do not (K live at most).
+  topUpRungs(dv, w, cmds)
   return [finish(w), cmds]
 }
 
@@ -313,6 +319,9 @@ function afterReconcile(
       }
       break
     case 'inPosition':
+      // Multi-step, limit mode: adopted step sells count as sold steps.
+      if (dv.steps !== null && w.setup.config.takeProfitOrder === 'limit')
+        noteStepSells(dv, w, cmds)
       if (held !== before || held === 0) {
         if (held < dv.minLots && w.position.soldLots > 0)
           beginExitWork(dv, w, at, 'takeProfit', w.takeProfitPrice, false, cmds)

@@ -13,6 +13,7 @@ import type {
   LadderState,
   OrderRecord,
   PositionRecord,
+  QueuedRung,
   StateCommon,
   StopReason,
 } from '../types.js'
@@ -113,7 +114,18 @@ export interface Work extends StateCommon {
   stopReason: StopReason
   /** `starting` only: the last reference price was outside the price band. */
   waitingOutsideBand: boolean
+  /**
+   * `laddering` / `inPosition` only: rolling rungs not placed yet, highest
+   * first (shared with the state it came from: replace it, never mutate it).
+   */
+  queued: readonly QueuedRung[]
+  /** `inPosition` with `takeProfitSteps` only: steps sold (or triggered). */
+  tpStep: number
+  /** `inPosition` with `takeProfitSteps` only: the steps' base in lots (0 until the first step). */
+  stepBase: number
 }
+
+const NO_RUNGS: readonly QueuedRung[] = Object.freeze([])
 
 export function work(state: LadderState): Work {
   const s = state as Partial<Work> & StateCommon & { status: Work['status'] }
@@ -139,6 +151,9 @@ export function work(state: LadderState): Work {
     stopReason: state.status === 'stopped' ? state.reason : 'stopRequested',
     waitingOutsideBand:
       state.status === 'starting' && state.waitingOutsideBand === true,
+    queued: (state as { queuedRungs?: QueuedRung[] }).queuedRungs ?? NO_RUNGS,
+    tpStep: (state as { takeProfitStep?: number }).takeProfitStep ?? 0,
+    stepBase: (state as { stepBaseLots?: number }).stepBaseLots ?? 0,
   }
 }
 
@@ -189,34 +204,89 @@ export function finish(w: Work): LadderState {
             nextSellSlot: w.nextSellSlot,
           }
     case 'laddering':
-      return {
-        status: 'laddering',
-        setup: w.setup,
-        cycle: w.cycle,
-        orders: w.orders,
-        position: w.position,
-        totals: w.totals,
-        timers: w.timers,
-        nextSellSlot: w.nextSellSlot,
-        placedAt: w.placedAt,
-      }
+      return w.queued.length > 0
+        ? {
+            status: 'laddering',
+            setup: w.setup,
+            cycle: w.cycle,
+            orders: w.orders,
+            position: w.position,
+            totals: w.totals,
+            timers: w.timers,
+            nextSellSlot: w.nextSellSlot,
+            placedAt: w.placedAt,
+            queuedRungs: w.queued as QueuedRung[],
+          }
+        : {
+            status: 'laddering',
+            setup: w.setup,
+            cycle: w.cycle,
+            orders: w.orders,
+            position: w.position,
+            totals: w.totals,
+            timers: w.timers,
+            nextSellSlot: w.nextSellSlot,
+            placedAt: w.placedAt,
+          }
     case 'inPosition':
-      return {
-        status: 'inPosition',
-        setup: w.setup,
-        cycle: w.cycle,
-        orders: w.orders,
-        position: w.position,
-        totals: w.totals,
-        timers: w.timers,
-        nextSellSlot: w.nextSellSlot,
-        placedAt: w.placedAt,
-        takeProfitPrice: w.takeProfitPrice,
-        takeProfitTicks: w.takeProfitTicks,
-        stopLossPrice: w.stopLossPrice,
-        trailingPeak: w.trailingPeak,
-        trailingStopPrice: w.trailingStopPrice,
-      }
+      // Multi-step take profit: its progress, and the queue, on one
+      // literal (the extensions' shape; the classic shapes stay fixed).
+      if (hasSteps(w.setup.config))
+        return {
+          status: 'inPosition',
+          setup: w.setup,
+          cycle: w.cycle,
+          orders: w.orders,
+          position: w.position,
+          totals: w.totals,
+          timers: w.timers,
+          nextSellSlot: w.nextSellSlot,
+          placedAt: w.placedAt,
+          takeProfitPrice: w.takeProfitPrice,
+          takeProfitTicks: w.takeProfitTicks,
+          stopLossPrice: w.stopLossPrice,
+          trailingPeak: w.trailingPeak,
+          trailingStopPrice: w.trailingStopPrice,
+          ...(w.queued.length > 0
+            ? { queuedRungs: w.queued as QueuedRung[] }
+            : {}),
+          takeProfitStep: w.tpStep,
+          stepBaseLots: w.stepBase,
+        }
+      return w.queued.length > 0
+        ? {
+            status: 'inPosition',
+            setup: w.setup,
+            cycle: w.cycle,
+            orders: w.orders,
+            position: w.position,
+            totals: w.totals,
+            timers: w.timers,
+            nextSellSlot: w.nextSellSlot,
+            placedAt: w.placedAt,
+            takeProfitPrice: w.takeProfitPrice,
+            takeProfitTicks: w.takeProfitTicks,
+            stopLossPrice: w.stopLossPrice,
+            trailingPeak: w.trailingPeak,
+            trailingStopPrice: w.trailingStopPrice,
+            queuedRungs: w.queued as QueuedRung[],
+          }
+        : {
+            status: 'inPosition',
+            setup: w.setup,
+            cycle: w.cycle,
+            orders: w.orders,
+            position: w.position,
+            totals: w.totals,
+            timers: w.timers,
+            nextSellSlot: w.nextSellSlot,
+            placedAt: w.placedAt,
+            takeProfitPrice: w.takeProfitPrice,
+            takeProfitTicks: w.takeProfitTicks,
+            stopLossPrice: w.stopLossPrice,
+            trailingPeak: w.trailingPeak,
+            trailingStopPrice: w.trailingStopPrice,
+          }
     case 'exiting':
       return {
         status: 'exiting',
@@ -256,6 +326,13 @@ export function finish(w: Work): LadderState {
         reason: w.stopReason,
       }
   }
+}
+
+/** Whether the config has a multi-step take profit (`takeProfitSteps`). */
+export function hasSteps(config: LadderConfig): boolean {
+  return (
+    Array.isArray(config.takeProfitSteps) && config.takeProfitSteps.length > 0
+  )
 }
 
 export function warning(
@@ -332,6 +409,8 @@ export function cancelLive(
   cmds: LadderCommand[],
   side?: 'buy' | 'sell',
 ): void {
+  // Rolling rungs not placed yet are dropped with the buys: nothing to ask.
+  if (side !== 'sell') w.queued = NO_RUNGS
   const ids: number[] = []
   for (let i = 0; i < w.orders.length; i++) {
     const o = w.orders[i] as OrderRecord

@@ -42,6 +42,7 @@ import { onFill } from './fills.js'
 import { ladderOrWait, outsideBand } from './ladder.js'
 import { cycleLots, holding, holdingToQuantity } from './position.js'
 import { onReconciled } from './reconcile.js'
+import { topUpRungs } from './rolling.js'
 import {
   baseAsset,
   findLiveOrder,
@@ -56,6 +57,7 @@ import {
   warning,
   work,
 } from './state.js'
+import { triggerSteps } from './steps.js'
 import {
   armTrailing,
   enterPosition,
@@ -261,6 +263,13 @@ export function onInPosition(state: LadderState, event: LadderEvent): Outcome {
       config.takeProfitOrder === 'market' &&
       compareDecimal(price, state.takeProfitPrice) >= 0
     ) {
+      // Multi-step: a step before the last one sells its share.
+      if (
+        state.takeProfitStep !== undefined &&
+        Array.isArray(config.takeProfitSteps) &&
+        state.takeProfitStep < config.takeProfitSteps.length - 1
+      )
+        return triggerSteps(state, price, event.at)
       if (config.trailingTakeProfitPercentage !== false)
         return armTrailing(state, price)
       return beginExit(
@@ -532,4 +541,7 @@ export function afterOrderClosed(
     w.setup.config.takeProfitOrder === 'limit'
   )
     syncTakeProfitOrder(dv, w, cmds)
+  // Rolling rungs: a rung the exchange rejected or canceled makes room for
+  // the next one.
+  else if (order.side === 'buy') topUpRungs(dv, w, cmds)
 }

@@ -26,6 +26,7 @@ import {
   trailingStopTicks,
 } from './position.js'
 import { finish, heldLots, isLive, NONE, type Work, work } from './state.js'
+import { stepTargetTicks, syncStepOrders } from './steps.js'
 
 export function enterPosition(
   dv: Derived,
@@ -47,8 +48,12 @@ export function enterPosition(
 /** Recomputes the take-profit and stop-loss prices from the position. */
 export function refreshTargets(dv: Derived, w: Work): void {
   // The take-profit average is over this cycle's fills (spec); the carried
-  // remainder is sold with them but does not move the target.
-  const tp = takeProfitTicks(dv, w.position, cycleLots(dv, w.position))
+  // remainder is sold with them but does not move the target. Multi-step:
+  // the target of the next step.
+  const tp =
+    dv.steps !== null
+      ? stepTargetTicks(dv, w, w.tpStep)
+      : takeProfitTicks(dv, w.position, cycleLots(dv, w.position))
   w.takeProfitTicks = tp
   w.takeProfitPrice = ticksToPrice(dv, tp)
   const sl = stopLossTicks(dv, w.position)
@@ -97,6 +102,10 @@ export function syncTakeProfitOrder(
   w: Work,
   cmds: LadderCommand[],
 ): void {
+  if (dv.steps !== null) {
+    syncStepOrders(dv, w, cmds)
+    return
+  }
   let covered = 0
   const cancel: number[] = []
   for (let i = 0; i < w.orders.length; i++) {
@@ -128,6 +137,7 @@ export function placeSell(
   ticks: number,
   reason: ExitReason,
   cmds: LadderCommand[],
+  step?: number,
 ): void {
   if (w.nextSellSlot >= SLOTS) {
     cmds.push({
@@ -155,6 +165,7 @@ export function placeSell(
     baseFeeUnits: 0,
     status: 'pending',
     orderId: null,
+    ...(step === undefined ? {} : { takeProfitStep: step }),
   })
   cmds.push({
     type: 'sellPosition',
@@ -164,5 +175,6 @@ export function placeSell(
     quantity,
     price,
     reason,
+    ...(step === undefined ? {} : { step }),
   })
 }
