@@ -122,7 +122,10 @@ export default async function strategyBench(): Promise<void> {
         name: 'same, every in-position price fed to step',
         units: n,
         fn: () =>
-          backtest({ candles, config, market: MARKET, trades: false }, false),
+          backtest(
+            { candles, config, market: MARKET, trades: false },
+            'everyPrice',
+          ),
       },
       {
         // Realistic sweep territory: 12 rungs on the default 2000 USDC drop
