@@ -54,7 +54,9 @@ import { type Derived, derive } from './plan.js'
  * It jumps from event to event over an index of the candles (built once per
  * series and kept with it, so every later backtest over the same series,
  * such as each set of a sweep, reuses it); the report is the one of walking
- * every candle, to the unit.
+ * every candle, to the unit. A series is taken as immutable: to change
+ * candles, make a new series (or new columns) rather than writing into the
+ * arrays of one already backtested.
  *
  * @param options - Candles, config, market rules, fees.
  * @returns The report: cycles, fills, profit, fees, drawdown, equity curve, trades.

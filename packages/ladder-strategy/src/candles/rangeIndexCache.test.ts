@@ -39,6 +39,16 @@ describe('rangeIndexOf', () => {
     )
   })
 
+  test('behavior: a series object given other columns is indexed anew', () => {
+    const s = series(closes)
+    const first = rangeIndexOf(s)
+    s.close = s.close.map((c) => c + 500)
+    const again = rangeIndexOf(s)
+    expect(again).not.toBe(first)
+    expect(again.maxClose).toBe(Math.max(...closes) + 500)
+    expect(rangeIndexOf(s)).toBe(again)
+  })
+
   test('behavior: a low above its high, or an open time not after the one before, is not ordered', () => {
     const lowAbove = series(closes)
     lowAbove.low[5] = (lowAbove.high[5] as number) + 1

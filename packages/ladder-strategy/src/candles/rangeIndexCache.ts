@@ -22,9 +22,21 @@ export interface IndexedSeries {
   ordered: boolean
   /** The highest close (series units; 0 for no candle). */
   maxClose: number
+  /** The columns indexed (a series object given other columns is indexed anew). */
+  columns: readonly Float64Array[]
 }
 
 const cache = new WeakMap<CandleSeries, IndexedSeries>()
+
+const columnsOf = (s: CandleSeries) => [s.openTime, s.high, s.low, s.close]
+
+/** The cached entry, if it was built over the columns the series holds now. */
+function cached(series: CandleSeries): IndexedSeries | undefined {
+  const known = cache.get(series)
+  if (!known || known.index.length !== series.length) return undefined
+  const now = columnsOf(series)
+  return known.columns.every((col, k) => col === now[k]) ? known : undefined
+}
 
 function describe(
   series: CandleSeries,
@@ -39,17 +51,20 @@ function describe(
       ordered = false
     if ((close[c] as number) > maxClose) maxClose = close[c] as number
   }
-  const indexed = { index, ordered, maxClose }
+  const indexed = { index, ordered, maxClose, columns: columnsOf(series) }
   cache.set(series, indexed)
   return indexed
 }
 
 /**
  * The series' index, built once per series object (kept as long as the
- * series is). @internal
+ * series is; built anew when the object holds other columns). Candles
+ * changed in place inside the same arrays are not seen: series are treated
+ * as immutable once made (the parsers and `sliceCandles` make new ones).
+ * @internal
  */
 export function rangeIndexOf(series: CandleSeries): IndexedSeries {
-  return cache.get(series) ?? describe(series, buildRangeIndex(series))
+  return cached(series) ?? describe(series, buildRangeIndex(series))
 }
 
 /**
@@ -57,7 +72,7 @@ export function rangeIndexOf(series: CandleSeries): IndexedSeries {
  * share the candles) and keeps it for this thread too. @internal
  */
 export function sharedRangeIndex(series: CandleSeries): ArrayBufferLike {
-  const known = cache.get(series)
+  const known = cached(series)
   if (known && known.index.buffer instanceof SharedArrayBuffer)
     return known.index.buffer
   return describe(series, buildRangeIndex(series, true)).index.buffer
