@@ -16,8 +16,10 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import {
+  type CandleSeries,
   DEFAULT_LADDER_CONFIG,
   initialState,
+  type LadderConfig,
   type LadderEvent,
   parseCandlesCsv,
   runBacktest,
@@ -29,9 +31,14 @@ import {
   readCandlesCsv,
   sweep,
 } from '@rung/ladder-strategy/node'
-// The internal entry with the quiet-price shortcut as a switch: the bench
-// shows what the shortcut buys next to feeding every candle's price to step.
-import { backtest } from '../packages/ladder-strategy/src/backtest.js'
+// The internal entry with the path as a switch: the bench shows the
+// event-driven path next to walking every candle (and next to feeding every
+// in-position price to step, what the quiet-price shortcut buys).
+import {
+  type BacktestPath,
+  backtest,
+} from '../packages/ladder-strategy/src/backtest.js'
+import { buildRangeIndex } from '../packages/ladder-strategy/src/candles/rangeIndex.js'
 import { compare } from './harness.js'
 
 const DATA = fileURLToPath(
@@ -118,23 +125,78 @@ export default async function strategyBench(): Promise<void> {
     at: i,
     price: `${42000 + (i % 97)}.${i % 10}`,
   }))
+  // The index the event-driven path jumps with: built once per series
+  // (timed here on a fresh build; runBacktest keeps one per series).
+  const builds: number[] = []
+  let indexBytes = 0
+  for (let k = 0; k < 20; k++) {
+    const t0 = performance.now()
+    indexBytes = buildRangeIndex(candles).bytes
+    builds.push(performance.now() - t0)
+  }
+  console.log(
+    `\nrange index (built once per series, shared by every set and worker): build ${Math.min(...builds).toFixed(2)} ms (best of 20; first ${(builds[0] as number).toFixed(2)} ms), ${(indexBytes / 1024).toFixed(0)} KiB = ${(indexBytes / n).toFixed(2)} bytes/candle (the candles: 48)`,
+  )
+  // Calm configs (few events: a wide take profit, a long no-fill wait)
+  // show the jump itself; the classic one is dominated by its events.
+  const calm = {
+    ...config,
+    takeProfitPercentage: '3',
+    noFillRestartMinutes: 60,
+  }
+  const one = (o: Parameters<typeof backtest>[0], path: BacktestPath) => () =>
+    backtest(o, path)
+  const classic = { candles, config, market: MARKET, trades: false }
+  const calmOptions = { ...classic, config: calm }
+  const perRun = (o: Parameters<typeof backtest>[0], path: BacktestPath) => {
+    const t0 = performance.now()
+    let k = 0
+    while (performance.now() - t0 < 1000 || k < 5) {
+      backtest(o, path)
+      k++
+    }
+    return (performance.now() - t0) / k
+  }
+  for (const [name, o] of [
+    ['classic', classic],
+    ['calm (take profit 3 %, no-fill 60 min)', calmOptions],
+  ] as const) {
+    const events = perRun(o, 'events')
+    const walking = perRun(o, 'candles')
+    console.log(
+      `six months, ${name}: event-driven ${events.toFixed(2)} ms (${(n / events / 1000).toFixed(0)}M candles/s effective), walking ${walking.toFixed(2)} ms (${(n / walking / 1000).toFixed(1)}M/s): ${(walking / events).toFixed(1)}x`,
+    )
+  }
   await compare({
-    title: 'Backtest throughput (model v1, one core)',
+    title: 'Backtest throughput (model v1, one core; effective candles/s)',
     unit: 'candles/s',
     timeMs: 3000,
     baseline: { name: 'bare loop over the same candles', units: n, fn: bare },
     cases: [
       {
-        name: 'runBacktest (classic, no fees, no trade list)',
+        name: 'runBacktest (classic, event-driven)',
         units: n,
-        fn: () =>
-          runBacktest({ candles, config, market: MARKET, trades: false }),
+        fn: one(classic, 'events'),
       },
       {
-        name: 'same, every in-position price fed to step',
+        name: 'same, walking every candle',
         units: n,
-        fn: () =>
-          backtest({ candles, config, market: MARKET, trades: false }, false),
+        fn: one(classic, 'candles'),
+      },
+      {
+        name: 'same, walking, every in-position price fed',
+        units: n,
+        fn: one(classic, 'everyPrice'),
+      },
+      {
+        name: 'calm config, event-driven',
+        units: n,
+        fn: one(calmOptions, 'events'),
+      },
+      {
+        name: 'calm config, walking every candle',
+        units: n,
+        fn: one(calmOptions, 'candles'),
       },
       {
         // Realistic sweep territory: 12 rungs on the default 2000 USDC drop
@@ -277,6 +339,82 @@ export default async function strategyBench(): Promise<void> {
   console.log(
     `best set: ${JSON.stringify(best?.params)} total profit ${best?.metric}`,
   )
+  await largeSweep(lib, candles, config, cores)
+}
+
+/**
+ * The issue's sweep goal: 10,000 sets over six months on every core. The
+ * set count is `RUNG_BENCH_SWEEP_SETS` (a multiple of 1000 up to 10,000;
+ * default 1000, so a default bench run stays within minutes), on a warm
+ * pool (its workers adopt the one range index the pool built).
+ */
+async function largeSweep(
+  lib: Awaited<ReturnType<typeof sweepLibrary>>,
+  candles: CandleSeries,
+  config: LadderConfig,
+  cores: number,
+): Promise<void> {
+  const sets = Number(process.env.RUNG_BENCH_SWEEP_SETS ?? 1000)
+  if (!Number.isInteger(sets) || sets < 1000 || sets > 10_000 || sets % 1000)
+    throw new Error(
+      `RUNG_BENCH_SWEEP_SETS must be a multiple of 1000 from 1000 to 10000, got ${process.env.RUNG_BENCH_SWEEP_SETS}`,
+    )
+  // Options that keep the classic config's cost per set (orderCount stays
+  // 8: from 12 rungs on, 2000 USDC drops the first rungs and the machine
+  // re-ladders after almost every minute, about 3 s a set). Grid order:
+  // the first key is the slowest, so the set count slices it.
+  const grid = {
+    stopLossPercentage: [
+      false,
+      '1',
+      '2',
+      '3',
+      '5',
+      '7',
+      '10',
+      '15',
+      '20',
+      '30',
+    ].slice(0, sets / 1000),
+    coolDownMinutes: [0, 5, 10, 15, 30, 45, 60, 90, 120, 240],
+    takeProfitPercentage: [
+      '0.2',
+      '0.25',
+      '0.3',
+      '0.4',
+      '0.5',
+      '0.75',
+      '1',
+      '1.5',
+      '2',
+      '3',
+    ],
+    maxDropPercentage: ['3', '4', '5', '6', '7', '8', '10', '12', '15', '20'],
+  }
+  const pool = await lib.createSweepPool({ candles, workers: cores })
+  try {
+    // Warm the workers on a tenth of the grid (not timed).
+    await pool.sweep({
+      config,
+      market: MARKET,
+      grid: { ...grid, stopLossPercentage: [false], coolDownMinutes: [0] },
+    })
+    const start = performance.now()
+    const ranked = await pool.sweep({ config, market: MARKET, grid })
+    const ms = performance.now() - start
+    const per = ms / ranked.length
+    console.log(
+      `\n## Sweep: ${ranked.length.toLocaleString('en-US')} sets x ${candles.length} candles, warm pool of ${cores} workers (${lib.from})`,
+    )
+    console.log(
+      `${(ms / 1000).toFixed(1)} s (${per.toFixed(2)} ms a set, ${((ranked.length * candles.length) / ms / 1000).toFixed(0)}M candles/s effective)${sets < 10_000 ? `; 10,000 sets at this rate: ${((per * 10_000) / 1000).toFixed(0)} s (RUNG_BENCH_SWEEP_SETS=10000 runs them)` : ''}`,
+    )
+    console.log(
+      `best set: ${JSON.stringify(ranked[0]?.params)} total profit ${ranked[0]?.metric}`,
+    )
+  } finally {
+    await pool.close()
+  }
 }
 
 /**

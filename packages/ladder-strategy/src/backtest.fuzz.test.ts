@@ -235,7 +235,9 @@ describe('runBacktest (properties)', () => {
         market: { ...MARKET, tickSize },
         fees: { makerPercentage: fee, takerPercentage: fee },
       }
-      expect(backtest(options, true)).toEqual(backtest(options, false))
+      expect(backtest(options, 'candles')).toEqual(
+        backtest(options, 'everyPrice'),
+      )
     },
   )
 
@@ -258,14 +260,14 @@ describe('runBacktest (properties)', () => {
       }
       // A combination where no rung fits at the first close (a price band
       // just under it) throws the same either way.
-      const outcome = (skip: boolean) => {
+      const outcome = (path: 'candles' | 'everyPrice') => {
         try {
-          return backtest(options, skip)
+          return backtest(options, path)
         } catch (error) {
           return { error: (error as Error).message }
         }
       }
-      expect(outcome(true)).toEqual(outcome(false))
+      expect(outcome('candles')).toEqual(outcome('everyPrice'))
     },
   )
 

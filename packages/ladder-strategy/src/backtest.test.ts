@@ -308,7 +308,8 @@ describe('runBacktest (quiet prices)', () => {
       ['buy', '100'],
       ['sell', '100.15'],
     ])
-    expect(report).toEqual(backtest(options, false))
+    expect(report).toEqual(backtest(options, 'everyPrice'))
+    expect(report).toEqual(backtest(options, 'candles'))
   })
 })
 

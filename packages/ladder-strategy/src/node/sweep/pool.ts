@@ -2,8 +2,10 @@
  * `createSweepPool`: backtest worker threads that stay up between sweeps.
  *
  * ```
- * createSweepPool: load candles once -> copy into one SharedArrayBuffer
- *   -> start W workers (each maps the buffer: no copy, no re-parse) -> wait until all are ready
+ * createSweepPool: load candles once -> copy into one SharedArrayBuffer, build
+ *   their range index into another (once: every set and worker jumps with it)
+ *   -> start W workers (each maps both buffers: no copy, no re-parse, no
+ *   rebuild) -> wait until all are ready
  * pool.sweep: validate every set -> queue the sets -> each worker takes the next set
  *   (and one ahead while sets remain for every worker)
  *   -> collect reports, report progress, rank
@@ -27,6 +29,7 @@
  */
 import type { Worker } from 'node:worker_threads'
 import type { BacktestReport } from '../../backtestOptions.js'
+import { sharedRangeIndex } from '../../candles/rangeIndexCache.js'
 import { type CandleSeries, copyToSharedBuffer } from '../../candles/series.js'
 import { LadderConfigError } from '../../errors.js'
 import { readCandlesCsv } from '../readCandlesCsv.js'
@@ -126,6 +129,7 @@ export async function createSweepPool(
   const candles = await loadCandles(options)
   const data: SweepWorkerData = {
     buffer: copyToSharedBuffer(candles),
+    indexBuffer: sharedRangeIndex(candles),
     length: candles.length,
     priceScale: candles.priceScale,
     volumeScale: candles.volumeScale,
