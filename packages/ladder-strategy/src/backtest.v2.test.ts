@@ -82,7 +82,7 @@ describe('runBacktest (model v2: rolling rungs)', () => {
       config: { ...config, activeOrderCount: false },
     })
     expect(report).toEqual(full)
-    expect(report).toEqual(backtest(options, false))
+    expect(report).toEqual(backtest(options, 'everyPrice'))
   })
 })
 
@@ -149,7 +149,7 @@ describe('runBacktest (model v2: multi-step take profit)', () => {
         [180_000, 'sell', '101', '0.6', 0],
         [240_000, 'sell', '103', '0.4', 1],
       ])
-      expect(report).toEqual(backtest(options, false))
+      expect(report).toEqual(backtest(options, 'everyPrice'))
     },
   )
 
