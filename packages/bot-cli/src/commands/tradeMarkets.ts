@@ -28,7 +28,11 @@ import {
   type MarketsConfig,
 } from '../config/markets.js'
 import { toStrategyRules } from '../config/strategy.js'
-import { createMarketsSummary } from '../dashboard/markets.js'
+import type { DashboardFeed } from '../dashboard/feed.js'
+import {
+  createMarketsSummary,
+  type MarketsSummary,
+} from '../dashboard/markets.js'
 import type { DashboardServer } from '../dashboard/server.js'
 import { ConfigError, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
@@ -55,7 +59,7 @@ import {
 } from '../runtime/multi/marketsStatus.js'
 import { watchBookStates } from '../runtime/multi/pause.js'
 import { shareStream, watchStopFiles } from '../runtime/multi/shared.js'
-import { errorFields } from '../ui/logger.js'
+import { errorFields, type Logger } from '../ui/logger.js'
 import {
   isMarketsStatus,
   type MarketsStatusContent,
@@ -108,13 +112,7 @@ export async function runMarkets(
     )
   const keys = tradingKeys(ctx, io, setupOptions)
   const lock = acquireLock(settings.dataDir)
-  const view =
-    io.stdout.isTTY && !ctx.json
-      ? createStatusView<MarketsStatusContent>(
-          io.stdout as NodeJS.WriteStream,
-          { fps: options.fps ?? 4, render: renderMarketsStatus },
-        )
-      : undefined
+  const view = marketsView(ctx, io, options.fps)
   const { logger, alerts } = createTradeLogger(ctx, io, view !== undefined)
   for (const w of [...ctx.warnings, ...config.warnings]) logger.warn(w)
   if (settings.sellNonUsdcAssets)
@@ -159,18 +157,11 @@ export async function runMarkets(
     history = openHistory(
       join(settings.dataDir, ctx.dryRun ? DRY_RUN_HISTORY_FILE : HISTORY_FILE),
     )
-    // The dashboard: a page per market, and the bar of every market.
-    const store = history
-    const feeds = new Map(
-      config.markets.map((m) => [m.symbol, dashboardFeedOf(store, m.symbol)]),
-    )
-    const summary = createMarketsSummary()
-    const firstFeed = feeds.get(config.markets[0]?.symbol ?? '')
-    if (firstFeed)
-      dashboard = await serveDashboard(ctx, io, logger, firstFeed, options, {
-        feeds,
-        summary,
-      })
+    const pages = await startMarketsDashboard(ctx, io, logger, options, {
+      markets: config.markets,
+      history,
+    })
+    dashboard = pages.dashboard
     const top = createMarketsStatus(
       settings.dataDir,
       config.markets.map((m) => m.symbol),
@@ -178,7 +169,7 @@ export async function runMarkets(
       budget,
       (content) => {
         if (!isMarketsStatus(content)) return
-        summary.update(content)
+        pages.summary.update(content)
         view?.update({
           ...content,
           events: [...content.events, ...alerts].slice(-6),
@@ -186,29 +177,7 @@ export async function runMarkets(
       },
     )
     status = top
-    // Each market's snapshot also feeds its dashboard page, whose header
-    // says when the market is paused or stopped.
-    const lastSnapshot = new Map<string, StatusSnapshot>()
-    const fanout: MarketsStatus = {
-      ...top,
-      update(symbol, snapshot) {
-        lastSnapshot.set(symbol, snapshot)
-        top.update(symbol, snapshot)
-        feeds.get(symbol)?.update(snapshot)
-      },
-      mark(symbol, change) {
-        top.mark(symbol, change)
-        const last = lastSnapshot.get(symbol)
-        const words =
-          change.paused !== undefined
-            ? `paused: ${change.paused}`
-            : change.stopped
-              ? 'stopped'
-              : undefined
-        if (last && words)
-          feeds.get(symbol)?.update({ ...last, statusText: words })
-      },
-    }
+    const fanout = withDashboardPages(top, pages.feeds)
     let fatal: ExitError | undefined
     const ladders: LadderRun[] = []
     const deps: LadderDeps = {
@@ -273,6 +242,77 @@ export async function runMarkets(
     history?.close()
     await sim?.close()
     lock.release()
+  }
+}
+
+/** The live terminal view of every market (a TTY, and not `--json`). */
+function marketsView(ctx: CommandContext, io: CliIo, fps: number | undefined) {
+  return io.stdout.isTTY && !ctx.json
+    ? createStatusView<MarketsStatusContent>(io.stdout as NodeJS.WriteStream, {
+        fps: fps ?? 4,
+        render: renderMarketsStatus,
+      })
+    : undefined
+}
+
+/**
+ * The dashboard of a multi-market run, unless `--no-ui`: a page (feed) per
+ * market over the trade history, and the bar of every market.
+ */
+async function startMarketsDashboard(
+  ctx: CommandContext,
+  io: CliIo,
+  logger: Logger,
+  options: TradeOptions,
+  run: { markets: readonly MarketEntry[]; history: HistoryStore | undefined },
+): Promise<{
+  dashboard: DashboardServer | undefined
+  feeds: Map<string, DashboardFeed>
+  summary: MarketsSummary
+}> {
+  const feeds = new Map(
+    run.markets.map((m) => [m.symbol, dashboardFeedOf(run.history, m.symbol)]),
+  )
+  const summary = createMarketsSummary()
+  const first = feeds.get(run.markets[0]?.symbol ?? '')
+  const dashboard =
+    first === undefined
+      ? undefined
+      : await serveDashboard(ctx, io, logger, first, options, {
+          feeds,
+          summary,
+        })
+  return { dashboard, feeds, summary }
+}
+
+/**
+ * The status fan-out that also feeds each market's dashboard page, whose
+ * header says when the market is paused or stopped.
+ */
+function withDashboardPages(
+  top: MarketsStatus,
+  feeds: ReadonlyMap<string, DashboardFeed>,
+): MarketsStatus {
+  const lastSnapshot = new Map<string, StatusSnapshot>()
+  return {
+    ...top,
+    update(symbol, snapshot) {
+      lastSnapshot.set(symbol, snapshot)
+      top.update(symbol, snapshot)
+      feeds.get(symbol)?.update(snapshot)
+    },
+    mark(symbol, change) {
+      top.mark(symbol, change)
+      const last = lastSnapshot.get(symbol)
+      const words =
+        change.paused !== undefined
+          ? `paused: ${change.paused}`
+          : change.stopped
+            ? 'stopped'
+            : undefined
+      if (last && words)
+        feeds.get(symbol)?.update({ ...last, statusText: words })
+    },
   }
 }
 
