@@ -30,7 +30,6 @@
  * index; both give the same report).
  */
 
-import { stepReport } from './backtestSteps.js'
 import { EquityTracker } from './backtest/equity.js'
 import { jumpEvents, walkCandles } from './backtest/paths.js'
 import { Simulator } from './backtest/simulator.js'
@@ -40,6 +39,7 @@ import {
   equityPointsOf,
   feeRate,
 } from './backtestOptions.js'
+import { stepReport } from './backtestSteps.js'
 import { candlesFromRows } from './candles/csv.js'
 import { rangeIndexOf } from './candles/rangeIndexCache.js'
 import type { CandleRow, CandleSeries } from './candles/series.js'
@@ -203,6 +203,8 @@ function report(
     })),
     trades: sim.trades,
     warnings: sim.warnings,
-    ...(sim.steps === null ? {} : { takeProfitSteps: stepReport(dv, sim.steps) }),
+    ...(sim.steps === null
+      ? {}
+      : { takeProfitSteps: stepReport(dv, sim.steps) }),
   }
 }

@@ -373,7 +373,8 @@ export class Simulator {
         fee: feeText,
         clientId: r.clientId,
       })
-      if (r.step >= 0) (this.trades[this.trades.length - 1] as Trade).step = r.step
+      if (r.step >= 0)
+        (this.trades[this.trades.length - 1] as Trade).step = r.step
     }
   }
 
