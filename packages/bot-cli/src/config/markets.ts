@@ -52,7 +52,7 @@ export interface MarketEntry {
    * merged with the entry's keys, `markets` and `maxTotalAmount` removed):
    * what code written for one market reads as its `raw` config.
    */
-  raw: Json
+  raw: Record<string, unknown>
   /** Where it came from in the file: `markets[2]`, or `trading` for the classic layout. */
   field: string
 }
@@ -100,7 +100,7 @@ export interface MarketsConfig {
  * console.log(markets.map((m) => m.symbol)) // ['BTC_USDC', 'SOL_USDC']
  * ```
  */
-export function validateMarkets(raw: Json): MarketsConfig {
+export function validateMarkets(raw: Record<string, unknown>): MarketsConfig {
   const { markets: list, maxTotalAmount: capRaw, ...base } = raw
   const maxTotalAmount = readCap(capRaw)
   const warnings: string[] = []
