@@ -44,7 +44,6 @@ import {
 } from '../runtime/history/historyStore.js'
 import type { HistoryStore } from '../runtime/history/historyTypes.js'
 import { acquireLock } from '../runtime/lock.js'
-import type { Bot } from '../runtime/loop/botTypes.js'
 import { createBudget } from '../runtime/multi/budget.js'
 import { clientIdSlots } from '../runtime/multi/clientIds.js'
 import {
@@ -216,7 +215,12 @@ export async function runMarkets(
       ladders.push(ladder)
     }
     unwatch = watchLadders(ladders, deps, settings.monitorIntervalMs)
-    const all = composite(ladders)
+    // One stop for every ladder (Ctrl-C, `rung stop`, the start hook).
+    const all = {
+      stop: () => {
+        for (const l of ladders) l.stop()
+      },
+    }
     unsubscribeSignals = watchSignals(io, all, logger, () => lock.release())
     options.onStarted?.(
       startedHandle(all, ladders, sim, settings.dataDir, dashboard?.url),
@@ -371,7 +375,7 @@ function watchLadders(
 
 /** What `onStarted` is given: the whole run, and each ladder on its own. */
 function startedHandle(
-  all: Bot,
+  all: { stop(): void },
   ladders: readonly LadderRun[],
   sim: Sim | undefined,
   dataDir: string,
@@ -379,7 +383,8 @@ function startedHandle(
 ): StartedHandle {
   return {
     stop: () => all.stop(),
-    state: () => all.state(),
+    // The first market's state (`ladders` has each one's).
+    state: () => ladders[0]?.state() as LadderState,
     sim,
     dataDir,
     dashboardUrl,
@@ -389,22 +394,6 @@ function startedHandle(
         { stop: () => l.stop(), state: () => l.state() as LadderState },
       ]),
     ),
-  }
-}
-
-/** One handle over every ladder: stop stops them all. */
-function composite(ladders: readonly LadderRun[]): Bot {
-  const first = ladders[0] as LadderRun
-  return {
-    done: Promise.allSettled(ladders.map((l) => l.done)).then(() => ({
-      reason: 'signal' as const,
-      state: first.state() as LadderState,
-      realisedProfit: '0',
-    })),
-    stop: () => {
-      for (const l of ladders) l.stop()
-    },
-    state: () => first.state() as LadderState,
   }
 }
 

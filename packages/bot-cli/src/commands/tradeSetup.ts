@@ -315,7 +315,7 @@ export function launchBot(options: BotOptions): Bot {
  */
 export function watchSignals(
   io: CliIo,
-  bot: Bot,
+  bot: Pick<Bot, 'stop'>,
   logger: Logger,
   beforeForcedExit: () => void,
 ): () => void {

@@ -10,6 +10,7 @@ import type {
 } from '../runtime/multi/marketsStatus.js'
 import type { StatusFileContent } from '../runtime/statusFile.js'
 import { formatMoney, formatStatusNumbers, statusWords } from './statusView.js'
+import { formatTable } from './table.js'
 
 /** A status with the `markets` of a multi-market run. */
 export type MarketsStatusContent = StatusFileContent & {
@@ -22,9 +23,6 @@ export const isMarketsStatus = (
   s: StatusFileContent,
 ): s is MarketsStatusContent =>
   Array.isArray(s.markets) && s.total !== undefined
-
-const pad = (v: string, n: number) =>
-  v.length >= n ? v : v + ' '.repeat(n - v.length)
 
 /**
  * Renders the block as lines (no ANSI), for the view and for tests.
@@ -56,27 +54,15 @@ export function renderMarketsStatus(
     ]
   })
   const head = ['market', 'status', 'price', 'rungs', 'position', 'profit']
-  const widths = head.map((h, i) =>
-    Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)),
-  )
-  // The status column is the one that can be long (a pause reason): the
-  // table keeps it last-but-numbers only up to 28 characters.
-  widths[1] = Math.min(widths[1] ?? 6, 28)
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) =>
-        pad(
-          i === 1 && c.length > 28 ? `${c.slice(0, 27)}…` : c,
-          widths[i] ?? 0,
-        ),
-      )
-      .join('  ')
-      .trimEnd()
+  // The status column is the one that can be long (a pause reason): cut
+  // at 28 characters.
+  const cut = (row: string[]) =>
+    row.map((c, i) => (i === 1 && c.length > 28 ? `${c.slice(0, 27)}…` : c))
+  const table = formatTable([head, ...rows].map(cut)).split('\n')
   const committed = `${formatMoney(total.committedQuote)}${total.maxTotalAmount === undefined ? '' : ` of ${formatMoney(total.maxTotalAmount)}`}`
   const lines = [
     `rung ${s.mode} ${s.markets.length} markets  ${s.status}  stream ${s.connection}`,
-    line(head),
-    ...rows.map(line),
+    ...table,
     `total  profit realised ${formatMoney(total.realisedProfit)}   cycles ${total.cycles}   committed ${committed}`,
     '-'.repeat(Math.min(width, 60)),
     ...s.events.slice(-6),
