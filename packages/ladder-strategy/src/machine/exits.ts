@@ -71,12 +71,14 @@ export function beginExitWork(
   w.reason = reason
   w.stopAfter = stopAfter
   w.exitPrice = price
-  // Multi-step, limit mode: resting step sells being canceled may still
-  // fill, so the market sell waits for their acknowledgement (settleExit
-  // sells what is held once nothing is live): never more than the position.
-  const waitForCancels =
-    dv.steps !== null &&
-    w.orders.some((o) => o.side === 'sell' && o.status === 'canceling')
+  // Limit mode (one take-profit sell or steps): resting sells being
+  // canceled may still fill, so the market sell waits for their
+  // acknowledgement (settleExit sells what is held once nothing is live):
+  // never more than the position, so nothing else the account holds of the
+  // base asset is sold.
+  const waitForCancels = w.orders.some(
+    (o) => o.side === 'sell' && o.status === 'canceling',
+  )
   if (!limitTakeProfit && !waitForCancels) {
     const held =
       heldLots(dv, w.position) - (stepSellsInFlight ? inFlightSellLots(w) : 0)

@@ -653,6 +653,59 @@ describe('step', () => {
     `)
   })
 
+  test('behavior: a stop loss with a resting limit take profit sells only after the sell is canceled, never more than held', () => {
+    const config = {
+      ...SMALL,
+      takeProfitOrder: 'limit' as const,
+      stopLossPercentage: '5',
+    }
+    const canceled = (clientId: number, at = 3): LadderEvent => ({
+      type: 'orderCanceled',
+      at,
+      clientId,
+    })
+    const sellsOf = (cmds: readonly LadderCommand[]) =>
+      cmds.flatMap((c) =>
+        c.type === 'sellPosition' ? [[c.orderType, c.quantity]] : [],
+      )
+    const opening = [started(), fill(1024, '100', '0.428'), price('95')]
+    // The resting sell (1536, 0.428 @ 101) is canceled with the rungs; the
+    // market sell waits for that cancel: the resting sell may still fill.
+    const stop = drive(config, opening).log[2]
+    expect(stop?.status).toBe('exiting')
+    expect(stop?.commands).toContainEqual({
+      type: 'cancelOrders',
+      symbol: 'BTC_USDC',
+      clientIds: [1025, 1026, 1536],
+    })
+    expect(sellsOf(stop?.commands ?? [])).toEqual([])
+    // The cancel lands: the position is sold at market.
+    const sold = drive(config, [
+      ...opening,
+      canceled(1025),
+      canceled(1026),
+      canceled(1536),
+    ])
+    expect(sold.log.flatMap((l) => sellsOf(l.commands))).toEqual([
+      ['limit', '0.428'],
+      ['market', '0.428'],
+    ])
+    // The resting sell filled while its cancel was on the way: nothing is
+    // left to sell, and no market sell goes out.
+    const filled = drive(config, [
+      ...opening,
+      fill(1536, '101', '0.428', '0', 3),
+      canceled(1025),
+      canceled(1026),
+    ])
+    expect(filled.log.flatMap((l) => sellsOf(l.commands))).toEqual([
+      ['limit', '0.428'],
+    ])
+    expect(filled.state.totals.cycles).toBe(1)
+    const p = filled.state.position
+    expect(p.boughtLots - p.soldLots).toBe(0)
+  })
+
   test('behavior: trailing take profit follows the peak', () => {
     const config = { ...SMALL, trailingTakeProfitPercentage: '0.5' }
     const { log } = drive(config, [

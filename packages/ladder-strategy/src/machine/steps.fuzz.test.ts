@@ -53,14 +53,6 @@ const configArb: fc.Arbitrary<LadderConfig> = fc
       o.activeOrderCount === false
         ? (false as const)
         : Math.min(o.activeOrderCount, o.orderCount),
-    // The single limit take profit with a stop loss sells at market while
-    // the resting sell's cancel is on the way (classic behaviour, kept to
-    // the cent): a sell that fills in that window oversells. Multi-step
-    // waits for the cancel; the property covers that.
-    stopLossPercentage:
-      o.takeProfitSteps === false && o.takeProfitOrder === 'limit'
-        ? (false as const)
-        : o.stopLossPercentage,
   }))
 
 const actionArb = fc.oneof(
