@@ -6,7 +6,6 @@
  */
 import { join } from 'node:path'
 import type { Sim } from '@rung/backpack-sim'
-import type { LadderState } from '@rung/ladder-strategy'
 import type { Command } from 'commander'
 import type { CommandContext } from '../config/context.js'
 import { validateMarkets } from '../config/markets.js'
@@ -40,8 +39,8 @@ import {
   createTradeLogger,
   launchBot,
   openSessionJournal,
-  type SetupOptions,
   startPaperSim,
+  type TradeOptions,
   tradingKeys,
   watchSignals,
 } from './tradeSetup.js'
@@ -52,33 +51,7 @@ import {
   serveDashboard,
 } from './tradeStatus.js'
 
-/** What `onStarted` receives. */
-export interface StartedHandle {
-  /** Requests a graceful stop. */
-  stop(): void
-  /** The current strategy state. */
-  state(): LadderState
-  /** The in-process simulator (paper mode). */
-  sim: Sim | undefined
-  /** The data directory. */
-  dataDir: string
-  /** The dashboard's URL (token included), unless `--no-ui`. */
-  dashboardUrl: string | undefined
-  /** A multi-market run: each market's ladder (`stop` stops that one only). */
-  ladders?: Record<string, { stop(): void; state(): LadderState }> | undefined
-}
-
-/** Options of {@link runTrading}. */
-export interface TradeOptions extends SetupOptions {
-  /** Called once the bot runs (tests: drive the simulator, stop the bot). */
-  onStarted?: ((handle: StartedHandle) => void) | undefined
-  /** Status view refresh rate. @default 4 */
-  fps?: number | undefined
-  /** Serve the dashboard (`--no-ui` turns it off). @default true */
-  ui?: boolean | undefined
-  /** `--ui-port`: the dashboard's port on 127.0.0.1. @default the previous run's, else a free one */
-  uiPort?: number | undefined
-}
+export type { StartedHandle, TradeOptions } from './tradeSetup.js'
 
 /**
  * Runs the bot until it stops (strategy done, Ctrl-C, `rung stop`).

@@ -65,12 +65,13 @@ import {
   renderMarketsStatus,
 } from '../ui/marketsView.js'
 import { createStatusView, type StatusSnapshot } from '../ui/statusView.js'
-import type { StartedHandle, TradeOptions } from './trade.js'
 import {
   createTradeLogger,
+  type StartedHandle,
   sdkLogger,
   startPaperSim,
   streamClientFor,
+  type TradeOptions,
   tradingKeys,
   watchSignals,
 } from './tradeSetup.js'

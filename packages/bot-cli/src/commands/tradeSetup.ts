@@ -13,7 +13,7 @@ import {
   type StreamClient,
 } from '@rung/backpack-sdk'
 import { type Sim, SimError, startSim } from '@rung/backpack-sim'
-import { isLadderConfigError } from '@rung/ladder-strategy'
+import { isLadderConfigError, type LadderState } from '@rung/ladder-strategy'
 import { type CommandContext, requireCredentials } from '../config/context.js'
 import { ConfigError, EXIT, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
@@ -30,6 +30,34 @@ import { createLogger, type Logger, type LogRecord } from '../ui/logger.js'
 
 /** Signals this close to the first one count as the same Ctrl-C (ms). */
 const SIGNAL_DEBOUNCE_MS = 500
+
+/** What `onStarted` receives. */
+export interface StartedHandle {
+  /** Requests a graceful stop. */
+  stop(): void
+  /** The current strategy state. */
+  state(): LadderState
+  /** The in-process simulator (paper mode). */
+  sim: Sim | undefined
+  /** The data directory. */
+  dataDir: string
+  /** The dashboard's URL (token included), unless `--no-ui`. */
+  dashboardUrl: string | undefined
+  /** A multi-market run: each market's ladder (`stop` stops that one only). */
+  ladders?: Record<string, { stop(): void; state(): LadderState }> | undefined
+}
+
+/** Options of {@link runTrading}. */
+export interface TradeOptions extends SetupOptions {
+  /** Called once the bot runs (tests: drive the simulator, stop the bot). */
+  onStarted?: ((handle: StartedHandle) => void) | undefined
+  /** Status view refresh rate. @default 4 */
+  fps?: number | undefined
+  /** Serve the dashboard (`--no-ui` turns it off). @default true */
+  ui?: boolean | undefined
+  /** `--ui-port`: the dashboard's port on 127.0.0.1. @default the previous run's, else a free one */
+  uiPort?: number | undefined
+}
 
 /** What the setup reads of `runTrading`'s options. */
 export interface SetupOptions {

@@ -15,7 +15,7 @@ import type { HistoryStore } from '../runtime/history/historyTypes.js'
 import type { StatusWriter } from '../runtime/statusFile.js'
 import type { Logger } from '../ui/logger.js'
 import type { StatusSnapshot, StatusView } from '../ui/statusView.js'
-import type { TradeOptions } from './trade.js'
+import type { TradeOptions } from './tradeSetup.js'
 
 /** What {@link createStatusFanout} sends the status to. */
 export interface StatusSinks {

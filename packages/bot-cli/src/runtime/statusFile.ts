@@ -10,10 +10,29 @@ import type { MirrorStatus } from '@rung/backpack-sim'
 import type { NotifyStats } from '../notify/notifier.js'
 import { writeOwnerOnlyFile } from '../ownerOnly.js'
 import type { StatusSnapshot } from '../ui/statusView.js'
-import type { MarketStatus, MarketsTotal } from './multi/marketsStatus.js'
 
 /** The status file's name inside the data directory. */
 export const STATUS_FILE = 'status.json'
+
+/** One market's line in the top-level status. */
+export interface MarketStatus extends StatusSnapshot {
+  /** Why this market's ladder is paused (its stream or orders failed), if it is. */
+  paused?: string | undefined
+  /** Set once this market's ladder has stopped (`rung stop --market`, or the strategy ended). */
+  stopped?: boolean | undefined
+}
+
+/** The total over every market of a multi-market status. */
+export interface MarketsTotal {
+  /** Sum of the markets' realised profit this session (quote). */
+  realisedProfit: string
+  /** Sum of the markets' completed cycles. */
+  cycles: number
+  /** Quote committed across all ladders now (see `committedQuote`). */
+  committedQuote: string
+  /** The cap, if the config sets one. */
+  maxTotalAmount?: string | undefined
+}
 
 /** What the status file holds. */
 export interface StatusFileContent extends StatusSnapshot {

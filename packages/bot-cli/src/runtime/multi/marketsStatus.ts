@@ -8,31 +8,15 @@ import { addDecimals } from '@rung/backpack-sdk'
 import type { StatusSnapshot } from '../../ui/statusView.js'
 import {
   createStatusWriter,
+  type MarketStatus,
+  type MarketsTotal,
   type StatusFileContent,
   type StatusWriter,
 } from '../statusFile.js'
 import type { Budget } from './budget.js'
 import { marketDir } from './shared.js'
 
-/** One market's line in the top-level status. */
-export interface MarketStatus extends StatusSnapshot {
-  /** Why this market's ladder is paused (its stream or orders failed), if it is. */
-  paused?: string | undefined
-  /** Set once this market's ladder has stopped (`rung stop --market`, or the strategy ended). */
-  stopped?: boolean | undefined
-}
-
-/** The total over every market of a multi-market status. */
-export interface MarketsTotal {
-  /** Sum of the markets' realised profit this session (quote). */
-  realisedProfit: string
-  /** Sum of the markets' completed cycles. */
-  cycles: number
-  /** Quote committed across all ladders now (see `committedQuote`). */
-  committedQuote: string
-  /** The cap, if the config sets one. */
-  maxTotalAmount?: string | undefined
-}
+export type { MarketStatus, MarketsTotal } from '../statusFile.js'
 
 /** The status fan-out of a multi-market run. */
 export interface MarketsStatus {
