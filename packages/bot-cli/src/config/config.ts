@@ -10,7 +10,6 @@
  */
 import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { suggestKey } from '@rung/ladder-strategy'
 import { ConfigError } from '../errors.js'
 import { parseNotifySettings } from '../notify/notifyConfig.js'
 import { checkOwnerOnly, HAS_MODES } from '../ownerOnly.js'
@@ -27,6 +26,7 @@ import {
   oneOf,
   positiveNumber,
   section,
+  sortUnknownKeys,
   typoError,
   url,
 } from './fields.js'
@@ -157,25 +157,21 @@ export function parseBotSettings(
  * @throws {ConfigError} naming the misspelt keys, or a non-string api key.
  */
 function checkKeys(raw: Json): string[] {
-  const warnings: string[] = []
-  const typos: KeyTypo[] = []
+  const found = { typos: [] as KeyTypo[], warnings: [] as string[] }
   for (const [name, keys] of Object.entries(KNOWN)) {
     let obj: unknown = raw
     for (const part of name.split('.'))
       obj = isObject(obj) ? obj[part] : undefined
     if (!isObject(obj)) continue
-    for (const key of Object.keys(obj)) {
-      if (keys.includes(key) || key.startsWith('_')) continue
-      const suggestion = suggestKey(key, keys)
-      if (suggestion !== undefined)
-        typos.push({ path: `${name}.${key}`, suggestion })
-      else
-        warnings.push(
-          `Unknown config field ${name}.${key} is ignored (check the spelling in docs/configuration.md).`,
-        )
-    }
+    sortUnknownKeys(
+      obj,
+      keys,
+      name,
+      'check the spelling in docs/configuration.md',
+      found,
+    )
   }
-  if (typos.length > 0) throw typoError(typos)
+  if (found.typos.length > 0) throw typoError(found.typos)
 
   const api = section(raw, 'api')
   for (const key of ['privateKey', 'publicKey', 'keyFile']) {
@@ -187,7 +183,7 @@ function checkKeys(raw: Json): string[] {
         `Invalid config: api.${key} is not a string.\nFix: write it as a string, or better, remove it and set BACKPACK_API_KEY / BACKPACK_API_SECRET.`,
       )
   }
-  return warnings
+  return found.warnings
 }
 
 /** `websocket.options` (`{}` when absent), or an error when it is not an object. */

@@ -3,6 +3,7 @@
  * throws a `ConfigError` naming the field, the value and the fix. The known
  * keys of the bot's own sections and the misspelt-key error live here too.
  */
+import { suggestKey } from '@rung/ladder-strategy'
 import { ConfigError } from '../errors.js'
 
 /** A parsed JSON object. */
@@ -233,6 +234,36 @@ export interface KeyTypo {
   path: string
   /** The known key it is probably a typo of. */
   suggestion: string
+}
+
+/**
+ * Sorts the unknown keys of one object: a key within two edits of a known
+ * one goes to `typos` (an error, with the suggestion), any other unknown key
+ * to `warnings`. Keys starting with `_` are comments and are skipped.
+ *
+ * @param obj - The object whose keys are checked.
+ * @param known - Its known keys.
+ * @param path - Its dotted path in the config, e.g. `notify` or `markets[1]`.
+ * @param hint - What the warning adds in parentheses, e.g. where the keys are listed.
+ * @param out - Where the typos and warnings go.
+ */
+export function sortUnknownKeys(
+  obj: Record<string, unknown>,
+  known: readonly string[],
+  path: string,
+  hint: string,
+  out: { typos: KeyTypo[]; warnings: string[] },
+): void {
+  for (const key of Object.keys(obj)) {
+    if (known.includes(key) || key.startsWith('_')) continue
+    const suggestion = suggestKey(key, known)
+    if (suggestion !== undefined)
+      out.typos.push({ path: `${path}.${key}`, suggestion })
+    else
+      out.warnings.push(
+        `Unknown config field ${path}.${key} is ignored (${hint}).`,
+      )
+  }
 }
 
 /**

@@ -26,6 +26,7 @@ import {
   type Json,
   type KeyTypo,
   show,
+  sortUnknownKeys,
   typoError,
 } from './fields.js'
 
@@ -180,16 +181,13 @@ function validateList(
       problems.push(`- ${field}: is ${show(entry)}, not an object`)
       return
     }
-    for (const key of Object.keys(entry)) {
-      if (MARKET_ENTRY_KEYS.includes(key) || key.startsWith('_')) continue
-      const suggestion = suggestKey(key, MARKET_ENTRY_KEYS)
-      if (suggestion !== undefined)
-        typos.push({ path: `${field}.${key}`, suggestion })
-      else
-        warnings.push(
-          `Unknown config field ${field}.${key} is ignored (an entry takes ${MARKET_ENTRY_KEYS.join(', ')}).`,
-        )
-    }
+    sortUnknownKeys(
+      entry,
+      MARKET_ENTRY_KEYS,
+      field,
+      `an entry takes ${MARKET_ENTRY_KEYS.join(', ')}`,
+      { typos, warnings },
+    )
     const strategy = entry.strategy ?? {}
     if (!isObject(strategy)) {
       problems.push(
