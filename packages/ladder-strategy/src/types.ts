@@ -537,6 +537,14 @@ export interface StoppedState extends StateCommon {
   status: 'stopped'
   /** Why it stopped. */
   reason: StopReason
+  /**
+   * Multi-step take profit, stopped by request while holding a position
+   * whose first steps sold: the steps sold, kept for `started` to resume at
+   * the next one. Absent otherwise.
+   */
+  takeProfitStep?: number
+  /** With `takeProfitStep`: the steps' base in lots, kept for the resume. */
+  stepBaseLots?: number
 }
 
 /** The machine's state: a discriminated union on `status`, JSON-serializable. */

@@ -324,6 +324,10 @@ export function finish(w: Work): LadderState {
         timers: w.timers,
         nextSellSlot: w.nextSellSlot,
         reason: w.stopReason,
+        // A stop mid-steps keeps the steps' progress for `started` to resume.
+        ...(w.tpStep > 0 || w.stepBase > 0
+          ? { takeProfitStep: w.tpStep, stepBaseLots: w.stepBase }
+          : {}),
       }
   }
 }

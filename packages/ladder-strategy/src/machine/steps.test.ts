@@ -223,6 +223,84 @@ describe('takeProfitSteps (limit mode)', () => {
   })
 })
 
+describe('takeProfitSteps across a stop and resume', () => {
+  // Step 1 sold (0.5 of 1 at 101), then a stop that keeps the position.
+  const stoppedAfterStep1 = (config: LadderConfig) =>
+    run(config, [
+      { type: 'started', at: 0, price: '100' },
+      fill(1024, '100', '1'),
+      ...(config.takeProfitOrder === 'limit'
+        ? [fill(1536, '101', '0.5')]
+        : [price('101'), fill(1536, '101', '0.5')]),
+      { type: 'orderCanceled', at: 3, clientId: 1025 },
+      { type: 'stopRequested', at: 4 },
+    ])
+
+  test('behavior: the stopped state keeps the steps sold and their base', () => {
+    const { state } = stoppedAfterStep1(STEPS)
+    expect(state).toMatchObject({
+      status: 'stopped',
+      reason: 'stopRequested',
+      takeProfitStep: 1,
+      stepBaseLots: 1000,
+    })
+  })
+
+  test('behavior: market mode resumes at the next step, not the first', () => {
+    const stopped = stoppedAfterStep1(STEPS).state
+    let state = stopped
+    const out: LadderCommand[][] = []
+    for (const e of [
+      { type: 'started', at: 5 },
+      price('101.5', 6), // above step 1's target, below step 2's: nothing
+      price('102', 7), // step 2: 0.3 at market
+    ] as LadderEvent[]) {
+      const [next, cmds] = step(state, e)
+      state = next
+      out.push([...cmds])
+    }
+    expect(out[0]?.find((c) => c.type === 'log')).toEqual({
+      type: 'log',
+      message:
+        'cycle 1 resumed: 0.5 BTC held at average 100, take profit at 102',
+    })
+    expect(sells(out[1] ?? [])).toEqual([])
+    expect(sells(out[2] ?? [])).toEqual([[1537, 'market', '0.3', '102', 1]])
+    expect(state).toMatchObject({
+      status: 'inPosition',
+      takeProfitStep: 2,
+      stepBaseLots: 1000,
+      takeProfitPrice: '103',
+    })
+  })
+
+  test('behavior: limit mode places the sells of the steps left again', () => {
+    const limit: LadderConfig = { ...STEPS, takeProfitOrder: 'limit' }
+    const { state: stopped, all } = stoppedAfterStep1(limit)
+    // The stop canceled the two resting sells of steps 2 and 3.
+    expect(all[4]).toContainEqual({
+      type: 'cancelOrders',
+      symbol: 'BTC_USDC',
+      clientIds: [1537, 1538],
+    })
+    let state = stopped
+    for (const e of [
+      { type: 'ordersCanceled', at: 5, clientIds: [1537, 1538] },
+    ] as LadderEvent[])
+      state = step(state, e)[0]
+    const [resumed, cmds] = step(state, { type: 'started', at: 6 })
+    expect(sells(cmds)).toEqual([
+      [1539, 'limit', '0.3', '102', 1],
+      [1540, 'limit', '0.2', '103', 2],
+    ])
+    expect(resumed).toMatchObject({
+      status: 'inPosition',
+      takeProfitStep: 1,
+      takeProfitPrice: '102',
+    })
+  })
+})
+
 describe('validateConfig (takeProfitSteps)', () => {
   test('args: up to four { share, profitPercent }, numbers or strings', () => {
     expect(validateConfig({}).config).not.toHaveProperty('takeProfitSteps')
