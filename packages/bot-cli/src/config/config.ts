@@ -18,6 +18,7 @@ import {
   decimal,
   describeJson,
   fail,
+  flagOrField,
   integer,
   isObject,
   type Json,
@@ -89,8 +90,12 @@ export function parseBotSettings(
     baseUrl,
     wsUrl,
     logFormat: oneOf(
-      overrides.logFormat ?? bot.logFormat,
-      overrides.logFormat === undefined ? 'bot.logFormat' : '--log-format',
+      ...flagOrField(
+        overrides.logFormat,
+        '--log-format',
+        bot.logFormat,
+        'bot.logFormat',
+      ),
       ['plain', 'json'] as const,
       DEFAULTS.logFormat,
     ),
@@ -292,14 +297,22 @@ function websocketSettings(wsOptions: Json): BotSettings['websocket'] {
 function paperSettings(paper: Json, overrides: ConfigOverrides): PaperSettings {
   return {
     marketData: oneOf(
-      overrides.marketData ?? paper.marketData,
-      overrides.marketData === undefined ? 'paper.marketData' : '--market-data',
+      ...flagOrField(
+        overrides.marketData,
+        '--market-data',
+        paper.marketData,
+        'paper.marketData',
+      ),
       ['generated', 'live'] as const,
       DEFAULTS.paperMarketData,
     ),
     fillModel: oneOf(
-      overrides.fillModel ?? paper.fillModel,
-      overrides.fillModel === undefined ? 'paper.fillModel' : '--fill-model',
+      ...flagOrField(
+        overrides.fillModel,
+        '--fill-model',
+        paper.fillModel,
+        'paper.fillModel',
+      ),
       ['trade', 'queue'] as const,
       DEFAULTS.paperFillModel,
     ),

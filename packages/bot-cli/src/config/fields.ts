@@ -141,6 +141,19 @@ export function decimal(
   return text
 }
 
+/**
+ * A command-line flag wins over its config field: the value to validate and
+ * the name an error should give (the flag's, when it was passed).
+ */
+export function flagOrField(
+  flag: unknown,
+  flagName: string,
+  value: unknown,
+  field: string,
+): [value: unknown, field: string] {
+  return flag === undefined ? [value, field] : [flag, flagName]
+}
+
 /** A field that must be one of `choices`, or its default. */
 export function oneOf<T extends string>(
   value: unknown,
