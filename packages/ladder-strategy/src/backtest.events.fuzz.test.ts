@@ -204,6 +204,77 @@ describe('runBacktest (event-driven against walking)', () => {
   )
 })
 
+/**
+ * The no-fill-heavy shape: 8 to 12 rungs on a budget that drops the first
+ * ones, so the ladder rests below the price and the machine re-ladders
+ * after nearly every no-fill wait (the event-driven path runs such runs of
+ * restarts from ladder to ladder and steps only the last one).
+ */
+const noFillHeavyArb: fc.Arbitrary<LadderConfig> = fc
+  .record({
+    orderCount: fc.integer({ min: 8, max: 12 }),
+    totalAmount: fc.constantFrom('300', '500', '2000'),
+    maxDropPercentage: fc.constantFrom('2', '7'),
+    firstRungOffsetPercentage: fc.constantFrom('0', '0.2'),
+    noFillRestartMinutes: fc.constantFrom(1, 2, 5),
+    takeProfitPercentage: fc.constantFrom('0.25', '1'),
+    activeOrderCount: fc.constantFrom(false as const, 2),
+    coolDownMinutes: fc.constantFrom(0, 3),
+    stopLossPercentage: fc.constantFrom(false as const, '2'),
+    minPrice: fc.constantFrom(false as const, '99.5'),
+  })
+  .map((o) => ({ ...DEFAULT_LADDER_CONFIG, ...o }))
+
+/** A series with some minutes missing (gaps in the open times). */
+const gappedSeriesArb = fc
+  .tuple(seriesArb, fc.array(fc.nat(), { maxLength: 6 }))
+  .map(([candles, gaps]) => {
+    const openTime = candles.openTime.slice()
+    for (const g of gaps) {
+      const from = g % openTime.length
+      for (let c = from; c < openTime.length; c++)
+        openTime[c] = (openTime[c] as number) + 60_000 * (1 + (g % 4))
+    }
+    return { ...candles, openTime }
+  })
+
+describe('runBacktest (event-driven against walking, no-fill restarts)', () => {
+  test.prop([gappedSeriesArb, noFillHeavyArb, optionsArb], { numRuns: 150 })(
+    'behavior: runs of no-fill restarts give the walking report (counters, capital, equity, trades)',
+    (candles, config, o) => {
+      const options = build(o, candles, config)
+      expect(outcome(options, 'events')).toEqual(outcome(options, 'candles'))
+    },
+  )
+
+  test('behavior: a quiet series with a ladder far below restarts every minute, the same on both paths', () => {
+    // Flat at 100.00 with 0.05 wicks: the first rung of a 12-rung ladder on
+    // 500 is dropped, the next rests below every low.
+    const candles = walkSeries([{ length: 3000, step: 0, wick: 5 }], 7)
+    const options = build(
+      {
+        tickSize: '0.01',
+        stepSize: '0.001',
+        maker: '0.08',
+        taker: '0.1',
+        equityPoints: 50,
+        trades: true,
+      },
+      candles,
+      {
+        ...DEFAULT_LADDER_CONFIG,
+        orderCount: 12,
+        totalAmount: '500',
+        firstRungOffsetPercentage: '0.2',
+      },
+    )
+    const events = backtest(options, 'events')
+    expect(events.noFillRestarts).toBe(2999)
+    expect(events.fills).toBe(0)
+    expect(events).toEqual(backtest(options, 'candles'))
+  })
+})
+
 const DATA = fileURLToPath(
   new URL('../../../../shared/data/btcusdt-1m-2024H1.csv.gz', import.meta.url),
 )

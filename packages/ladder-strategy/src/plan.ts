@@ -386,22 +386,39 @@ export function sizeRungs(dv: Derived, ticks: readonly number[]): UnitRung[] {
   let lastPlaced = Number.POSITIVE_INFINITY
   for (let i = 0; i < ticks.length; i++) {
     const p = ticks[i] as number
-    let lots = 0
-    let dropped: DropReason | null = null
-    if (p <= 0) dropped = 'priceRoundsToZero'
-    else if (p < dv.minPriceTicks) dropped = 'belowMinPrice'
-    else {
-      lots = floorDiv(dv.budgetK[i] as number, p)
-      if (p >= lastPlaced) dropped = 'samePriceAsPrevious'
-      else if (lots === 0) dropped = 'quantityRoundsToZero'
-      else if (lots < dv.minLots) dropped = 'belowMinQuantity'
-      else if (p * lots < dv.minNotionalTL) dropped = 'belowMinNotional'
-      else if (lots > dv.maxLots) dropped = 'aboveMaxQuantity'
-    }
+    const lots = rungLots(dv, i, p)
+    const dropped = rungDrop(dv, p, lots, lastPlaced)
     if (dropped === null) lastPlaced = p
     rungs.push({ index: i, priceTicks: p, lots, dropped })
   }
   return rungs
+}
+
+/** Rung i's size in lots at `p` ticks (0 for a price that is dropped anyway). @internal */
+export function rungLots(dv: Derived, i: number, p: number): number {
+  return p <= 0 || p < dv.minPriceTicks
+    ? 0
+    : floorDiv(dv.budgetK[i] as number, p)
+}
+
+/**
+ * Why a rung of `lots` at `p` ticks is dropped (spec step 3), given the
+ * price of the last rung placed above it, or null when it is placed. @internal
+ */
+export function rungDrop(
+  dv: Derived,
+  p: number,
+  lots: number,
+  lastPlaced: number,
+): DropReason | null {
+  if (p <= 0) return 'priceRoundsToZero'
+  if (p < dv.minPriceTicks) return 'belowMinPrice'
+  if (p >= lastPlaced) return 'samePriceAsPrevious'
+  if (lots === 0) return 'quantityRoundsToZero'
+  if (lots < dv.minLots) return 'belowMinQuantity'
+  if (p * lots < dv.minNotionalTL) return 'belowMinNotional'
+  if (lots > dv.maxLots) return 'aboveMaxQuantity'
+  return null
 }
 
 /** Formats ticks as a price string. @internal */

@@ -112,16 +112,20 @@ export class EquityTracker {
     return e
   }
 
-  private capital(): number {
-    const capital = this.sim.buyNotionalTL * this.dv.tlMoney
+  private capital(bidsTL: number): number {
+    const capital = bidsTL * this.dv.tlMoney
     return this.open ? capital + this.cost : capital
   }
 
-  /** Marks candle c's close (the walking backtest calls it at every candle). */
-  mark(c: number): void {
+  /**
+   * Marks candle c's close (the walking backtest calls it at every candle).
+   * `bidsTL` is the notional of the resting bids (by default the book's; a
+   * run of skipped no-fill restarts passes each skipped ladder's).
+   */
+  mark(c: number, bidsTL: number = this.sim.buyNotionalTL): void {
     this.refresh()
     const e = this.equityAt(this.candles.close[c] as number)
-    const capital = this.capital()
+    const capital = this.capital(bidsTL)
     if (e > this.peakEquity) this.peakEquity = e
     else if (this.peakEquity - e > this.maxDrawdown)
       this.maxDrawdown = this.peakEquity - e
@@ -143,16 +147,22 @@ export class EquityTracker {
   /**
    * Marks the closes of candles [from, to), over which the state does not
    * change: the figures of {@link mark} at each, from the index's summary
-   * of each stretch between two curve points.
+   * of each stretch between two curve points. `bidsTL` as in
+   * {@link EquityTracker.mark}.
    */
-  markRange(from: number, to: number, index: CandleRangeIndex): void {
+  markRange(
+    from: number,
+    to: number,
+    index: CandleRangeIndex,
+    bidsTL: number = this.sim.buyNotionalTL,
+  ): void {
     if (to <= from) return
     this.refresh()
     if (!this.exact || to - from < SHORT_RANGE) {
-      for (let c = from; c < to; c++) this.mark(c)
+      for (let c = from; c < to; c++) this.mark(c, bidsTL)
       return
     }
-    const capital = this.capital()
+    const capital = this.capital(bidsTL)
     if (capital > this.peakCapital) this.peakCapital = capital
     const last = this.candles.length - 1
     const bucket = this.bucket
@@ -161,7 +171,7 @@ export class EquityTracker {
       // The stretch up to the next curve point (or the range's end).
       const end = Math.min(to, Math.ceil((a + 1) / bucket) * bucket, last + 1)
       if (this.moves() && end - a < SHORT_RANGE)
-        for (let c = a; c < end; c++) this.mark(c)
+        for (let c = a; c < end; c++) this.mark(c, bidsTL)
       else {
         this.stretch(a, end, index)
         const c = end - 1

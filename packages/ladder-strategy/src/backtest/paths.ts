@@ -19,9 +19,11 @@
  * (`triggerBand`, the timers it schedules), so a new trigger or timer in
  * the machine needs nothing here.
  */
+import type { CandleRangeIndex } from '../candles/rangeIndex.js'
 import type { IndexedSeries } from '../candles/rangeIndexCache.js'
+import { MAX_CYCLE } from '../machine/clientIds.js'
 import type { EquityTracker } from './equity.js'
-import type { QuietRange, Simulator } from './simulator.js'
+import type { QuietRange, Simulator, VirtualLadder } from './simulator.js'
 
 /** Candles 1 to n - 1, each in turn (the reference path). @internal */
 export function walkCandles(
@@ -47,6 +49,14 @@ export function jumpEvents(
   let from = 1
   while (from < n) {
     let next = from
+    if (sim.restartsSkippable()) {
+      next = runRestarts(sim, equity, from, n, openTime, index)
+      if (next >= n) return
+      sim.candle(next)
+      equity.mark(next)
+      from = next + 1
+      continue
+    }
     const quiet = sim.quietRange(range)
     if (quiet !== null) {
       const to =
@@ -68,6 +78,73 @@ export function jumpEvents(
 }
 
 /**
+ * A run of no-fill restarts (`sim.restartsSkippable()`): each ladder rests
+ * until its no-fill timer is due, no bid fills, and the restart at that
+ * candle's close places the next ladder. Only the ladder each restart would
+ * place matters to the candles and the equity (its highest bid and its
+ * notional, `sim.ladderAt`), so the run goes from ladder to ladder on those
+ * alone and steps the machine once, for the last restart
+ * (`sim.skipRestarts`, which adds the counters of the ones before).
+ *
+ * ```
+ * ladder = the book's;  loop:
+ *   due  = first candle whose close reaches the ladder's timer
+ *   fill = index.firstOutside(from, due, ladder.bound, +inf)
+ *   markRange(from, fill, ladder.notional)
+ *   stop at fill (< due), at the end, or when candle `due` fills a bid
+ *        or its restart would do anything but place a ladder
+ *   ladder = sim.ladderAt(due); mark(due, ladder.notional); from = due + 1
+ * ```
+ *
+ * @returns The candle to run next with `sim.candle` (or n): every candle
+ *   before it is run and marked.
+ */
+function runRestarts(
+  sim: Simulator,
+  equity: EquityTracker,
+  from: number,
+  n: number,
+  openTime: Float64Array,
+  index: CandleRangeIndex,
+): number {
+  const low = sim.candles.low
+  const noFillMs = sim.noFillMs
+  const room = MAX_CYCLE - sim.state.cycle
+  let bound = sim.bidBound()
+  let bidsTL = sim.buyNotionalTL
+  let deadline = sim.timers.noFill
+  // The last skipped ladder (placed at candle `at` of the run).
+  const planned: VirtualLadder = { bound: 0, notionalTL: 0 }
+  const next: VirtualLadder = { bound: 0, notionalTL: 0 }
+  let count = 0
+  let placedAt = -1
+  let c = from
+  for (;;) {
+    const due = firstDue(openTime, c, n, deadline)
+    const fill =
+      due > c ? index.firstOutside(c, due, bound, Number.POSITIVE_INFINITY) : c
+    equity.markRange(c, fill, index, bidsTL)
+    c = fill
+    if (fill < due || due >= n) break
+    // Candle `due`: its bids first (a fill there is the candle's own), then
+    // the restart at its close.
+    if ((low[due] as number) <= bound || count >= room) break
+    if (!sim.ladderAt(due, next)) break
+    count++
+    placedAt = due
+    planned.bound = next.bound
+    planned.notionalTL = next.notionalTL
+    bound = next.bound
+    bidsTL = next.notionalTL
+    deadline = (openTime[due] as number) + 60_000 + noFillMs
+    equity.mark(due, bidsTL)
+    c = due + 1
+  }
+  if (count > 0) sim.skipRestarts(placedAt, count - 1, planned)
+  return c
+}
+
+/**
  * The first candle c in [from, to) whose close time (open + 1 minute, as
  * the candle sets it) is at or after `at`, else `to`: a binary search over
  * the strictly increasing open times.
@@ -78,8 +155,15 @@ function firstDue(
   to: number,
   at: number,
 ): number {
+  // Galloping first: the due candle is most often the first or a near one
+  // (a one-minute no-fill wait is due at the next candle).
   let lo = from
-  let hi = to
+  let step = 1
+  while (lo + step < to && (openTime[lo + step - 1] as number) + 60_000 < at) {
+    lo += step
+    step *= 2
+  }
+  let hi = Math.min(to, lo + step)
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
     if ((openTime[mid] as number) + 60_000 >= at) hi = mid

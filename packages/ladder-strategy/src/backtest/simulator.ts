@@ -19,9 +19,18 @@ import type { CandleSeries } from '../candles/series.js'
 import { ceilDiv, divRound, formatUnits, parseUnits } from '../decimal.js'
 import type { LadderCommand } from '../machine/commands.js'
 import type { LadderEvent, TimerName } from '../machine/events.js'
+import { activeRungLimit } from '../machine/rolling.js'
 import { advance } from '../machine/step.js'
+import { skipNoFillRestarts } from '../machine/timers.js'
 import { triggerBand } from '../machine/triggers.js'
-import { type Derived, priceToTicks, quantityToLots } from '../plan.js'
+import {
+  type Derived,
+  priceToTicks,
+  quantityToLots,
+  rungDrop,
+  rungLots,
+  rungTicks,
+} from '../plan.js'
 import type { LadderState } from '../types.js'
 
 /** A resting order of the simulated book. @internal */
@@ -35,6 +44,17 @@ export interface Resting {
   quantity: string
   /** Multi-step take profit: the sell's step, else -1. */
   step: number
+}
+
+/**
+ * A ladder a no-fill restart would place, as the candles and the equity
+ * see it (see {@link Simulator.ladderAt}). @internal
+ */
+export interface VirtualLadder {
+  /** A candle fills a bid when its low is at or below this (series units). */
+  bound: number
+  /** Notional of the resting bids, in tick-lots. */
+  notionalTL: number
 }
 
 /** A fee rate as an exact fraction. */
@@ -130,6 +150,10 @@ export class Simulator {
     at: 0,
     timer,
   }))
+  /** Rung prices of {@link Simulator.ladderAt} (scratch). */
+  private readonly scratch: number[] = []
+  /** Ticks to S: 10^(S - tickDec) (S >= tickDec). */
+  private readonly tickToS: number
   // The trigger band of `banded`, in S (see setBand).
   private banded: LadderState | null = null
   private bandLo = 0
@@ -144,9 +168,20 @@ export class Simulator {
     this.steps = dv.steps === null ? null : createStepTally(dv.steps.length)
     this.S = Math.max(candles.priceScale, dv.tickDec)
     this.candleToS = 10 ** (this.S - candles.priceScale)
+    this.tickToS = 10 ** (this.S - dv.tickDec)
     this.highText = textColumn(candles.high)
     this.lowText = textColumn(candles.low)
     this.closeText = textColumn(candles.close)
+  }
+
+  /** The series the backtest runs over. */
+  get candles(): CandleSeries {
+    return this.setup.candles
+  }
+
+  /** The no-fill wait in ms (a ladder's timer is due this long after it is placed). */
+  get noFillMs(): number {
+    return this.setup.dv.noFillMs
   }
 
   /** Candle c's close as a decimal string (formatted once per candle). */
@@ -246,18 +281,118 @@ export class Simulator {
         this.drain()
       }
       // c. Timers due at the candle's close.
-      for (let k = 0; k < TIMER_ORDER.length; k++) {
-        const name = TIMER_ORDER[k] as TimerName
-        if (this.timers[name] <= this.at) {
-          this.timers[name] = Number.POSITIVE_INFINITY
-          const event = this.fired[k] as (typeof this.fired)[number]
-          event.at = this.at
-          this.feed(event)
-        }
-      }
+      this.fireTimers()
     }
     if (this.state.status === 'starting')
       this.feedPrice(this.text(this.closeText, close, c))
+  }
+
+  /** Step c of a candle: the timers due at `at`, in {@link TIMER_ORDER}. */
+  private fireTimers(): void {
+    for (let k = 0; k < TIMER_ORDER.length; k++) {
+      const name = TIMER_ORDER[k] as TimerName
+      if (this.timers[name] <= this.at) {
+        this.timers[name] = Number.POSITIVE_INFINITY
+        const event = this.fired[k] as (typeof this.fired)[number]
+        event.at = this.at
+        this.feed(event)
+      }
+    }
+  }
+
+  /**
+   * Whether the machine is in a no-fill restart loop the backtest may run
+   * ahead of ({@link Simulator.ladderAt}, {@link Simulator.skipRestarts}):
+   * laddering with bids only, the no-fill timer set and no other, nothing
+   * queued, and no price band (a band can make a restart wait instead).
+   */
+  restartsSkippable(): boolean {
+    const state = this.state
+    const config = state.setup.config
+    return (
+      state.status === 'laddering' &&
+      this.sells.length === 0 &&
+      this.buys.length > 0 &&
+      this.queue.length === 0 &&
+      this.timers.noFill !== Number.POSITIVE_INFINITY &&
+      this.timers.coolDown === Number.POSITIVE_INFINITY &&
+      config.autoRestartNoFill === true &&
+      typeof config.minPrice !== 'string' &&
+      typeof config.maxPrice !== 'string'
+    )
+  }
+
+  /**
+   * The current book's fill bound in the series' units: a candle fills a bid
+   * exactly when its low is at or below it (`low x candleToS <= top bid`).
+   */
+  bidBound(): number {
+    return this.boundOf((this.buys[0] as Resting).priceS)
+  }
+
+  private boundOf(priceS: number): number {
+    const k = this.candleToS
+    return k === 1 ? priceS : floorDivExact(priceS, k)
+  }
+
+  /**
+   * The ladder a restart at candle c's close would place, as far as the
+   * candles and the equity see it: the bound of its highest bid (as
+   * {@link Simulator.bidBound}) and the notional of its resting bids, from
+   * the same planning functions `placeLadder` runs (the close as integer
+   * units: the same rational as its text). False when that restart would do
+   * anything else (a close of 0, no rung that fits).
+   */
+  ladderAt(c: number, out: VirtualLadder): boolean {
+    const close = this.setup.candles.close[c] as number
+    if (!(close > 0)) return false
+    const dv = this.setup.dv
+    rungTicks(dv, close, this.setup.candles.priceScale, this.scratch)
+    // sizeRungs without its objects: the same per-rung size and drop test.
+    const ticks = this.scratch
+    const active = activeRungLimit(dv)
+    let placed = 0
+    let notional = 0
+    let top = 0
+    let lastPlaced = Number.POSITIVE_INFINITY
+    for (let i = 0; i < ticks.length && placed < active; i++) {
+      const p = ticks[i] as number
+      const lots = rungLots(dv, i, p)
+      if (rungDrop(dv, p, lots, lastPlaced) !== null) continue
+      lastPlaced = p
+      if (placed === 0) top = p
+      notional += p * lots
+      placed++
+    }
+    if (placed === 0) return false
+    out.bound = this.boundOf(top * dv.tickMant * this.tickToS)
+    out.notionalTL = notional
+    return true
+  }
+
+  /**
+   * Steps the last of a run of no-fill restarts, at candle c's close: the
+   * state takes the counters of the `skipped` restarts before it
+   * ({@link skipNoFillRestarts}), then the due timer fires and the close is
+   * fed, as in step c of {@link Simulator.candle} (the caller has checked
+   * that no bid fills at candle c and that each restart places a ladder).
+   * Then the book must be the one {@link Simulator.ladderAt} planned.
+   */
+  skipRestarts(c: number, skipped: number, planned: VirtualLadder): void {
+    this.state = skipNoFillRestarts(this.state, skipped)
+    this.at = (this.setup.candles.openTime[c] as number) + 60_000
+    this.fireTimers()
+    if (this.state.status === 'starting')
+      this.feedPrice(this.text(this.closeText, this.setup.candles.close, c))
+    if (
+      this.state.status !== 'laddering' ||
+      this.buys.length === 0 ||
+      this.bidBound() !== planned.bound ||
+      this.buyNotionalTL !== planned.notionalTL
+    )
+      throw new Error(
+        `internal: the restart at candle ${c} placed another ladder than planned`,
+      )
   }
 
   /**

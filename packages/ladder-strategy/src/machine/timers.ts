@@ -54,3 +54,36 @@ export function coolDownOver(
     [{ type: 'log', message: 'cool-down over, laddering at the next price' }],
   ]
 }
+
+/**
+ * The counters of `count` no-fill restarts whose ladders were canceled
+ * unfilled, added to a `laddering` state without stepping them: the cycle
+ * number and `totals.noFillRestarts` each advance by `count`. Internal (the
+ * backtest's fast path over runs of no-fill restarts): those two counters
+ * are all such a restart leaves behind that the next restart does not
+ * replace (the next one cancels the orders, resets the position to a fresh
+ * one with the same carried remainder, places its own ladder and timer), so
+ * `count` skipped restarts followed by one stepped restart give the state of
+ * stepping `count + 1` of them. The caller checks that each skipped ladder
+ * would have been placed (a price inside any band, a rung that fits, a
+ * cycle number within the client ids) and left unfilled.
+ *
+ * @param state - A `laddering` state (not modified).
+ * @param count - Restarts to account for (>= 0).
+ * @returns A new state with the two counters advanced (the same state for 0).
+ * @internal
+ */
+export function skipNoFillRestarts(
+  state: LadderState,
+  count: number,
+): LadderState {
+  if (count === 0 || state.status !== 'laddering') return state
+  return {
+    ...state,
+    cycle: state.cycle + count,
+    totals: {
+      ...state.totals,
+      noFillRestarts: state.totals.noFillRestarts + count,
+    },
+  }
+}
