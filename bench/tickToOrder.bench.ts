@@ -34,6 +34,9 @@
  * Both are timed at the same point: `globalThis.fetch` (the SDK's default
  * transport) is wrapped to note when the answer to a market sell arrives.
  * `RUNG_BENCH_REPS` sets the repetitions (default 200 per row).
+ * `RUNG_BENCH_BREAKDOWN=1` also prints, per bot row, the median time from
+ * `setPrice` to each request sent and answered, and the time spent in
+ * `fsyncSync` and in status-file writes (the breakdown of issue 17).
  */
 import { performance } from 'node:perf_hooks'
 import { createBackpackClient, createStreamClient } from '@rung/backpack-sdk'
@@ -46,6 +49,9 @@ import {
   type MarketDriver,
   percentile,
   startBenchBot,
+  type Trace,
+  traceFs,
+  traces,
   watchMarketSells,
 } from './tickToOrder/driver.js'
 
@@ -164,13 +170,43 @@ async function bot(
       const dt = await d.crossTakeProfit()
       if (i >= 10) samples.push(dt)
     }
-    return {
-      name: `bot: ${count} market${count === 1 ? '' : 's'} (${run.path})`,
-      samples,
-    }
+    const name = `bot: ${count} market${count === 1 ? '' : 's'} (${run.path})`
+    if (traces.length > 0) printBreakdown(name, traces.splice(0).slice(10))
+    return { name, samples }
   } finally {
     await run.stop()
   }
+}
+
+/**
+ * `RUNG_BENCH_BREAKDOWN=1`: where a repetition's time goes, as the median
+ * over the repetitions of each mark (the n-th time a label is noted in a
+ * repetition is its own row), in ms from the measured `setPrice`.
+ */
+function printBreakdown(name: string, all: readonly Trace[]): void {
+  const at = new Map<string, number[]>()
+  for (const t of all) {
+    const seen = new Map<string, number>()
+    for (const [label, ms] of t.marks) {
+      const n = (seen.get(label) ?? 0) + 1
+      seen.set(label, n)
+      const key = `${label} #${n}`
+      at.set(key, [...(at.get(key) ?? []), ms])
+    }
+  }
+  const rows = [...at].sort(
+    (a, b) => percentile(a[1], 0.5) - percentile(b[1], 0.5),
+  )
+  console.log(`\n### breakdown: ${name} (median ms from setPrice; reps seen)`)
+  for (const [key, ms] of rows)
+    console.log(
+      `${key.padEnd(32)} ${percentile(ms, 0.5).toFixed(3).padStart(8)}  ${String(ms.length).padStart(4)}`,
+    )
+  const med = (f: (t: Trace) => number) =>
+    percentile(all.map(f), 0.5).toFixed(3)
+  console.log(
+    `fsyncSync: ${med((t) => t.fsyncMs)} ms in ${med((t) => t.fsyncs)} calls; status files (writeFileSync + renameSync): ${med((t) => t.fileMs)} ms in ${med((t) => t.files)} calls`,
+  )
 }
 
 function print(rows: readonly Row[]): void {
@@ -208,6 +244,8 @@ function print(rows: readonly Row[]): void {
 
 export default async function tickToOrder(): Promise<void> {
   const sells = watchMarketSells()
+  const untraceFs =
+    process.env.RUNG_BENCH_BREAKDOWN === '1' ? traceFs() : () => {}
   try {
     const btc = BENCH_MARKETS[0] as BenchMarket
     const rows: Row[] = [
@@ -217,6 +255,7 @@ export default async function tickToOrder(): Promise<void> {
     for (const count of MARKET_COUNTS) rows.push(await bot(count, sells))
     print(rows)
   } finally {
+    untraceFs()
     sells.restore()
   }
 }

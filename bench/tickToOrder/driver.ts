@@ -5,6 +5,7 @@
  * takes its ladder through one take profit.
  */
 import { writeFileSync } from 'node:fs'
+import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { addDecimals, subtractDecimals } from '@rung/backpack-sdk'
@@ -77,9 +78,16 @@ export function watchMarketSells() {
       url.endsWith('/api/v1/order') &&
       body.includes('"Ask"') &&
       body.includes('"Market"')
+    const kind = sell
+      ? 'sell'
+      : init?.method === 'DELETE' && url.endsWith('/api/v1/order')
+        ? 'cancel'
+        : 'other'
+    mark(`${kind} sent`)
     inFlight += 1
     try {
       const res = await native(input, init)
+      mark(`${kind} answered`)
       if (sell) {
         const at = performance.now()
         const symbol = (JSON.parse(body) as { symbol: string }).symbol
@@ -118,6 +126,72 @@ export function watchMarketSells() {
 }
 
 type Sells = ReturnType<typeof watchMarketSells>
+
+/**
+ * The breakdown of a repetition (`RUNG_BENCH_BREAKDOWN=1`): marks noted
+ * between the measured `setPrice` and the sell's answer (requests sent and
+ * answered, seen by the `fetch` wrapper; time in `fsyncSync` and in file
+ * writes, seen by wrappers of `node:fs`), as ms from `setPrice`.
+ */
+export interface Trace {
+  /** Each mark and its time (ms from the measured `setPrice`). */
+  marks: [string, number][]
+  /** Time spent inside `fsyncSync` calls (ms) and their count. */
+  fsyncMs: number
+  fsyncs: number
+  /** Time spent inside `writeFileSync`/`renameSync` calls (status files) and their count. */
+  fileMs: number
+  files: number
+}
+
+let tracing: { t0: number; trace: Trace } | undefined
+/** Notes a mark in the traced repetition (no-op when none is traced). */
+export function mark(label: string): void {
+  if (tracing) tracing.trace.marks.push([label, performance.now() - tracing.t0])
+}
+/** Times `fsyncSync`, `writeFileSync` and `renameSync` while a repetition is traced. */
+export function traceFs(): () => void {
+  const fs = createRequire(import.meta.url)(
+    'node:fs',
+  ) as typeof import('node:fs')
+  const saved = {
+    fsyncSync: fs.fsyncSync,
+    writeFileSync: fs.writeFileSync,
+    renameSync: fs.renameSync,
+  }
+  const timed =
+    <A extends unknown[], R>(
+      f: (...a: A) => R,
+      add: (t: Trace, ms: number) => void,
+    ) =>
+    (...a: A): R => {
+      if (!tracing) return f(...a)
+      const start = performance.now()
+      try {
+        return f(...a)
+      } finally {
+        if (tracing) add(tracing.trace, performance.now() - start)
+      }
+    }
+  fs.fsyncSync = timed(saved.fsyncSync, (t, ms) => {
+    t.fsyncMs += ms
+    t.fsyncs += 1
+  })
+  const file = (t: Trace, ms: number) => {
+    t.fileMs += ms
+    t.files += 1
+  }
+  fs.writeFileSync = timed(saved.writeFileSync, file)
+  fs.renameSync = timed(saved.renameSync, file)
+  syncBuiltinESMExports()
+  return () => {
+    Object.assign(fs, saved)
+    syncBuiltinESMExports()
+  }
+}
+/** The traces of the repetitions, when `RUNG_BENCH_BREAKDOWN` is set. */
+export const traces: Trace[] = []
+const BREAKDOWN = process.env.RUNG_BENCH_BREAKDOWN === '1'
 
 /** Polls `check` every 2 ms until it returns a value, or fails after 10 s. */
 async function until<T>(
@@ -192,8 +266,19 @@ function driver(
       // 3. The measured move: the best bid goes above the take profit.
       const sold = sells.next(symbol)
       const t0 = performance.now()
+      const trace: Trace = {
+        marks: [],
+        fsyncMs: 0,
+        fsyncs: 0,
+        fileMs: 0,
+        files: 0,
+      }
+      if (BREAKDOWN) tracing = { t0, trace }
       sim.setPrice(symbol, addDecimals(tp, spread))
-      return (await sold) - t0
+      const t1 = await sold
+      tracing = undefined
+      if (BREAKDOWN) traces.push(trace)
+      return t1 - t0
     },
   }
 }

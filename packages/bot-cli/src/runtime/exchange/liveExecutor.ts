@@ -13,6 +13,11 @@
  *                   `'all'` → DELETE /api/v1/orders for the symbol, whose
  *                   answer (the canceled list) becomes one `ordersCanceled`.
  *   sellPosition  → market (or GTC limit) ask with the strategy's client id.
+ *
+ * Concurrency (issue 17): an exit's cancels of resting buy rungs and its
+ * market sell are in flight together (one round trip instead of one per
+ * request); a cancel of a sell is never in flight with a market sell. The
+ * answers come back in command order. See {@link groupCommands}.
  */
 import {
   addDecimals,
@@ -145,7 +150,16 @@ function rethrowAuthFailure(logger: Logger, error: unknown): never {
   throw fatal
 }
 
-/** Performs the commands in order; the first one without an answer ends the batch with a reconcile. */
+/**
+ * Performs the commands. Consecutive commands that are safe to have in
+ * flight together (see {@link groupCommands}) are sent concurrently; the
+ * groups run one after another, in command order. Whatever the order the
+ * answers arrive in, the events come back in command order (and, within a
+ * command, in the order of its client ids), so the journal and the
+ * strategy see a deterministic sequence. A request without an answer ends
+ * the batch with a reconcile once its group has settled: the answers its
+ * group did get are kept, later groups are not sent.
+ */
 async function runBatch(
   options: LiveExecutorOptions,
   commands: readonly LadderCommand[],
@@ -153,22 +167,137 @@ async function runBatch(
 ): Promise<{ events: LadderEvent[]; reconcile: boolean }> {
   const events: LadderEvent[] = []
   const batch: Batch = { options, reconcile: false }
-  for (const command of commands) {
-    try {
-      await runCommand(batch, command, state, events)
-    } catch (error) {
-      // A rejected key ends the bot: no retry can succeed.
-      if (authFailure(error)) rethrowAuthFailure(options.logger, error)
+  for (const group of groupCommands(commands, state)) {
+    const requests = group.flatMap((command) =>
+      requestsOf(batch, command, state),
+    )
+    // Every request of the group in flight at once, each with its own
+    // events, read back in command order once all have settled.
+    const settled = await Promise.allSettled(
+      requests.map(async (request) => {
+        const out: LadderEvent[] = []
+        try {
+          await request.send(out)
+          return out
+        } catch (error) {
+          throw new RequestFailure(request.command, out, error)
+        }
+      }),
+    )
+    let failure: RequestFailure | undefined
+    for (const result of settled) {
+      if (result.status === 'fulfilled') events.push(...result.value)
+      else {
+        const reason = result.reason as RequestFailure
+        events.push(...reason.events)
+        // A rejected key ends the bot: no retry can succeed.
+        if (authFailure(reason.cause))
+          rethrowAuthFailure(options.logger, reason.cause)
+        failure ??= reason
+      }
+    }
+    if (failure !== undefined) {
       // The rest of the batch is not sent: the loop reconciles and sends
       // again only what the exchange never received.
       options.logger.warn('no answer from the exchange; reconciling', {
-        command: command.type,
-        ...errorFields(error),
+        command: failure.command.type,
+        ...errorFields(failure.cause),
       })
       return { events, reconcile: true }
     }
   }
   return { events, reconcile: batch.reconcile }
+}
+
+/** A request that got no answer, with the events its command produced before it. */
+class RequestFailure extends Error {
+  constructor(
+    readonly command: LadderCommand,
+    readonly events: LadderEvent[],
+    override readonly cause: unknown,
+  ) {
+    super('no answer from the exchange')
+  }
+}
+
+/** One request (or a sequence that must stay in order) of a command. */
+interface Request {
+  /** The command it belongs to. */
+  readonly command: LadderCommand
+  /** Sends it, pushing the events of its answers onto `out`. */
+  send(out: LadderEvent[]): Promise<void>
+}
+
+/**
+ * Splits the commands into groups that may be in flight together, in
+ * order. Cancels of the bot's own resting BUY orders and market sells may
+ * share a group (a rung that fills while its cancel is on the way is sold
+ * with the exit by the strategy). A cancel of any other order (a resting
+ * take-profit sell, a step's sell, an order the state does not know) never
+ * shares a group with a market sell: that sell could otherwise sell what
+ * the canceled sell is filling. Cancels may always share a group with
+ * other cancels. Ladders (`placeOrders`, sent rung by rung), limit sells
+ * and cancel-all stand alone.
+ *
+ * @param commands - The step's I/O commands, in order.
+ * @param state - The state the commands came with (the orders' sides).
+ * @returns The groups, in command order; each command in exactly one.
+ */
+export function groupCommands(
+  commands: readonly LadderCommand[],
+  state: LadderState,
+): LadderCommand[][] {
+  const side = new Map(state.orders.map((o) => [o.clientId, o.side]))
+  const kindOf = (
+    command: LadderCommand,
+  ): 'buyCancel' | 'otherCancel' | 'marketSell' | 'alone' => {
+    if (command.type === 'sellPosition')
+      return command.orderType === 'market' ? 'marketSell' : 'alone'
+    if (command.type !== 'cancelOrders' || command.clientIds === 'all')
+      return 'alone'
+    return command.clientIds.every((id) => side.get(id) === 'buy')
+      ? 'buyCancel'
+      : 'otherCancel'
+  }
+  const groups: LadderCommand[][] = []
+  let current: LadderCommand[] = []
+  let hasSell = false
+  let hasOtherCancel = false
+  const close = () => {
+    if (current.length > 0) groups.push(current)
+    current = []
+    hasSell = false
+    hasOtherCancel = false
+  }
+  for (const command of commands) {
+    const kind = kindOf(command)
+    if (
+      kind === 'alone' ||
+      (kind === 'marketSell' && hasOtherCancel) ||
+      (kind === 'otherCancel' && hasSell)
+    )
+      close()
+    current.push(command)
+    if (kind === 'alone') close()
+    else if (kind === 'marketSell') hasSell = true
+    else if (kind === 'otherCancel') hasOtherCancel = true
+  }
+  close()
+  return groups
+}
+
+/** The requests of one command: one per cancel and per sell; a ladder is one sequence. */
+function requestsOf(
+  batch: Batch,
+  command: LadderCommand,
+  state: LadderState,
+): Request[] {
+  if (command.type === 'cancelOrders' && command.clientIds !== 'all')
+    return command.clientIds.map((clientId) => ({
+      command,
+      send: (out) => cancelOne(batch, clientId, out),
+    }))
+  return [{ command, send: (out) => runCommand(batch, command, state, out) }]
 }
 
 /** Places one order; a refusal becomes `orderRejected`, "already exists" an acceptance to reconcile. */
@@ -266,7 +395,9 @@ async function runCommand(
     case 'cancelOrders':
       if (command.clientIds === 'all')
         return cancelAll(batch.options, state, out)
-      return cancelEach(batch, command.clientIds, out)
+      for (const clientId of command.clientIds)
+        await cancelOne(batch, clientId, out)
+      return
     default:
       return
   }
@@ -301,22 +432,20 @@ async function cancelAll(
     out.push({ type: 'ordersCanceled', at: now(), clientIds })
 }
 
-/** Cancels the orders by client id; one that is not open any more asks for a reconcile. */
-async function cancelEach(
+/** Cancels one order by client id; one that is not open any more asks for a reconcile. */
+async function cancelOne(
   batch: Batch,
-  clientIds: readonly number[],
+  clientId: number,
   out: LadderEvent[],
 ): Promise<void> {
   const { client, market, now } = batch.options
-  for (const clientId of clientIds) {
-    try {
-      await client.cancelOrder({ symbol: market.symbol, clientId })
-      out.push({ type: 'orderCanceled', at: now(), clientId })
-    } catch (error) {
-      if (!isNotFound(error) && !isApiRefusal(error)) throw error
-      // Not open any more (filled, or never placed): ask the exchange.
-      batch.reconcile = true
-    }
+  try {
+    await client.cancelOrder({ symbol: market.symbol, clientId })
+    out.push({ type: 'orderCanceled', at: now(), clientId })
+  } catch (error) {
+    if (!isNotFound(error) && !isApiRefusal(error)) throw error
+    // Not open any more (filled, or never placed): ask the exchange.
+    batch.reconcile = true
   }
 }
 
