@@ -39,12 +39,9 @@ import {
   warning,
   work,
 } from './state.js'
-import { noteStepSells, stepTargetTicks } from './steps.js'
-import {
-  enterPosition,
-  refreshTargets,
-  syncTakeProfitOrder,
-} from './takeProfit.js'
+import { noteStepSells } from './steps.js'
+import { enterPosition, syncTakeProfitOrder } from './takeProfit.js'
+import { refreshTargets, stepTargetTicks } from './targets.js'
 
 /**
  * `orderFilled` in a running state. `report: false` leaves out the
