@@ -352,7 +352,8 @@ export function rungTicks(
   out: number[],
 ): void {
   const n = dv.budgetK.length
-  out.length = n
+  // Setting the length is a runtime call even when it does not change.
+  if (out.length !== n) out.length = n
   // ticks_i = floor(P x F_i / tickSize)
   //         = floor(Pu x num_i x 10^tickDec / (den x 10^priceScale x tickMant))
   const up = 10 ** dv.tickDec

@@ -20,7 +20,7 @@ import { ceilDiv, divRound, formatUnits, parseUnits } from '../decimal.js'
 import type { LadderCommand } from '../machine/commands.js'
 import type { LadderEvent, TimerName } from '../machine/events.js'
 import { activeRungLimit } from '../machine/rolling.js'
-import { advance } from '../machine/step.js'
+import { advanceUnreported } from '../machine/step.js'
 import { skipNoFillRestarts } from '../machine/timers.js'
 import { triggerBand } from '../machine/triggers.js'
 import {
@@ -31,7 +31,7 @@ import {
   rungLots,
   rungTicks,
 } from '../plan.js'
-import type { LadderState } from '../types.js'
+import type { LadderState, OrderRecord } from '../types.js'
 
 /** A resting order of the simulated book. @internal */
 export interface Resting {
@@ -205,8 +205,9 @@ export class Simulator {
   /** Feeds an event, then every event its commands produce, in order. */
   feed(event: LadderEvent): void {
     // Most candles: one event that changes nothing (`advance` returns null,
-    // allocating nothing), no commands, nothing queued.
-    const result = advance(this.state, event)
+    // allocating nothing), no commands, nothing queued. Fills skip their
+    // `fillBooked` report (`advanceUnreported`): nothing here reads it.
+    const result = advanceUnreported(this.state, event)
     if (result === null) return
     this.state = result[0]
     const commands = result[1]
@@ -219,7 +220,7 @@ export class Simulator {
   private drain(): void {
     const queue = this.queue
     for (let q = 0; q < queue.length; q++) {
-      const result = advance(this.state, queue[q] as LadderEvent)
+      const result = advanceUnreported(this.state, queue[q] as LadderEvent)
       if (result === null) continue
       this.state = result[0]
       const commands = result[1]
@@ -513,13 +514,35 @@ export class Simulator {
     }
   }
 
+  /**
+   * The book entry of an order the machine just asked for. Its ticks and
+   * lots come from the machine's own record of the order when the command
+   * carries that record's strings (the machine writes both from the same
+   * integers: `price = ticksToPrice(priceTicks)`, `quantity =
+   * lotsToQuantity(qtyLots)`), else from parsing the strings.
+   */
   private toResting(clientId: number, price: string, quantity: string) {
     const dv = this.setup.dv
+    const orders = this.state.orders
+    let ticks: number | null = null
+    let lots: number | null = null
+    for (let i = orders.length - 1; i >= 0; i--) {
+      const o = orders[i] as OrderRecord
+      if (o.clientId !== clientId) continue
+      if (o.price === price && o.quantity === quantity) {
+        ticks = o.priceTicks
+        lots = o.qtyLots
+      }
+      break
+    }
     const r: Resting = {
       clientId,
-      priceS: parseUnits(price, this.S, 'down') ?? 0,
-      ticks: priceToTicks(dv, price, 'down') ?? 0,
-      lots: quantityToLots(dv, quantity, 'down') ?? 0,
+      priceS:
+        ticks === null
+          ? (parseUnits(price, this.S, 'down') ?? 0)
+          : ticks * dv.tickMant * this.tickToS,
+      ticks: ticks ?? priceToTicks(dv, price, 'down') ?? 0,
+      lots: lots ?? quantityToLots(dv, quantity, 'down') ?? 0,
       price,
       quantity,
       step: -1,

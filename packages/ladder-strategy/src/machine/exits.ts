@@ -23,8 +23,7 @@ import {
   work,
   ZERO_POSITION,
 } from './state.js'
-import { inFlightSellLots } from './steps.js'
-import { placeSell } from './takeProfit.js'
+import { inFlightSellLots, placeSell } from './targets.js'
 
 export function beginExit(
   state: LadderState,

@@ -39,16 +39,19 @@ import {
   warning,
   work,
 } from './state.js'
-import { noteStepSells, stepTargetTicks } from './steps.js'
-import {
-  enterPosition,
-  refreshTargets,
-  syncTakeProfitOrder,
-} from './takeProfit.js'
+import { noteStepSells } from './steps.js'
+import { enterPosition, syncTakeProfitOrder } from './takeProfit.js'
+import { refreshTargets, stepTargetTicks } from './targets.js'
 
+/**
+ * `orderFilled` in a running state. `report: false` leaves out the
+ * `fillBooked` command (it only reports; the state and every other command
+ * are the same): the backtest's path, which reads no report.
+ */
 export function onFill(
   state: LadderState,
   event: OrderFilledEvent,
+  report = true,
 ): StepResult {
   const i = findOrder(state.orders, event.clientId)
   if (i < 0)
@@ -120,18 +123,19 @@ export function onFill(
     base ? (fee ?? 0) : 0,
     ticks,
   )
-  bookFill(
-    dv,
-    w,
-    w.orders[i] as OrderRecord,
-    lots,
-    ticks * lots,
-    base ? 0 : (fee ?? 0),
-    base ? (fee ?? 0) : 0,
-    base,
-    false,
-    cmds,
-  )
+  if (report)
+    bookFill(
+      dv,
+      w,
+      w.orders[i] as OrderRecord,
+      lots,
+      ticks * lots,
+      base ? 0 : (fee ?? 0),
+      base ? (fee ?? 0) : 0,
+      base,
+      false,
+      cmds,
+    )
   afterFill(dv, w, o, event.at, cmds)
   // Rolling rungs: a rung that filled completely makes room for the next.
   if (o.side === 'buy') topUpRungs(dv, w, cmds)

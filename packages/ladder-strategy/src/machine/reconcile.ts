@@ -20,11 +20,8 @@ import { cycleLots } from './position.js'
 import { claimQueued, topUpRungs } from './rolling.js'
 import { finish, heldLots, isLive, type Work, warning, work } from './state.js'
 import { noteStepSells } from './steps.js'
-import {
-  enterPosition,
-  refreshTargets,
-  syncTakeProfitOrder,
-} from './takeProfit.js'
+import { enterPosition, syncTakeProfitOrder } from './takeProfit.js'
+import { refreshTargets } from './targets.js'
 
 export interface ExchangeSum {
   side: 'buy' | 'sell'

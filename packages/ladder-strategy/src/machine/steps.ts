@@ -37,7 +37,7 @@ import {
 import type { DecimalString, LadderState, OrderRecord } from '../types.js'
 import type { LadderCommand, StepResult } from './commands.js'
 import { beginExitWork } from './exits.js'
-import { entryLots, takeProfitTicks, trailingStopTicks } from './position.js'
+import { trailingStopTicks } from './position.js'
 import {
   cancelLive,
   finish,
@@ -46,20 +46,14 @@ import {
   type Work,
   work,
 } from './state.js'
-import { placeSell, refreshTargets } from './takeProfit.js'
+import {
+  inFlightSellLots,
+  placeSell,
+  refreshTargets,
+  stepTargetTicks,
+} from './targets.js'
 
 type Steps = NonNullable<Derived['steps']>
-
-/** Target of step k in ticks (rounded UP), from the cycle's average entry. @internal */
-export function stepTargetTicks(
-  dv: Derived,
-  w: Pick<Work, 'position'>,
-  k: number,
-): number {
-  const steps = dv.steps as Steps
-  const step = steps[Math.min(k, steps.length - 1)] as Steps[number]
-  return takeProfitTicks(dv, w.position, entryLots(dv, w.position), step.mul)
-}
 
 /** floor(cum_k x B): the lots sold once step k is done. */
 function cumLots(steps: Steps, k: number, base: number): number {
@@ -72,15 +66,6 @@ function stepBase(dv: Derived, w: Work): number {
   return w.stepBase > 0
     ? w.stepBase
     : heldLots(dv, w.position) + w.position.soldLots
-}
-
-/** Unfilled lots of the live sells not being canceled (market sells in flight). */
-export function inFlightSellLots(w: Work): number {
-  let lots = 0
-  for (const o of w.orders)
-    if (o.side === 'sell' && (o.status === 'pending' || o.status === 'open'))
-      lots += o.qtyLots - o.filledLots
-  return lots
 }
 
 /** Fixes B at the first step and cancels the rungs (no more buying). */
