@@ -31,8 +31,10 @@ export interface RunResult {
 export interface Executor {
   /**
    * Performs the I/O commands (`placeOrders`, `cancelOrders`, `sellPosition`)
-   * in order and returns the events their answers produce (`orderAccepted`,
-   * `orderRejected`, `orderCanceled`...). An exchange refusal becomes an
+   * in order (requests safe together, such as an exit's rung cancels and
+   * market sell, may be in flight at once) and returns the events their
+   * answers produce (`orderAccepted`, `orderRejected`, `orderCanceled`...),
+   * in command order. An exchange refusal becomes an
    * event, and a missing answer stops the batch with `reconcile: true` so
    * the loop reads the truth back. It throws only an `ExitError` that no
    * retry can cure (the exchange rejects the API key), and so may

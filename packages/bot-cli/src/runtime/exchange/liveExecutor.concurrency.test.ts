@@ -111,7 +111,7 @@ function recordingClient(delay: (what: string) => number) {
 }
 
 describe('live executor: concurrent exit (issue 17)', () => {
-  test('behavior: the exit cancels its resting buy rungs and sells at market with all three requests in flight at once', async () => {
+  test('behavior: the exit cancels its resting buy rungs and sells at market with all three requests in flight at once, the sell started first', async () => {
     // Built by the machine itself: a take profit crossed with two rungs open.
     const { state, io } = takeProfitExit()
     expect(io.map((c) => c.type)).toEqual(['cancelOrders', 'sellPosition'])
@@ -125,6 +125,8 @@ describe('live executor: concurrent exit (issue 17)', () => {
     const result = await live(client).run(io, state)
     expect(maxInFlight()).toBe(3)
     expect(log.slice(0, 3).every((l) => l.startsWith('start'))).toBe(true)
+    // The sell, what the latency is about, leaves first.
+    expect(log[0]).toBe(`start Ask Market ${sell.clientId}`)
     expect(log.indexOf(`end Ask Market ${sell.clientId}`)).toBeLessThan(
       log.indexOf(`end cancel ${cancel.clientIds[0]}`),
     )

@@ -16,8 +16,9 @@
  *
  * Concurrency (issue 17): an exit's cancels of resting buy rungs and its
  * market sell are in flight together (one round trip instead of one per
- * request); a cancel of a sell is never in flight with a market sell. The
- * answers come back in command order. See {@link groupCommands}.
+ * request, the sell started first); a cancel of a sell is never in flight
+ * with a market sell. The answers come back in command order. See
+ * {@link groupCommands}.
  */
 import {
   addDecimals,
@@ -172,17 +173,16 @@ async function runBatch(
       requestsOf(batch, command, state),
     )
     // Every request of the group in flight at once, each with its own
-    // events, read back in command order once all have settled.
+    // events, read back in command order once all have settled. Market
+    // sells are started first: the exit's sell is what the latency is
+    // about, the cancels of rungs far below the price are not.
+    const started = new Map<Request, Promise<LadderEvent[]>>()
+    for (const request of [...requests].sort(
+      (a, b) => Number(isMarketSell(b)) - Number(isMarketSell(a)),
+    ))
+      started.set(request, attempt(request))
     const settled = await Promise.allSettled(
-      requests.map(async (request) => {
-        const out: LadderEvent[] = []
-        try {
-          await request.send(out)
-          return out
-        } catch (error) {
-          throw new RequestFailure(request.command, out, error)
-        }
-      }),
+      requests.map((request) => started.get(request) as Promise<LadderEvent[]>),
     )
     let failure: RequestFailure | undefined
     for (const result of settled) {
@@ -208,6 +208,22 @@ async function runBatch(
   }
   return { events, reconcile: batch.reconcile }
 }
+
+/** Sends one request: its events, or a {@link RequestFailure} holding those it got before failing. */
+async function attempt(request: Request): Promise<LadderEvent[]> {
+  const out: LadderEvent[] = []
+  try {
+    await request.send(out)
+    return out
+  } catch (error) {
+    throw new RequestFailure(request.command, out, error)
+  }
+}
+
+/** Whether a request is a market sell (started first in its group). */
+const isMarketSell = (request: Request) =>
+  request.command.type === 'sellPosition' &&
+  request.command.orderType === 'market'
 
 /** A request that got no answer, with the events its command produced before it. */
 class RequestFailure extends Error {

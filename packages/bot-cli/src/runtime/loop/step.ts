@@ -8,11 +8,13 @@ import { addDecimals } from '@rung/backpack-sdk'
 import {
   type LadderCommand,
   type LadderEvent,
+  type LadderState,
   parseClientId,
   step,
 } from '@rung/ladder-strategy'
 import { decimalsOf, toFixedDecimals } from '../../decimal.js'
 import { formatMoney } from '../../ui/statusView.js'
+import type { RunResult } from '../ports.js'
 import {
   describeRecord,
   EXIT_WORDS,
@@ -34,14 +36,20 @@ import {
 
 /**
  * Applies one event: journals it (unless it is an echo or a price tick that
- * changes nothing), steps the strategy, records what it did, then performs
- * its I/O commands.
+ * changes nothing), steps the strategy, sends its I/O commands, then records
+ * what it did (log, event panel, history, status) while they are on the way,
+ * and finally takes the executor's answers.
+ *
+ * The hot path (issue 17) is step → journal (write-ahead, fsynced) → send:
+ * the bookkeeping that no order depends on runs after the requests are
+ * issued, and always before their answers are taken, so the journal, the
+ * log and the status see the same order of facts as before.
  *
  * @param loop - The loop.
  * @param received - The event (a batch acknowledgement loses its echoes first).
  */
 export async function apply(loop: Loop, received: LadderEvent): Promise<void> {
-  const { journal, logger, now } = loop.options
+  const { journal, now } = loop.options
   const event = withoutEchoes(loop, received)
   if (event === null || isEcho(loop, event)) return
   const prev = loop.state
@@ -58,9 +66,44 @@ export async function apply(loop: Loop, received: LadderEvent): Promise<void> {
   }
   if (next.cycle !== loop.state.cycle) loop.cycleStartAt = event.at
   loop.state = next
+  // What recovery sends again, known before anything is sent.
   remember(loop.intents, commands)
+  const io = commands.filter(isIo)
+  if (io.length === 0) {
+    bookkeep(loop, prev, event, commands)
+    return
+  }
+  // The log says what is sent before it is sent (a kill right after still
+  // leaves the line); the rest waits until the requests are out.
+  for (const command of io) describe(loop, command, next)
+  const sent = send(loop, io)
+  // Let the requests leave (the SDK signs and fetches after a microtask)
+  // before the bookkeeping; the answers are taken only after it.
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  bookkeep(loop, prev, event, commands)
+  taken(loop, await sent)
+}
+
+/** Whether a command is I/O for the executor (the others are handled here). */
+const isIo = (command: LadderCommand) =>
+  command.type === 'placeOrders' ||
+  command.type === 'cancelOrders' ||
+  command.type === 'sellPosition'
+
+/**
+ * Everything a step does besides its I/O: its trade records logged, shown
+ * and stored, its bookkeeping commands handled (timers, logs, compaction),
+ * the status published.
+ */
+function bookkeep(
+  loop: Loop,
+  prev: LadderState,
+  event: LadderEvent,
+  commands: readonly LadderCommand[],
+): void {
+  const { journal, logger, now } = loop.options
+  const next = loop.state
   record(loop, tradeRecords(prev, event, next, commands))
-  const io: LadderCommand[] = []
   let compact = false
   for (const command of commands) {
     switch (command.type) {
@@ -93,10 +136,11 @@ export async function apply(loop: Loop, received: LadderEvent): Promise<void> {
         compact = true
         break
       default:
-        io.push(command)
-        describe(loop, command)
+        break
     }
   }
+  // The snapshot of the state after this event (already journalled): the
+  // same state whether written before or after the sends.
   if (compact) journal.compact(snapshot(loop), now())
   // A new cycle waits for a price to build its ladder on; in a quiet market
   // the next tick may be long in coming, so hand it the last one seen.
@@ -108,7 +152,6 @@ export async function apply(loop: Loop, received: LadderEvent): Promise<void> {
     enqueue(loop, { type: 'priceUpdated', at: now(), price: loop.lastPrice })
   }
   publish(loop)
-  if (io.length > 0) await perform(loop, io)
 }
 
 /**
@@ -156,6 +199,28 @@ function withoutEchoes(loop: Loop, event: LadderEvent): LadderEvent | null {
     : { ...event, clientIds }
 }
 
+/** An executor run started: its result, or what it threw (kept until it is taken). */
+type Sent = { ok: true; result: RunResult } | { ok: false; error: unknown }
+
+/** Starts the executor on `io` (a rejection is held, never left unhandled). */
+function send(loop: Loop, io: readonly LadderCommand[]): Promise<Sent> {
+  return loop.options.executor.run(io, loop.state).then(
+    (result): Sent => ({ ok: true, result }),
+    (error: unknown): Sent => ({ ok: false, error }),
+  )
+}
+
+/** Takes an executor run's answers: to the front of the queue; no answer asks for a reconcile. */
+function taken(loop: Loop, sent: Sent): void {
+  if (!sent.ok) throw sent.error
+  const { result } = sent
+  // Results go first: they answer this step's commands.
+  for (const event of [...result.events].reverse()) enqueue(loop, event, true)
+  // No answer (network, 5xx after the SDK's retries), or an order already
+  // gone: read the exchange's truth back by client id instead of guessing.
+  if (result.reconcile) requestReconcile(loop, 'after commands')
+}
+
 /**
  * Hands I/O commands to the executor; its answers go to the front of the
  * queue, and no answer asks for a reconcile.
@@ -167,18 +232,12 @@ export async function perform(
   loop: Loop,
   io: readonly LadderCommand[],
 ): Promise<void> {
-  const result = await loop.options.executor.run(io, loop.state)
-  // Results go first: they answer this step's commands.
-  for (const event of [...result.events].reverse()) enqueue(loop, event, true)
-  // No answer (network, 5xx after the SDK's retries), or an order already
-  // gone: read the exchange's truth back by client id instead of guessing.
-  if (result.reconcile) requestReconcile(loop, 'after commands')
+  taken(loop, await send(loop, io))
 }
 
-/** Logs (and notes) an I/O command about to be performed. */
-function describe(loop: Loop, command: LadderCommand) {
+/** Logs (and notes) an I/O command being performed, with the state it came with. */
+function describe(loop: Loop, command: LadderCommand, state: LadderState) {
   const { logger } = loop.options
-  const { state } = loop
   if (command.type === 'placeOrders') {
     logger.info('placing ladder', {
       cycle: state.cycle,
