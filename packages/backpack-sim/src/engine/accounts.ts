@@ -6,9 +6,8 @@
  *
  * @internal
  */
-import { dec, feeOf, mul } from '../decimal.js'
+import { dec, feeAt, feeRate, mul } from '../decimal.js'
 import { bad } from '../errors.js'
-import { ASSET_INFO } from '../markets.js'
 import type {
   Account,
   Balance,
@@ -24,11 +23,15 @@ export function newAccount(
   makerBps: bigint,
   takerBps: bigint,
 ): Account {
+  const maker = internal ? 0n : makerBps
+  const taker = internal ? 0n : takerBps
   return {
     key,
     internal,
-    makerBps: internal ? 0n : makerBps,
-    takerBps: internal ? 0n : takerBps,
+    makerBps: maker,
+    takerBps: taker,
+    makerFee: feeRate(maker),
+    takerFee: feeRate(taker),
     balances: new Map(),
     ledger: [],
     history: [],
@@ -119,9 +122,7 @@ export function limitNeed(order: EngineOrder): bigint {
 
 /** Holds `need` (its {@link limitNeed}) for a limit order up front. */
 export function lockOrder(order: EngineOrder, need: bigint): void {
-  const market = order.market
-  const asset = order.side === 'Bid' ? market.quote : market.base
-  const b = balance(order.account, asset)
+  const b = order.side === 'Bid' ? order.quoteBalance : order.baseBalance
   b.available -= need
   b.locked += need
   order.locked = need
@@ -130,8 +131,7 @@ export function lockOrder(order: EngineOrder, need: bigint): void {
 /** Releases what an ended order still holds. */
 export function releaseOrder(order: EngineOrder): void {
   if (order.locked === 0n) return
-  const asset = order.side === 'Bid' ? order.market.quote : order.market.base
-  const b = balance(order.account, asset)
+  const b = order.side === 'Bid' ? order.quoteBalance : order.baseBalance
   b.locked -= order.locked
   b.available += order.locked
   order.locked = 0n
@@ -151,7 +151,7 @@ export function payForFill(
 ): void {
   const market = buyer.market
   // Buyer pays quote and receives base.
-  const bq = balance(buyer.account, market.quote)
+  const bq = buyer.quoteBalance
   if (buyer.type === 'Limit') {
     // At its own limit, with an exact product, the lock held just the quote.
     const atLimit = buyer.price === price && market.exactQuote
@@ -163,7 +163,7 @@ export function payForFill(
     bq.available -= quote
   }
   // Seller pays base and receives quote.
-  const sb = balance(seller.account, market.base)
+  const sb = seller.baseBalance
   if (seller.type === 'Limit') {
     sb.locked -= qty
     seller.locked -= qty
@@ -172,19 +172,28 @@ export function payForFill(
   }
 }
 
-/** Credits what an order's account receives minus its fee; returns the fee. */
+/**
+ * Credits what an order's account receives (`amount` into `bal`, its
+ * balance of `asset`) minus its fee, rounded up to the asset's `decimals`;
+ * returns the fee.
+ */
 export function settle(
   o: EngineOrder,
   isMaker: boolean,
   asset: string,
+  bal: Balance,
+  decimals: number,
   amount: bigint,
   feesCollected: Map<string, bigint>,
 ): bigint {
-  const bps = isMaker ? o.account.makerBps : o.account.takerBps
-  const decimals = ASSET_INFO[asset]?.decimals ?? 8
-  let fee = bps === 0n ? 0n : feeOf(amount, bps, decimals, 'up')
+  const rate = isMaker ? o.account.makerFee : o.account.takerFee
+  if (rate.numerator === 0n) {
+    bal.available += amount
+    return 0n
+  }
+  let fee = feeAt(amount, rate, decimals, 'up')
   if (fee > amount) fee = amount
-  balance(o.account, asset).available += amount - fee
+  bal.available += amount - fee
   if (fee !== 0n) {
     feesCollected.set(asset, (feesCollected.get(asset) ?? 0n) + fee)
   }

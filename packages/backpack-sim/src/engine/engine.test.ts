@@ -446,6 +446,81 @@ describe('Engine filters', () => {
   })
 })
 
+describe('Engine increments', () => {
+  /** An engine with one market of the given tick and step. */
+  function market(tickSize: string, stepSize: string) {
+    const engine = new Engine({
+      markets: [
+        toMarket({
+          symbol: 'X_USDC',
+          baseSymbol: 'X',
+          quoteSymbol: 'USDC',
+          tickSize,
+          stepSize,
+          minQuantity: stepSize,
+          minPrice: tickSize,
+          initialPrice: '100',
+        }),
+      ],
+      now: () => 0,
+      makerFeeBps: '0',
+      takerFeeBps: '0',
+      initialBalances: { USDC: '100000' },
+    })
+    const a = engine.account('a')
+    const bid = (price: string, quantity: string) =>
+      engine.placeOrder(a, {
+        symbol: 'X_USDC',
+        side: 'Bid',
+        orderType: 'Limit',
+        price,
+        quantity,
+      })
+    return { bid }
+  }
+
+  test('behavior: a tick and step that are not powers of ten take their multiples only', () => {
+    const { bid } = market('0.5', '0.25')
+    expect(bid('100.5', '0.75').status).toBe('New')
+    expect(bid('101', '1.25').status).toBe('New')
+    expect(rejects(() => bid('100.3', '0.75'))).toEqual({
+      code: 'INVALID_PRICE',
+      message:
+        'Price decimal too long: must be a multiple of the tick size 0.5',
+    })
+    expect(rejects(() => bid('100.5', '0.3'))).toEqual({
+      code: 'INVALID_QUANTITY',
+      message:
+        'Quantity decimal too long: must be a multiple of the step size 0.25',
+    })
+  })
+
+  test('behavior: a power-of-ten tick counts significant decimals, not written ones', () => {
+    const { bid } = market('0.1', '0.001')
+    expect(bid('100.10000', '0.0010').status).toBe('New')
+    expect(bid('100', '2').status).toBe('New')
+    expect(rejects(() => bid('100.15', '1'))).toEqual({
+      code: 'INVALID_PRICE',
+      message:
+        'Price decimal too long: must be a multiple of the tick size 0.1',
+    })
+    expect(rejects(() => bid('100.1', '1.0001'))).toEqual({
+      code: 'INVALID_QUANTITY',
+      message:
+        'Quantity decimal too long: must be a multiple of the step size 0.001',
+    })
+  })
+
+  test('behavior: a tick of 10 is not a power-of-ten fraction and still divides', () => {
+    const { bid } = market('10', '1')
+    expect(bid('120', '1').status).toBe('New')
+    expect(rejects(() => bid('125', '1'))).toEqual({
+      code: 'INVALID_PRICE',
+      message: 'Price decimal too long: must be a multiple of the tick size 10',
+    })
+  })
+})
+
 describe('Engine.cancelAll', () => {
   test('default', () => {
     const { engine, a } = setup()

@@ -13,6 +13,7 @@ import type {
   TimeInForce,
   OrderStatus as WireOrderStatus,
 } from '@rung/backpack-sdk'
+import type { FeeRate } from '../decimal.js'
 import type { Market } from '../markets.js'
 
 /**
@@ -46,7 +47,23 @@ export interface EngineOrder {
   expiryReason: string | undefined
   /** Funds still held for this order (quote for a bid, base for an ask). */
   locked: bigint
+  /**
+   * The account's balances of the market's base and quote assets, looked up
+   * once when the order is checked against its funds (the hot path of a
+   * fill reads them without a map lookup). {@link UNSET_BALANCE} before.
+   */
+  baseBalance: Balance
+  quoteBalance: Balance
 }
+
+/**
+ * What an order's balance fields hold before its funds are checked: frozen,
+ * so that a write through it throws instead of moving funds nowhere.
+ */
+export const UNSET_BALANCE: Balance = Object.freeze({
+  available: 0n,
+  locked: 0n,
+})
 
 export interface Balance {
   available: bigint
@@ -69,6 +86,9 @@ export interface Account {
   internal: boolean
   makerBps: bigint
   takerBps: bigint
+  /** The same rates in the form a fill's fee is worked out with. */
+  makerFee: FeeRate
+  takerFee: FeeRate
   balances: Map<string, Balance>
   ledger: LedgerEntry[]
   /** Every order (open and closed) of a user account; empty for internal accounts. */
