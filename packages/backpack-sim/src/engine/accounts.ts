@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { dec, feeAt, feeRate, mul } from '../decimal.js'
+import { dec, feeAt, feeRate, mul, type Rounding } from '../decimal.js'
 import { bad } from '../errors.js'
 import type {
   Account,
@@ -116,8 +116,17 @@ export function credit(
  */
 export function limitNeed(order: EngineOrder): bigint {
   return order.side === 'Bid'
-    ? mul(order.price!, order.quantity!, 'up')
+    ? mul(order.price!, order.quantity!, upUnlessExact(order))
     : order.quantity!
+}
+
+/**
+ * `'up'`, or `'down'` where the market's price × quantity is always exact
+ * (tick and step multiples, {@link Market.exactQuote}): then both give the
+ * same, and `'down'` spares a BigInt addition on the hot path.
+ */
+function upUnlessExact(order: EngineOrder): Rounding {
+  return order.market.exactQuote ? 'down' : 'up'
 }
 
 /** Holds `need` (its {@link limitNeed}) for a limit order up front. */
@@ -155,7 +164,7 @@ export function payForFill(
   if (buyer.type === 'Limit') {
     // At its own limit, with an exact product, the lock held just the quote.
     const atLimit = buyer.price === price && market.exactQuote
-    const held = atLimit ? quote : mul(buyer.price!, qty, 'up')
+    const held = atLimit ? quote : mul(buyer.price!, qty, upUnlessExact(buyer))
     bq.locked -= held
     buyer.locked -= held
     if (!atLimit) bq.available += held - quote
@@ -201,31 +210,33 @@ export function settle(
 }
 
 /**
- * The ledger lines of one side of a fill: what it gave (`gave` of
- * `gaveAsset`), what it got (`got` of `asset`) and its fee (in `asset`).
- * Internal accounts (market maker, taker flow) keep no trade ledger: they
- * trade forever and would grow without bound.
+ * The account's ledger as lines: each credit as it is, each fill (held as
+ * its {@link FillRecord}) as what it gave, what it got and, when there is
+ * one, its fee, all with the trade id as their reference. Internal accounts
+ * (market maker, taker flow) keep no trade ledger: they trade forever and
+ * would grow without bound.
  */
-export function ledgerFill(
-  acc: Account,
-  time: number,
-  ref: string,
-  gaveAsset: string,
-  gave: bigint,
-  asset: string,
-  got: bigint,
-  fee: bigint,
-): void {
-  if (acc.internal) return
-  acc.ledger.push({
-    time,
-    asset: gaveAsset,
-    change: -gave,
-    kind: 'trade',
-    ref,
-  })
-  acc.ledger.push({ time, asset, change: got, kind: 'trade', ref })
-  if (fee !== 0n) {
-    acc.ledger.push({ time, asset, change: -fee, kind: 'fee', ref })
+export function ledgerEntries(acc: Account): LedgerEntry[] {
+  const out: LedgerEntry[] = []
+  for (const line of acc.ledger) {
+    if (!('tradeId' in line)) {
+      out.push(line)
+      continue
+    }
+    const { market, side } = line.order
+    const time = line.time
+    const ref = String(line.tradeId)
+    const bid = side === 'Bid'
+    const [gaveAsset, gave] = bid
+      ? [market.quote, line.quote]
+      : [market.base, line.quantity]
+    const got = bid ? line.quantity : line.quote
+    const asset = line.feeSymbol
+    out.push({ time, asset: gaveAsset, change: -gave, kind: 'trade', ref })
+    out.push({ time, asset, change: got, kind: 'trade', ref })
+    if (line.fee !== 0n) {
+      out.push({ time, asset, change: -line.fee, kind: 'fee', ref })
+    }
   }
+  return out
 }

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { dec, formatDecimal } from '../decimal.js'
 import { ApiFailure } from '../errors.js'
 import { DEFAULT_MARKETS, toMarket } from '../markets.js'
+import { ledgerEntries } from './accounts.js'
 import { Engine } from './engine.js'
 import type { Account, OrderRequest } from './types.js'
 
@@ -518,6 +519,50 @@ describe('Engine increments', () => {
       code: 'INVALID_PRICE',
       message: 'Price decimal too long: must be a multiple of the tick size 10',
     })
+  })
+})
+
+describe('ledgerEntries', () => {
+  test('behavior: a fill reads as what each side gave, got and paid in fees, and the lines add up to the balances', () => {
+    const { engine, a, b } = setup({ maker: '8', taker: '10' })
+    engine.placeOrder(a, limit('Bid', '60000.0', '0.1'))
+    engine.placeOrder(b, limit('Ask', '59000.0', '0.1'))
+    const lines = (acc: Account) =>
+      ledgerEntries(acc)
+        .filter((e) => e.kind !== 'initial')
+        .map((e) => [e.asset, formatDecimal(e.change), e.kind, e.ref])
+    expect(lines(a)).toEqual([
+      ['USDC', '-6000', 'trade', '1'],
+      ['BTC', '0.1', 'trade', '1'],
+      ['BTC', '-0.00008', 'fee', '1'],
+    ])
+    expect(lines(b)).toEqual([
+      ['BTC', '-0.1', 'trade', '1'],
+      ['USDC', '6000', 'trade', '1'],
+      ['USDC', '-6', 'fee', '1'],
+    ])
+    for (const acc of [a, b]) {
+      for (const asset of ['USDC', 'BTC']) {
+        const sum = ledgerEntries(acc)
+          .filter((e) => e.asset === asset)
+          .reduce((t, e) => t + e.change, 0n)
+        const bal = engine.balance(acc, asset)
+        expect(sum).toBe(bal.available + bal.locked)
+      }
+    }
+  })
+
+  test('behavior: a fill without a fee has no fee line', () => {
+    const { engine, a, b } = setup()
+    engine.placeOrder(a, limit('Bid', '60000.0', '0.1'))
+    engine.placeOrder(b, limit('Ask', '60000.0', '0.1'))
+    expect(ledgerEntries(b).map((e) => e.kind)).toEqual([
+      'initial',
+      'initial',
+      'initial',
+      'trade',
+      'trade',
+    ])
   })
 })
 

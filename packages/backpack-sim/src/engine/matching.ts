@@ -9,7 +9,7 @@
  */
 import type { Side } from '@rung/backpack-sdk'
 import { countSteps, div, min, mul, roundToStep } from '../decimal.js'
-import { ledgerFill, payForFill, settle } from './accounts.js'
+import { payForFill, settle } from './accounts.js'
 import type {
   Book,
   EngineOrder,
@@ -289,11 +289,6 @@ function fillSide(
       : 'PartiallyFilled'
   // Internal accounts keep no ledger, no fills and hear no events.
   if (acc.internal) return
-  if (isBid) {
-    ledgerFill(acc, f.time, f.ref, market.quote, f.quote, asset, f.qty, fee)
-  } else {
-    ledgerFill(acc, f.time, f.ref, market.base, f.qty, asset, f.quote, fee)
-  }
   const rec: FillRecord = {
     tradeId: f.tradeId,
     order: o,
@@ -301,9 +296,12 @@ function fillSide(
     quantity: f.qty,
     fee,
     feeSymbol: asset,
+    quote: f.quote,
     isMaker: o === f.maker,
     time: f.time,
   }
+  // The record is the fill's ledger lines too (see Account.ledger).
+  acc.ledger.push(rec)
   acc.fills.push(rec)
   hooks.emit(o, 'orderFill', rec)
 }

@@ -90,7 +90,14 @@ export interface Account {
   makerFee: FeeRate
   takerFee: FeeRate
   balances: Map<string, Balance>
-  ledger: LedgerEntry[]
+  /**
+   * The account's ledger in order: credits as {@link LedgerEntry} lines, and
+   * each fill as its {@link FillRecord}, which stands for the fill's two or
+   * three lines (what it gave, what it got, its fee); `ledgerEntries` in
+   * `accounts.ts` reads the lines out. A fill is recorded once, not
+   * four times, on the hot path.
+   */
+  ledger: (LedgerEntry | FillRecord)[]
   /** Every order (open and closed) of a user account; empty for internal accounts. */
   history: EngineOrder[]
   fills: FillRecord[]
@@ -104,6 +111,8 @@ export interface FillRecord {
   quantity: bigint
   fee: bigint
   feeSymbol: string
+  /** The fill's quote amount (price × quantity, rounded down). */
+  quote: bigint
   isMaker: boolean
   time: number
 }
