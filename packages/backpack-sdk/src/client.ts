@@ -335,6 +335,8 @@ export function createBackpackClient(
     ...base,
     config,
     signer,
+    // One bound line per endpoint function, alike on purpose: the client is
+    // the endpoint files with `base` given (docs/contributing.md).
     getStatus: (o) => getStatus(base, o),
     ping: (o) => ping(base, o),
     getServerTime: (o) => getServerTime(base, o),

@@ -8,7 +8,9 @@ import { describe, expect, test } from 'vitest'
 import {
   dec,
   div,
+  feeAt,
   feeOf,
+  feeRate,
   formatDecimal,
   isMultiple,
   mul,
@@ -151,6 +153,27 @@ describe('rounding', () => {
       const quantum = 10n ** BigInt(18 - decimals)
       const raw = divRound(amount * bps, 10_000n * one, rounding)
       expect(feeOf(amount, bps, decimals, rounding)).toBe(
+        divRound(raw, quantum, rounding) * quantum,
+      )
+    },
+  )
+
+  fcTest.prop([
+    fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }),
+    fc.bigInt({ min: -100_000n, max: 100_000n }),
+    fc.integer({ min: 0, max: 4 }),
+    fc.integer({ min: 0, max: 18 }),
+    fc.constantFrom('down' as const, 'up' as const),
+  ])(
+    'behavior: a rate of few decimals (its short form) rounds as the long one',
+    (amount, digits, places, decimals, rounding) => {
+      const one = 10n ** 18n
+      const bps = digits * 10n ** BigInt(18 - places)
+      const quantum = 10n ** BigInt(18 - decimals)
+      const raw = divRound(amount * bps, 10_000n * one, rounding)
+      const rate = feeRate(bps)
+      expect(rate.places).toBeLessThanOrEqual(places)
+      expect(feeAt(amount, rate, decimals, rounding)).toBe(
         divRound(raw, quantum, rounding) * quantum,
       )
     },

@@ -78,8 +78,15 @@ export function formatDecimal(units: bigint, decimals?: number): string {
 
 /** a × b in units, rounded in the given direction. */
 export function mul(a: bigint, b: bigint, rounding: Rounding): bigint {
-  return divBy(a * b, ONE, rounding)
+  // The engine's hot path: one product and one division by the constant
+  // ONE (no sign test of the divisor, no remainder).
+  const n = a * b
+  if (n >= 0n) return rounding === 'down' ? n / ONE : (n + ONE_LESS_1) / ONE
+  return divRound(n, ONE, rounding)
 }
+
+/** ONE − 1: added before a division by ONE to round up. */
+const ONE_LESS_1 = ONE - 1n
 
 /** a ÷ b in units, rounded in the given direction. */
 export function div(a: bigint, b: bigint, rounding: Rounding): bigint {
@@ -127,13 +134,60 @@ export function feeOf(
   decimals: number,
   rounding: Rounding,
 ): bigint {
+  return feeAt(amount, feeRate(bps), decimals, rounding)
+}
+
+/**
+ * A fee rate in the form the engine's fills use: the basis points (units)
+ * as a small integer, `bps` = `numerator` × 10^(SCALE − places), with the
+ * fee's divisor for each asset precision worked out once. A rate of 8 bps
+ * is the numerator 8, not 8 × 10^18: the product with an amount and the
+ * division stay one or two words long, which BigInt divides much faster.
+ */
+export interface FeeRate {
+  /** The rate as an integer: bps × 10^places. */
+  readonly numerator: bigint
+  /** Decimals of the rate in bps (0 for whole basis points). */
+  readonly places: number
+  /** For an asset of d decimals (0…SCALE): 10^4 · 10^places · 10^(SCALE − d). */
+  readonly divisors: readonly bigint[]
+}
+
+/** The {@link FeeRate} of `bps` basis points (units). */
+export function feeRate(bps: bigint): FeeRate {
+  let places = 0
+  let unit = ONE
+  while (places < SCALE && bps % unit !== 0n) {
+    places += 1
+    unit /= 10n
+  }
+  const scale = 10_000n * 10n ** BigInt(places)
+  return {
+    numerator: bps / unit,
+    places,
+    divisors: QUANTUM.map((q) => scale * q),
+  }
+}
+
+/** Fee on `amount` at `rate`, rounded in the given direction to `decimals` places. */
+export function feeAt(
+  amount: bigint,
+  rate: FeeRate,
+  decimals: number,
+  rounding: Rounding,
+): bigint {
   // Rounding amount × bps / (10^4 · ONE) to units and then to the quantum
   // 10^(SCALE − decimals) is one rounding of amount × bps by their product:
   // floor(floor(x / a) / b) = floor(x / (a·b)) for integers x and a, b > 0,
-  // and likewise for ceil. One bigint division instead of two.
+  // and likewise for ceil. One bigint division instead of two; with bps as
+  // numerator × 10^(SCALE − places), the factor 10^(SCALE − places) cancels.
   const quantum = QUANTUM[decimals] ?? 10n ** BigInt(SCALE - decimals)
-  const divisor = FEE_DIVISOR[decimals] ?? 10_000n * ONE * quantum
-  return divBy(amount * bps, divisor, rounding) * quantum
+  const divisor =
+    rate.divisors[decimals] ?? 10_000n * 10n ** BigInt(rate.places) * quantum
+  const n = amount * rate.numerator
+  if (n < 0n) return divRound(n, divisor, rounding) * quantum
+  if (rounding === 'down') return (n / divisor) * quantum
+  return ((n + divisor - 1n) / divisor) * quantum
 }
 
 /** 10^(SCALE − d) for d = 0…SCALE: the unit of an asset with d decimals. */
@@ -141,8 +195,6 @@ const QUANTUM: readonly bigint[] = Array.from(
   { length: SCALE + 1 },
   (_, d) => 10n ** BigInt(SCALE - d),
 )
-/** 10^4 · ONE · QUANTUM[d]: a fee's divisor for an asset with d decimals. */
-const FEE_DIVISOR: readonly bigint[] = QUANTUM.map((q) => 10_000n * ONE * q)
 
 /** Converts units to a JS number for random-walk maths on the feed only (never for balances). */
 export function toFloat(units: bigint): number {

@@ -254,17 +254,14 @@ export class Feed {
           ['Bid', bid],
         ] as const) {
           if (price <= 0n) continue
-          try {
-            this.engine.placeOrder(this.maker, {
-              symbol: m.symbol,
-              side,
-              orderType: 'Limit',
-              price: formatUnits(price),
-              quantity: formatUnits(qty),
-            })
-          } catch {
-            // A level that cannot be placed (e.g. below minPrice) is skipped.
-          }
+          // A level that cannot be placed (e.g. below minPrice) is skipped.
+          this.engine.tryPlaceOrder(this.maker, {
+            symbol: m.symbol,
+            side,
+            orderType: 'Limit',
+            price: formatUnits(price),
+            quantity: formatUnits(qty),
+          })
         }
       }
     })
@@ -279,16 +276,13 @@ export class Feed {
       this.liquidity.takerNotional * (0.3 + this.rng.next() * 1.4)
     const qty = fromFloat(notional / path.price, m.step, 'down')
     if (qty < m.minQty) return
-    try {
-      this.engine.placeOrder(this.taker, {
-        symbol: m.symbol,
-        side,
-        orderType: 'Market',
-        quantity: formatUnits(qty),
-      })
-    } catch {
-      // No liquidity at the moment: skip this trade.
-    }
+    // No liquidity at the moment: this trade is skipped.
+    this.engine.tryPlaceOrder(this.taker, {
+      symbol: m.symbol,
+      side,
+      orderType: 'Market',
+      quantity: formatUnits(qty),
+    })
   }
 
   /** Advances every path by `dt` simulated seconds, re-quotes, and maybe trades. */

@@ -9,6 +9,7 @@
 
 import { checkStep } from './admin/input.js'
 import { formatDecimal, parseDecimal, toFloat } from './decimal.js'
+import { ledgerEntries } from './engine/accounts.js'
 import type { Engine } from './engine/engine.js'
 import { SimError } from './errors.js'
 import type { FaultState, SimFaults } from './faults.js'
@@ -257,7 +258,7 @@ export function createHandle(deps: HandleDeps): Sim {
       return {
         account,
         balances,
-        entries: (acc?.ledger ?? []).map((e) => ({
+        entries: (acc ? ledgerEntries(acc) : []).map((e) => ({
           time: e.time,
           asset: e.asset,
           change: formatDecimal(e.change),

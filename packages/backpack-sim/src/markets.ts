@@ -130,6 +130,17 @@ export interface Market {
   priceDecimals: number
   qtyDecimals: number
   /**
+   * Whether the tick (likewise the step) is a power of ten (`0.1`, not
+   * `0.5`): then a value is a multiple of it exactly when it has no more
+   * decimals than the tick, which the order checks read off the text
+   * instead of dividing.
+   */
+  tickIsPow10: boolean
+  stepIsPow10: boolean
+  /** Decimals a fee in the base (likewise quote) asset is rounded to. */
+  baseFeeDecimals: number
+  quoteFeeDecimals: number
+  /**
    * Whether price × quantity is exact in units for every tick and step
    * multiple (tick × step has at most 18 decimals), so a fill's quote needs
    * no rounding either way.
@@ -140,6 +151,16 @@ export interface Market {
 function places(text: string): number {
   const i = text.indexOf('.')
   return i < 0 ? 0 : text.length - i - 1
+}
+
+/** Whether `units` is 10^-decimals exactly (a tick or step of one digit 1). */
+function isPow10(units: bigint, decimals: number): boolean {
+  return decimals <= SCALE && units === 10n ** BigInt(SCALE - decimals)
+}
+
+/** The decimals a fee in `asset` is rounded to (8 for an unknown asset). */
+export function feeDecimals(asset: string): number {
+  return ASSET_INFO[asset]?.decimals ?? 8
 }
 
 /** Parses a market config. @internal */
@@ -159,6 +180,10 @@ export function toMarket(c: SimMarketConfig): Market {
     minImpact: dec(c.minImpactMultiplier ?? '0.95'),
     priceDecimals: places(c.tickSize),
     qtyDecimals: places(c.stepSize),
+    tickIsPow10: isPow10(dec(c.tickSize), places(c.tickSize)),
+    stepIsPow10: isPow10(dec(c.stepSize), places(c.stepSize)),
+    baseFeeDecimals: feeDecimals(c.baseSymbol),
+    quoteFeeDecimals: feeDecimals(c.quoteSymbol),
     exactQuote: places(c.tickSize) + places(c.stepSize) <= SCALE,
   }
 }

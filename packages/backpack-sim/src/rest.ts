@@ -350,6 +350,18 @@ function oneOf(
 
 const NOT_FOUND = 'Order not found'
 
+/**
+ * What both history routes read first: the account, the query, its
+ * `symbol` (which must be listed) and its `orderId`.
+ */
+function historyFilter(ctx: RestContext, req: RestRequest) {
+  const acc = acct(req)
+  const q = req.query
+  const symbol = q.get('symbol')
+  if (symbol !== null) ctx.engine.market(symbol)
+  return { acc, q, symbol, orderId: q.get('orderId') }
+}
+
 function page(rows: unknown[], q: URLSearchParams): RestResult {
   const limit = intParam(q, 'limit', 100, 1000)
   const offset = intParam(q, 'offset', 0)
@@ -512,11 +524,7 @@ const privateRoutes: Record<string, Handler> = {
     return ok(ctx.engine.cancelAll(acc, m.symbol).map(orderJson))
   },
   'GET /wapi/v1/history/orders': (ctx, req) => {
-    const acc = acct(req)
-    const q = req.query
-    const symbol = q.get('symbol')
-    if (symbol !== null) ctx.engine.market(symbol)
-    const orderId = q.get('orderId')
+    const { acc, q, symbol, orderId } = historyFilter(ctx, req)
     const rows = acc.history
       .filter(
         (o) =>
@@ -527,11 +535,7 @@ const privateRoutes: Record<string, Handler> = {
     return page(rows, q)
   },
   'GET /wapi/v1/history/fills': (ctx, req) => {
-    const acc = acct(req)
-    const q = req.query
-    const symbol = q.get('symbol')
-    if (symbol !== null) ctx.engine.market(symbol)
-    const orderId = q.get('orderId')
+    const { acc, q, symbol, orderId } = historyFilter(ctx, req)
     const from = intParam(q, 'from', 0)
     const to = intParam(q, 'to', Number.MAX_SAFE_INTEGER)
     const rows = acc.fills

@@ -134,6 +134,9 @@ export function compareDecimals(
   return compare(toDecimal(a, 'a'), toDecimal(b, 'b'))
 }
 
+// addDecimals, subtractDecimals, multiplyDecimals look alike on purpose: each
+// is its own documented export over the shared core (add, sub, mul).
+
 /** The errors {@link addDecimals} can throw (bad input). */
 export type AddDecimalsErrorType = ValidationError
 

@@ -48,6 +48,9 @@ export function hasName(value: unknown, names: readonly string[]): boolean {
   )
 }
 
+// The guards below look alike on purpose: each is its own documented,
+// narrowing export; what they share is hasName.
+
 /**
  * True for any SDK error, judged by `name` (works across realms and with a
  * duplicated copy of the SDK, where `instanceof` fails).

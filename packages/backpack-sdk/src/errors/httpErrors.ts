@@ -165,6 +165,9 @@ export class ApiError extends HttpError {
   }
 }
 
+// TimeoutError and NetworkError carry the same request fields on purpose:
+// each public class declares and documents its own (no hidden base class).
+
 /**
  * No response arrived within `timeoutMs`. For an order placement the order may
  * or may not exist; `executeOrder` resolves that itself (see its docs).

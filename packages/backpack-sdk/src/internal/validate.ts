@@ -171,6 +171,42 @@ export function optionalPositiveDecimal(
   return value === undefined ? undefined : requirePositiveDecimal(value, field)
 }
 
+/**
+ * The keys both history endpoints (orders, fills) take, in the order their
+ * query sends them: the `head` filters first, the `paging` keys last (each
+ * endpoint's own keys go between). @internal
+ */
+export const HISTORY_KEYS = {
+  head: ['orderId', 'strategyId'],
+  paging: ['marketType', 'limit', 'offset', 'sortDirection'],
+} as const
+
+/** The order and strategy filters of a history query. @internal */
+export function historyHead(p: Record<string, unknown>) {
+  return {
+    orderId: optionalString(p.orderId, 'orderId'),
+    strategyId: optionalString(p.strategyId, 'strategyId'),
+  }
+}
+
+/**
+ * The market type and paging of a history query: `limit` 1 to 1000,
+ * `offset` from 0, `sortDirection` `Asc` or `Desc` (all optional).
+ * @internal
+ */
+export function historyPaging(p: Record<string, unknown>) {
+  return {
+    marketType: optionalString(p.marketType, 'marketType'),
+    limit: optionalInteger(p.limit, 'limit', 1, 1000),
+    offset: optionalInteger(p.offset, 'offset', 0),
+    sortDirection: optionalEnum(
+      p.sortDirection,
+      ['Asc', 'Desc'],
+      'sortDirection',
+    ),
+  }
+}
+
 /** Rejects keys the endpoint does not know (catches typos like `qty`). @internal */
 export function rejectUnknownKeys(
   params: Record<string, unknown>,

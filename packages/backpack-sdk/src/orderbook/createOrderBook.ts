@@ -146,6 +146,8 @@ class OrderBookImpl implements OrderBook {
     return estimateFill(levels, side, quantity)
   }
 
+  // on and off are alike on purpose: each returns the book, typed, for
+  // chaining.
   on<E extends keyof OrderBookEvents>(
     event: E,
     listener: (...args: OrderBookEvents[E]) => void,

@@ -89,6 +89,8 @@ class StreamClientImpl implements StreamClient {
     return [...this.#core.topics.keys()]
   }
 
+  // on, once and off are alike on purpose: each returns the client, typed,
+  // for chaining.
   on<E extends keyof StreamClientEvents>(
     event: E,
     listener: (...args: StreamClientEvents[E]) => void,

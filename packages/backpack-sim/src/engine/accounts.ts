@@ -6,9 +6,8 @@
  *
  * @internal
  */
-import { dec, feeOf, mul } from '../decimal.js'
+import { dec, feeAt, feeRate, mul, type Rounding } from '../decimal.js'
 import { bad } from '../errors.js'
-import { ASSET_INFO } from '../markets.js'
 import type {
   Account,
   Balance,
@@ -24,11 +23,15 @@ export function newAccount(
   makerBps: bigint,
   takerBps: bigint,
 ): Account {
+  const maker = internal ? 0n : makerBps
+  const taker = internal ? 0n : takerBps
   return {
     key,
     internal,
-    makerBps: internal ? 0n : makerBps,
-    takerBps: internal ? 0n : takerBps,
+    makerBps: maker,
+    takerBps: taker,
+    makerFee: feeRate(maker),
+    takerFee: feeRate(taker),
     balances: new Map(),
     ledger: [],
     history: [],
@@ -113,15 +116,22 @@ export function credit(
  */
 export function limitNeed(order: EngineOrder): bigint {
   return order.side === 'Bid'
-    ? mul(order.price!, order.quantity!, 'up')
+    ? mul(order.price!, order.quantity!, upUnlessExact(order))
     : order.quantity!
+}
+
+/**
+ * `'up'`, or `'down'` where the market's price × quantity is always exact
+ * (tick and step multiples, {@link Market.exactQuote}): then both give the
+ * same, and `'down'` spares a BigInt addition on the hot path.
+ */
+function upUnlessExact(order: EngineOrder): Rounding {
+  return order.market.exactQuote ? 'down' : 'up'
 }
 
 /** Holds `need` (its {@link limitNeed}) for a limit order up front. */
 export function lockOrder(order: EngineOrder, need: bigint): void {
-  const market = order.market
-  const asset = order.side === 'Bid' ? market.quote : market.base
-  const b = balance(order.account, asset)
+  const b = order.side === 'Bid' ? order.quoteBalance : order.baseBalance
   b.available -= need
   b.locked += need
   order.locked = need
@@ -130,8 +140,7 @@ export function lockOrder(order: EngineOrder, need: bigint): void {
 /** Releases what an ended order still holds. */
 export function releaseOrder(order: EngineOrder): void {
   if (order.locked === 0n) return
-  const asset = order.side === 'Bid' ? order.market.quote : order.market.base
-  const b = balance(order.account, asset)
+  const b = order.side === 'Bid' ? order.quoteBalance : order.baseBalance
   b.locked -= order.locked
   b.available += order.locked
   order.locked = 0n
@@ -151,11 +160,11 @@ export function payForFill(
 ): void {
   const market = buyer.market
   // Buyer pays quote and receives base.
-  const bq = balance(buyer.account, market.quote)
+  const bq = buyer.quoteBalance
   if (buyer.type === 'Limit') {
     // At its own limit, with an exact product, the lock held just the quote.
     const atLimit = buyer.price === price && market.exactQuote
-    const held = atLimit ? quote : mul(buyer.price!, qty, 'up')
+    const held = atLimit ? quote : mul(buyer.price!, qty, upUnlessExact(buyer))
     bq.locked -= held
     buyer.locked -= held
     if (!atLimit) bq.available += held - quote
@@ -163,7 +172,7 @@ export function payForFill(
     bq.available -= quote
   }
   // Seller pays base and receives quote.
-  const sb = balance(seller.account, market.base)
+  const sb = seller.baseBalance
   if (seller.type === 'Limit') {
     sb.locked -= qty
     seller.locked -= qty
@@ -172,19 +181,28 @@ export function payForFill(
   }
 }
 
-/** Credits what an order's account receives minus its fee; returns the fee. */
+/**
+ * Credits what an order's account receives (`amount` into `bal`, its
+ * balance of `asset`) minus its fee, rounded up to the asset's `decimals`;
+ * returns the fee.
+ */
 export function settle(
   o: EngineOrder,
   isMaker: boolean,
   asset: string,
+  bal: Balance,
+  decimals: number,
   amount: bigint,
   feesCollected: Map<string, bigint>,
 ): bigint {
-  const bps = isMaker ? o.account.makerBps : o.account.takerBps
-  const decimals = ASSET_INFO[asset]?.decimals ?? 8
-  let fee = bps === 0n ? 0n : feeOf(amount, bps, decimals, 'up')
+  const rate = isMaker ? o.account.makerFee : o.account.takerFee
+  if (rate.numerator === 0n) {
+    bal.available += amount
+    return 0n
+  }
+  let fee = feeAt(amount, rate, decimals, 'up')
   if (fee > amount) fee = amount
-  balance(o.account, asset).available += amount - fee
+  bal.available += amount - fee
   if (fee !== 0n) {
     feesCollected.set(asset, (feesCollected.get(asset) ?? 0n) + fee)
   }
@@ -192,31 +210,33 @@ export function settle(
 }
 
 /**
- * The ledger lines of one side of a fill: what it gave (`gave` of
- * `gaveAsset`), what it got (`got` of `asset`) and its fee (in `asset`).
- * Internal accounts (market maker, taker flow) keep no trade ledger: they
- * trade forever and would grow without bound.
+ * The account's ledger as lines: each credit as it is, each fill (held as
+ * its {@link FillRecord}) as what it gave, what it got and, when there is
+ * one, its fee, all with the trade id as their reference. Internal accounts
+ * (market maker, taker flow) keep no trade ledger: they trade forever and
+ * would grow without bound.
  */
-export function ledgerFill(
-  acc: Account,
-  time: number,
-  ref: string,
-  gaveAsset: string,
-  gave: bigint,
-  asset: string,
-  got: bigint,
-  fee: bigint,
-): void {
-  if (acc.internal) return
-  acc.ledger.push({
-    time,
-    asset: gaveAsset,
-    change: -gave,
-    kind: 'trade',
-    ref,
-  })
-  acc.ledger.push({ time, asset, change: got, kind: 'trade', ref })
-  if (fee !== 0n) {
-    acc.ledger.push({ time, asset, change: -fee, kind: 'fee', ref })
+export function ledgerEntries(acc: Account): LedgerEntry[] {
+  const out: LedgerEntry[] = []
+  for (const line of acc.ledger) {
+    if (!('tradeId' in line)) {
+      out.push(line)
+      continue
+    }
+    const { market, side } = line.order
+    const time = line.time
+    const ref = String(line.tradeId)
+    const bid = side === 'Bid'
+    const [gaveAsset, gave] = bid
+      ? [market.quote, line.quote]
+      : [market.base, line.quantity]
+    const got = bid ? line.quantity : line.quote
+    const asset = line.feeSymbol
+    out.push({ time, asset: gaveAsset, change: -gave, kind: 'trade', ref })
+    out.push({ time, asset, change: got, kind: 'trade', ref })
+    if (line.fee !== 0n) {
+      out.push({ time, asset, change: -line.fee, kind: 'fee', ref })
+    }
   }
+  return out
 }

@@ -138,6 +138,19 @@ export class Engine {
     return order
   }
 
+  /**
+   * Places an order of the simulator's own flow (the feed's and the
+   * mirror's quotes and trades), where a refused order is skipped: the
+   * order, or `undefined` when {@link placeOrder} threw.
+   */
+  tryPlaceOrder(acc: Account, req: OrderRequest): EngineOrder | undefined {
+    try {
+      return this.placeOrder(acc, req)
+    } catch {
+      return undefined
+    }
+  }
+
   /** Finds an open order by id or client id. */
   findOpen(
     acc: Account,

@@ -70,6 +70,12 @@ export class EngineEvents {
     this.depthOps -= 1
     if (this.depthOps > 0 || this.touched.size === 0) return
     const touched = this.touched
+    if (this.listeners.length === 0) {
+      // Nobody hears depth: only the update ids move, and the map is reused.
+      for (const book of touched.keys()) book.updateId += 1
+      touched.clear()
+      return
+    }
     this.touched = new Map()
     for (const [book, t] of touched) {
       book.updateId += 1

@@ -9,7 +9,7 @@
  */
 import type { Side } from '@rung/backpack-sdk'
 import { countSteps, div, min, mul, roundToStep } from '../decimal.js'
-import { balance, ledgerFill, payForFill, settle } from './accounts.js'
+import { payForFill, settle } from './accounts.js'
 import type {
   Book,
   EngineOrder,
@@ -144,7 +144,7 @@ export function match(
       if (order.type === 'Market') {
         // Market orders hold no lock: bound by what is available.
         if (order.side === 'Bid') {
-          const avail = balance(order.account, market.quote).available
+          const avail = order.quoteBalance.available
           const afford = roundToStep(
             div(avail, level.price, 'down'),
             market.step,
@@ -155,7 +155,7 @@ export function match(
             return order.executedQty > 0n ? undefined : 'InsufficientFunds'
           }
         } else {
-          const avail = balance(order.account, market.base).available
+          const avail = order.baseBalance.available
           if (avail < q) q = roundToStep(avail, market.step, 'down')
         }
       }
@@ -220,6 +220,8 @@ function fill(
     buyer,
     makerIsBuyer,
     market.base,
+    buyer.baseBalance,
+    market.baseFeeDecimals,
     qty,
     hooks.feesCollected,
   )
@@ -227,6 +229,8 @@ function fill(
     seller,
     !makerIsBuyer,
     market.quote,
+    seller.quoteBalance,
+    market.quoteFeeDecimals,
     quote,
     hooks.feesCollected,
   )
@@ -285,11 +289,6 @@ function fillSide(
       : 'PartiallyFilled'
   // Internal accounts keep no ledger, no fills and hear no events.
   if (acc.internal) return
-  if (isBid) {
-    ledgerFill(acc, f.time, f.ref, market.quote, f.quote, asset, f.qty, fee)
-  } else {
-    ledgerFill(acc, f.time, f.ref, market.base, f.qty, asset, f.quote, fee)
-  }
   const rec: FillRecord = {
     tradeId: f.tradeId,
     order: o,
@@ -297,29 +296,47 @@ function fillSide(
     quantity: f.qty,
     fee,
     feeSymbol: asset,
+    quote: f.quote,
     isMaker: o === f.maker,
     time: f.time,
   }
+  // The record is the fill's ledger lines too (see Account.ledger).
+  acc.ledger.push(rec)
   acc.fills.push(rec)
   hooks.emit(o, 'orderFill', rec)
+}
+
+/**
+ * Where a price stands among a side's levels (best first): the index of its
+ * level, or where a new level for it goes. Binary search.
+ */
+function levelIndex(levels: Level[], side: Side, p: bigint): number {
+  let lo = 0
+  let hi = levels.length
+  if (side === 'Bid') {
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (levels[mid]!.price > p) lo = mid + 1
+      else hi = mid
+    }
+  } else {
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (levels[mid]!.price < p) lo = mid + 1
+      else hi = mid
+    }
+  }
+  return lo
 }
 
 /** Puts an order on the book at its price, behind the orders already there. */
 export function rest(order: EngineOrder, book: Book, hooks: MatchHooks): void {
   const levels = order.side === 'Bid' ? book.bids : book.asks
   const p = order.price!
-  let lo = 0
-  let hi = levels.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    const lp = levels[mid]!.price
-    const better = order.side === 'Bid' ? lp > p : lp < p
-    if (better) lo = mid + 1
-    else hi = mid
-  }
-  const at = levels[lo]
-  if (at && at.price === p) at.orders.push(order)
-  else levels.splice(lo, 0, { price: p, orders: [order] })
+  const i = levelIndex(levels, order.side, p)
+  const at = levels[i]
+  if (at !== undefined && at.price === p) at.orders.push(order)
+  else levels.splice(i, 0, { price: p, orders: [order] })
   order.account.open.set(order.id, order)
   hooks.touch(book, order.side, p)
 }
@@ -331,15 +348,16 @@ export function unrest(
   hooks: MatchHooks,
 ): void {
   const levels = order.side === 'Bid' ? book.bids : book.asks
-  const i = levels.findIndex((l) => l.price === order.price)
+  const p = order.price!
+  const i = levelIndex(levels, order.side, p)
   const level = levels[i]
-  if (level) {
+  if (level !== undefined && level.price === p) {
     const j = level.orders.indexOf(order)
     if (j >= 0) level.orders.splice(j, 1)
     if (level.orders.length === 0) levels.splice(i, 1)
   }
   order.account.open.delete(order.id)
-  hooks.touch(book, order.side, order.price!)
+  hooks.touch(book, order.side, p)
 }
 
 /** The quantity resting at a price (0 when no level is there). */

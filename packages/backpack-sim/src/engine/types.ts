@@ -13,6 +13,7 @@ import type {
   TimeInForce,
   OrderStatus as WireOrderStatus,
 } from '@rung/backpack-sdk'
+import type { FeeRate } from '../decimal.js'
 import type { Market } from '../markets.js'
 
 /**
@@ -46,7 +47,23 @@ export interface EngineOrder {
   expiryReason: string | undefined
   /** Funds still held for this order (quote for a bid, base for an ask). */
   locked: bigint
+  /**
+   * The account's balances of the market's base and quote assets, looked up
+   * once when the order is checked against its funds (the hot path of a
+   * fill reads them without a map lookup). {@link UNSET_BALANCE} before.
+   */
+  baseBalance: Balance
+  quoteBalance: Balance
 }
+
+/**
+ * What an order's balance fields hold before its funds are checked: frozen,
+ * so that a write through it throws instead of moving funds nowhere.
+ */
+export const UNSET_BALANCE: Balance = Object.freeze({
+  available: 0n,
+  locked: 0n,
+})
 
 export interface Balance {
   available: bigint
@@ -69,8 +86,18 @@ export interface Account {
   internal: boolean
   makerBps: bigint
   takerBps: bigint
+  /** The same rates in the form a fill's fee is worked out with. */
+  makerFee: FeeRate
+  takerFee: FeeRate
   balances: Map<string, Balance>
-  ledger: LedgerEntry[]
+  /**
+   * The account's ledger in order: credits as {@link LedgerEntry} lines, and
+   * each fill as its {@link FillRecord}, which stands for the fill's two or
+   * three lines (what it gave, what it got, its fee); `ledgerEntries` in
+   * `accounts.ts` reads the lines out. A fill is recorded once, not
+   * four times, on the hot path.
+   */
+  ledger: (LedgerEntry | FillRecord)[]
   /** Every order (open and closed) of a user account; empty for internal accounts. */
   history: EngineOrder[]
   fills: FillRecord[]
@@ -84,6 +111,8 @@ export interface FillRecord {
   quantity: bigint
   fee: bigint
   feeSymbol: string
+  /** The fill's quote amount (price × quantity, rounded down). */
+  quote: bigint
   isMaker: boolean
   time: number
 }

@@ -15,12 +15,13 @@ import { U32_MAX } from '../input.js'
 import type { Market } from '../markets.js'
 import { balance, limitNeed } from './accounts.js'
 import { crosses, walk } from './matching.js'
-import type {
-  Account,
-  Book,
-  EngineOrder,
-  OrderRequest,
-  PriceBand,
+import {
+  type Account,
+  type Book,
+  type EngineOrder,
+  type OrderRequest,
+  type PriceBand,
+  UNSET_BALANCE,
 } from './types.js'
 
 /** A 400 `INVALID_CLIENT_REQUEST`. */
@@ -28,12 +29,18 @@ function invalid(message: string): ApiFailure {
   return bad('INVALID_CLIENT_REQUEST', message)
 }
 
+/** A parsed decimal field: its units and its significant decimals. */
+interface Parsed {
+  value: bigint
+  decimals: number
+}
+
 /** An optional decimal field (a string, or a JSON number taken as its text). */
 function decimalField(
   value: unknown,
   field: string,
   code: string,
-): bigint | undefined {
+): Parsed | undefined {
   if (value === undefined || value === null) return undefined
   const text = typeof value === 'number' ? String(value) : value
   if (typeof text !== 'string') {
@@ -44,16 +51,18 @@ function decimalField(
   const r = parseDecimal(text)
   if (!r.ok) throw bad(code, `\`${field}\` is not a valid decimal: ${r.reason}`)
   if (PARSED.size >= PARSED_MAX) PARSED.clear()
-  PARSED.set(text, r.value)
-  return r.value
+  const parsed = { value: r.value, decimals: r.decimals }
+  PARSED.set(text, parsed)
+  return parsed
 }
 
 /**
- * Decimal texts already parsed, text → units: bots send the same few prices
- * and sizes over and over, and a BigInt parse costs more than a lookup.
- * Only valid texts are kept; cleared when full, so it stays small.
+ * Decimal texts already parsed, text → units and decimals: bots send the
+ * same few prices and sizes over and over, and a BigInt parse costs more
+ * than a lookup. Only valid texts are kept; cleared when full, so it stays
+ * small.
  */
-const PARSED = new Map<string, bigint>()
+const PARSED = new Map<string, Parsed>()
 const PARSED_MAX = 4096
 
 /** The listed market a request names. */
@@ -120,14 +129,16 @@ export function parseOrder(
       }
     }
   }
-  const price = decimalField(req.price, 'price', 'INVALID_PRICE')
-  const quantity = decimalField(req.quantity, 'quantity', 'INVALID_QUANTITY')
+  const priceField = decimalField(req.price, 'price', 'INVALID_PRICE')
+  const qtyField = decimalField(req.quantity, 'quantity', 'INVALID_QUANTITY')
+  const price = priceField?.value
+  const quantity = qtyField?.value
   const quoteQuantity = decimalField(
     req.quoteQuantity,
     'quoteQuantity',
     'INVALID_QUANTITY',
-  )
-  if (quantity !== undefined) checkQuantity(market, quantity)
+  )?.value
+  if (qtyField !== undefined) checkQuantity(market, qtyField)
   if (type === 'Limit') {
     if (price === undefined) {
       throw invalid('Limit orders must specify a `price`')
@@ -138,7 +149,7 @@ export function parseOrder(
     if (quoteQuantity !== undefined) {
       throw invalid('`quoteQuantity` is only allowed on market orders')
     }
-    checkPrice(market, book, price, acc.internal)
+    checkPrice(market, book, priceField!, acc.internal)
     if (postOnly && tif !== 'GTC') {
       throw bad('INVALID_ORDER', 'Post only orders must be GTC')
     }
@@ -178,6 +189,8 @@ export function parseOrder(
     createdAt: now(),
     expiryReason: undefined,
     locked: 0n,
+    baseBalance: UNSET_BALANCE,
+    quoteBalance: UNSET_BALANCE,
   }
   return order
 }
@@ -198,6 +211,8 @@ export function checkTaking(order: EngineOrder, book: Book): bigint {
   }
   const baseBal = balance(acc, market.base)
   const quoteBal = balance(acc, market.quote)
+  order.baseBalance = baseBal
+  order.quoteBalance = quoteBal
   if (type === 'Limit') {
     const need = limitNeed(order)
     const have = side === 'Bid' ? quoteBal.available : baseBal.available
@@ -248,36 +263,47 @@ const PRICE_FILTER: FilterNames = {
 
 /**
  * A value against a market filter: positive, a multiple of the increment
- * (`incrementText` as configured), at or above the minimum (`minText`).
+ * (`incText` as configured; `pow10Decimals` its decimals when it is a power
+ * of ten, else undefined), at or above the minimum (`minText` as
+ * configured).
  */
 function checkFilter(
   f: FilterNames,
-  v: bigint,
-  increment: bigint,
-  incrementText: string,
+  v: Parsed,
+  inc: bigint,
+  incText: string,
+  pow10Decimals: number | undefined,
   min: bigint,
   minText: string,
 ): void {
-  if (v <= 0n) throw bad(f.code, `\`${f.field}\` must be positive`)
-  if (!isMultiple(v, increment)) {
+  const units = v.value
+  if (units <= 0n) throw bad(f.code, `\`${f.field}\` must be positive`)
+  // A power-of-ten increment: a multiple exactly when the text has no more
+  // (significant) decimals than the increment; no BigInt division.
+  const multiple =
+    pow10Decimals === undefined
+      ? isMultiple(units, inc)
+      : v.decimals <= pow10Decimals
+  if (!multiple) {
     throw bad(
       f.code,
-      `${f.label} decimal too long: must be a multiple of the ${f.increment} ${incrementText}`,
+      `${f.label} decimal too long: must be a multiple of the ${f.increment} ${incText}`,
     )
   }
-  if (v < min) {
+  if (units < min) {
     throw bad(f.code, `${f.label} is below the minimum ${minText}`)
   }
 }
 
 /** A quantity against the market's step and minimum. */
-function checkQuantity(market: Market, q: bigint): void {
+function checkQuantity(market: Market, q: Parsed): void {
   const c = market.config
   checkFilter(
     QUANTITY_FILTER,
     q,
     market.step,
     c.stepSize,
+    market.stepIsPow10 ? market.qtyDecimals : undefined,
     market.minQty,
     c.minQuantity,
   )
@@ -304,18 +330,20 @@ function bandOf(book: Book, market: Market, ref: bigint): PriceBand {
 function checkPrice(
   market: Market,
   book: Book,
-  p: bigint,
+  parsed: Parsed,
   internal: boolean,
 ): void {
   const c = market.config
   checkFilter(
     PRICE_FILTER,
-    p,
+    parsed,
     market.tick,
     c.tickSize,
+    market.tickIsPow10 ? market.priceDecimals : undefined,
     market.minPrice,
     c.minPrice,
   )
+  const p = parsed.value
   const ref = book.referencePrice ?? book.lastPrice
   if (internal || ref === undefined) return
   const { lo, hi } = bandOf(book, market, ref)

@@ -326,18 +326,15 @@ export class Mirror {
         for (const [price, quantity] of levels) {
           const qty = roundToStep(dec(quantity), m.step, 'down')
           if (qty < m.minQty) continue
-          try {
-            this.engine.placeOrder(this.maker, {
-              symbol: m.symbol,
-              side,
-              orderType: 'Limit',
-              price,
-              quantity: formatDecimal(qty),
-              postOnly: true,
-            })
-          } catch {
-            // Would cross a paper order, or outside the price band: skipped.
-          }
+          // Would cross a paper order, or outside the price band: skipped.
+          this.engine.tryPlaceOrder(this.maker, {
+            symbol: m.symbol,
+            side,
+            orderType: 'Limit',
+            price,
+            quantity: formatDecimal(qty),
+            postOnly: true,
+          })
         }
       }
     })

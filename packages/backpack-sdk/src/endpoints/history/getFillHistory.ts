@@ -1,8 +1,12 @@
+// Shaped like every endpoint file on purpose (check, then one request; one
+// tree-shakable, documented function per file): see docs/contributing.md.
 import {
+  HISTORY_KEYS,
+  historyHead,
+  historyPaging,
   optionalEnum,
   optionalInteger,
   optionalObject,
-  optionalString,
   optionalSymbol,
   rejectUnknownKeys,
 } from '../../internal/validate.js'
@@ -61,32 +65,20 @@ export async function getFillHistory(
 ): Promise<GetFillHistoryReturnType> {
   const p = optionalObject(params)
   rejectUnknownKeys(p, [
-    'orderId',
-    'strategyId',
+    ...HISTORY_KEYS.head,
     'from',
     'to',
     'symbol',
     'fillType',
-    'marketType',
-    'limit',
-    'offset',
-    'sortDirection',
+    ...HISTORY_KEYS.paging,
   ])
   const query = {
-    orderId: optionalString(p.orderId, 'orderId'),
-    strategyId: optionalString(p.strategyId, 'strategyId'),
+    ...historyHead(p),
     from: optionalInteger(p.from, 'from', 0),
     to: optionalInteger(p.to, 'to', 0),
     symbol: optionalSymbol(p.symbol),
     fillType: optionalEnum(p.fillType, FILL_TYPES, 'fillType'),
-    marketType: optionalString(p.marketType, 'marketType'),
-    limit: optionalInteger(p.limit, 'limit', 1, 1000),
-    offset: optionalInteger(p.offset, 'offset', 0),
-    sortDirection: optionalEnum(
-      p.sortDirection,
-      ['Asc', 'Desc'],
-      'sortDirection',
-    ),
+    ...historyPaging(p),
   }
   return client.request<GetFillHistoryReturnType>(
     { method: 'GET', path: '/wapi/v1/history/fills', query: query, auth: true },

@@ -1,8 +1,10 @@
+// Shaped like every endpoint file on purpose (check, then one request; one
+// tree-shakable, documented function per file): see docs/contributing.md.
 import {
-  optionalEnum,
-  optionalInteger,
+  HISTORY_KEYS,
+  historyHead,
+  historyPaging,
   optionalObject,
-  optionalString,
   optionalSymbol,
   rejectUnknownKeys,
 } from '../../internal/validate.js'
@@ -48,27 +50,11 @@ export async function getOrderHistory(
   options?: RequestOptions,
 ): Promise<GetOrderHistoryReturnType> {
   const p = optionalObject(params)
-  rejectUnknownKeys(p, [
-    'orderId',
-    'strategyId',
-    'symbol',
-    'marketType',
-    'limit',
-    'offset',
-    'sortDirection',
-  ])
+  rejectUnknownKeys(p, [...HISTORY_KEYS.head, 'symbol', ...HISTORY_KEYS.paging])
   const query = {
-    orderId: optionalString(p.orderId, 'orderId'),
-    strategyId: optionalString(p.strategyId, 'strategyId'),
+    ...historyHead(p),
     symbol: optionalSymbol(p.symbol),
-    marketType: optionalString(p.marketType, 'marketType'),
-    limit: optionalInteger(p.limit, 'limit', 1, 1000),
-    offset: optionalInteger(p.offset, 'offset', 0),
-    sortDirection: optionalEnum(
-      p.sortDirection,
-      ['Asc', 'Desc'],
-      'sortDirection',
-    ),
+    ...historyPaging(p),
   }
   return client.request<GetOrderHistoryReturnType>(
     {

@@ -110,42 +110,20 @@ export async function lookupOrders(
     }
   }
 
-  // 2. Open orders (also lists pending trigger orders).
-  if (pending().length > 0) {
+  /**
+   * Looks the ids still pending up in one list of orders: a row whose
+   * clientId is pending is found (as `toOrder` makes it an Order); when the
+   * list cannot be fetched, every pending id is marked failed.
+   */
+  const scan = async <Row extends { clientId?: number | null | undefined }>(
+    path: string,
+    query: Record<string, unknown>,
+    toOrder: (row: Row) => Order,
+  ): Promise<void> => {
+    if (pending().length === 0) return
     try {
-      const open = await client.request<Order[]>(
-        {
-          method: 'GET',
-          path: '/api/v1/orders',
-          query: { symbol },
-          auth: true,
-          retry: false,
-        },
-        options,
-      )
-      for (const order of Array.isArray(open) ? open : []) {
-        const id = order.clientId
-        if (typeof id === 'number' && pending().includes(id)) {
-          results.set(id, { clientId: id, outcome: 'found', order })
-        }
-      }
-    } catch (error) {
-      if (!isTransportFailure(error)) throw error
-      for (const id of pending()) failed.add(id)
-    }
-  }
-
-  // 3. History: filled, cancelled or expired orders.
-  if (pending().length > 0) {
-    try {
-      const rows = await client.request<OrderHistoryEntry[]>(
-        {
-          method: 'GET',
-          path: '/wapi/v1/history/orders',
-          query: { symbol, limit: 1000, sortDirection: 'Desc' },
-          auth: true,
-          retry: false,
-        },
+      const rows = await client.request<Row[]>(
+        { method: 'GET', path, query, auth: true, retry: false },
         options,
       )
       for (const row of Array.isArray(rows) ? rows : []) {
@@ -154,7 +132,7 @@ export async function lookupOrders(
           results.set(id, {
             clientId: id,
             outcome: 'found',
-            order: historyToOrder(row),
+            order: toOrder(row),
           })
         }
       }
@@ -163,6 +141,15 @@ export async function lookupOrders(
       for (const id of pending()) failed.add(id)
     }
   }
+
+  // 2. Open orders (also lists pending trigger orders).
+  await scan<Order>('/api/v1/orders', { symbol }, (order) => order)
+  // 3. History: filled, cancelled or expired orders.
+  await scan<OrderHistoryEntry>(
+    '/wapi/v1/history/orders',
+    { symbol, limit: 1000, sortDirection: 'Desc' },
+    historyToOrder,
+  )
 
   return clientIds.map(
     (clientId) =>

@@ -1,3 +1,5 @@
+// Shaped like every endpoint file on purpose (check, then one request; one
+// tree-shakable, documented function per file): see docs/contributing.md.
 import { ValidationError } from '../../errors/inputErrors.js'
 import { optionalObject, rejectUnknownKeys } from '../../internal/validate.js'
 import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'

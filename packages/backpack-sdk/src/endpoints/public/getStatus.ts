@@ -1,3 +1,5 @@
+// Shaped like every endpoint file on purpose (check, then one request; one
+// tree-shakable, documented function per file): see docs/contributing.md.
 import type { BackpackRequester, RequestErrorType } from '../../rest/request.js'
 import type { RequestOptions } from '../../types/common.js'
 import type { GetStatusReturnType } from '../../types/public.js'

@@ -1,3 +1,5 @@
+// Shaped like every endpoint file on purpose (check, then one request; one
+// tree-shakable, documented function per file): see docs/contributing.md.
 import {
   optionalEnum,
   rejectUnknownKeys,
