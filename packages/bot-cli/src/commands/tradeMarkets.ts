@@ -36,6 +36,13 @@ import {
 import type { DashboardServer } from '../dashboard/server.js'
 import { ConfigError, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
+import {
+  failureReason,
+  lateLogSink,
+  type MarketsNotifications,
+  startMarketsNotifications,
+} from '../notify/notifications.js'
+import { resolveNotifyChannels } from '../notify/notifyConfig.js'
 import { unreachable } from '../runtime/exchange/exchangeErrors.js'
 import {
   DRY_RUN_HISTORY_FILE,
@@ -111,9 +118,17 @@ export async function runMarkets(
       'Paper trading on live market data mirrors one market, and the config lists several.\nFix: use the generated market data (`rung paper` without --market-data live), or a config with one market.',
     )
   const keys = tradingKeys(ctx, io, setupOptions)
+  // The notify channels' secrets, read before anything is sent.
+  const channels = resolveNotifyChannels(settings.notify, io.env, ctx.redactor)
   const lock = acquireLock(settings.dataDir)
   const view = marketsView(ctx, io, options.fps)
-  const { logger, alerts } = createTradeLogger(ctx, io, view !== undefined)
+  const notifyLog = lateLogSink()
+  const { logger, alerts } = createTradeLogger(
+    ctx,
+    io,
+    view !== undefined,
+    notifyLog.onRecord,
+  )
   for (const w of [...ctx.warnings, ...config.warnings]) logger.warn(w)
   if (settings.sellNonUsdcAssets)
     logger.warn(
@@ -123,6 +138,9 @@ export async function runMarkets(
   let history: HistoryStore | undefined
   let status: MarketsStatus | undefined
   let dashboard: DashboardServer | undefined
+  let notify: MarketsNotifications | undefined
+  // The markets whose "bot stopped" was sent (a failure of the run tells the others).
+  const told = new Set<string>()
   let closeStream = async () => {}
   let unwatch = () => {}
   let unsubscribeSignals = () => {}
@@ -137,6 +155,16 @@ export async function runMarkets(
     const baseUrl = sim?.url ?? settings.baseUrl
     const wsUrl = sim?.wsUrl ?? settings.wsUrl
     const mode = ctx.dryRun ? 'dry-run' : paper ? 'paper' : 'live'
+    notify = startMarketsNotifications({
+      settings: settings.notify,
+      channels,
+      logger,
+      markets: config.markets.map((m) => m.symbol),
+      mode,
+      redact: (text) => ctx.redactor.redact(text),
+      timing: options.notifyTiming,
+    })
+    notifyLog.attach(notify)
     // One REST client: every ladder's requests share its rate limits.
     const client = createBackpackClient({
       baseUrl,
@@ -175,9 +203,10 @@ export async function runMarkets(
           events: [...content.events, ...alerts].slice(-6),
         })
       },
+      notify && (() => notify?.stats()),
     )
     status = top
-    const fanout = withDashboardPages(top, pages.feeds)
+    const fanout = withRunSinks(top, pages.feeds, notify)
     let fatal: ExitError | undefined
     const ladders: LadderRun[] = []
     const deps: LadderDeps = {
@@ -193,6 +222,7 @@ export async function runMarkets(
       status: fanout,
       history,
       logger,
+      onRecords: notify && ((symbol, r) => notify?.market(symbol)?.records(r)),
       dataDir: settings.dataDir,
       journalName: ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
       retire: paper,
@@ -214,6 +244,20 @@ export async function runMarkets(
       const ladder = runLadder(entry, deps)
       budget.register(entry.symbol, () => ladder.state())
       ladders.push(ladder)
+      // Each market says when its ladder ends (the others may go on).
+      void ladder.done.then((m) => {
+        // A refused key ends the run: the catch below tells every market.
+        if (fatal) return
+        told.add(m.symbol)
+        notify
+          ?.market(m.symbol)
+          ?.stopped(
+            m.outcome === undefined
+              ? failureReason(new Error(m.paused))
+              : m.outcome.reason,
+            m.outcome?.realisedProfit,
+          )
+      }, ignoreRejection)
     }
     unwatch = watchLadders(ladders, deps, settings.monitorIntervalMs)
     // One stop for every ladder (Ctrl-C, `rung stop`, the start hook).
@@ -236,6 +280,9 @@ export async function runMarkets(
   } catch (error) {
     if (!(error instanceof ExitError))
       logger.error('the bot failed', errorFields(error))
+    for (const entry of config.markets)
+      if (!told.has(entry.symbol))
+        notify?.market(entry.symbol)?.stopped(failureReason(error), undefined)
     throw error
   } finally {
     unwatch()
@@ -245,10 +292,14 @@ export async function runMarkets(
     status?.close()
     await closeStream().catch(() => {})
     history?.close()
+    await notify?.close()
     await sim?.close()
     lock.release()
   }
 }
+
+/** A ladder's failure to start is `settle`'s to report: nothing to do here. */
+const ignoreRejection = () => {}
 
 /** The live terminal view of every market (a TTY, and not `--json`). */
 function marketsView(ctx: CommandContext, io: CliIo, fps: number | undefined) {
@@ -292,11 +343,13 @@ async function startMarketsDashboard(
 
 /**
  * The status fan-out that also feeds each market's dashboard page, whose
- * header says when the market is paused or stopped.
+ * header says when the market is paused or stopped, and tells each market's
+ * notifications its stream's state.
  */
-function withDashboardPages(
+function withRunSinks(
   top: MarketsStatus,
   feeds: ReadonlyMap<string, DashboardFeed>,
+  notify: MarketsNotifications | undefined,
 ): MarketsStatus {
   const lastSnapshot = new Map<string, StatusSnapshot>()
   return {
@@ -305,6 +358,7 @@ function withDashboardPages(
       lastSnapshot.set(symbol, snapshot)
       top.update(symbol, snapshot)
       feeds.get(symbol)?.update(snapshot)
+      notify?.market(symbol)?.connection(snapshot.connection)
     },
     mark(symbol, change) {
       top.mark(symbol, change)

@@ -22,6 +22,7 @@ import type { HistoryStore } from '../history/historyTypes.js'
 import { type Journal, openJournal, retireJournal } from '../journal.js'
 import { startBot } from '../loop/bot.js'
 import type { Bot, BotOptions, BotOutcome } from '../loop/botTypes.js'
+import type { TradeRecord } from '../tradeRecord.js'
 import type { Budget } from './budget.js'
 import { slottedClient, slottedStream } from './clientIds.js'
 import type { MarketsStatus } from './marketsStatus.js'
@@ -62,6 +63,10 @@ export interface LadderDeps {
   journalName: string
   /** Paper trading: start each market's journal afresh. */
   retire: boolean
+  /** Receives each market's trade records (the notifications), when set. */
+  onRecords?:
+    | ((symbol: string, records: readonly TradeRecord[]) => void)
+    | undefined
   /** The key is refused: the whole run must stop. */
   onFatal: (error: ExitError) => void
   /** Policies every ladder shares. */
@@ -177,6 +182,7 @@ export function runLadder(entry: MarketEntry, deps: LadderDeps): LadderRun {
         sellNonUsdcAssets: false,
         onStatus: (snapshot) => deps.status.update(symbol, snapshot),
         history: deps.history,
+        onRecords: deps.onRecords && ((r) => deps.onRecords?.(symbol, r)),
       })
     } catch (error) {
       journal.close()
