@@ -63,7 +63,11 @@ import {
   createMarketsStatus,
   type MarketsStatus,
 } from '../runtime/multi/marketsStatus.js'
-import { watchBookStates } from '../runtime/multi/pause.js'
+import {
+  type OpenBookWaits,
+  sharedOpenBookWaits,
+  watchBookStates,
+} from '../runtime/multi/pause.js'
 import { shareStream, watchStopFiles } from '../runtime/multi/shared.js'
 import { errorFields, type Logger } from '../ui/logger.js'
 import {
@@ -141,6 +145,7 @@ export async function runMarkets(
   let notify: MarketsNotifications | undefined
   // The markets whose "bot stopped" was sent (a failure of the run tells the others).
   const told = new Set<string>()
+  let openBooks: OpenBookWaits | undefined
   let closeStream = async () => {}
   let unwatch = () => {}
   let unsubscribeSignals = () => {}
@@ -209,9 +214,12 @@ export async function runMarkets(
     const fanout = withRunSinks(top, pages.feeds, notify)
     let fatal: ExitError | undefined
     const ladders: LadderRun[] = []
+    // The paused ladders wait on the book-state watch's one poll.
+    openBooks = sharedOpenBookWaits()
     const deps: LadderDeps = {
       client,
       rules,
+      openBooks,
       stream: shareStream(connection),
       // Each market's client ids live in its own slot of the account's.
       slots: clientIdSlots(
@@ -285,6 +293,7 @@ export async function runMarkets(
         notify?.market(entry.symbol)?.stopped(failureReason(error), undefined)
     throw error
   } finally {
+    openBooks?.close()
     unwatch()
     unsubscribeSignals()
     view?.stop()
@@ -421,6 +430,7 @@ function watchLadders(
     (symbol, state) =>
       ladderOf(symbol)?.pause(`the ${symbol} order book is ${state}`),
     logger,
+    (markets) => deps.openBooks.seen(markets),
   )
   return () => {
     unwatchStops()

@@ -26,7 +26,7 @@ import type { TradeRecord } from '../tradeRecord.js'
 import type { Budget } from './budget.js'
 import { slottedClient, slottedStream } from './clientIds.js'
 import type { MarketsStatus } from './marketsStatus.js'
-import { pauseOnClosedBook, waitForOpenBook } from './pause.js'
+import { type OpenBookWaits, pauseOnClosedBook } from './pause.js'
 import { marketDir } from './shared.js'
 
 /** How one market's ladder ended. */
@@ -51,6 +51,8 @@ export interface LadderDeps {
   slots: Record<string, number>
   /** The shared budget (maxTotalAmount). */
   budget: Budget
+  /** The one poll every paused market waits on for its book to open. */
+  openBooks: OpenBookWaits
   /** The status fan-out. */
   status: MarketsStatus
   /** The one trade history. */
@@ -218,11 +220,7 @@ export function runLadder(entry: MarketEntry, deps: LadderDeps): LadderRun {
         return { symbol, outcome, paused }
       }
       deps.status.mark(symbol, { paused })
-      const open = await waitForOpenBook(deps.client, symbol, {
-        everyMs: deps.policy.monitorIntervalMs,
-        cancelled: () => stopRequested,
-        logger,
-      })
+      const open = await deps.openBooks.wait(symbol, () => stopRequested)
       if (!open) {
         deps.status.mark(symbol, { stopped: true })
         return { symbol, outcome, paused }
