@@ -15,7 +15,7 @@ import {
   loadMarketRules,
   type MarketRule,
 } from '@rung/backpack-sdk'
-import type { Sim } from '@rung/backpack-sim'
+import type { MirrorStatus, Sim } from '@rung/backpack-sim'
 import {
   initialState,
   isLadderConfigError,
@@ -116,11 +116,6 @@ export async function runMarkets(
   const { settings } = ctx
   const paper = options.mode === 'paper' || ctx.dryRun
   const setupOptions = { ...options, mode: paper ? 'paper' : 'live' } as const
-  if (paper && (ctx.dryRun || settings.paper.marketData === 'live'))
-    throw new ConfigError(
-      'paper.marketData',
-      'Paper trading on live market data mirrors one market, and the config lists several.\nFix: use the generated market data (`rung paper` without --market-data live), or a config with one market.',
-    )
   const keys = tradingKeys(ctx, io, setupOptions)
   // The notify channels' secrets, read before anything is sent.
   const channels = resolveNotifyChannels(settings.notify, io.env, ctx.redactor)
@@ -151,9 +146,10 @@ export async function runMarkets(
   let unsubscribeSignals = () => {}
   try {
     if (paper)
+      // Live market data: every market mirrored on one public upstream stream.
       sim = await startPaperSim(
         ctx,
-        config.markets[0]?.symbol ?? 'BTC_USDC',
+        config.markets.map((m) => m.symbol),
         setupOptions,
         logger,
       )
@@ -211,7 +207,9 @@ export async function runMarkets(
       notify && (() => notify?.stats()),
     )
     status = top
-    const fanout = withRunSinks(top, pages.feeds, notify)
+    const fanout = withRunSinks(top, pages.feeds, notify, (symbol) =>
+      sim?.marketData(symbol),
+    )
     let fatal: ExitError | undefined
     const ladders: LadderRun[] = []
     // The paused ladders wait on the book-state watch's one poll.
@@ -352,18 +350,27 @@ async function startMarketsDashboard(
 
 /**
  * The status fan-out that also feeds each market's dashboard page, whose
- * header says when the market is paused or stopped, and tells each market's
- * notifications its stream's state.
+ * header says when the market is paused or stopped, tells each market's
+ * notifications its stream's state, and says when a market's live data
+ * (paper trading on live market data) is stale.
  */
 function withRunSinks(
   top: MarketsStatus,
   feeds: ReadonlyMap<string, DashboardFeed>,
   notify: MarketsNotifications | undefined,
+  marketData: (symbol: string) => MirrorStatus | undefined,
 ): MarketsStatus {
   const lastSnapshot = new Map<string, StatusSnapshot>()
   return {
     ...top,
-    update(symbol, snapshot) {
+    update(symbol, raw) {
+      const snapshot =
+        marketData(symbol)?.state === 'stale'
+          ? {
+              ...raw,
+              statusText: `${raw.statusText ?? raw.status} (market data stale)`,
+            }
+          : raw
       lastSnapshot.set(symbol, snapshot)
       top.update(symbol, snapshot)
       feeds.get(symbol)?.update(snapshot)
