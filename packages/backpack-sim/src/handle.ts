@@ -161,9 +161,10 @@ export interface Sim {
    * What the market data follows with `feed.mode: 'mirror'`: the upstream,
    * whether its data is live or stale, and the trades and paper fills seen.
    *
-   * @returns The mirror's status, or undefined for the other feed modes.
+   * @param symbol - The market (several mirrored: `feed.symbols`). @defaultValue the first mirrored market
+   * @returns That market's mirror status, or undefined for the other feed modes (or a market not mirrored).
    */
-  marketData(): MirrorStatus | undefined
+  marketData(symbol?: string): MirrorStatus | undefined
 }
 
 /** What the handle works over. */
@@ -182,8 +183,8 @@ export interface HandleDeps {
   hub: StreamHub
   /** The listed markets. */
   markets: readonly Market[]
-  /** The mirror feed (`feed.mode: 'mirror'`). */
-  mirror?: Mirror | undefined
+  /** The mirror feeds (`feed.mode: 'mirror'`), one per market. */
+  mirrors?: readonly Mirror[] | undefined
   /** Stops everything (once). */
   close: () => Promise<void>
 }
@@ -323,8 +324,11 @@ export function createHandle(deps: HandleDeps): Sim {
     subscriptions() {
       return hub.subscriptions()
     },
-    marketData() {
-      return deps.mirror?.status()
+    marketData(symbol) {
+      const statuses = (deps.mirrors ?? []).map((m) => m.status())
+      return symbol === undefined
+        ? statuses[0]
+        : statuses.find((s) => s.symbol === symbol)
     },
   }
 }

@@ -20,8 +20,9 @@ import type { MirrorFeedOptions } from './mirror/mirror.js'
  * - `manual`: nothing moves until {@link Sim.setPrice} or {@link Sim.step}
  *   (or the admin API) says so; the market maker still quotes.
  * - `off`: no market maker and no taker flow: empty books, only your orders.
- * - `mirror`: the one listed market follows a real exchange's public market
- *   data (its rules, its best levels, its trades fill your orders); see
+ * - `mirror`: the listed market (or markets, `symbols`) follows a real
+ *   exchange's public market data (its rules, its best levels, its trades
+ *   fill your orders), every market on one upstream stream; see
  *   {@link MirrorFeedOptions} and `docs/simulator.md`.
  */
 export type SimFeedOptions =
@@ -260,6 +261,15 @@ function checkMirror(f: MirrorFeedOptions): void {
   )
     throw new SimError(
       `\`feed.fillModel\` must be "trade" or "queue"; got ${JSON.stringify(f.fillModel)}`,
+    )
+  if (
+    f.symbols !== undefined &&
+    (!Array.isArray(f.symbols) ||
+      f.symbols.some((x) => typeof x !== 'string' || x === '') ||
+      new Set(f.symbols).size !== f.symbols.length)
+  )
+    throw new SimError(
+      `\`feed.symbols\` must be a list of distinct market symbols, e.g. ["BTC_USDC", "ETH_USDC"]; got ${JSON.stringify(f.symbols)}`,
     )
   for (const [field, v, lo] of [
     ['feed.levels', f.levels, 1],

@@ -15,7 +15,12 @@ import { createFeed } from './feed.js'
 import { createHandle, type Sim } from './handle.js'
 import { MarketData } from './marketdata.js'
 import { DEFAULT_MARKETS, type Market, toMarket } from './markets.js'
-import { Mirror, publicUpstream, upstreamMarket } from './mirror/mirror.js'
+import {
+  Mirror,
+  type MirrorFeedOptions,
+  publicUpstream,
+  upstreamMarket,
+} from './mirror/mirror.js'
 import {
   checkOptions,
   DEFAULT_BALANCES,
@@ -51,19 +56,17 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   const seed = options.seed ?? 1
   const feedOpts: SimFeedOptions = options.feed ?? { mode: 'generated' }
   const logger = options.logger ?? {}
-  // A mirror lists the upstream's market (its rules, at its price).
+  // A mirror lists the upstream's markets (their rules, at their prices),
+  // all followed on the one upstream stream.
   const upstream =
     feedOpts.mode === 'mirror' ? publicUpstream(feedOpts) : undefined
   let markets: Market[]
   try {
-    markets =
-      feedOpts.mode === 'mirror' && upstream
-        ? [
-            toMarket(
-              await upstreamMarket(upstream, feedOpts.symbol ?? 'BTC_USDC'),
-            ),
-          ]
-        : listedMarkets(options)
+    markets = []
+    if (feedOpts.mode === 'mirror' && upstream)
+      for (const symbol of mirroredSymbols(feedOpts))
+        markets.push(toMarket(await upstreamMarket(upstream, symbol)))
+    else markets = listedMarkets(options)
   } catch (error) {
     upstream?.stream.close()
     throw error
@@ -99,12 +102,19 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     seed,
     timers,
   )
-  const mirror =
-    feedOpts.mode === 'mirror' && upstream && markets[0]
-      ? new Mirror(engine, markets[0], upstream, feedOpts, (level, message) =>
-          logger[level]?.(message),
+  const mirrors =
+    feedOpts.mode === 'mirror' && upstream
+      ? markets.map(
+          (m) =>
+            new Mirror(engine, m, upstream, feedOpts, (level, message) =>
+              logger[level]?.(message),
+            ),
         )
-      : undefined
+      : []
+  const closeMirrors = () => {
+    for (const m of mirrors) m.close()
+    upstream?.stream.close()
+  }
   const heartbeat = options.depthHeartbeatMs ?? 250
   if (heartbeat !== false) {
     const t = setInterval(() => {
@@ -143,9 +153,9 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
   engine.addListener(hub)
 
   try {
-    await mirror?.ready()
+    await Promise.all(mirrors.map((m) => m.ready()))
   } catch (error) {
-    mirror?.close()
+    closeMirrors()
     for (const t of timers) clearInterval(t)
     await hub.close()
     throw error
@@ -160,11 +170,11 @@ export async function startSim(options: SimOptions = {}): Promise<Sim> {
     faults,
     hub,
     markets,
-    mirror,
+    mirrors,
     async close() {
       if (closed) return
       closed = true
-      mirror?.close()
+      closeMirrors()
       for (const t of timers) clearInterval(t)
       await hub.close()
       server.closeAllConnections()
@@ -191,4 +201,10 @@ function listedMarkets(options: SimOptions): Market[] {
       )
     }
   })
+}
+
+/** The markets a mirror follows: `symbols`, else `symbol`, else BTC_USDC. */
+function mirroredSymbols(feed: MirrorFeedOptions): readonly string[] {
+  if (feed.symbols !== undefined && feed.symbols.length > 0) return feed.symbols
+  return [feed.symbol ?? 'BTC_USDC']
 }

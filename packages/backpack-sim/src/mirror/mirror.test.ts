@@ -80,6 +80,57 @@ async function setup(
 }
 
 describe('Mirror', { timeout: 20_000 }, () => {
+  test("behavior: `symbols` mirrors several markets on ONE upstream connection; a real trade on one fills that market's paper order only", async () => {
+    const s = await setup({
+      symbol: undefined,
+      symbols: ['BTC_USDC', 'ETH_USDC'],
+    })
+    s.upstream.setPrice('ETH_USDC', '3000')
+    await waitFor(
+      () =>
+        s.local.marketData('BTC_USDC')?.state === 'live' &&
+        s.local.marketData('ETH_USDC')?.state === 'live',
+      'both markets live',
+    )
+    const listed = await s.paper.call<Array<{ symbol: string }>>(
+      'GET',
+      '/api/v1/markets',
+    )
+    expect(listed.body.map((m) => m.symbol)).toEqual(['BTC_USDC', 'ETH_USDC'])
+    expect(s.upstream.connections()).toBe(1)
+    expect(s.local.marketData()?.symbol).toBe('BTC_USDC')
+    expect(s.local.marketData('SOL_USDC')).toBeUndefined()
+    // ETH's levels follow the upstream's ETH book.
+    await waitFor(
+      () =>
+        s.local.book('ETH_USDC').bids[0]?.[0] ===
+        s.upstream.book('ETH_USDC').bids[0]?.[0],
+      "ETH's bids",
+    )
+    const best = s.upstream.book('ETH_USDC').bids[0]?.[0] as string
+    const bid = await s.paper.call<{ id: string }>('POST', '/api/v1/order', {
+      symbol: 'ETH_USDC',
+      side: 'Bid',
+      orderType: 'Limit',
+      price: best,
+      quantity: '0.1',
+    })
+    expect(bid.status).toBe(200)
+    // A real ETH sale at market prints at the best bid: the paper bid fills.
+    await s.seller.call('POST', '/api/v1/order', {
+      symbol: 'ETH_USDC',
+      side: 'Ask',
+      orderType: 'Market',
+      quantity: '0.01',
+    })
+    await waitFor(
+      () => (s.local.marketData('ETH_USDC')?.paperFills ?? 0) >= 1,
+      'the ETH paper fill',
+    )
+    expect(s.local.marketData('BTC_USDC')?.paperFills).toBe(0)
+    expect(s.local.marketData('ETH_USDC')?.trades).toBe(1)
+  })
+
   test('behavior: the local book shows the upstream best levels', async () => {
     const { upstream, local } = await setup()
     const real = upstream.book('BTC_USDC')

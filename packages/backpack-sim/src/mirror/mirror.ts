@@ -45,6 +45,11 @@ export interface MirrorFeedOptions {
   /** The upstream market to list and follow. @defaultValue `"BTC_USDC"` */
   symbol?: string | undefined
   /**
+   * Several upstream markets to list and follow, all on the one upstream
+   * stream (instead of `symbol`).
+   */
+  symbols?: readonly string[] | undefined
+  /**
    * `trade`: a paper order fills in full when an upstream trade prints at or
    * through its price. `queue`: a trade through the price fills it in full;
    * trades AT its price fill it only once their volume (since it was placed)
@@ -258,13 +263,12 @@ export class Mirror {
     if (this.state === 'live') this.quote()
   }
 
-  /** Stops following the upstream. */
+  /** Stops following the upstream (the simulator closes the shared stream after every mirror). */
   close(): void {
     this.closed = true
     clearTimeout(this.quoteTimer)
     this.subscription.unsubscribe()
     this.book.close()
-    this.upstream.stream.close()
   }
 
   private updateState(): void {

@@ -287,7 +287,7 @@ describe('rung sweep with a markets config', () => {
     )
   })
 
-  test('error: --queue with several markets', async () => {
+  test('error: --queue with several markets and no Redis there names --queue', async () => {
     const { dir, btc, eth, config } = setup()
     const r = await run(dir, [
       'sweep',
@@ -302,7 +302,9 @@ describe('rung sweep with a markets config', () => {
       '--queue',
       'redis://127.0.0.1:1',
     ])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toContain('A sweep on a Redis queue runs one config')
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(
+      'Cannot reach the sweep queue at redis://127.0.0.1:1 (--queue)',
+    )
   })
 })

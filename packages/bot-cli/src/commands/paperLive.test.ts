@@ -3,6 +3,7 @@
  * loopback stands in for the real exchange (its participants make the
  * "real" trades); the bot trades on the in-process mirror of it.
  */
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, test } from 'vitest'
 import {
@@ -171,5 +172,132 @@ describe('rung paper --market-data live', { timeout: 30_000 }, () => {
     })
     run.bot.stop()
     expect(await run.exit).toBe(0)
+  })
+
+  test('behavior: a markets config trades every market on live data from ONE public upstream connection; each real trade fills its own market; nothing is sent upstream', async () => {
+    const t = trackSim(await startTestSim())
+    t.sim.setPrice('ETH_USDC', '3000')
+    t.sim.credit(t.keys.publicKey, 'BTC', '1')
+    t.sim.credit(t.keys.publicKey, 'ETH', '10')
+    const dir = tempDir()
+    const config = join(dir, 'rung.config.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        trading: {
+          maxDropPercentage: 7,
+          orderCount: 4,
+          incrementPercentage: 50,
+          takeProfitPercentage: 0.25,
+        },
+        advanced: { monitorIntervalSeconds: 0.2 },
+        websocket: {
+          url: 'wss://ws.backpack.exchange',
+          options: { reconnectInterval: 100, maxReconnectAttempts: 0 },
+        },
+        markets: [
+          { tradingCoin: 'BTC', totalAmount: '2000' },
+          { tradingCoin: 'ETH', totalAmount: '1000' },
+        ],
+      }),
+      { mode: 0o600 },
+    )
+    const dataDir = join(dir, 'data')
+    const { io, stderr } = captureIo({}, dir)
+    let handle: StartedHandle | undefined
+    const exit = mainWithHooks(
+      [
+        'paper',
+        '--market-data',
+        'live',
+        '--config',
+        config,
+        '--data-dir',
+        dataDir,
+        '--base-url',
+        t.sim.url,
+        '--ws-url',
+        t.sim.wsUrl,
+        '--no-ui',
+      ],
+      io,
+      {
+        onStarted: (h) => {
+          handle = h
+        },
+      },
+    )
+    let ended: number | undefined
+    void exit.then((code) => {
+      ended = code
+    })
+    const bot = await waitFor(() => {
+      if (handle === undefined && ended !== undefined)
+        throw new Error(`rung paper exited ${ended}:\n${stderr()}`)
+      return handle
+    }, 'the bot')
+    try {
+      const sim = await waitFor(() => bot.sim, 'the sim')
+      const ladders = bot.ladders ?? {}
+      const open = (m: string) =>
+        (ladders[m]?.state()?.orders ?? []).filter((o) => o.status === 'open')
+      await waitFor(
+        () => open('BTC_USDC').length === 4 && open('ETH_USDC').length === 4,
+        'both ladders',
+      )
+      // Each ladder starts at its market's real best bid.
+      expect(open('BTC_USDC')[0]?.price).toBe(
+        t.sim.book('BTC_USDC').bids[0]?.[0]?.replace(/\.0$/, ''),
+      )
+      expect(open('ETH_USDC')[0]?.price).toBe(
+        t.sim.book('ETH_USDC').bids[0]?.[0]?.replace(/\.0$/, ''),
+      )
+      // The mirror follows both markets on one upstream connection.
+      expect(t.sim.connections()).toBe(1)
+      expect(sim.marketData('ETH_USDC')).toMatchObject({ state: 'live' })
+
+      // A real ETH sale prints at the best bid: ETH's top rung fills, BTC's do not.
+      await t.client.executeOrder({
+        symbol: 'ETH_USDC',
+        side: 'Ask',
+        orderType: 'Market',
+        quantity: '0.01',
+      })
+      await waitFor(
+        () => ladders.ETH_USDC?.state()?.status === 'inPosition',
+        "ETH's fill",
+      )
+      expect(ladders.BTC_USDC?.state()?.position.fills).toBe(0)
+      // A real BTC sale: BTC's top rung fills.
+      await t.client.executeOrder({
+        symbol: 'BTC_USDC',
+        side: 'Ask',
+        orderType: 'Market',
+        quantity: '0.001',
+      })
+      await waitFor(
+        () => ladders.BTC_USDC?.state()?.status === 'inPosition',
+        "BTC's fill",
+      )
+      expect(sim.marketData('BTC_USDC')?.paperFills).toBe(1)
+      expect(sim.marketData('ETH_USDC')?.paperFills).toBe(1)
+      const status = await waitFor(() => {
+        const s = readStatusFile(dataDir)
+        return s?.markets?.every((m) => m.status === 'inPosition')
+          ? s
+          : undefined
+      }, 'both markets in position in status.json')
+      expect(status.mode).toBe('paper')
+    } finally {
+      bot.stop()
+    }
+    expect(await exit).toBe(0)
+    // The real exchange saw only its own participant: no key, no order of the bot's.
+    expect(t.sim.accounts()).toEqual([t.keys.publicKey])
+    expect(
+      Object.keys(t.sim.subscriptions()).filter((k) =>
+        k.startsWith('account.'),
+      ),
+    ).toEqual([])
   })
 })

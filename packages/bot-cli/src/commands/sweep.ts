@@ -92,11 +92,6 @@ export async function sweepCommand(
     : typeof options.data === 'string'
       ? [options.data]
       : options.data
-  if (options.markets && options.queue !== undefined)
-    throw new ConfigError(
-      '--queue',
-      'A sweep on a Redis queue runs one config, and the config lists several markets.\nFix: sweep them on this machine (leave out --queue), or queue one market with --market <symbol>.',
-    )
   const names = Object.keys(options.grid)
   const axes = heatmapAxes(options.heatmap, names)
   if (options.report !== undefined)

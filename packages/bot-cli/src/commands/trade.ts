@@ -14,6 +14,7 @@ import type { DashboardServer } from '../dashboard/server.js'
 import { ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
 import {
+  failureReason,
   lateLogSink,
   type Notifications,
   startNotifications,
@@ -208,10 +209,6 @@ export async function runTrading(
     lock.release()
   }
 }
-
-/** The first line of a failure, for the "bot stopped" notification. */
-const failureReason = (error: unknown) =>
-  `failed: ${error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unexpected error'}`
 
 /**
  * Registers `rung paper` and `rung run` on the program.

@@ -15,7 +15,7 @@ import {
   loadMarketRules,
   type MarketRule,
 } from '@rung/backpack-sdk'
-import type { Sim } from '@rung/backpack-sim'
+import type { MirrorStatus, Sim } from '@rung/backpack-sim'
 import {
   initialState,
   isLadderConfigError,
@@ -36,6 +36,13 @@ import {
 import type { DashboardServer } from '../dashboard/server.js'
 import { ConfigError, ExitError } from '../errors.js'
 import type { CliIo } from '../io.js'
+import {
+  failureReason,
+  lateLogSink,
+  type MarketsNotifications,
+  startMarketsNotifications,
+} from '../notify/notifications.js'
+import { resolveNotifyChannels } from '../notify/notifyConfig.js'
 import { unreachable } from '../runtime/exchange/exchangeErrors.js'
 import {
   DRY_RUN_HISTORY_FILE,
@@ -56,7 +63,11 @@ import {
   createMarketsStatus,
   type MarketsStatus,
 } from '../runtime/multi/marketsStatus.js'
-import { watchBookStates } from '../runtime/multi/pause.js'
+import {
+  type OpenBookWaits,
+  sharedOpenBookWaits,
+  watchBookStates,
+} from '../runtime/multi/pause.js'
 import { shareStream, watchStopFiles } from '../runtime/multi/shared.js'
 import { errorFields, type Logger } from '../ui/logger.js'
 import {
@@ -105,15 +116,18 @@ export async function runMarkets(
   const { settings } = ctx
   const paper = options.mode === 'paper' || ctx.dryRun
   const setupOptions = { ...options, mode: paper ? 'paper' : 'live' } as const
-  if (paper && (ctx.dryRun || settings.paper.marketData === 'live'))
-    throw new ConfigError(
-      'paper.marketData',
-      'Paper trading on live market data mirrors one market, and the config lists several.\nFix: use the generated market data (`rung paper` without --market-data live), or a config with one market.',
-    )
   const keys = tradingKeys(ctx, io, setupOptions)
+  // The notify channels' secrets, read before anything is sent.
+  const channels = resolveNotifyChannels(settings.notify, io.env, ctx.redactor)
   const lock = acquireLock(settings.dataDir)
   const view = marketsView(ctx, io, options.fps)
-  const { logger, alerts } = createTradeLogger(ctx, io, view !== undefined)
+  const notifyLog = lateLogSink()
+  const { logger, alerts } = createTradeLogger(
+    ctx,
+    io,
+    view !== undefined,
+    notifyLog.onRecord,
+  )
   for (const w of [...ctx.warnings, ...config.warnings]) logger.warn(w)
   if (settings.sellNonUsdcAssets)
     logger.warn(
@@ -123,20 +137,35 @@ export async function runMarkets(
   let history: HistoryStore | undefined
   let status: MarketsStatus | undefined
   let dashboard: DashboardServer | undefined
+  let notify: MarketsNotifications | undefined
+  // The markets whose "bot stopped" was sent (a failure of the run tells the others).
+  const told = new Set<string>()
+  let openBooks: OpenBookWaits | undefined
   let closeStream = async () => {}
   let unwatch = () => {}
   let unsubscribeSignals = () => {}
   try {
     if (paper)
+      // Live market data: every market mirrored on one public upstream stream.
       sim = await startPaperSim(
         ctx,
-        config.markets[0]?.symbol ?? 'BTC_USDC',
+        config.markets.map((m) => m.symbol),
         setupOptions,
         logger,
       )
     const baseUrl = sim?.url ?? settings.baseUrl
     const wsUrl = sim?.wsUrl ?? settings.wsUrl
     const mode = ctx.dryRun ? 'dry-run' : paper ? 'paper' : 'live'
+    notify = startMarketsNotifications({
+      settings: settings.notify,
+      channels,
+      logger,
+      markets: config.markets.map((m) => m.symbol),
+      mode,
+      redact: (text) => ctx.redactor.redact(text),
+      timing: options.notifyTiming,
+    })
+    notifyLog.attach(notify)
     // One REST client: every ladder's requests share its rate limits.
     const client = createBackpackClient({
       baseUrl,
@@ -175,14 +204,20 @@ export async function runMarkets(
           events: [...content.events, ...alerts].slice(-6),
         })
       },
+      notify && (() => notify?.stats()),
     )
     status = top
-    const fanout = withDashboardPages(top, pages.feeds)
+    const fanout = withRunSinks(top, pages.feeds, notify, (symbol) =>
+      sim?.marketData(symbol),
+    )
     let fatal: ExitError | undefined
     const ladders: LadderRun[] = []
+    // The paused ladders wait on the book-state watch's one poll.
+    openBooks = sharedOpenBookWaits()
     const deps: LadderDeps = {
       client,
       rules,
+      openBooks,
       stream: shareStream(connection),
       // Each market's client ids live in its own slot of the account's.
       slots: clientIdSlots(
@@ -193,6 +228,7 @@ export async function runMarkets(
       status: fanout,
       history,
       logger,
+      onRecords: notify && ((symbol, r) => notify?.market(symbol)?.records(r)),
       dataDir: settings.dataDir,
       journalName: ctx.dryRun ? 'journal.dry-run.jsonl' : 'journal.jsonl',
       retire: paper,
@@ -214,6 +250,20 @@ export async function runMarkets(
       const ladder = runLadder(entry, deps)
       budget.register(entry.symbol, () => ladder.state())
       ladders.push(ladder)
+      // Each market says when its ladder ends (the others may go on).
+      void ladder.done.then((m) => {
+        // A refused key ends the run: the catch below tells every market.
+        if (fatal) return
+        told.add(m.symbol)
+        notify
+          ?.market(m.symbol)
+          ?.stopped(
+            m.outcome === undefined
+              ? failureReason(new Error(m.paused))
+              : m.outcome.reason,
+            m.outcome?.realisedProfit,
+          )
+      }, ignoreRejection)
     }
     unwatch = watchLadders(ladders, deps, settings.monitorIntervalMs)
     // One stop for every ladder (Ctrl-C, `rung stop`, the start hook).
@@ -236,8 +286,12 @@ export async function runMarkets(
   } catch (error) {
     if (!(error instanceof ExitError))
       logger.error('the bot failed', errorFields(error))
+    for (const entry of config.markets)
+      if (!told.has(entry.symbol))
+        notify?.market(entry.symbol)?.stopped(failureReason(error), undefined)
     throw error
   } finally {
+    openBooks?.close()
     unwatch()
     unsubscribeSignals()
     view?.stop()
@@ -245,10 +299,14 @@ export async function runMarkets(
     status?.close()
     await closeStream().catch(() => {})
     history?.close()
+    await notify?.close()
     await sim?.close()
     lock.release()
   }
 }
+
+/** A ladder's failure to start is `settle`'s to report: nothing to do here. */
+const ignoreRejection = () => {}
 
 /** The live terminal view of every market (a TTY, and not `--json`). */
 function marketsView(ctx: CommandContext, io: CliIo, fps: number | undefined) {
@@ -292,19 +350,31 @@ async function startMarketsDashboard(
 
 /**
  * The status fan-out that also feeds each market's dashboard page, whose
- * header says when the market is paused or stopped.
+ * header says when the market is paused or stopped, tells each market's
+ * notifications its stream's state, and says when a market's live data
+ * (paper trading on live market data) is stale.
  */
-function withDashboardPages(
+function withRunSinks(
   top: MarketsStatus,
   feeds: ReadonlyMap<string, DashboardFeed>,
+  notify: MarketsNotifications | undefined,
+  marketData: (symbol: string) => MirrorStatus | undefined,
 ): MarketsStatus {
   const lastSnapshot = new Map<string, StatusSnapshot>()
   return {
     ...top,
-    update(symbol, snapshot) {
+    update(symbol, raw) {
+      const snapshot =
+        marketData(symbol)?.state === 'stale'
+          ? {
+              ...raw,
+              statusText: `${raw.statusText ?? raw.status} (market data stale)`,
+            }
+          : raw
       lastSnapshot.set(symbol, snapshot)
       top.update(symbol, snapshot)
       feeds.get(symbol)?.update(snapshot)
+      notify?.market(symbol)?.connection(snapshot.connection)
     },
     mark(symbol, change) {
       top.mark(symbol, change)
@@ -367,6 +437,7 @@ function watchLadders(
     (symbol, state) =>
       ladderOf(symbol)?.pause(`the ${symbol} order book is ${state}`),
     logger,
+    (markets) => deps.openBooks.seen(markets),
   )
   return () => {
     unwatchStops()

@@ -138,16 +138,20 @@ export function createTradeLogger(
  * Paper mode (and dry runs): starts the simulator in-process on 127.0.0.1
  * (port 0), on a generated price walk, or mirroring the real market's public
  * data at `bot.baseUrl` / `websocket.url` (a dry run always does).
+ * @param symbols - The bot's market, or a multi-market run's markets (all
+ *   mirrored on one upstream stream; the first gets `paper.startPrice`).
  * @throws {ExitError} when the live market data cannot be read.
  */
 export async function startPaperSim(
   ctx: CommandContext,
-  symbol: string,
+  symbols: string | readonly string[],
   options: SetupOptions,
   logger: Logger,
 ): Promise<Sim> {
   const { paper, baseUrl, wsUrl, websocket } = ctx.settings
   const live = ctx.dryRun || paper.marketData === 'live'
+  const list = typeof symbols === 'string' ? [symbols] : symbols
+  const symbol = list[0] ?? 'BTC_USDC'
   const sim = await startSim({
     port: 0,
     seed: paper.seed,
@@ -157,6 +161,7 @@ export async function startPaperSim(
           baseUrl,
           wsUrl,
           symbol,
+          ...(list.length > 1 ? { symbols: list } : {}),
           fillModel: paper.fillModel,
           reconnectDelayMs: websocket.reconnectIntervalMs,
         }

@@ -26,6 +26,12 @@ export interface NotifyEventsOptions {
   now?: (() => number) | undefined
   /** Real-time period of the stream-down and midnight checks (ms). @default 5000 */
   checkEveryMs?: number | undefined
+  /**
+   * Send the day's realised profit after midnight (UTC). Off for the
+   * run-level sink of a multi-market run (each market sends its own).
+   * @default true
+   */
+  dailySummary?: boolean | undefined
 }
 
 /** The bot's side of the notifications. */
@@ -144,7 +150,7 @@ export function createNotifyEvents(options: NotifyEventsOptions): NotifyEvents {
       })
     }
     const today = dayOf(t)
-    if (today !== day) {
+    if (today !== day && options.dailySummary !== false) {
       send({
         event: 'daily',
         title: `${market} ${day}: realised profit ${dayProfit} USDC over ${dayCycles} cycle${dayCycles === 1 ? '' : 's'}`,

@@ -22,10 +22,11 @@ import type { HistoryStore } from '../history/historyTypes.js'
 import { type Journal, openJournal, retireJournal } from '../journal.js'
 import { startBot } from '../loop/bot.js'
 import type { Bot, BotOptions, BotOutcome } from '../loop/botTypes.js'
+import type { TradeRecord } from '../tradeRecord.js'
 import type { Budget } from './budget.js'
 import { slottedClient, slottedStream } from './clientIds.js'
 import type { MarketsStatus } from './marketsStatus.js'
-import { pauseOnClosedBook, waitForOpenBook } from './pause.js'
+import { type OpenBookWaits, pauseOnClosedBook } from './pause.js'
 import { marketDir } from './shared.js'
 
 /** How one market's ladder ended. */
@@ -50,6 +51,8 @@ export interface LadderDeps {
   slots: Record<string, number>
   /** The shared budget (maxTotalAmount). */
   budget: Budget
+  /** The one poll every paused market waits on for its book to open. */
+  openBooks: OpenBookWaits
   /** The status fan-out. */
   status: MarketsStatus
   /** The one trade history. */
@@ -62,6 +65,10 @@ export interface LadderDeps {
   journalName: string
   /** Paper trading: start each market's journal afresh. */
   retire: boolean
+  /** Receives each market's trade records (the notifications), when set. */
+  onRecords?:
+    | ((symbol: string, records: readonly TradeRecord[]) => void)
+    | undefined
   /** The key is refused: the whole run must stop. */
   onFatal: (error: ExitError) => void
   /** Policies every ladder shares. */
@@ -177,6 +184,7 @@ export function runLadder(entry: MarketEntry, deps: LadderDeps): LadderRun {
         sellNonUsdcAssets: false,
         onStatus: (snapshot) => deps.status.update(symbol, snapshot),
         history: deps.history,
+        onRecords: deps.onRecords && ((r) => deps.onRecords?.(symbol, r)),
       })
     } catch (error) {
       journal.close()
@@ -212,11 +220,7 @@ export function runLadder(entry: MarketEntry, deps: LadderDeps): LadderRun {
         return { symbol, outcome, paused }
       }
       deps.status.mark(symbol, { paused })
-      const open = await waitForOpenBook(deps.client, symbol, {
-        everyMs: deps.policy.monitorIntervalMs,
-        cancelled: () => stopRequested,
-        logger,
-      })
+      const open = await deps.openBooks.wait(symbol, () => stopRequested)
       if (!open) {
         deps.status.mark(symbol, { stopped: true })
         return { symbol, outcome, paused }

@@ -5,6 +5,7 @@
  * quote against `maxTotalAmount`), for `rung status` and the status view.
  */
 import { addDecimals } from '@rung/backpack-sdk'
+import type { NotifyStats } from '../../notify/notifier.js'
 import type { StatusSnapshot } from '../../ui/statusView.js'
 import {
   createStatusWriter,
@@ -39,6 +40,7 @@ export interface MarketsStatus {
  * @param lockToken - The pid lock's token, written beside the pid.
  * @param budget - The shared budget (the total's committed quote).
  * @param onTop - Also receives each top-level status (the terminal view).
+ * @param notifyStats - The notifications' delivery counts, written in the top-level status.
  * @returns The fan-out.
  */
 export function createMarketsStatus(
@@ -47,6 +49,7 @@ export function createMarketsStatus(
   lockToken: string,
   budget: Budget,
   onTop?: (content: StatusFileContent) => void,
+  notifyStats?: () => NotifyStats | undefined,
 ): MarketsStatus {
   const writers = new Map<string, StatusWriter>(
     symbols.map((s) => [s, createStatusWriter(marketDir(dataDir, s))]),
@@ -96,6 +99,7 @@ export function createMarketsStatus(
         .slice(-6),
       markets,
       total,
+      ...(notifyStats ? { notify: notifyStats() } : {}),
       ...stamp(),
     }
     top.update(content)

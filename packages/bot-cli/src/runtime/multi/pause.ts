@@ -3,11 +3,11 @@
  * stops taking orders (Backpack's `orderBookState` other than `Open`; the
  * exchange refuses orders with `TRADING_PAUSED`) cannot trade, but the
  * others can: its ladder stops with its orders left as they are (its
- * journal keeps the cycle), the bot polls the market's state, and when the
- * book is `Open` again the ladder resumes from its journal, reconciling
+ * journal keeps the cycle), the bot polls the markets' states (one request
+ * for every paused market), and when the book is `Open` again the ladder resumes from its journal, reconciling
  * what happened meanwhile, exactly as after a restart.
  */
-import type { BackpackClient } from '@rung/backpack-sdk'
+import type { BackpackClient, Market } from '@rung/backpack-sdk'
 import type { Logger } from '../../ui/logger.js'
 import { errorFields } from '../../ui/logger.js'
 import type { Executor } from '../ports.js'
@@ -48,38 +48,70 @@ export function pauseOnClosedBook(
   }
 }
 
+/** A market's order book state, as `GET /api/v1/markets` gives it. */
+export type BookState = Pick<Market, 'symbol' | 'orderBookState'>
+
+/** The paused markets waiting for their book to open, fed by one poll. */
+export interface OpenBookWaits {
+  /**
+   * Waits until the market's order book is `Open` (as the next
+   * {@link OpenBookWaits.seen} says).
+   * @param symbol - The market.
+   * @param cancelled - Checked every 250 ms: ends the wait early (a stop).
+   * @returns True when the book is open, false when cancelled (or closed).
+   */
+  wait(symbol: string, cancelled: () => boolean): Promise<boolean>
+  /** The markets' states of a poll: each waiting market whose book is `Open` resumes. */
+  seen(markets: readonly BookState[]): void
+  /** Ends every wait (false). */
+  close(): void
+}
+
 /**
- * Waits until a market's order book is `Open`, reading its state every
- * `everyMs` (a failed read is logged and retried).
+ * The waits of the paused markets, all on ONE poll: the run's book-state
+ * watch ({@link watchBookStates}, one request for every market every
+ * `monitorIntervalMs`) hands each poll's states to `seen`, so a paused
+ * market adds no request of its own.
  *
- * @param client - Reads `GET /api/v1/market`.
- * @param symbol - The market.
- * @param options - `everyMs`: polling period; `cancelled`: polled too, ends
- *   the wait early (a stop); `logger`.
- * @returns True when the book is open, false when cancelled.
+ * @returns The waits; `close()` ends them.
  */
-export async function waitForOpenBook(
-  client: Pick<BackpackClient, 'getMarket'>,
-  symbol: string,
-  options: { everyMs: number; cancelled: () => boolean; logger: Logger },
-): Promise<boolean> {
-  const tick = Math.min(options.everyMs, 250)
-  let next = 0
-  for (;;) {
-    if (options.cancelled()) return false
-    if (Date.now() >= next) {
-      next = Date.now() + options.everyMs
-      try {
-        const market = await client.getMarket({ symbol })
-        if (market.orderBookState === 'Open') return true
-      } catch (error) {
-        options.logger.warn(
-          'could not read the market state; trying again',
-          errorFields(error),
-        )
-      }
+export function sharedOpenBookWaits(): OpenBookWaits {
+  interface Waiter {
+    symbol: string
+    cancelled: () => boolean
+    resolve: (open: boolean) => void
+  }
+  const waiters = new Set<Waiter>()
+  let timer: NodeJS.Timeout | undefined
+  const end = (w: Waiter, open: boolean) => {
+    waiters.delete(w)
+    w.resolve(open)
+    if (waiters.size === 0) {
+      clearInterval(timer)
+      timer = undefined
     }
-    await new Promise((r) => setTimeout(r, tick))
+  }
+  const checkCancelled = () => {
+    for (const w of waiters) if (w.cancelled()) end(w, false)
+  }
+  return {
+    wait(symbol, cancelled) {
+      return new Promise<boolean>((resolve) => {
+        waiters.add({ symbol, cancelled, resolve })
+        timer ??= setInterval(checkCancelled, 250)
+        timer.unref()
+      })
+    },
+    seen(markets) {
+      checkCancelled()
+      const open = new Set(
+        markets.filter((m) => m.orderBookState === 'Open').map((m) => m.symbol),
+      )
+      for (const w of waiters) if (open.has(w.symbol)) end(w, true)
+    },
+    close() {
+      for (const w of waiters) end(w, false)
+    },
   }
 }
 
@@ -99,6 +131,7 @@ const CLOSED_STATES = new Set(['Closed', 'CancelOnly'])
  * @param everyMs - Polling period (ms).
  * @param onClosed - Receives the market and its state.
  * @param logger - A failed read is logged at debug level and retried at the next poll.
+ * @param onStates - Also receives every poll's states (the paused markets' waits).
  * @returns Stops watching.
  */
 export function watchBookStates(
@@ -107,6 +140,7 @@ export function watchBookStates(
   everyMs: number,
   onClosed: (symbol: string, state: string) => void,
   logger: Logger,
+  onStates?: (markets: readonly BookState[]) => void,
 ): () => void {
   const wanted = new Set(symbols)
   let busy = false
@@ -119,6 +153,7 @@ export function watchBookStates(
         for (const m of markets)
           if (wanted.has(m.symbol) && CLOSED_STATES.has(m.orderBookState))
             onClosed(m.symbol, m.orderBookState)
+        onStates?.(markets)
       })
       .catch((error: unknown) =>
         logger.debug("could not read the markets' states", errorFields(error)),

@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { Queue } from 'bullmq'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import {
@@ -161,6 +161,97 @@ describe.skipIf(skip)('runQueueSweep', () => {
       await worker.close()
     }
   }, 20_000)
+
+  test('behavior: a markets config on the queue: each market its own sweep (its options, its file), ranked per market and in total exactly as the local sweep', async () => {
+    const url = redis?.url as string
+    const mdir = join(dir, 'markets')
+    mkdirSync(mdir)
+    const btc = join(mdir, 'BTC_USDC-1m.csv')
+    renameSync(writeCandleFile(mdir, 600), btc)
+    const eth = join(mdir, 'eth.csv')
+    renameSync(writeCandleFile(mdir, 900), eth)
+    const config = join(mdir, 'rung.config.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        trading: {
+          maxDropPercentage: 7,
+          orderCount: 4,
+          incrementPercentage: 50,
+          takeProfitPercentage: 0.25,
+        },
+        markets: [
+          { tradingCoin: 'BTC', totalAmount: '2000' },
+          {
+            symbol: 'ETH_USDC',
+            totalAmount: '1000',
+            orderCount: 3,
+            takeProfitPercentage: '1',
+          },
+        ],
+      }),
+      { mode: 0o600 },
+    )
+    const args = [
+      'sweep',
+      '--config',
+      config,
+      '--data',
+      btc,
+      '--data',
+      `ETH_USDC=${eth}`,
+      '--grid',
+      'incrementPercentage=20,50',
+      '--grid',
+      'takeProfitPercentage=0.5,1',
+    ]
+    const sweepOf = async (extra: string[]) => {
+      const { io, stdout, stderr } = captureIo({}, mdir)
+      const code = await main([...args, ...extra], io)
+      return { code, out: stdout(), err: stderr() }
+    }
+    const local = await sweepOf(['--workers', '0', '--json'])
+    expect(local.code).toBe(0)
+    const held = async (path: string) => ({
+      path,
+      name: basename(path),
+      sha256: await fileHash(path),
+      candles: await loadCandles(path, { write: () => true }),
+    })
+    const worker = await startQueueWorker({
+      target: parseQueueUrl(url),
+      files: [await held(btc), await held(eth)],
+      threads: 1,
+      lockMs: 2000,
+      stalledMs: 1000,
+      log: () => {},
+    })
+    try {
+      const queued = await sweepOf(['--queue', url, '--json'])
+      expect(queued.err).toContain('sweeping (queue) 100%')
+      expect(queued.err).toMatch(
+        /sweep BTC_USDC [0-9a-f]{12}, ETH_USDC [0-9a-f]{12}: 4 sets x 2 markets on /,
+      )
+      expect(queued.code).toBe(0)
+      const ranked = JSON.parse(queued.out) as {
+        files: { market: string }[]
+      }[]
+      expect(ranked).toHaveLength(4)
+      expect(ranked[0]?.files.map((f) => f.market)).toEqual([
+        'BTC_USDC',
+        'ETH_USDC',
+      ])
+      expect(ranked).toEqual(JSON.parse(local.out))
+      // Each market was its own sweep: 4 sets each on the queue.
+      const text = await sweepOf(['--queue', url])
+      expect(text.code).toBe(0)
+      expect(text.out).toMatch(
+        /rank +incrementPercentage +takeProfitPercentage +totalProfit \(total\) +BTC_USDC +ETH_USDC/,
+      )
+    } finally {
+      await worker.close()
+    }
+  }, 30_000)
 
   test('error: no Redis at --queue names the flag', async () => {
     const { io, stderr } = captureIo({}, dir)

@@ -187,6 +187,11 @@ export interface QueueSweepOptions {
   onProgress(done: number, total: number): void
   /** Fallback poll of the unfinished sets (ms), beside the queue events. @default 2000 */
   pollMs?: number | undefined
+  /**
+   * Ends the wait early (another market's sweep of the same run failed):
+   * the sweep then rejects with the signal's reason. The sets stay queued.
+   */
+  signal?: AbortSignal | undefined
 }
 
 /** A connection failure, as the error naming `--queue`. */
@@ -254,9 +259,12 @@ export async function runQueueSweep(
   const indexOf = (jobId: string) =>
     jobId.startsWith(prefix) ? Number(jobId.slice(prefix.length)) : -1
   const record = async (index: number, job: Job | undefined) => {
-    if (results[index] || !job || !(await job.isCompleted())) return
-    if (results[index]) return
-    results[index] = (job.returnvalue as SweepJobResult).reports
+    // The job as read: one read while it ran has no result yet even when
+    // its state (read after) says completed; the next event or poll reads it again.
+    const value = job?.returnvalue as SweepJobResult | null | undefined
+    if (results[index] || !job || !value?.reports) return
+    if (!(await job.isCompleted()) || results[index]) return
+    results[index] = value.reports
     done++
     o.onProgress(done, total)
     wake?.()
@@ -322,18 +330,26 @@ export async function runQueueSweep(
     }
     await check(true)
     const pollMs = o.pollMs ?? 2000
-    while (done < total && !failure) {
-      await Promise.race([
-        new Promise<void>((resolve) => {
-          wake = resolve
-          setTimeout(resolve, pollMs)
-        }),
-        down,
-      ])
-      wake = undefined
-      if (done < total && !failure) await check(false)
+    const aborted = () => o.signal?.aborted === true
+    const onAbort = () => wake?.()
+    o.signal?.addEventListener('abort', onAbort)
+    try {
+      while (done < total && !failure && !aborted()) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            wake = resolve
+            setTimeout(resolve, pollMs)
+          }),
+          down,
+        ])
+        wake = undefined
+        if (done < total && !failure && !aborted()) await check(false)
+      }
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort)
     }
     if (failure) throw failure
+    if (done < total && aborted()) throw o.signal?.reason
     return results as BacktestReport[][]
   } finally {
     await Promise.allSettled([events.close(), queue.close()])
