@@ -36,7 +36,7 @@
  * `RUNG_BENCH_REPS` sets the repetitions (default 200 per row).
  * `RUNG_BENCH_BREAKDOWN=1` also prints, per bot row, the median time from
  * `setPrice` to each request sent and answered, and the time spent in
- * `fsyncSync` and in status-file writes (the breakdown of issue 17).
+ * `fsyncSync`, log-line appends and renames (the breakdown of issue 17).
  */
 import { performance } from 'node:perf_hooks'
 import { createBackpackClient, createStreamClient } from '@rung/backpack-sdk'
@@ -205,7 +205,7 @@ function printBreakdown(name: string, all: readonly Trace[]): void {
   const med = (f: (t: Trace) => number) =>
     percentile(all.map(f), 0.5).toFixed(3)
   console.log(
-    `fsyncSync: ${med((t) => t.fsyncMs)} ms in ${med((t) => t.fsyncs)} calls; status files (writeFileSync + renameSync): ${med((t) => t.fileMs)} ms in ${med((t) => t.files)} calls`,
+    `fsyncSync: ${med((t) => t.fsyncMs)} ms in ${med((t) => t.fsyncs)} calls; log lines (appendFileSync): ${med((t) => t.logMs)} ms in ${med((t) => t.logs)}; renameSync: ${med((t) => t.renameMs)} ms in ${med((t) => t.renames)}`,
   )
 }
 

@@ -130,8 +130,9 @@ type Sells = ReturnType<typeof watchMarketSells>
 /**
  * The breakdown of a repetition (`RUNG_BENCH_BREAKDOWN=1`): marks noted
  * between the measured `setPrice` and the sell's answer (requests sent and
- * answered, seen by the `fetch` wrapper; time in `fsyncSync` and in file
- * writes, seen by wrappers of `node:fs`), as ms from `setPrice`.
+ * answered, seen by the `fetch` wrapper; time in `fsyncSync`, in log-line
+ * appends and in renames, seen by wrappers of `node:fs`), as ms from
+ * `setPrice`.
  */
 export interface Trace {
   /** Each mark and its time (ms from the measured `setPrice`). */
@@ -139,9 +140,12 @@ export interface Trace {
   /** Time spent inside `fsyncSync` calls (ms) and their count. */
   fsyncMs: number
   fsyncs: number
-  /** Time spent inside `writeFileSync`/`renameSync` calls (status files) and their count. */
-  fileMs: number
-  files: number
+  /** Time spent inside `appendFileSync` calls (the log file's lines) and their count. */
+  logMs: number
+  logs: number
+  /** Time spent inside `renameSync` calls (status files, compaction) and their count. */
+  renameMs: number
+  renames: number
 }
 
 let tracing: { t0: number; trace: Trace } | undefined
@@ -149,14 +153,14 @@ let tracing: { t0: number; trace: Trace } | undefined
 export function mark(label: string): void {
   if (tracing) tracing.trace.marks.push([label, performance.now() - tracing.t0])
 }
-/** Times `fsyncSync`, `writeFileSync` and `renameSync` while a repetition is traced. */
+/** Times `fsyncSync`, `appendFileSync` and `renameSync` while a repetition is traced. */
 export function traceFs(): () => void {
   const fs = createRequire(import.meta.url)(
     'node:fs',
   ) as typeof import('node:fs')
   const saved = {
     fsyncSync: fs.fsyncSync,
-    writeFileSync: fs.writeFileSync,
+    appendFileSync: fs.appendFileSync,
     renameSync: fs.renameSync,
   }
   const timed =
@@ -177,12 +181,14 @@ export function traceFs(): () => void {
     t.fsyncMs += ms
     t.fsyncs += 1
   })
-  const file = (t: Trace, ms: number) => {
-    t.fileMs += ms
-    t.files += 1
-  }
-  fs.writeFileSync = timed(saved.writeFileSync, file)
-  fs.renameSync = timed(saved.renameSync, file)
+  fs.appendFileSync = timed(saved.appendFileSync, (t, ms) => {
+    t.logMs += ms
+    t.logs += 1
+  })
+  fs.renameSync = timed(saved.renameSync, (t, ms) => {
+    t.renameMs += ms
+    t.renames += 1
+  })
   syncBuiltinESMExports()
   return () => {
     Object.assign(fs, saved)
@@ -270,8 +276,10 @@ function driver(
         marks: [],
         fsyncMs: 0,
         fsyncs: 0,
-        fileMs: 0,
-        files: 0,
+        logMs: 0,
+        logs: 0,
+        renameMs: 0,
+        renames: 0,
       }
       if (BREAKDOWN) tracing = { t0, trace }
       sim.setPrice(symbol, addDecimals(tp, spread))

@@ -234,7 +234,11 @@ describe('startBot: the trade record', () => {
       logger,
     })
     await waitFor(() => ex.sent.length === 8, 'the ladder')
-    const placed = lines.filter((l) => l.msg === 'order placed')
+    // The records are logged while the orders are on the way (issue 17).
+    const placed = await waitFor(() => {
+      const found = lines.filter((l) => l.msg === 'order placed')
+      return found.length === 8 ? found : undefined
+    }, 'the order placed lines')
     expect(placed.map((l) => l.fields?.clientId)).toEqual(ex.sent)
     expect(placed[0]).toMatchObject({
       level: 'info',

@@ -18,7 +18,7 @@
  * same cycle continues with no duplicate client id and no lost fill.
  */
 import type { Bot, BotOptions, BotOutcome } from './botTypes.js'
-import type { Loop } from './loop.js'
+import { type Loop, publishIfDue } from './loop.js'
 import { processItem } from './reconcile.js'
 import { replayJournal } from './replay.js'
 import {
@@ -94,6 +94,7 @@ async function drain(loop: Loop): Promise<void> {
   while (!loop.stoppedByStrategy && !loop.stopRequested) {
     const item = loop.queue.shift()
     if (item === undefined) {
+      publishIfDue(loop)
       await new Promise<void>((resolve) => {
         loop.wake = resolve
       })
@@ -101,5 +102,6 @@ async function drain(loop: Loop): Promise<void> {
       continue
     }
     await processItem(loop, item)
+    publishIfDue(loop)
   }
 }

@@ -75,6 +75,10 @@ export interface Loop {
   lastPrice: string | undefined
   /** The event panel's last lines. */
   readonly recent: string[]
+  /** A step changed the status since it was last published (see {@link publishIfDue}). */
+  statusDue: boolean
+  /** When the status was last published (ms, `Date.now`). */
+  publishedAt: number
   /** The timers of the run, cleared at the end. */
   readonly intervals: NodeJS.Timeout[]
 }
@@ -117,6 +121,8 @@ export const realisedAllTime = (loop: Loop) =>
 
 /** Hands the status view a snapshot. */
 export function publish(loop: Loop) {
+  loop.statusDue = false
+  loop.publishedAt = Date.now()
   loop.options.onStatus?.({
     ...summarizeState(loop.state, loop.realisedProfit, loop.lastPrice),
     realisedAllTime: realisedAllTime(loop),
@@ -124,6 +130,26 @@ export function publish(loop: Loop) {
     connection: loop.connection,
     events: [...loop.recent],
   })
+}
+
+/** Longest a due status waits while the queue stays busy (ms). */
+const PUBLISH_BUSY_MS = 100
+
+/**
+ * Publishes the status the steps changed once the worker is idle (its
+ * queue empty), or every {@link PUBLISH_BUSY_MS} while it stays busy: a burst
+ * of events (an exit's answers, its fills) is one snapshot, and none is
+ * built while a step's orders are on the way.
+ *
+ * @param loop - The loop.
+ */
+export function publishIfDue(loop: Loop) {
+  if (!loop.statusDue) return
+  if (
+    loop.queue.length === 0 ||
+    Date.now() - loop.publishedAt >= PUBLISH_BUSY_MS
+  )
+    publish(loop)
 }
 
 /** Adds a line (with its UTC time) to the event panel. */

@@ -87,6 +87,8 @@ export function replayJournal(options: BotOptions): Loop {
     lastPrice: undefined,
     recent: [],
     intervals: [],
+    statusDue: false,
+    publishedAt: 0,
   }
 }
 

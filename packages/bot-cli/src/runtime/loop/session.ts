@@ -15,6 +15,7 @@ import {
   type Loop,
   note,
   publish,
+  publishIfDue,
   requestReconcile,
   snapshot,
 } from './loop.js'
@@ -213,8 +214,10 @@ export async function stopGracefully(loop: Loop): Promise<void> {
   const deadline = Date.now() + (loop.options.stopTimeoutMs ?? 15_000)
   while (loop.state.orders.some(isOpen) && Date.now() < deadline) {
     const item = loop.queue.shift()
-    if (item) await processItem(loop, item)
-    else {
+    if (item) {
+      await processItem(loop, item)
+      publishIfDue(loop)
+    } else {
       await new Promise((r) => setTimeout(r, 100))
       if (loop.queue.length === 0)
         await processItem(loop, { kind: 'reconcile', why: 'stop' })

@@ -26,7 +26,6 @@ import {
   isOpen,
   type Loop,
   note,
-  publish,
   realisedAllTime,
   remember,
   requestReconcile,
@@ -37,8 +36,9 @@ import {
 /**
  * Applies one event: journals it (unless it is an echo or a price tick that
  * changes nothing), steps the strategy, sends its I/O commands, then records
- * what it did (log, event panel, history, status) while they are on the way,
- * and finally takes the executor's answers.
+ * what it did (log, event panel, history) while they are on the way, and
+ * finally takes the executor's answers. The status is marked due, and the
+ * worker publishes it once idle (see `publishIfDue`).
  *
  * The hot path (issue 17) is step → journal (write-ahead, fsynced) → send:
  * the bookkeeping that no order depends on runs after the requests are
@@ -93,7 +93,7 @@ const isIo = (command: LadderCommand) =>
 /**
  * Everything a step does besides its I/O: its trade records logged, shown
  * and stored, its bookkeeping commands handled (timers, logs, compaction),
- * the status published.
+ * the status marked due.
  */
 function bookkeep(
   loop: Loop,
@@ -151,7 +151,8 @@ function bookkeep(
   ) {
     enqueue(loop, { type: 'priceUpdated', at: now(), price: loop.lastPrice })
   }
-  publish(loop)
+  // Published by the worker once it is idle (publishIfDue).
+  loop.statusDue = true
 }
 
 /**
