@@ -522,6 +522,57 @@ describe('Engine increments', () => {
   })
 })
 
+describe('Engine update ids', () => {
+  test('behavior: without listeners each engine call that changes a book moves its update id once', () => {
+    const engine = new Engine({
+      markets: DEFAULT_MARKETS.map(toMarket),
+      now: () => 0,
+      makerFeeBps: '0',
+      takerFeeBps: '0',
+      initialBalances: { USDC: '100000', BTC: '1' },
+    })
+    const a = engine.account('a')
+    const book = engine.book('BTC_USDC')
+    const o = engine.placeOrder(a, limit('Bid', '60000.0', '0.1'))
+    expect(book.updateId).toBe(1)
+    engine.cancel(o)
+    expect(book.updateId).toBe(2)
+    engine.batch(() => {
+      engine.placeOrder(a, limit('Bid', '60000.0', '0.1'))
+      engine.placeOrder(a, limit('Ask', '61000.0', '0.1'))
+      engine.placeOrder(a, limit('Bid', '100.00', '1', { symbol: 'SOL_USDC' }))
+    })
+    expect(book.updateId).toBe(3)
+    expect(engine.book('SOL_USDC').updateId).toBe(1)
+    // An order that changes no book moves nothing.
+    engine.placeOrder(a, limit('Bid', '60000.0', '0.1', { timeInForce: 'IOC' }))
+    expect(book.updateId).toBe(3)
+  })
+
+  test('behavior: a listener added inside a batch still moves a book once', () => {
+    const engine = new Engine({
+      markets: DEFAULT_MARKETS.map(toMarket),
+      now: () => 0,
+      makerFeeBps: '0',
+      takerFeeBps: '0',
+      initialBalances: { USDC: '100000', BTC: '1' },
+    })
+    const a = engine.account('a')
+    const depths: number[] = []
+    engine.batch(() => {
+      engine.placeOrder(a, limit('Bid', '60000.0', '0.1'))
+      engine.addListener({
+        orderEvent: () => {},
+        trade: () => {},
+        depth: (_m, _b, _a, id) => depths.push(id),
+      })
+      engine.placeOrder(a, limit('Bid', '59000.0', '0.1'))
+    })
+    expect(engine.book('BTC_USDC').updateId).toBe(1)
+    expect(depths).toEqual([1])
+  })
+})
+
 describe('ledgerEntries', () => {
   test('behavior: a fill reads as what each side gave, got and paid in fees, and the lines add up to the balances', () => {
     const { engine, a, b } = setup({ maker: '8', taker: '10' })

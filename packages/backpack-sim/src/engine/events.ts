@@ -24,13 +24,18 @@ interface Touched {
   asks: Set<bigint>
 }
 
+/** No books (what `end` compares against when none moved quietly). */
+const NO_BOOKS: readonly Book[] = []
+
 /** The listeners' fan-out, with changed levels flushed once per engine call. */
 export class EngineEvents {
+  /** Books changed in the current engine call, with the levels changed on each. */
+  private touched = new Map<Book, Touched>()
   /**
-   * Books changed in the current engine call; with listeners, the levels
-   * changed on each (without, only the book counts: its update id moves).
+   * Books changed in the current engine call while nobody listened: only
+   * their update ids move (a list, as a call touches one book or two).
    */
-  private touched = new Map<Book, Touched | undefined>()
+  private readonly quiet: Book[] = []
   private depthOps = 0
 
   private readonly listeners: EngineListener[] = []
@@ -68,18 +73,19 @@ export class EngineEvents {
   /** Closes an engine call: the outermost one reports what changed. */
   end(): void {
     this.depthOps -= 1
-    if (this.depthOps > 0 || this.touched.size === 0) return
-    const touched = this.touched
-    if (this.listeners.length === 0) {
-      // Nobody hears depth: only the update ids move, and the map is reused.
-      for (const book of touched.keys()) book.updateId += 1
-      touched.clear()
+    if (this.depthOps > 0) return
+    const quiet = this.quiet
+    for (const book of quiet) book.updateId += 1
+    if (this.touched.size === 0) {
+      quiet.length = 0
       return
     }
+    // A book touched both before and after a listener came moves once.
+    const moved = quiet.length === 0 ? NO_BOOKS : quiet.splice(0)
+    const touched = this.touched
     this.touched = new Map()
     for (const [book, t] of touched) {
-      book.updateId += 1
-      if (t === undefined) continue
+      if (!moved.includes(book)) book.updateId += 1
       const bids = [...t.bids].map(
         (p) => [p, qtyAt(book.bids, p)] as [bigint, bigint],
       )
@@ -94,13 +100,13 @@ export class EngineEvents {
 
   /** Marks a level as changed, for the next depth event. */
   readonly touch = (book: Book, side: Side, price: bigint): void => {
+    if (this.listeners.length === 0) {
+      // Nobody hears the depth event: the levels need not be collected.
+      if (!this.quiet.includes(book)) this.quiet.push(book)
+      return
+    }
     let t = this.touched.get(book)
     if (t === undefined) {
-      // Nobody hears the depth event: the levels need not be collected.
-      if (this.listeners.length === 0) {
-        this.touched.set(book, undefined)
-        return
-      }
       t = { bids: new Set(), asks: new Set() }
       this.touched.set(book, t)
     }

@@ -234,9 +234,8 @@ function fill(
     quote,
     hooks.feesCollected,
   )
-  const ref = String(tradeId)
   // The buyer gave quote and got base, less its fee in base.
-  const fill: FillParts = { tradeId, ref, price, qty, quote, time, maker }
+  const fill: FillParts = { tradeId, price, qty, quote, time, maker }
   fillSide(buyer, fill, buyerFee, hooks)
   fillSide(seller, fill, sellerFee, hooks)
   book.lastPrice = price
@@ -258,8 +257,6 @@ function fill(
 /** What both sides of one fill share. */
 interface FillParts {
   tradeId: number
-  /** The trade id as the ledger's reference. */
-  ref: string
   price: bigint
   qty: bigint
   quote: bigint
