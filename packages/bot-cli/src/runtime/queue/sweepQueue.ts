@@ -409,7 +409,17 @@ export async function startQueueWorker(
         await createSweepPool({ candles: f.candles, workers: o.threads }),
       )
   const held = o.files.map((f) => `${f.name} (${f.sha256.slice(0, 12)})`)
-  const processor = async (
+  // The sets being backtested, for a graceful close to wait on.
+  const inHand = new Set<Promise<SweepJobResult>>()
+  const processor = (
+    job: Job<SweepJobData, SweepJobResult>,
+  ): Promise<SweepJobResult> => {
+    const set = runSet(job)
+    inHand.add(set)
+    void set.finally(() => inHand.delete(set)).catch(() => {})
+    return set
+  }
+  const runSet = async (
     job: Job<SweepJobData, SweepJobResult>,
   ): Promise<SweepJobResult> => {
     const { data } = job
@@ -470,7 +480,13 @@ export async function startQueueWorker(
   )
   return {
     async close(force = false) {
-      await worker.close(force)
+      // Stop taking sets; unless forced, the sets in hand finish first.
+      // Then drop the connections. BullMQ's own waits (pause(), a graceful
+      // close's QUIT) never end when Redis has gone away, and a second,
+      // forced close would only wait on the first one.
+      await worker.pause(true)
+      if (!force) await Promise.allSettled(inHand)
+      await worker.close(true)
       await Promise.all([...pools.values()].map((p) => p.close()))
     },
   }
