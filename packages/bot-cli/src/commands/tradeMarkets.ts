@@ -11,9 +11,11 @@
 import { join } from 'node:path'
 import {
   addDecimals,
+  type BackpackClient,
   createBackpackClient,
   loadMarketRules,
   type MarketRule,
+  type MarketRules,
 } from '@rung/backpack-sdk'
 import type { MirrorStatus, Sim } from '@rung/backpack-sim'
 import {
@@ -69,6 +71,7 @@ import {
   watchBookStates,
 } from '../runtime/multi/pause.js'
 import { shareStream, watchStopFiles } from '../runtime/multi/shared.js'
+import type { StatusFileContent } from '../runtime/statusFile.js'
 import { errorFields, type Logger } from '../ui/logger.js'
 import {
   isMarketsStatus,
@@ -83,6 +86,7 @@ import {
   startPaperSim,
   streamClientFor,
   type TradeOptions,
+  type TradingKeys,
   tradingKeys,
   watchSignals,
 } from './tradeSetup.js'
@@ -115,24 +119,18 @@ export async function runMarkets(
 ): Promise<MarketsOutcome> {
   const { settings } = ctx
   const paper = options.mode === 'paper' || ctx.dryRun
+  const symbols = config.markets.map((m) => m.symbol)
   const setupOptions = { ...options, mode: paper ? 'paper' : 'live' } as const
   const keys = tradingKeys(ctx, io, setupOptions)
   // The notify channels' secrets, read before anything is sent.
   const channels = resolveNotifyChannels(settings.notify, io.env, ctx.redactor)
   const lock = acquireLock(settings.dataDir)
-  const view = marketsView(ctx, io, options.fps)
-  const notifyLog = lateLogSink()
-  const { logger, alerts } = createTradeLogger(
+  const { view, notifyLog, logger, alerts } = runLogger(
     ctx,
     io,
-    view !== undefined,
-    notifyLog.onRecord,
+    options,
+    config,
   )
-  for (const w of [...ctx.warnings, ...config.warnings]) logger.warn(w)
-  if (settings.sellNonUsdcAssets)
-    logger.warn(
-      'actions.sellNonUsdcAssets is off with several markets: a leftover of one market may be another ladder’s position',
-    )
   let sim: Sim | undefined
   let history: HistoryStore | undefined
   let status: MarketsStatus | undefined
@@ -147,12 +145,7 @@ export async function runMarkets(
   try {
     if (paper)
       // Live market data: every market mirrored on one public upstream stream.
-      sim = await startPaperSim(
-        ctx,
-        config.markets.map((m) => m.symbol),
-        setupOptions,
-        logger,
-      )
+      sim = await startPaperSim(ctx, symbols, setupOptions, logger)
     const baseUrl = sim?.url ?? settings.baseUrl
     const wsUrl = sim?.wsUrl ?? settings.wsUrl
     const mode = ctx.dryRun ? 'dry-run' : paper ? 'paper' : 'live'
@@ -160,25 +153,17 @@ export async function runMarkets(
       settings: settings.notify,
       channels,
       logger,
-      markets: config.markets.map((m) => m.symbol),
+      markets: symbols,
       mode,
       redact: (text) => ctx.redactor.redact(text),
       timing: options.notifyTiming,
     })
     notifyLog.attach(notify)
-    // One REST client: every ladder's requests share its rate limits.
-    const client = createBackpackClient({
-      baseUrl,
-      ...keys,
-      logger: sdkLogger(logger),
-      ...options.clientOptions,
-    })
-    const rules = await loadMarketRules(client).catch((error: unknown) => {
-      throw unreachable(error, baseUrl) ?? error
-    })
-    checkMarketsListed(config.markets, Object.keys(rules))
-    // Every ladder's config must fit its market before any ladder starts.
-    for (const entry of config.markets) checkFits(entry, rules)
+    const { client, rules } = await connectMarkets(
+      config,
+      { baseUrl, keys, logger },
+      options,
+    )
     // One WebSocket connection for every market's streams.
     const connection = streamClientFor(ctx, { wsUrl, keys, logger })
     closeStream = () => connection.close()
@@ -191,27 +176,22 @@ export async function runMarkets(
       history,
     })
     dashboard = pages.dashboard
-    const top = createMarketsStatus(
+    status = createMarketsStatus(
       settings.dataDir,
-      config.markets.map((m) => m.symbol),
+      symbols,
       lock.token,
       budget,
-      (content) => {
-        if (!isMarketsStatus(content)) return
-        pages.summary.update(content)
-        view?.update({
-          ...content,
-          events: [...content.events, ...alerts].slice(-6),
-        })
-      },
+      showTotal(pages.summary, view, alerts),
       notify && (() => notify?.stats()),
     )
-    status = top
-    const fanout = withRunSinks(top, pages.feeds, notify, (symbol) =>
+    const fanout = withRunSinks(status, pages.feeds, notify, (symbol) =>
       sim?.marketData(symbol),
     )
     let fatal: ExitError | undefined
     const ladders: LadderRun[] = []
+    const stopAll = () => {
+      for (const l of ladders) l.stop()
+    }
     // The paused ladders wait on the book-state watch's one poll.
     openBooks = sharedOpenBookWaits()
     const deps: LadderDeps = {
@@ -220,10 +200,7 @@ export async function runMarkets(
       openBooks,
       stream: shareStream(connection),
       // Each market's client ids live in its own slot of the account's.
-      slots: clientIdSlots(
-        settings.dataDir,
-        config.markets.map((m) => m.symbol),
-      ),
+      slots: clientIdSlots(settings.dataDir, symbols),
       budget,
       status: fanout,
       history,
@@ -235,43 +212,23 @@ export async function runMarkets(
       onFatal: (error) => {
         // The key is refused: no market can trade; stop them all.
         fatal ??= error
-        for (const l of ladders) l.stop()
+        stopAll()
       },
-      policy: {
-        mode,
-        onStop: settings.onStop,
-        monitorIntervalMs: settings.monitorIntervalMs,
-        checkOrdersIntervalMs: settings.checkOrdersIntervalMs,
-        sellNonUsdcMinValue: settings.sellNonUsdcMinValue,
-        cancelAllOrders: settings.cancelAllOrders,
-      },
+      policy: { mode, ...sharedPolicy(settings) },
     }
     for (const entry of config.markets) {
       const ladder = runLadder(entry, deps)
       budget.register(entry.symbol, () => ladder.state())
       ladders.push(ladder)
-      // Each market says when its ladder ends (the others may go on).
+      // Each market says when its ladder ends (the others may go on); a
+      // refused key ends the run, and the catch below tells every market.
       void ladder.done.then((m) => {
-        // A refused key ends the run: the catch below tells every market.
-        if (fatal) return
-        told.add(m.symbol)
-        notify
-          ?.market(m.symbol)
-          ?.stopped(
-            m.outcome === undefined
-              ? failureReason(new Error(m.paused))
-              : m.outcome.reason,
-            m.outcome?.realisedProfit,
-          )
+        if (!fatal) tellStopped(notify, told, m)
       }, ignoreRejection)
     }
     unwatch = watchLadders(ladders, deps, settings.monitorIntervalMs)
     // One stop for every ladder (Ctrl-C, `rung stop`, the start hook).
-    const all = {
-      stop: () => {
-        for (const l of ladders) l.stop()
-      },
-    }
+    const all = { stop: stopAll }
     unsubscribeSignals = watchSignals(io, all, logger, () => lock.release())
     options.onStarted?.(
       startedHandle(all, ladders, sim, settings.dataDir, dashboard?.url),
@@ -305,8 +262,108 @@ export async function runMarkets(
   }
 }
 
+/**
+ * The run's terminal view (on a TTY), its logger (lines to notifications
+ * once they start) and the config's warnings logged.
+ */
+function runLogger(
+  ctx: CommandContext,
+  io: CliIo,
+  options: TradeOptions,
+  config: MarketsConfig,
+) {
+  const view = marketsView(ctx, io, options.fps)
+  const notifyLog = lateLogSink()
+  const { logger, alerts } = createTradeLogger(
+    ctx,
+    io,
+    view !== undefined,
+    notifyLog.onRecord,
+  )
+  for (const w of [...ctx.warnings, ...config.warnings]) logger.warn(w)
+  if (ctx.settings.sellNonUsdcAssets)
+    logger.warn(
+      'actions.sellNonUsdcAssets is off with several markets: a leftover of one market may be another ladder’s position',
+    )
+  return { view, notifyLog, logger, alerts }
+}
+
 /** A ladder's failure to start is `settle`'s to report: nothing to do here. */
 const ignoreRejection = () => {}
+
+/**
+ * The one REST client (every ladder's requests share its rate limits) and
+ * the exchange's market rules, with every listed market checked and every
+ * ladder's config checked against its market before any ladder starts.
+ * @throws {ConfigError} on an unlisted market or a config that does not fit.
+ * @throws {ExitError} when the exchange cannot be reached.
+ */
+async function connectMarkets(
+  config: MarketsConfig,
+  at: { baseUrl: string; keys: TradingKeys; logger: Logger },
+  options: TradeOptions,
+): Promise<{ client: BackpackClient; rules: MarketRules }> {
+  const { baseUrl, keys, logger } = at
+  const client = createBackpackClient({
+    baseUrl,
+    ...keys,
+    logger: sdkLogger(logger),
+    ...options.clientOptions,
+  })
+  const rules = await loadMarketRules(client).catch((error: unknown) => {
+    throw unreachable(error, baseUrl) ?? error
+  })
+  checkMarketsListed(config.markets, Object.keys(rules))
+  for (const entry of config.markets) checkFits(entry, rules)
+  return { client, rules }
+}
+
+/** The policies every ladder shares, from the bot's settings. */
+function sharedPolicy(
+  settings: CommandContext['settings'],
+): Omit<LadderDeps['policy'], 'mode'> {
+  const { onStop, monitorIntervalMs, checkOrdersIntervalMs } = settings
+  return {
+    onStop,
+    monitorIntervalMs,
+    checkOrdersIntervalMs,
+    sellNonUsdcMinValue: settings.sellNonUsdcMinValue,
+    cancelAllOrders: settings.cancelAllOrders,
+  }
+}
+
+/** Shows the top status (every market and the total) on the dashboard's bar and in the terminal view. */
+function showTotal(
+  summary: { update(content: MarketsStatusContent): void },
+  view: { update(content: MarketsStatusContent): void } | undefined,
+  alerts: readonly string[],
+): (content: StatusFileContent) => void {
+  return (content) => {
+    if (!isMarketsStatus(content)) return
+    summary.update(content)
+    view?.update({
+      ...content,
+      events: [...content.events, ...alerts].slice(-6),
+    })
+  }
+}
+
+/** Tells a market's notifications that its ladder ended, once. */
+function tellStopped(
+  notify: MarketsNotifications | undefined,
+  told: Set<string>,
+  m: MarketOutcome,
+): void {
+  told.add(m.symbol)
+  notify
+    ?.market(m.symbol)
+    ?.stopped(
+      m.outcome === undefined
+        ? failureReason(new Error(m.paused))
+        : m.outcome.reason,
+      m.outcome?.realisedProfit,
+    )
+}
 
 /** The live terminal view of every market (a TTY, and not `--json`). */
 function marketsView(ctx: CommandContext, io: CliIo, fps: number | undefined) {
