@@ -27,9 +27,11 @@
  * - Floor: the same sim, no bot: `setPrice`, the `bookTicker` frame
  *   received by an SDK stream client, then one market sell POSTed by an SDK
  *   REST client, to its answer. Beside it, the same with the requests the
- *   strategy's exit sends: it cancels the rungs still open (one after
- *   another, each answered) before its market sell, so the bot's own cost
- *   (queue, step, journal fsync, status) is the ratio to that row.
+ *   strategy's exit sends: the cancels of the rungs still open, one after
+ *   another before the sell (how the bot sent them before issue 17), and
+ *   in flight together with the sell, started first (how it sends them
+ *   now), so the bot's own cost (queue, step, journal fsync, bookkeeping)
+ *   is the ratio to that last row.
  *
  * Both are timed at the same point: `globalThis.fetch` (the SDK's default
  * transport) is wrapped to note when the answer to a market sell arrives.
@@ -74,14 +76,16 @@ const EXIT_CANCELS = BENCH_ORDER_COUNT - 1
 
 /**
  * The floor on the same sim, no bot: the frame, then one market sell; and,
- * with `cancels`, the request sequence the strategy's exit sends (a cancel
- * per open rung, each answered, then the sell) so the bot's own cost shows
- * apart from the order of its requests.
+ * with `cancels`, the requests the strategy's exit sends (a cancel per open
+ * rung and the sell): one after another, or with `together` all in flight
+ * at once, the sell started first, so the bot's own cost shows apart from
+ * its requests.
  */
 async function floor(
   market: BenchMarket,
   sells: ReturnType<typeof watchMarketSells>,
   cancels: number,
+  together = false,
 ): Promise<Row> {
   const sim = await startSim({
     feed: { mode: 'manual' },
@@ -130,14 +134,25 @@ async function floor(
       sim.setPrice(symbol, prices[i % 2] as string)
       await frame
       onFrame = undefined
-      for (const clientId of resting)
-        await client.cancelOrder({ symbol, clientId })
-      await client.executeOrder({
-        symbol,
-        side: 'Ask',
-        orderType: 'Market',
-        quantity: market.config.minQuantity,
-      })
+      const sell = () =>
+        client.executeOrder({
+          symbol,
+          side: 'Ask',
+          orderType: 'Market',
+          quantity: market.config.minQuantity,
+        })
+      if (together)
+        await Promise.all([
+          sell(),
+          ...resting.map((clientId) =>
+            client.cancelOrder({ symbol, clientId }),
+          ),
+        ])
+      else {
+        for (const clientId of resting)
+          await client.cancelOrder({ symbol, clientId })
+        await sell()
+      }
       const t1 = await sold
       if (i >= 10) samples.push(t1 - t0) // the first 10 warm up
     }
@@ -146,7 +161,9 @@ async function floor(
       name:
         cancels === 0
           ? 'floor: WS frame + one order POST (SDK, no bot)'
-          : `floor + the exit's ${cancels} cancels before the sell`,
+          : together
+            ? `floor + the exit's ${cancels} cancels with the sell`
+            : `floor + the exit's ${cancels} cancels before the sell`,
       samples,
     }
   } finally {
@@ -212,7 +229,7 @@ function printBreakdown(name: string, all: readonly Trace[]): void {
 function print(rows: readonly Row[]): void {
   const p = (r: Row | undefined, q: number) =>
     r ? percentile(r.samples, q) : Number.NaN
-  const [bare, same] = rows
+  const [bare, , same] = rows
   console.log(
     `\n## tick to order: price frame crossing the take profit -> sell order acknowledged (${REPS} repetitions a row, loopback)`,
   )
@@ -230,14 +247,14 @@ function print(rows: readonly Row[]): void {
         p(r, 0.99).toFixed(3).padStart(8),
         ` ${cell(p50, p(bare, 0.5), 12, i === 0)}`,
         ` ${cell(p(r, 0.99), p(bare, 0.99), 12, i === 0)}`,
-        ` ${i < 2 ? ''.padStart(20) : cell(p50, p(same, 0.5), 20, false)}`,
+        ` ${i < 3 ? ''.padStart(20) : cell(p50, p(same, 0.5), 20, false)}`,
       ]
         .join(' ')
         .trimEnd(),
     )
   }
   console.log(
-    'same requests: the floor plus the cancels the exit sends before its sell (the bot sends them one after another)',
+    'same requests: the floor plus the cancels the exit sends, in flight with its sell (as the bot sends them since issue 17)',
   )
   console.log('goal (issue 17): bot p50 <= 1.5x the floor with 10 markets')
 }
@@ -251,6 +268,7 @@ export default async function tickToOrder(): Promise<void> {
     const rows: Row[] = [
       await floor(btc, sells, 0),
       await floor(btc, sells, EXIT_CANCELS),
+      await floor(btc, sells, EXIT_CANCELS, true),
     ]
     for (const count of MARKET_COUNTS) rows.push(await bot(count, sells))
     print(rows)
