@@ -175,3 +175,19 @@ describe('ledgerEntries', () => {
     ])
   })
 })
+
+describe('Engine.feesCollected', () => {
+  test('behavior: fees of every market add up per asset, and an asset no fee was paid in is absent', () => {
+    const { engine, a, b } = setup({ maker: '8', taker: '10' })
+    expect(engine.feesCollected.size).toBe(0)
+    engine.placeOrder(a, limit('Bid', '60000.0', '0.1'))
+    engine.placeOrder(b, limit('Ask', '60000.0', '0.1'))
+    const sol = { symbol: 'SOL_USDC' }
+    engine.placeOrder(a, limit('Bid', '100.00', '1', sol))
+    engine.placeOrder(b, limit('Ask', '100.00', '1', sol))
+    const fees = Object.fromEntries(
+      [...engine.feesCollected].map(([k, v]) => [k, formatDecimal(v)]),
+    )
+    expect(fees).toEqual({ USDC: '6.1', BTC: '0.00008', SOL: '0.0008' })
+  })
+})
