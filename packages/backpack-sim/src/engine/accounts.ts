@@ -183,17 +183,15 @@ export function payForFill(
 
 /**
  * Credits what an order's account receives (`amount` into `bal`, its
- * balance of `asset`) minus its fee, rounded up to the asset's `decimals`;
- * returns the fee.
+ * balance of the asset) minus its fee, rounded up to the asset's
+ * `decimals`; returns the fee (which the caller adds to its book's fees).
  */
 export function settle(
   o: EngineOrder,
   isMaker: boolean,
-  asset: string,
   bal: Balance,
   decimals: number,
   amount: bigint,
-  feesCollected: Map<string, bigint>,
 ): bigint {
   const rate = isMaker ? o.account.makerFee : o.account.takerFee
   if (rate.numerator === 0n) {
@@ -203,9 +201,6 @@ export function settle(
   let fee = feeAt(amount, rate, decimals, 'up')
   if (fee > amount) fee = amount
   bal.available += amount - fee
-  if (fee !== 0n) {
-    feesCollected.set(asset, (feesCollected.get(asset) ?? 0n) + fee)
-  }
   return fee
 }
 

@@ -21,6 +21,7 @@ export function emptyBook(market: Market): Book {
     lastPrice: undefined,
     referencePrice: undefined,
     band: undefined,
+    fees: { base: 0n, quote: 0n },
   }
 }
 

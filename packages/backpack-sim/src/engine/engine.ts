@@ -43,7 +43,6 @@ export class Engine {
   readonly markets = new Map<string, Market>()
   readonly books = new Map<string, Book>()
   readonly accounts = new Map<string, Account>()
-  readonly feesCollected = new Map<string, bigint>()
   /** Split every match into this many partial fills (fault injection). */
   splitFills = 1
   private orderSeq = 0
@@ -63,7 +62,6 @@ export class Engine {
     this.hooks = {
       now: options.now,
       splitFills: () => this.splitFills,
-      feesCollected: this.feesCollected,
       touch: this.events.touch,
       finish: (order, status, reason) =>
         finish(order, status, reason, this.events.emit),
@@ -71,6 +69,22 @@ export class Engine {
       trade: (trade) => this.events.trade(trade),
       listening: () => this.events.listening,
     }
+  }
+
+  /**
+   * Fees collected so far, asset → units: the books' fees summed per asset
+   * (an asset no fee was paid in is absent). A new map on each read.
+   */
+  get feesCollected(): Map<string, bigint> {
+    const out = new Map<string, bigint>()
+    const add = (asset: string, units: bigint) => {
+      if (units !== 0n) out.set(asset, (out.get(asset) ?? 0n) + units)
+    }
+    for (const b of this.books.values()) {
+      add(b.market.base, b.fees.base)
+      add(b.market.quote, b.fees.quote)
+    }
+    return out
   }
 
   get now(): () => number {

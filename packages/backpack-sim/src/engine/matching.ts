@@ -26,8 +26,6 @@ export interface MatchHooks {
   now(): number
   /** Partial fills each match is split into (fault injection; 1 is none). */
   splitFills(): number
-  /** Fees collected so far, asset → units; settling a fill adds to it. */
-  readonly feesCollected: Map<string, bigint>
   /** Marks a level as changed, for the next depth event. */
   touch(book: Book, side: Side, price: bigint): void
   /** Ends an order: releases what it holds and reports its final event. */
@@ -219,21 +217,19 @@ function fill(
   const buyerFee = settle(
     buyer,
     makerIsBuyer,
-    market.base,
     buyer.baseBalance,
     market.baseFeeDecimals,
     qty,
-    hooks.feesCollected,
   )
   const sellerFee = settle(
     seller,
     !makerIsBuyer,
-    market.quote,
     seller.quoteBalance,
     market.quoteFeeDecimals,
     quote,
-    hooks.feesCollected,
   )
+  if (buyerFee !== 0n) book.fees.base += buyerFee
+  if (sellerFee !== 0n) book.fees.quote += sellerFee
   // The buyer gave quote and got base, less its fee in base.
   const fill: FillParts = { tradeId, price, qty, quote, time, maker }
   fillSide(buyer, fill, buyerFee, hooks)

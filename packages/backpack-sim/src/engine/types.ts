@@ -146,6 +146,8 @@ export interface Book {
   referencePrice: bigint | undefined
   /** The price band last worked out, with the reference it is for (a cache). */
   band: PriceBand | undefined
+  /** Fees collected on this book's fills so far, in its base and quote assets (units). */
+  fees: { base: bigint; quote: bigint }
 }
 
 /** The limit prices a reference price allows (reference × the market's multipliers). */
