@@ -160,7 +160,7 @@ export function work(state: LadderState): Work {
 /**
  * Builds the state object for the work's status, picking fields by name
  * (one literal per status, no intermediate object: this runs on every
- * transition).
+ * transition); the longer statuses have their own builder below.
  *
  * The repeated field lists are deliberate (`duplicates` reports them): each
  * literal gives a status one fixed object shape, in one order, so the
@@ -181,112 +181,13 @@ export function finish(w: Work): LadderState {
         nextSellSlot: w.nextSellSlot,
       }
     case 'starting':
-      return w.waitingOutsideBand
-        ? {
-            status: w.status,
-            setup: w.setup,
-            cycle: w.cycle,
-            orders: w.orders,
-            position: w.position,
-            totals: w.totals,
-            timers: w.timers,
-            nextSellSlot: w.nextSellSlot,
-            waitingOutsideBand: true,
-          }
-        : {
-            status: w.status,
-            setup: w.setup,
-            cycle: w.cycle,
-            orders: w.orders,
-            position: w.position,
-            totals: w.totals,
-            timers: w.timers,
-            nextSellSlot: w.nextSellSlot,
-          }
+      return finishStarting(w)
     case 'laddering':
-      return w.queued.length > 0
-        ? {
-            status: 'laddering',
-            setup: w.setup,
-            cycle: w.cycle,
-            orders: w.orders,
-            position: w.position,
-            totals: w.totals,
-            timers: w.timers,
-            nextSellSlot: w.nextSellSlot,
-            placedAt: w.placedAt,
-            queuedRungs: w.queued as QueuedRung[],
-          }
-        : {
-            status: 'laddering',
-            setup: w.setup,
-            cycle: w.cycle,
-            orders: w.orders,
-            position: w.position,
-            totals: w.totals,
-            timers: w.timers,
-            nextSellSlot: w.nextSellSlot,
-            placedAt: w.placedAt,
-          }
+      return finishLaddering(w)
     case 'inPosition':
       // Multi-step take profit: its progress, and the queue, on one
       // literal (the extensions' shape; the classic shapes stay fixed).
-      if (hasSteps(w.setup.config))
-        return {
-          status: 'inPosition',
-          setup: w.setup,
-          cycle: w.cycle,
-          orders: w.orders,
-          position: w.position,
-          totals: w.totals,
-          timers: w.timers,
-          nextSellSlot: w.nextSellSlot,
-          placedAt: w.placedAt,
-          takeProfitPrice: w.takeProfitPrice,
-          takeProfitTicks: w.takeProfitTicks,
-          stopLossPrice: w.stopLossPrice,
-          trailingPeak: w.trailingPeak,
-          trailingStopPrice: w.trailingStopPrice,
-          ...(w.queued.length > 0
-            ? { queuedRungs: w.queued as QueuedRung[] }
-            : {}),
-          takeProfitStep: w.tpStep,
-          stepBaseLots: w.stepBase,
-        }
-      return w.queued.length > 0
-        ? {
-            status: 'inPosition',
-            setup: w.setup,
-            cycle: w.cycle,
-            orders: w.orders,
-            position: w.position,
-            totals: w.totals,
-            timers: w.timers,
-            nextSellSlot: w.nextSellSlot,
-            placedAt: w.placedAt,
-            takeProfitPrice: w.takeProfitPrice,
-            takeProfitTicks: w.takeProfitTicks,
-            stopLossPrice: w.stopLossPrice,
-            trailingPeak: w.trailingPeak,
-            trailingStopPrice: w.trailingStopPrice,
-            queuedRungs: w.queued as QueuedRung[],
-          }
-        : {
-            status: 'inPosition',
-            setup: w.setup,
-            cycle: w.cycle,
-            orders: w.orders,
-            position: w.position,
-            totals: w.totals,
-            timers: w.timers,
-            nextSellSlot: w.nextSellSlot,
-            placedAt: w.placedAt,
-            takeProfitPrice: w.takeProfitPrice,
-            takeProfitTicks: w.takeProfitTicks,
-            stopLossPrice: w.stopLossPrice,
-            trailingPeak: w.trailingPeak,
-            trailingStopPrice: w.trailingStopPrice,
-          }
+      return hasSteps(w.setup.config) ? finishSteps(w) : finishInPosition(w)
     case 'exiting':
       return {
         status: 'exiting',
@@ -314,8 +215,15 @@ export function finish(w: Work): LadderState {
         until: w.until,
       }
     case 'stopped':
-      return {
-        status: 'stopped',
+      return finishStopped(w)
+  }
+}
+
+/** {@link finish} for `starting`. */
+function finishStarting(w: Work): LadderState {
+  return w.waitingOutsideBand
+    ? {
+        status: 'starting',
         setup: w.setup,
         cycle: w.cycle,
         orders: w.orders,
@@ -323,12 +231,125 @@ export function finish(w: Work): LadderState {
         totals: w.totals,
         timers: w.timers,
         nextSellSlot: w.nextSellSlot,
-        reason: w.stopReason,
-        // A stop mid-steps keeps the steps' progress for `started` to resume.
-        ...(w.tpStep > 0 || w.stepBase > 0
-          ? { takeProfitStep: w.tpStep, stepBaseLots: w.stepBase }
-          : {}),
+        waitingOutsideBand: true,
       }
+    : {
+        status: 'starting',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+      }
+}
+
+/** {@link finish} for `laddering`. */
+function finishLaddering(w: Work): LadderState {
+  return w.queued.length > 0
+    ? {
+        status: 'laddering',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        placedAt: w.placedAt,
+        queuedRungs: w.queued as QueuedRung[],
+      }
+    : {
+        status: 'laddering',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        placedAt: w.placedAt,
+      }
+}
+
+/** {@link finish} for `inPosition` with a multi-step take profit. */
+function finishSteps(w: Work): LadderState {
+  return {
+    status: 'inPosition',
+    setup: w.setup,
+    cycle: w.cycle,
+    orders: w.orders,
+    position: w.position,
+    totals: w.totals,
+    timers: w.timers,
+    nextSellSlot: w.nextSellSlot,
+    placedAt: w.placedAt,
+    takeProfitPrice: w.takeProfitPrice,
+    takeProfitTicks: w.takeProfitTicks,
+    stopLossPrice: w.stopLossPrice,
+    trailingPeak: w.trailingPeak,
+    trailingStopPrice: w.trailingStopPrice,
+    ...(w.queued.length > 0 ? { queuedRungs: w.queued as QueuedRung[] } : {}),
+    takeProfitStep: w.tpStep,
+    stepBaseLots: w.stepBase,
+  }
+}
+
+/** {@link finish} for the classic `inPosition` (one take profit). */
+function finishInPosition(w: Work): LadderState {
+  return w.queued.length > 0
+    ? {
+        status: 'inPosition',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        placedAt: w.placedAt,
+        takeProfitPrice: w.takeProfitPrice,
+        takeProfitTicks: w.takeProfitTicks,
+        stopLossPrice: w.stopLossPrice,
+        trailingPeak: w.trailingPeak,
+        trailingStopPrice: w.trailingStopPrice,
+        queuedRungs: w.queued as QueuedRung[],
+      }
+    : {
+        status: 'inPosition',
+        setup: w.setup,
+        cycle: w.cycle,
+        orders: w.orders,
+        position: w.position,
+        totals: w.totals,
+        timers: w.timers,
+        nextSellSlot: w.nextSellSlot,
+        placedAt: w.placedAt,
+        takeProfitPrice: w.takeProfitPrice,
+        takeProfitTicks: w.takeProfitTicks,
+        stopLossPrice: w.stopLossPrice,
+        trailingPeak: w.trailingPeak,
+        trailingStopPrice: w.trailingStopPrice,
+      }
+}
+
+/** {@link finish} for `stopped`. */
+function finishStopped(w: Work): LadderState {
+  return {
+    status: 'stopped',
+    setup: w.setup,
+    cycle: w.cycle,
+    orders: w.orders,
+    position: w.position,
+    totals: w.totals,
+    timers: w.timers,
+    nextSellSlot: w.nextSellSlot,
+    reason: w.stopReason,
+    // A stop mid-steps keeps the steps' progress for `started` to resume.
+    ...(w.tpStep > 0 || w.stepBase > 0
+      ? { takeProfitStep: w.tpStep, stepBaseLots: w.stepBase }
+      : {}),
   }
 }
 
