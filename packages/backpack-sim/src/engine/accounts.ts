@@ -11,6 +11,7 @@ import { bad } from '../errors.js'
 import type {
   Account,
   Balance,
+  Book,
   EngineOptions,
   EngineOrder,
   LedgerEntry,
@@ -232,6 +233,22 @@ export function ledgerEntries(acc: Account): LedgerEntry[] {
     if (line.fee !== 0n) {
       out.push({ time, asset, change: -line.fee, kind: 'fee', ref })
     }
+  }
+  return out
+}
+
+/**
+ * Fees collected so far, asset → units: the books' fees summed per asset
+ * (an asset no fee was paid in is absent). A new map on each call.
+ */
+export function feesCollected(books: Iterable<Book>): Map<string, bigint> {
+  const out = new Map<string, bigint>()
+  const add = (asset: string, units: bigint) => {
+    if (units !== 0n) out.set(asset, (out.get(asset) ?? 0n) + units)
+  }
+  for (const b of books) {
+    add(b.market.base, b.fees.base)
+    add(b.market.quote, b.fees.quote)
   }
   return out
 }

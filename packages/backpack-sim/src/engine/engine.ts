@@ -6,8 +6,9 @@
  * order checks in `validation.ts`, the book and fills in `matching.ts`,
  * running a placed order in `placement.ts`, cancels in `cancel.ts`, the
  * book's read side in `book.ts`, the listeners' fan-out (one depth event per
- * call) in `events.ts`, accounts, balances, locks, fees and the ledger in
- * `accounts.ts`, the data in `types.ts`.
+ * call) in `events.ts`, the hooks matching calls back into in `hooks.ts`,
+ * accounts, balances, locks, fees and the ledger in `accounts.ts`, the data
+ * in `types.ts`.
  *
  * @internal
  */
@@ -16,6 +17,7 @@ import type { Market } from '../markets.js'
 import {
   balance,
   credit,
+  feesCollected,
   openAccount,
   type PaperTerms,
   paperTerms,
@@ -23,8 +25,9 @@ import {
 import { type BookLevels, bookOf, emptyBook, levels } from './book.js'
 import { cancelOrder, cancelResting, findOpen, openIn } from './cancel.js'
 import { EngineEvents } from './events.js'
+import { matchHooks } from './hooks.js'
 import { levelQty, type MatchHooks } from './matching.js'
-import { execute, finish } from './placement.js'
+import { execute } from './placement.js'
 import type {
   Account,
   Balance,
@@ -59,32 +62,12 @@ export class Engine {
       this.books.set(m.symbol, emptyBook(m))
     }
     this.paper = paperTerms(options)
-    this.hooks = {
-      now: options.now,
-      splitFills: () => this.splitFills,
-      touch: this.events.touch,
-      finish: (order, status, reason) =>
-        finish(order, status, reason, this.events.emit),
-      emit: this.events.emit,
-      trade: (trade) => this.events.trade(trade),
-      listening: () => this.events.listening,
-    }
+    this.hooks = matchHooks(options.now, () => this.splitFills, this.events)
   }
 
-  /**
-   * Fees collected so far, asset → units: the books' fees summed per asset
-   * (an asset no fee was paid in is absent). A new map on each read.
-   */
+  /** Fees collected so far per asset (summed in `accounts.ts`); a new map on each read. */
   get feesCollected(): Map<string, bigint> {
-    const out = new Map<string, bigint>()
-    const add = (asset: string, units: bigint) => {
-      if (units !== 0n) out.set(asset, (out.get(asset) ?? 0n) + units)
-    }
-    for (const b of this.books.values()) {
-      add(b.market.base, b.fees.base)
-      add(b.market.quote, b.fees.quote)
-    }
-    return out
+    return feesCollected(this.books.values())
   }
 
   get now(): () => number {
@@ -143,12 +126,7 @@ export class Engine {
     const book = this.book(market.symbol)
     const order = parseOrder(acc, req, market, book, this.options.now)
     const lock = checkTaking(order, book)
-    this.events.begin()
-    try {
-      execute(order, book, ++this.orderSeq, lock, this.hooks)
-    } finally {
-      this.events.end()
-    }
+    this.batch(() => execute(order, book, ++this.orderSeq, lock, this.hooks))
     return order
   }
 
@@ -177,12 +155,9 @@ export class Engine {
 
   /** Cancels one resting order. */
   cancel(order: EngineOrder): EngineOrder {
-    this.events.begin()
-    try {
-      cancelOrder(order, this.book(order.market.symbol), this.hooks)
-    } finally {
-      this.events.end()
-    }
+    this.batch(() =>
+      cancelOrder(order, this.book(order.market.symbol), this.hooks),
+    )
     return order
   }
 
