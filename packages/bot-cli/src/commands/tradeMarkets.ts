@@ -16,6 +16,7 @@ import {
   loadMarketRules,
   type MarketRule,
   type MarketRules,
+  type StreamClient,
 } from '@rung/backpack-sdk'
 import type { MirrorStatus, Sim } from '@rung/backpack-sim'
 import {
@@ -149,15 +150,7 @@ export async function runMarkets(
     const baseUrl = sim?.url ?? settings.baseUrl
     const wsUrl = sim?.wsUrl ?? settings.wsUrl
     const mode = ctx.dryRun ? 'dry-run' : paper ? 'paper' : 'live'
-    notify = startMarketsNotifications({
-      settings: settings.notify,
-      channels,
-      logger,
-      markets: symbols,
-      mode,
-      redact: (text) => ctx.redactor.redact(text),
-      timing: options.notifyTiming,
-    })
+    notify = runNotifications(ctx, options, { channels, logger, symbols, mode })
     notifyLog.attach(notify)
     const { client, rules } = await connectMarkets(
       config,
@@ -166,7 +159,11 @@ export async function runMarkets(
     )
     // One WebSocket connection for every market's streams.
     const connection = streamClientFor(ctx, { wsUrl, keys, logger })
-    closeStream = () => connection.close()
+    const untell = tellConnection(notify, connection)
+    closeStream = () => {
+      untell() // the run's own close is no outage
+      return connection.close()
+    }
     const budget = createBudget(config.maxTotalAmount, Date.now)
     history = openHistory(
       join(settings.dataDir, ctx.dryRun ? DRY_RUN_HISTORY_FILE : HISTORY_FILE),
@@ -184,7 +181,7 @@ export async function runMarkets(
       showTotal(pages.summary, view, alerts),
       notify && (() => notify?.stats()),
     )
-    const fanout = withRunSinks(status, pages.feeds, notify, (symbol) =>
+    const fanout = withRunSinks(status, pages.feeds, (symbol) =>
       sim?.marketData(symbol),
     )
     let fatal: ExitError | undefined
@@ -405,16 +402,52 @@ async function startMarketsDashboard(
   return { dashboard, feeds, summary }
 }
 
+/** The run's notifications (one notifier, one sink per market), if any channel is set. */
+function runNotifications(
+  ctx: CommandContext,
+  options: TradeOptions,
+  run: {
+    channels: ReturnType<typeof resolveNotifyChannels>
+    logger: Logger
+    symbols: string[]
+    mode: string
+  },
+): MarketsNotifications | undefined {
+  return startMarketsNotifications({
+    settings: ctx.settings.notify,
+    channels: run.channels,
+    logger: run.logger,
+    markets: run.symbols,
+    mode: run.mode,
+    redact: (text) => ctx.redactor.redact(text),
+    timing: options.notifyTiming,
+  })
+}
+
+/**
+ * Tells the run's notifications the state of its one connection: an outage
+ * is one message naming every market, not one per market.
+ * @returns Stops telling (before the run closes the connection itself).
+ */
+function tellConnection(
+  notify: MarketsNotifications | undefined,
+  connection: Pick<StreamClient, 'state' | 'on' | 'off'>,
+): () => void {
+  if (notify === undefined) return () => {}
+  const tell = (state: string) => notify.connection(state)
+  tell(connection.state)
+  connection.on('state', tell)
+  return () => connection.off('state', tell)
+}
+
 /**
  * The status fan-out that also feeds each market's dashboard page, whose
- * header says when the market is paused or stopped, tells each market's
- * notifications its stream's state, and says when a market's live data
+ * header says when the market is paused or stopped, and says when a market's live data
  * (paper trading on live market data) is stale.
  */
 function withRunSinks(
   top: MarketsStatus,
   feeds: ReadonlyMap<string, DashboardFeed>,
-  notify: MarketsNotifications | undefined,
   marketData: (symbol: string) => MirrorStatus | undefined,
 ): MarketsStatus {
   const lastSnapshot = new Map<string, StatusSnapshot>()
@@ -431,7 +464,6 @@ function withRunSinks(
       lastSnapshot.set(symbol, snapshot)
       top.update(symbol, snapshot)
       feeds.get(symbol)?.update(snapshot)
-      notify?.market(symbol)?.connection(snapshot.connection)
     },
     mark(symbol, change) {
       top.mark(symbol, change)

@@ -63,6 +63,39 @@ describe('startMarketsNotifications', () => {
     expect(stats.sent).toBe(2)
   })
 
+  test("behavior: the run's one connection down past streamDownMinutes is one message naming every market, and one when it is back", async () => {
+    const hook = await startHttpStub()
+    stubs.push(hook)
+    const settings = parseNotifySettings({
+      streamDownMinutes: 0.001,
+      webhooks: [
+        { url: `${hook.url}/hook`, format: 'json', events: ['critical'] },
+      ],
+    })
+    const notify = startMarketsNotifications({
+      settings,
+      channels: resolveNotifyChannels(settings, {}, createRedactor()),
+      logger,
+      markets: ['BTC_USDC', 'ETH_USDC', 'SOL_USDC'],
+      mode: 'live',
+      redact: (t) => t,
+      timing: { baseDelayMs: 20, checkEveryMs: 10 },
+    })
+    if (notify === undefined) throw new Error('no notifications')
+    notify.connection('open')
+    notify.connection('reconnecting')
+    await new Promise((r) => setTimeout(r, 200))
+    notify.connection('reconnecting')
+    notify.connection('open')
+    await notify.close(2000)
+    const got = hook.requests.map((r) => (r.body as { title: string }).title)
+    expect(got).toHaveLength(2)
+    expect(got[0]).toMatch(
+      /^BTC_USDC, ETH_USDC, SOL_USDC: market stream down for \d+ min$/,
+    )
+    expect(got[1]).toBe('BTC_USDC, ETH_USDC, SOL_USDC: market stream back')
+  })
+
   test('default: no channel, no notifications', () => {
     const settings = parseNotifySettings({})
     expect(

@@ -1,7 +1,8 @@
 /**
  * `rung run` with a `markets` list and a `notify` section, end to end on
  * loopback: each market's fills, take profit, cycle, pause warning and stop
- * reach the webhook (a local HTTP server), each message naming its market.
+ * reach the webhook (a local HTTP server), each message naming its market;
+ * an outage of the one connection is one message naming both.
  */
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -56,13 +57,15 @@ describe('rung run with several markets and notify (end to end)', {
         advanced: { minOrderAmount: 10, monitorIntervalSeconds: 0.2 },
         websocket: {
           url: 'wss://ws.backpack.exchange',
-          options: { reconnectInterval: 100, maxReconnectAttempts: 0 },
+          // Reconnects after 1 s: an outage longer than streamDownMinutes.
+          options: { reconnectInterval: 1000, maxReconnectAttempts: 0 },
         },
         markets: [
           { tradingCoin: 'BTC', totalAmount: '2000' },
           { tradingCoin: 'ETH', totalAmount: '1000' },
         ],
         notify: {
+          streamDownMinutes: 0.002,
           webhooks: [
             {
               url: `${hook.url}/hook`,
@@ -148,6 +151,13 @@ describe('rung run with several markets and notify (end to end)', {
           ),
         'the ETH pause warning',
       )
+      // The one connection drops: one outage message for the run, naming
+      // both markets, and one when it is back (not one per market).
+      t.sim.dropConnections()
+      await waitFor(
+        () => messages().some((m) => m.title.endsWith('market stream back')),
+        'the stream back message',
+      )
       // Both markets' messages went through the one notifier: status.json counts them.
       const status = await waitFor(() => {
         const n = readStatusFile(dataDir)?.notify
@@ -165,8 +175,20 @@ describe('rung run with several markets and notify (end to end)', {
       'the stop messages',
     )
 
-    const got = messages()
-    // Every message names one market, in its title and its market field.
+    const all = messages()
+    const run = all.filter((m) => m.market === 'BTC_USDC, ETH_USDC')
+    // The stop closes the connection: no outage message for that.
+    const outage = all.filter((m) => m.title.includes('market stream'))
+    expect(
+      outage.map((m) => [m.event, m.title.replace(/\d+ min$/, 'N min')]),
+    ).toEqual([
+      ['critical', 'BTC_USDC, ETH_USDC: market stream down for N min'],
+      ['critical', 'BTC_USDC, ETH_USDC: market stream back'],
+    ])
+    // The run's other lines (the stream client's warnings) name both too.
+    for (const m of run) expect(m.title.startsWith(`${m.market}: `)).toBe(true)
+    const got = all.filter((m) => !run.includes(m))
+    // Every other message names one market, in its title and its market field.
     for (const m of got) {
       expect(['BTC_USDC', 'ETH_USDC']).toContain(m.market)
       expect(m.title.startsWith(m.market)).toBe(true)

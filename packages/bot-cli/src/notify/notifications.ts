@@ -66,6 +66,12 @@ export interface MarketsNotifications {
    * market's; an untagged one is the run's (its messages name every market).
    */
   log(record: LogRecord): void
+  /**
+   * The state of the run's one WebSocket connection: an outage longer than
+   * `notify.streamDownMinutes` is one message naming every market (and one
+   * when it is back), not one per market.
+   */
+  connection(state: string): void
   /** Delivery counts for status.json. */
   stats(): NotifyStats
   /** Stops the timers and drains the queues for at most `graceMs`. */
@@ -123,6 +129,7 @@ export function startMarketsNotifications(
       const own = typeof tag === 'string' ? markets.get(tag) : undefined
       ;(own ?? run).log(record)
     },
+    connection: (state) => run.connection(state),
     stats: () => notifier.stats(),
     async close(graceMs) {
       for (const e of markets.values()) e.close()
