@@ -40,10 +40,13 @@
  * `setPrice` to each request sent and answered, and the time spent in
  * `fsyncSync`, log-line appends and renames (the breakdown of issue 17).
  */
+import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createBackpackClient, createStreamClient } from '@rung/backpack-sdk'
 import { generateKeyPair } from '@rung/backpack-sdk/signing'
 import { startSim } from '@rung/backpack-sim'
+import { tempDir } from '../packages/bot-cli/test/e2e.js'
 import {
   BENCH_MARKETS,
   BENCH_ORDER_COUNT,
@@ -86,6 +89,7 @@ async function floor(
   sells: ReturnType<typeof watchMarketSells>,
   cancels: number,
   together = false,
+  writeAhead = false,
 ): Promise<Row> {
   const sim = await startSim({
     feed: { mode: 'manual' },
@@ -111,6 +115,12 @@ async function floor(
     await new Promise((r) => setTimeout(r, 50))
     const prices = [market.config.initialPrice, market.upPrice]
     const samples: number[] = []
+    // `writeAhead`: one line appended and fsynced before the requests, as
+    // the bot's journal does (in a temp dir on the disk the bot's uses).
+    const journal = writeAhead
+      ? openSync(join(tempDir('rung-bench-wal-'), 'journal.jsonl'), 'a')
+      : undefined
+    const line = `${JSON.stringify({ type: 'event', event: { type: 'priceUpdated', price: market.upPrice } })}\n`
     for (let i = 0; i < REPS + 10; i++) {
       // Resting bids far below the book, as the rungs left after a fill.
       const resting: number[] = []
@@ -134,6 +144,10 @@ async function floor(
       sim.setPrice(symbol, prices[i % 2] as string)
       await frame
       onFrame = undefined
+      if (journal !== undefined) {
+        writeSync(journal, line)
+        fsyncSync(journal)
+      }
       const sell = () =>
         client.executeOrder({
           symbol,
@@ -157,13 +171,16 @@ async function floor(
       if (i >= 10) samples.push(t1 - t0) // the first 10 warm up
     }
     await stream.close()
+    if (journal !== undefined) closeSync(journal)
     return {
       name:
         cancels === 0
           ? 'floor: WS frame + one order POST (SDK, no bot)'
-          : together
-            ? `floor + the exit's ${cancels} cancels with the sell`
-            : `floor + the exit's ${cancels} cancels before the sell`,
+          : writeAhead
+            ? `floor + ${cancels} cancels with it + one fsync first`
+            : together
+              ? `floor + the exit's ${cancels} cancels with the sell`
+              : `floor + the exit's ${cancels} cancels before the sell`,
       samples,
     }
   } finally {
@@ -229,12 +246,12 @@ function printBreakdown(name: string, all: readonly Trace[]): void {
 function print(rows: readonly Row[]): void {
   const p = (r: Row | undefined, q: number) =>
     r ? percentile(r.samples, q) : Number.NaN
-  const [bare, , same] = rows
+  const [bare, , same, ahead] = rows
   console.log(
     `\n## tick to order: price frame crossing the take profit -> sell order acknowledged (${REPS} repetitions a row, loopback)`,
   )
   console.log(
-    `${'case'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  p50 vs floor  p99 vs floor  p50 vs same requests`,
+    `${'case'.padEnd(52)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  p50 vs floor  p99 vs floor  p50 vs same requests  p50 vs same + fsync`,
   )
   for (const [i, r] of rows.entries()) {
     const cell = (x: number, y: number, width: number, self: boolean) =>
@@ -247,7 +264,8 @@ function print(rows: readonly Row[]): void {
         p(r, 0.99).toFixed(3).padStart(8),
         ` ${cell(p50, p(bare, 0.5), 12, i === 0)}`,
         ` ${cell(p(r, 0.99), p(bare, 0.99), 12, i === 0)}`,
-        ` ${i < 3 ? ''.padStart(20) : cell(p50, p(same, 0.5), 20, false)}`,
+        ` ${i < 4 ? ''.padStart(20) : cell(p50, p(same, 0.5), 20, false)}`,
+        ` ${i < 4 ? '' : cell(p50, p(ahead, 0.5), 19, false)}`,
       ]
         .join(' ')
         .trimEnd(),
@@ -255,6 +273,9 @@ function print(rows: readonly Row[]): void {
   }
   console.log(
     'same requests: the floor plus the cancels the exit sends, in flight with its sell (as the bot sends them since issue 17)',
+  )
+  console.log(
+    "same + fsync: that, after appending and fsyncing one line first (the journal's write-ahead, which no crash-safe bot skips)",
   )
   console.log('goal (issue 17): bot p50 <= 1.5x the floor with 10 markets')
 }
@@ -269,6 +290,7 @@ export default async function tickToOrder(): Promise<void> {
       await floor(btc, sells, 0),
       await floor(btc, sells, EXIT_CANCELS),
       await floor(btc, sells, EXIT_CANCELS, true),
+      await floor(btc, sells, EXIT_CANCELS, true, true),
     ]
     for (const count of MARKET_COUNTS) rows.push(await bot(count, sells))
     print(rows)
