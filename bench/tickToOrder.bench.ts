@@ -19,7 +19,11 @@
  *
  * - Bot: the real `rung run` (mainWithHooks, the code `rung trade` runs:
  *   config, SDK REST + WS clients, startBot / runMarkets, the live
- *   executor, journal and status file) against backpack-sim on loopback.
+ *   executor, journal and status file) against backpack-sim on loopback,
+ *   the sim on a worker thread of its own (an exchange is never on the
+ *   bot's event loop: in one thread the sim's signature checks and matching
+ *   queued behind the bot's work and the bot's behind them, which charged
+ *   both rows for CPU that a real exchange spends elsewhere).
  *   Each repetition fills the top rung (a price drop), waits until the bot
  *   is idle in position, then moves the price above the take profit; the
  *   latency is from that `setPrice` to the answer of the bot's market sell.
@@ -45,7 +49,6 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createBackpackClient, createStreamClient } from '@rung/backpack-sdk'
 import { generateKeyPair } from '@rung/backpack-sdk/signing'
-import { startSim } from '@rung/backpack-sim'
 import { tempDir } from '../packages/bot-cli/test/e2e.js'
 import {
   BENCH_MARKETS,
@@ -59,6 +62,7 @@ import {
   traces,
   watchMarketSells,
 } from './tickToOrder/driver.js'
+import { startSimThread } from './tickToOrder/simThread.js'
 
 const REPS = Number(process.env.RUNG_BENCH_REPS ?? 200)
 /**
@@ -91,7 +95,7 @@ async function floor(
   together = false,
   writeAhead = false,
 ): Promise<Row> {
-  const sim = await startSim({
+  const sim = await startSimThread({
     feed: { mode: 'manual' },
     depthHeartbeatMs: false,
     balances: { USDC: '1000000' },
@@ -107,7 +111,7 @@ async function floor(
       retry: false,
     })
     await client.getBalances() // opens the account
-    sim.credit(publicKey, market.config.baseSymbol, '1000')
+    await sim.credit(publicKey, market.config.baseSymbol, '1000')
     const stream = createStreamClient({ url: sim.wsUrl })
     let onFrame: (() => void) | undefined
     stream.subscribe(`bookTicker.${symbol}`, () => onFrame?.())

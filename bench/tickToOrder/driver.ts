@@ -1,8 +1,9 @@
 /**
  * The tick-to-order benchmark's machinery: the markets it lists, the
  * `fetch` wrapper that times market-sell answers, the real `rung run`
- * started in-process against backpack-sim, and a driver per market that
- * takes its ladder through one take profit.
+ * started in-process against backpack-sim (on a worker thread of its own,
+ * as an exchange is never on the bot's event loop), and a driver per market
+ * that takes its ladder through one take profit.
  */
 import { writeFileSync } from 'node:fs'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
@@ -10,11 +11,12 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { addDecimals, subtractDecimals } from '@rung/backpack-sdk'
 import { generateKeyPair } from '@rung/backpack-sdk/signing'
-import { DEFAULT_MARKETS, type Sim, startSim } from '@rung/backpack-sim'
+import { DEFAULT_MARKETS } from '@rung/backpack-sim'
 import type { LadderState } from '@rung/ladder-strategy'
 import type { StartedHandle } from '../../packages/bot-cli/src/commands/trade.js'
 import { mainWithHooks } from '../../packages/bot-cli/src/main.js'
 import { captureIo, tempDir } from '../../packages/bot-cli/test/e2e.js'
+import { type SimThread, startSimThread } from './simThread.js'
 
 /** A market of the benchmark: its sim listing and a second price to move to. */
 export interface BenchMarket {
@@ -229,18 +231,15 @@ export interface MarketDriver {
   crossTakeProfit(): Promise<number>
 }
 
-function driver(
-  sim: Sim,
+async function driver(
+  sim: SimThread,
   symbol: string,
   state: () => LadderState | undefined,
   sells: Sells,
-): MarketDriver {
-  const book = sim.book(symbol)
+): Promise<MarketDriver> {
+  const best = await sim.top(symbol)
   // Best ask minus best bid: a price this far past a rung crosses it.
-  const spread = subtractDecimals(
-    (book.asks[0] as [string, string])[0],
-    (book.bids[0] as [string, string])[0],
-  )
+  const spread = subtractDecimals(best.ask, best.bid)
   return {
     symbol,
     async crossTakeProfit() {
@@ -256,7 +255,7 @@ function driver(
         },
         () =>
           `${symbol} ladder ${JSON.stringify({ s: state()?.status, o: state()?.orders.map((o) => [o.side, o.status, o.cycle]), c: state()?.cycle, idle: sells.idle(5) })}`,
-        () => sim.setPrice(symbol, sim.fairPrice(symbol)),
+        () => sim.nudge(symbol),
       )
       const top = laddered.reduce((a, b) =>
         b.priceTicks > a.priceTicks ? b : a,
@@ -307,7 +306,7 @@ export async function startBenchBot(
   markets: readonly BenchMarket[],
   sells: Sells,
 ): Promise<BenchBot> {
-  const sim = await startSim({
+  const sim = await startSimThread({
     feed: { mode: 'manual' },
     depthHeartbeatMs: false,
     balances: { USDC: '1000000' },
@@ -382,8 +381,10 @@ export async function startBenchBot(
     classic ? () => started.state() : () => started.ladders?.[symbol]?.state()
   return {
     path: classic ? 'startBot, classic config' : 'runMarkets, markets list',
-    drivers: markets.map((m) =>
-      driver(sim, m.config.symbol, stateOf(m.config.symbol), sells),
+    drivers: await Promise.all(
+      markets.map((m) =>
+        driver(sim, m.config.symbol, stateOf(m.config.symbol), sells),
+      ),
     ),
     async stop() {
       started.stop()
