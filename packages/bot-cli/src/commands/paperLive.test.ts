@@ -193,7 +193,7 @@ describe('rung paper --market-data live', { timeout: 30_000 }, () => {
         advanced: { monitorIntervalSeconds: 0.2 },
         websocket: {
           url: 'wss://ws.backpack.exchange',
-          options: { reconnectInterval: 100, maxReconnectAttempts: 0 },
+          options: { reconnectInterval: 2000, maxReconnectAttempts: 0 },
         },
         markets: [
           { tradingCoin: 'BTC', totalAmount: '2000' },
@@ -288,6 +288,23 @@ describe('rung paper --market-data live', { timeout: 30_000 }, () => {
           : undefined
       }, 'both markets in position in status.json')
       expect(status.mode).toBe('paper')
+      // The upstream drops (the mirror reconnects after 2 s): with no step
+      // in between, each market's status still comes to say so.
+      t.sim.dropConnections()
+      await waitFor(
+        () =>
+          readStatusFile(dataDir)?.markets?.every((m) =>
+            m.statusText?.endsWith('(market data stale)'),
+          ) || undefined,
+        'both markets stale in status.json',
+      )
+      await waitFor(
+        () =>
+          readStatusFile(dataDir)?.markets?.every(
+            (m) => !m.statusText?.includes('stale'),
+          ) || undefined,
+        'both markets live again in status.json',
+      )
     } finally {
       bot.stop()
     }

@@ -442,8 +442,10 @@ function tellConnection(
 
 /**
  * The status fan-out that also feeds each market's dashboard page, whose
- * header says when the market is paused or stopped, and says when a market's live data
- * (paper trading on live market data) is stale.
+ * header says when the market is paused or stopped, and says when a
+ * market's live data (paper trading on live market data) is stale: when
+ * that state changes without a step, the market's last snapshot is sent
+ * again so that every view says so (as one market's run does).
  */
 function withRunSinks(
   top: MarketsStatus,
@@ -451,20 +453,33 @@ function withRunSinks(
   marketData: (symbol: string) => MirrorStatus | undefined,
 ): MarketsStatus {
   const lastSnapshot = new Map<string, StatusSnapshot>()
+  /** Each market's last snapshot as its ladder sent it, and the data state shown with it. */
+  const lastRaw = new Map<string, { raw: StatusSnapshot; shown?: string }>()
+  /** The markets paused or stopped (their page says so until they go on). */
+  const held = new Set<string>()
+  const update = (symbol: string, raw: StatusSnapshot) => {
+    const shown = marketData(symbol)?.state
+    lastRaw.set(symbol, { raw, ...(shown && { shown }) })
+    const snapshot =
+      shown === 'stale'
+        ? {
+            ...raw,
+            statusText: `${raw.statusText ?? raw.status} (market data stale)`,
+          }
+        : raw
+    lastSnapshot.set(symbol, snapshot)
+    top.update(symbol, snapshot)
+    feeds.get(symbol)?.update(snapshot)
+  }
+  const watch = setInterval(() => {
+    for (const [symbol, last] of lastRaw)
+      if (!held.has(symbol) && marketData(symbol)?.state !== last.shown)
+        update(symbol, last.raw)
+  }, 250)
+  watch.unref()
   return {
     ...top,
-    update(symbol, raw) {
-      const snapshot =
-        marketData(symbol)?.state === 'stale'
-          ? {
-              ...raw,
-              statusText: `${raw.statusText ?? raw.status} (market data stale)`,
-            }
-          : raw
-      lastSnapshot.set(symbol, snapshot)
-      top.update(symbol, snapshot)
-      feeds.get(symbol)?.update(snapshot)
-    },
+    update,
     mark(symbol, change) {
       top.mark(symbol, change)
       const last = lastSnapshot.get(symbol)
@@ -474,8 +489,14 @@ function withRunSinks(
           : change.stopped
             ? 'stopped'
             : undefined
+      if (words) held.add(symbol)
+      else held.delete(symbol)
       if (last && words)
         feeds.get(symbol)?.update({ ...last, statusText: words })
+    },
+    close() {
+      clearInterval(watch)
+      top.close()
     },
   }
 }
