@@ -30,10 +30,7 @@
 
 // ── client and REST ─────────────────────────────────────────────────────────
 export type {
-  BackpackClient,
-  BackpackClientConfig,
   BackpackClientOptions,
-  Bound,
   CreateBackpackClientErrorType,
 } from './client.js'
 export {
@@ -43,6 +40,11 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_WINDOW_MS,
 } from './client.js'
+export type {
+  BackpackClient,
+  BackpackClientConfig,
+  Bound,
+} from './clientMethods.js'
 // ── decimals and precision ──────────────────────────────────────────────────
 export type {
   AddDecimalsErrorType,
