@@ -17,7 +17,7 @@ import {
 import type { FetchFn } from './rest/transport.js'
 import type { SigningBackend } from './signing/backends.js'
 import { checkWindow } from './signing/buildSigningPayload.js'
-import { createSigner, type Signer } from './signing/sign.js'
+import { createSigner, isSigner, type Signer } from './signing/sign.js'
 
 /** Backpack's REST origin. */
 export const BACKPACK_API_URL = 'https://api.backpack.exchange'
@@ -165,12 +165,7 @@ export function createBackpackClient(
         field: 'signer',
       })
     }
-    if (
-      typeof customSigner !== 'object' ||
-      customSigner === null ||
-      typeof customSigner.sign !== 'function' ||
-      typeof customSigner.publicKey !== 'string'
-    ) {
+    if (!isSigner(customSigner)) {
       throw new ValidationError(
         '`signer` must be an object { publicKey, sign(payload) } such as createSigner() returns.',
         { field: 'signer' },

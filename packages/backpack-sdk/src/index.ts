@@ -28,6 +28,8 @@
  * @module
  */
 
+// The lists below repeat the names their modules declare (`duplicates` pairs
+// some with those modules' own import lists): re-exports by name, not copies.
 // ── client and REST ─────────────────────────────────────────────────────────
 export type {
   BackpackClientOptions,
