@@ -83,6 +83,8 @@ export interface MirrorStatus {
   paperFills: number
 }
 
+// Narrow Pick types like this are the simulator's usual way to name what a
+// part may call (`duplicates` pairs them by shape).
 /** The only upstream REST calls the mirror can make: public ones. */
 export type PublicRest = Pick<BackpackClient, 'getDepth' | 'getMarkets'>
 
