@@ -28,12 +28,11 @@
  * @module
  */
 
+// The lists below repeat the names their modules declare (`duplicates` pairs
+// some with those modules' own import lists): re-exports by name, not copies.
 // ── client and REST ─────────────────────────────────────────────────────────
 export type {
-  BackpackClient,
-  BackpackClientConfig,
   BackpackClientOptions,
-  Bound,
   CreateBackpackClientErrorType,
 } from './client.js'
 export {
@@ -43,6 +42,11 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_WINDOW_MS,
 } from './client.js'
+export type {
+  BackpackClient,
+  BackpackClientConfig,
+  Bound,
+} from './clientMethods.js'
 // ── decimals and precision ──────────────────────────────────────────────────
 export type {
   AddDecimalsErrorType,

@@ -123,6 +123,8 @@ export interface SimOptions {
    * @defaultValue `16384` (Node's default)
    */
   maxHeaderBytes?: number | undefined
+  // now and logger read like the SDK's StreamClientOptions on purpose: the
+  // same injected clock and logger, documented for this package.
   /**
    * Wall clock in ms: auth windows and all timestamps. Inject for tests.
    * @defaultValue `Date.now`

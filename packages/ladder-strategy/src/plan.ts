@@ -443,11 +443,7 @@ export function priceToTicks(
   price: string,
   rounding: 'down' | 'up',
 ): number | null {
-  const units = parseUnits(price, dv.tickDec, rounding)
-  if (units === null) return null
-  return rounding === 'down'
-    ? floorDiv(units, dv.tickMant)
-    : ceilDiv(units, dv.tickMant)
+  return toMultiples(price, dv.tickDec, dv.tickMant, rounding)
 }
 
 /** Parses a quantity into lots, rounded in the named direction; null when malformed. @internal */
@@ -456,11 +452,19 @@ export function quantityToLots(
   quantity: string,
   rounding: 'down' | 'up',
 ): number | null {
-  const units = parseUnits(quantity, dv.stepDec, rounding)
+  return toMultiples(quantity, dv.stepDec, dv.stepMant, rounding)
+}
+
+/** A decimal string in whole multiples of `mant` units of `10^-dec`, rounded; null when malformed. */
+function toMultiples(
+  text: string,
+  dec: number,
+  mant: number,
+  rounding: 'down' | 'up',
+): number | null {
+  const units = parseUnits(text, dec, rounding)
   if (units === null) return null
-  return rounding === 'down'
-    ? floorDiv(units, dv.stepMant)
-    : ceilDiv(units, dv.stepMant)
+  return rounding === 'down' ? floorDiv(units, mant) : ceilDiv(units, mant)
 }
 
 /**

@@ -196,6 +196,8 @@ export interface OrderBook {
    * @throws {ValidationError} when `quantity` is not a positive decimal string.
    */
   estimateFill(side: 'buy' | 'sell', quantity: DecimalString): FillEstimate
+  // on and off are declared like StreamClient's (ws/types.ts) on purpose: the
+  // same typed, chaining listener methods on each public object.
   /**
    * Adds an event listener.
    *

@@ -82,6 +82,8 @@ export function parseSecretKey(
   return { seed, publicKey }
 }
 
+// derivePublicKey's docs read like createSigner's (sign.ts) on purpose: both
+// take the same secret key and options, each documented on its own page.
 /** The errors {@link derivePublicKey} can throw (bad input). */
 export type DerivePublicKeyErrorType = SigningError
 

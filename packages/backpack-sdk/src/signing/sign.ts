@@ -32,6 +32,21 @@ export interface Signer {
   sign(payload: string): string
 }
 
+/**
+ * Whether `value` has a {@link Signer}'s shape (`publicKey` string, `sign`
+ * function): the one check behind `signSubscription` and the client's
+ * `signer` option.
+ * @internal
+ */
+export function isSigner(value: unknown): value is Signer {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Signer).sign === 'function' &&
+    typeof (value as Signer).publicKey === 'string'
+  )
+}
+
 /** The errors {@link createSigner} can throw (bad input). */
 export type CreateSignerErrorType = SigningError
 
@@ -169,12 +184,7 @@ export function signSubscription(
   signer: Signer,
   args: SignSubscriptionArgs,
 ): [string, string, string, string] {
-  if (
-    typeof signer !== 'object' ||
-    signer === null ||
-    typeof signer.sign !== 'function' ||
-    typeof signer.publicKey !== 'string'
-  ) {
+  if (!isSigner(signer)) {
     throw new TypeError(
       `signSubscription expects a Signer from createSigner(), got ${describeType(signer)}.`,
     )

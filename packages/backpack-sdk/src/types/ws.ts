@@ -386,6 +386,7 @@ export type KlineInterval =
   | '1w'
   | '1month'
 
+// One conditional branch per stream kind; the branches look alike by nature.
 /**
  * The parsed event type for a stream name, e.g.
  * `StreamEventOf<'bookTicker.SOL_USDC'>` is {@link BookTickerEvent}. Unknown

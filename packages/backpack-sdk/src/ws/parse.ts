@@ -40,6 +40,8 @@ export type PayloadParser = (data: Payload) => unknown
 const bad = (key: string, expected: string): MalformedPayload =>
   new MalformedPayload(`key "${key}" must be ${expected}`)
 
+// The readers below are alike on purpose: one small typed check per wire
+// type, each naming what it expected.
 function str(o: Payload, k: string): string {
   const v = o[k]
   if (typeof v === 'string') return v

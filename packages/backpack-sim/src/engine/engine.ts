@@ -26,7 +26,7 @@ import { type BookLevels, bookOf, emptyBook, levels } from './book.js'
 import { cancelOrder, cancelResting, findOpen, openIn } from './cancel.js'
 import { EngineEvents } from './events.js'
 import { matchHooks } from './hooks.js'
-import { levelQty, type MatchHooks } from './matching.js'
+import type { MatchHooks } from './matching.js'
 import { execute } from './placement.js'
 import type {
   Account,
@@ -36,7 +36,6 @@ import type {
   EngineOptions,
   EngineOrder,
   LedgerEntry,
-  Level,
   OrderRequest,
 } from './types.js'
 import { checkTaking, marketOf, parseOrder } from './validation.js'
@@ -103,18 +102,6 @@ export class Engine {
 
   book(symbol: string): Book {
     return bookOf(this.books, symbol)
-  }
-
-  bestBid(book: Book): bigint | undefined {
-    return book.bids[0]?.price
-  }
-
-  bestAsk(book: Book): bigint | undefined {
-    return book.asks[0]?.price
-  }
-
-  levelQty(level: Level): bigint {
-    return levelQty(level)
   }
 
   // ---------------------------------------------------------------- orders

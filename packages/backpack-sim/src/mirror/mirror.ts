@@ -25,12 +25,12 @@ import {
   type StreamClient,
   type TradeEvent,
 } from '@rung/backpack-sdk'
-import { dec, formatDecimal, ONE, roundToStep } from '../decimal.js'
+import { dec } from '../decimal.js'
 import type { Engine } from '../engine/engine.js'
-import type { Account, EngineOrder } from '../engine/types.js'
 import { SimError } from '../errors.js'
 import type { Market, SimMarketConfig } from '../markets.js'
-import { type MirrorFillModel, PaperFills } from './fills.js'
+import type { MirrorFillModel } from './fills.js'
+import { MirrorQuoter } from './quoting.js'
 
 export type { MirrorFillModel } from './fills.js'
 
@@ -83,6 +83,8 @@ export interface MirrorStatus {
   paperFills: number
 }
 
+// Narrow Pick types like this are the simulator's usual way to name what a
+// part may call (`duplicates` pairs them by shape).
 /** The only upstream REST calls the mirror can make: public ones. */
 export type PublicRest = Pick<BackpackClient, 'getDepth' | 'getMarkets'>
 
@@ -174,16 +176,13 @@ export async function upstreamMarket(
 
 /** Drives one local market from the upstream. */
 export class Mirror {
-  private readonly maker: Account
-  private readonly taker: Account
+  private readonly quoter: MirrorQuoter
   private readonly book: OrderBook
-  private readonly fills: PaperFills
   private readonly subscription: { unsubscribe(): void }
   private state: MirrorStatus['state'] = 'connecting'
   private since: number
   private trades = 0
   private staleTrades = 0
-  private paperFills = 0
   private quoteTimer: NodeJS.Timeout | undefined
   private closed = false
 
@@ -195,12 +194,7 @@ export class Mirror {
     private readonly log: (level: 'info' | 'warn', message: string) => void,
   ) {
     this.since = engine.now()
-    this.fills = new PaperFills(options.fillModel ?? 'trade', market.step)
-    this.maker = engine.account('sim:mirror-maker', true)
-    this.taker = engine.account('sim:mirror-taker', true)
-    for (const acc of [this.maker, this.taker])
-      for (const asset of [market.base, market.quote])
-        engine.credit(acc, asset, 1_000_000_000n * ONE, 'credit')
+    this.quoter = new MirrorQuoter(engine, market, options, log)
     const { stream } = upstream
     this.book = createOrderBook({
       symbol: market.symbol,
@@ -215,7 +209,8 @@ export class Mirror {
       this.onTrade(t as TradeEvent),
     )
     engine.addListener({
-      orderEvent: (order, event) => this.onOrderEvent(order, event),
+      orderEvent: (order, event) =>
+        this.quoter.onOrderEvent(order, event, this.book),
       trade() {},
       depth() {},
     })
@@ -231,7 +226,7 @@ export class Mirror {
       since: this.since,
       trades: this.trades,
       staleTrades: this.staleTrades,
-      paperFills: this.paperFills,
+      paperFills: this.quoter.paperFills,
     }
   }
 
@@ -260,7 +255,7 @@ export class Mirror {
       clearTimeout(timer)
     }
     this.updateState()
-    if (this.state === 'live') this.quote()
+    if (this.state === 'live') this.quoter.quote(this.book)
   }
 
   /** Stops following the upstream (the simulator closes the shared stream after every mirror). */
@@ -296,7 +291,7 @@ export class Mirror {
           ? `mirror: following ${this.market.symbol} at ${this.upstream.baseUrl}`
           : `mirror: upstream market data for ${this.market.symbol} is live again`,
       )
-      this.quote()
+      this.quoter.quote(this.book)
     }
   }
 
@@ -305,48 +300,9 @@ export class Mirror {
     this.updateState()
     this.quoteTimer = setTimeout(() => {
       this.quoteTimer = undefined
-      if (!this.closed && this.state === 'live') this.quote()
+      if (!this.closed && this.state === 'live') this.quoter.quote(this.book)
     }, 50)
     this.quoteTimer.unref()
-  }
-
-  /** Re-places the upstream levels (post-only: they never take a paper order). */
-  private quote(): void {
-    const m = this.market
-    const n = this.options.levels ?? 10
-    const bids = this.book.bids(n)
-    const asks = this.book.asks(n)
-    const book = this.engine.book(m.symbol)
-    const bestBid = bids[0]?.[0]
-    const bestAsk = asks[0]?.[0]
-    if (bestBid !== undefined) book.referencePrice = dec(bestBid)
-    else if (bestAsk !== undefined) book.referencePrice = dec(bestAsk)
-    this.engine.batch(() => {
-      this.engine.cancelAll(this.maker, m.symbol)
-      for (const [side, levels] of [
-        ['Bid', bids],
-        ['Ask', asks],
-      ] as const) {
-        for (const [price, quantity] of levels) {
-          const qty = roundToStep(dec(quantity), m.step, 'down')
-          if (qty < m.minQty) continue
-          // Would cross a paper order, or outside the price band: skipped.
-          this.engine.tryPlaceOrder(this.maker, {
-            symbol: m.symbol,
-            side,
-            orderType: 'Limit',
-            price,
-            quantity: formatDecimal(qty),
-            postOnly: true,
-          })
-        }
-      }
-    })
-  }
-
-  private onOrderEvent(order: EngineOrder, event: string): void {
-    if (order.market.symbol !== this.market.symbol) return
-    this.fills.onOrderEvent(order, event, this.book)
   }
 
   private onTrade(t: TradeEvent): void {
@@ -356,33 +312,6 @@ export class Mirror {
       return
     }
     this.trades++
-    const price = dec(t.price)
-    const volume = dec(t.quantity)
-    const book = this.engine.book(this.market.symbol)
-    const fills = this.fills.crossed(book.bids, book.asks, price, volume)
-    if (fills.length === 0) return
-    this.engine.batch(() => {
-      // The upstream quotes step aside: the counter-order meets the paper order only.
-      this.engine.cancelAll(this.maker, this.market.symbol)
-      for (const [order, q] of fills) {
-        try {
-          this.engine.placeOrder(this.taker, {
-            symbol: this.market.symbol,
-            side: order.side === 'Bid' ? 'Ask' : 'Bid',
-            orderType: 'Limit',
-            price: formatDecimal(order.price ?? 0n),
-            quantity: formatDecimal(q),
-            timeInForce: 'IOC',
-          })
-          this.paperFills++
-        } catch (error) {
-          this.log(
-            'warn',
-            `mirror: could not fill paper order ${order.id}: ${(error as Error).message}`,
-          )
-        }
-      }
-      this.quote()
-    })
+    this.quoter.onTrade(dec(t.price), dec(t.quantity), this.book)
   }
 }

@@ -317,43 +317,35 @@ export async function backtestCommand(
   let chartPath: string | undefined
   if (options.chart !== false) {
     chartPath = resolve(options.chart)
-    try {
-      writeFileSync(
-        chartPath,
+    writeOutput(
+      chartPath,
+      'the equity chart',
+      '--chart',
+      'pass another path with --chart, or --no-chart',
+      () =>
         renderEquitySvg(
           report.equity.map((p) => ({ time: p.time, equity: p.equity })),
           `rung backtest: ${options.config.symbol} ${basename(options.data)} (equity, quote; fees ${feeRatesText(fees)})`,
         ),
-      )
-    } catch (cause) {
-      throw new ExitError(
-        EXIT.runtime,
-        `Cannot write the equity chart to ${chartPath} (--chart): ${(cause as Error).message}.\nFix: pass another path with --chart, or --no-chart.`,
-        { cause },
-      )
-    }
+    )
   }
   const rows = reportRows(report, { first, last }, fees)
   let htmlPath: string | undefined
   if (options.report !== undefined) {
     htmlPath = resolve(options.report)
-    try {
-      writeFileSync(
-        htmlPath,
+    writeOutput(
+      htmlPath,
+      'the HTML report',
+      '--report',
+      'pass another path with --report',
+      () =>
         renderBacktestReport({
           title: `rung backtest: ${options.config.symbol} ${basename(options.data)} (fees ${feeRatesText(fees)})`,
           report,
           series: candles,
           rows,
         }),
-      )
-    } catch (cause) {
-      throw new ExitError(
-        EXIT.runtime,
-        `Cannot write the HTML report to ${htmlPath} (--report): ${(cause as Error).message}.\nFix: pass another path with --report.`,
-        { cause },
-      )
-    }
+    )
   }
   if (options.json) {
     options.stdout.write(
@@ -412,3 +404,25 @@ export const marketOf = (symbol: string, o: MarketFlags) => ({
   stepSize: o.stepSize,
   minQuantity: o.minQuantity,
 })
+
+/**
+ * Writes an output file the run was asked for (rendered inside the guard);
+ * a failure exits naming the file, its flag and the fix.
+ */
+function writeOutput(
+  path: string,
+  what: string,
+  flag: string,
+  fix: string,
+  render: () => string,
+): void {
+  try {
+    writeFileSync(path, render())
+  } catch (cause) {
+    throw new ExitError(
+      EXIT.runtime,
+      `Cannot write ${what} to ${path} (${flag}): ${(cause as Error).message}.\nFix: ${fix}.`,
+      { cause },
+    )
+  }
+}

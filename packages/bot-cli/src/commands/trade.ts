@@ -54,6 +54,8 @@ import {
 
 export type { StartedHandle, TradeOptions } from './tradeSetup.js'
 
+// runMarkets (tradeMarkets.ts) opens like this on purpose: the same command
+// arguments and paper/dry-run rule, for several markets.
 /**
  * Runs the bot until it stops (strategy done, Ctrl-C, `rung stop`).
  * @throws {ConfigError} on a bad config or missing credentials (nothing sent).

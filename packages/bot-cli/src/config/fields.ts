@@ -2,6 +2,7 @@
  * Field checks of the config: each reads one value, applies its default and
  * throws a `ConfigError` naming the field, the value and the fix. The known
  * keys of the bot's own sections and the misspelt-key error live here too.
+ * The checkers look alike on purpose: one small function per value type.
  */
 import { suggestKey } from '@rung/ladder-strategy'
 import { ConfigError } from '../errors.js'

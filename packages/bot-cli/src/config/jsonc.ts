@@ -185,6 +185,8 @@ function findSyntaxError(
       } else i += 1
     }
   }
+  // The object and array loops below are alike on purpose: each names its
+  // own closing bracket in its error message.
   const value = () => {
     space()
     end()

@@ -53,6 +53,8 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10)
 /** A message without the fields `send` fills in. */
 type Draft = Omit<NotifyMessage, 'market' | 'mode' | 'at'> & { at?: number }
 
+// One literal per record kind, alike on purpose (`duplicates` pairs them):
+// each kind picks its own words and fields.
 /** The message a trade record sends, if any (fills, cycles, rejections). */
 function recordMessage(market: string, r: TradeRecord): Draft | undefined {
   if (r.kind === 'fill') {

@@ -210,6 +210,8 @@ export function stopWork(
   })
 }
 
+// Opens like beginExit on purpose: every step derives, copies the state to
+// work on and collects commands (STYLE 2.8).
 export function onStop(
   state: LadderState,
   at: number,

@@ -254,6 +254,8 @@ export function applyFill(
   w.totals.feeUnits += feeUnits + baseQuote
 }
 
+// Its inPosition and exiting arms end like reconcile.ts's on purpose: a fill
+// and an adopted fill lead to the same transitions, under different guards.
 /** Status transitions after a fill was booked. */
 export function afterFill(
   dv: Derived,

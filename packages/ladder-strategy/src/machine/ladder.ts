@@ -18,7 +18,7 @@ import type {
 import { clientIdFor, MAX_CYCLE, SELL_SLOT0 } from './clientIds.js'
 import type { LadderCommand } from './commands.js'
 import { stopWork } from './exits.js'
-import { activeRungLimit } from './rolling.js'
+import { activeRungLimit, placeRungs, rungRecord } from './rolling.js'
 import { freshPosition, type Work } from './state.js'
 
 /**
@@ -79,6 +79,7 @@ export function ladderOrWait(
 /** Scratch buffer for rung prices (internal; never escapes a call). */
 export const scratchTicks: number[] = []
 
+// Same parameters as ladderOrWait on purpose: it places what that decides.
 export function placeLadder(
   dv: Derived,
   w: Work,
@@ -123,33 +124,19 @@ export function placeLadder(
     const clientId = clientIdFor(cycle, r.index)
     const p = ticksToPrice(dv, r.priceTicks)
     const q = lotsToQuantity(dv, r.lots)
-    if (orders.length >= active) {
-      queued.push({
-        clientId,
-        rung: r.index,
-        price: p,
-        quantity: q,
-        priceTicks: r.priceTicks,
-        qtyLots: r.lots,
-      })
-      continue
-    }
-    orders.push({
+    const rung: QueuedRung = {
       clientId,
-      cycle,
-      side: 'buy',
       rung: r.index,
       price: p,
       quantity: q,
       priceTicks: r.priceTicks,
       qtyLots: r.lots,
-      filledLots: 0,
-      filledTickLots: 0,
-      feeUnits: 0,
-      baseFeeUnits: 0,
-      status: 'pending',
-      orderId: null,
-    })
+    }
+    if (orders.length >= active) {
+      queued.push(rung)
+      continue
+    }
+    orders.push(rungRecord(cycle, rung))
     toPlace.push({ clientId, rung: r.index, price: p, quantity: q })
   }
   if (orders.length === 0) {
@@ -171,14 +158,7 @@ export function placeLadder(
   w.stepBase = 0
   w.placedAt = at
   w.status = 'laddering'
-  cmds.push({
-    type: 'placeOrders',
-    symbol: w.setup.market.symbol,
-    side: 'buy',
-    timeInForce: 'GTC',
-    postOnly: w.setup.config.postOnly,
-    orders: toPlace,
-  })
+  cmds.push(placeRungs(w, toPlace))
   if (droppedText)
     cmds.push({
       type: 'log',

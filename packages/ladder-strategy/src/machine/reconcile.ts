@@ -90,6 +90,8 @@ function exchangeOpenOrders(
   return open
 }
 
+// Same signature as exchangeOpenOrders on purpose: one reader per part of
+// the reconciled event.
 /** The event's fills summed per client id (malformed ones skipped, with a warning). */
 function exchangeFills(
   dv: Derived,

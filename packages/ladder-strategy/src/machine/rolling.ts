@@ -12,7 +12,11 @@
  */
 import type { Derived } from '../plan.js'
 import type { OrderRecord, QueuedRung } from '../types.js'
-import type { LadderCommand, OrderToPlace } from './commands.js'
+import type {
+  LadderCommand,
+  OrderToPlace,
+  PlaceOrdersCommand,
+} from './commands.js'
 import { isLive, type Work } from './state.js'
 
 /** How many rungs may rest at once: K, or every rung when the option is off. */
@@ -41,6 +45,21 @@ export function rungRecord(cycle: number, q: QueuedRung): OrderRecord {
   }
 }
 
+/** The command placing rungs: GTC buys, post-only when the config says so. */
+export function placeRungs(
+  w: Work,
+  orders: OrderToPlace[],
+): PlaceOrdersCommand {
+  return {
+    type: 'placeOrders',
+    symbol: w.setup.market.symbol,
+    side: 'buy',
+    timeInForce: 'GTC',
+    postOnly: w.setup.config.postOnly,
+    orders,
+  }
+}
+
 /**
  * Places queued rungs until K of the cycle's rungs are live (laddering and
  * in position only; in every other status the queue is empty).
@@ -65,14 +84,7 @@ export function topUpRungs(dv: Derived, w: Work, cmds: LadderCommand[]): void {
       quantity: q.quantity,
     })
   }
-  cmds.push({
-    type: 'placeOrders',
-    symbol: w.setup.market.symbol,
-    side: 'buy',
-    timeInForce: 'GTC',
-    postOnly: w.setup.config.postOnly,
-    orders,
-  })
+  cmds.push(placeRungs(w, orders))
 }
 
 /**

@@ -98,6 +98,8 @@ export function initialState(
   }
 }
 
+// Its fields repeat those of the status types (types.ts) on purpose: Work
+// holds all of them at once, mutable, while a step runs.
 /** A mutable copy of a state with every status-specific field present. */
 export interface Work extends StateCommon {
   status: LadderState['status']

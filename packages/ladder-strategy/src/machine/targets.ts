@@ -79,6 +79,8 @@ export function placeSell(
   const clientId = clientIdFor(w.cycle, w.nextSellSlot++)
   const price = ticksToPrice(dv, ticks)
   const quantity = lotsToQuantity(dv, lots)
+  // Written out like rolling.ts's rungRecord on purpose: a sell is no queued
+  // rung (rung -1, optional takeProfitStep), and this literal is on the fill path.
   w.orders.push({
     clientId,
     cycle: w.cycle,

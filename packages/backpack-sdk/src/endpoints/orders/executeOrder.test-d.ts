@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from 'vitest'
-import type { BackpackClient } from '../../client.js'
+import type { BackpackClient } from '../../clientMethods.js'
 import type { ApiError } from '../../errors/httpErrors.js'
 import type { OrderStateUnknownError } from '../../errors/orderStateUnknownError.js'
 import type {

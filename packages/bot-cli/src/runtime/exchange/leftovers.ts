@@ -128,6 +128,7 @@ async function leftoverFee(
   }
 }
 
+// Same parameters as sellLeftovers on purpose: it plans what that sells.
 /**
  * What a leftover sale would sell: each non-quote balance with a market
  * to sell it on, less what the bot keeps (its own position), rounded DOWN

@@ -1,7 +1,7 @@
 /** Reading the history back: sessions, cycles, fills and leftover sales, filtered. */
 import type Database from 'libsql'
 import { numOrNull, type Row, str, strOrNull, where } from './historyDb.js'
-import type { HistoryStore } from './historyTypes.js'
+import type { HistoryFilter, HistoryStore } from './historyTypes.js'
 import type { RecordWriter } from './historyWriter.js'
 
 /** The queries of a {@link HistoryStore} over `db`. */
@@ -9,32 +9,35 @@ export function createReaders(
   db: Database.Database,
   cycleMoney: RecordWriter['cycleMoney'],
 ): Pick<HistoryStore, 'sessions' | 'cycles' | 'fills' | 'leftovers'> {
+  // Every table is read the same way: filtered on its time column, in order.
+  const select = (
+    table: string,
+    filter: HistoryFilter | undefined,
+    time: string,
+    order: string,
+  ): Row[] => {
+    const [w, args] = where(filter, time)
+    return db
+      .prepare(`SELECT * FROM ${table} ${w} ORDER BY ${order}`)
+      .all(...args) as Row[]
+  }
   return {
     sessions(filter) {
-      const [w, args] = where(filter, 'started_at')
-      return (
-        db
-          .prepare(`SELECT * FROM sessions ${w} ORDER BY started_at`)
-          .all(...args) as Row[]
-      ).map((r) => ({
-        id: str(r.id),
-        market: str(r.market),
-        mode: str(r.mode),
-        startedAt: Number(r.started_at),
-        endedAt: numOrNull(r.ended_at),
-        endReason: strOrNull(r.end_reason),
-        resumed: Number(r.resumed) === 1,
-      }))
+      return select('sessions', filter, 'started_at', 'started_at').map(
+        (r) => ({
+          id: str(r.id),
+          market: str(r.market),
+          mode: str(r.mode),
+          startedAt: Number(r.started_at),
+          endedAt: numOrNull(r.ended_at),
+          endReason: strOrNull(r.end_reason),
+          resumed: Number(r.resumed) === 1,
+        }),
+      )
     },
     cycles(filter) {
-      const [w, args] = where(filter, 'coalesce(ended_at, started_at)')
-      return (
-        db
-          .prepare(
-            `SELECT * FROM cycles ${w} ORDER BY coalesce(ended_at, started_at), cycle`,
-          )
-          .all(...args) as Row[]
-      ).map((r) => {
+      const time = 'coalesce(ended_at, started_at)'
+      return select('cycles', filter, time, `${time}, cycle`).map((r) => {
         const money =
           r.cost === null || r.cost === undefined
             ? cycleMoney(str(r.market), Number(r.cycle))
@@ -55,12 +58,7 @@ export function createReaders(
       })
     },
     fills(filter) {
-      const [w, args] = where(filter, 'at')
-      return (
-        db
-          .prepare(`SELECT * FROM fills ${w} ORDER BY at, client_id`)
-          .all(...args) as Row[]
-      ).map((r) => ({
+      return select('fills', filter, 'at', 'at, client_id').map((r) => ({
         market: str(r.market),
         cycle: Number(r.cycle),
         clientId: Number(r.client_id),
@@ -79,23 +77,20 @@ export function createReaders(
       }))
     },
     leftovers(filter) {
-      const [w, args] = where(filter, 'at')
-      return (
-        db
-          .prepare(`SELECT * FROM leftover_sales ${w} ORDER BY at, client_id`)
-          .all(...args) as Row[]
-      ).map((r) => ({
-        sessionId: str(r.session_id),
-        clientId: Number(r.client_id),
-        market: str(r.market),
-        asset: str(r.asset),
-        at: Number(r.at),
-        quantity: str(r.quantity),
-        proceeds: str(r.proceeds),
-        fee: str(r.fee),
-        feeAsset: str(r.fee_asset),
-        ...(r.order_id === null ? {} : { orderId: str(r.order_id) }),
-      }))
+      return select('leftover_sales', filter, 'at', 'at, client_id').map(
+        (r) => ({
+          sessionId: str(r.session_id),
+          clientId: Number(r.client_id),
+          market: str(r.market),
+          asset: str(r.asset),
+          at: Number(r.at),
+          quantity: str(r.quantity),
+          proceeds: str(r.proceeds),
+          fee: str(r.fee),
+          feeAsset: str(r.fee_asset),
+          ...(r.order_id === null ? {} : { orderId: str(r.order_id) }),
+        }),
+      )
     },
   }
 }
