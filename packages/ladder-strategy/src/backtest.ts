@@ -28,7 +28,8 @@
  * candle) with its rooms ./backtest/book.ts (the commands, the resting
  * orders, fills and fees), ./backtest/quiet.ts (quiet prices and candles),
  * ./backtest/restarts.ts (the no-fill restart fast path) and
- * ./backtest/timers.ts; ./backtest/equity.ts (the equity figures),
+ * ./backtest/timers.ts; ./backtest/equity.ts (the equity figures) with
+ * ./backtest/equityRange.ts (a run of candles marked at once),
  * ./backtest/paths.ts (walking every candle, or jumping from event to event
  * with the candles' range index; both give the same report).
  */

@@ -23,6 +23,7 @@ import type { CandleRangeIndex } from '../candles/rangeIndex.js'
 import type { IndexedSeries } from '../candles/rangeIndexCache.js'
 import { MAX_CYCLE } from '../machine/clientIds.js'
 import type { EquityTracker } from './equity.js'
+import { markRange } from './equityRange.js'
 import { type QuietRange, quietRange } from './quiet.js'
 import {
   bidBound,
@@ -76,7 +77,7 @@ export function jumpEvents(
         quiet.hi === Number.POSITIVE_INFINITY
           ? to
           : index.firstOutside(from, to, quiet.lo, quiet.hi)
-      equity.markRange(from, next, index)
+      markRange(equity, from, next, index)
     }
     if (next >= n) return
     sim.candle(next)
@@ -131,7 +132,7 @@ function runRestarts(
     const due = firstDue(openTime, c, n, deadline)
     const fill =
       due > c ? index.firstOutside(c, due, bound, Number.POSITIVE_INFINITY) : c
-    equity.markRange(c, fill, index, bidsTL)
+    markRange(equity, c, fill, index, bidsTL)
     c = fill
     if (fill < due || due >= n) break
     // Candle `due`: its bids first (a fill there is the candle's own), then
