@@ -24,10 +24,14 @@
  * market sells fill immediately; orderAccepted is not sent (the machine
  * treats pending orders like open ones).
  *
- * Layout: ./backtest/simulator.ts (the book, the commands, one candle),
- * ./backtest/equity.ts (the equity figures), ./backtest/paths.ts (walking
- * every candle, or jumping from event to event with the candles' range
- * index; both give the same report).
+ * Layout: ./backtest/simulator.ts (the simulator's state, the feed, one
+ * candle) with its rooms ./backtest/book.ts (the commands, the resting
+ * orders, fills and fees), ./backtest/quiet.ts (quiet prices and candles),
+ * ./backtest/restarts.ts (the no-fill restart fast path) and
+ * ./backtest/timers.ts; ./backtest/equity.ts (the equity figures) with
+ * ./backtest/equityRange.ts (a run of candles marked at once),
+ * ./backtest/paths.ts (walking every candle, or jumping from event to event
+ * with the candles' range index; both give the same report).
  */
 
 import { EquityTracker } from './backtest/equity.js'

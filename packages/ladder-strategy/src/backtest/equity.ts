@@ -4,17 +4,11 @@
  * capital and the downsampled curve.
  *
  * {@link EquityTracker.mark} marks one close, as the walking backtest does
- * at every candle. {@link EquityTracker.markRange} marks a run of candles
- * over which the state (and so the position) stays fixed, from the range
- * index's summary of their closes: equity there is `a + b x close` with a
- * fixed `b >= 0` (the lots held), so its lowest and highest values are at the
- * lowest and highest closes and its largest fall is `b` x the closes'
- * largest fall. Every figure is an integer in the scale Q (below 2^53, so
- * exact), hence the figures equal those of marking each close in turn, to
- * the unit; a range where that bound does not hold is marked candle by
- * candle.
+ * at every candle; `markRange` (./equityRange.ts) marks a run of candles
+ * over which the state stays fixed, from the range index's summary of
+ * their closes. Every figure is an integer in the scale Q (below 2^53, so
+ * exact).
  */
-import type { CandleRangeIndex } from '../candles/rangeIndex.js'
 import type { CandleSeries } from '../candles/series.js'
 import type { Derived } from '../plan.js'
 import type { LadderState } from '../types.js'
@@ -26,12 +20,6 @@ export interface CurvePoint {
   equity: number
   low: number
 }
-
-/**
- * Ranges shorter than this are marked close by close: the index answers
- * them from the candles anyway (its blocks are 16 wide).
- */
-const SHORT_RANGE = 16
 
 /** Half of 2^53: sums and differences of two such integers stay exact. */
 const EXACT_BOUND = 2 ** 52
@@ -45,7 +33,8 @@ export class EquityTracker {
   /** Candles per curve point. */
   readonly bucket: number
 
-  private bucketLow = Number.POSITIVE_INFINITY
+  /** The lowest equity of the current curve bucket. @internal */
+  bucketLow = Number.POSITIVE_INFINITY
   /** Equity scale Q: money units and position value (lots x close) both exact. */
   readonly Q: number
   private readonly moneyToQ: number
@@ -56,14 +45,17 @@ export class EquityTracker {
   private open = false
   private realisedQ = 0
   private openQ = 0
-  private held = 0
+  /** Lots held (while open). @internal */
+  held = 0
   private cost = 0
-  /** Whether `a + b x close` is exact for every close of the series. */
-  private exact = false
+  /** Whether `a + b x close` is exact for every close of the series. @internal */
+  exact = false
 
   constructor(
-    private readonly sim: Simulator,
-    private readonly candles: CandleSeries,
+    /** @internal */
+    readonly sim: Simulator,
+    /** @internal */
+    readonly candles: CandleSeries,
     private readonly dv: Derived,
     maxPoints: number,
     /** The series' highest close (bounds the position's value). */
@@ -77,7 +69,8 @@ export class EquityTracker {
     this.bucket = Math.ceil(candles.length / maxPoints)
   }
 
-  private refresh(): void {
+  /** Reads the state's position, once per state object. @internal */
+  refresh(): void {
     const state = this.sim.state
     if (state === this.marked) return
     this.marked = state
@@ -104,15 +97,16 @@ export class EquityTracker {
       Math.abs(this.realisedQ) + Math.abs(this.openQ) + value <= EXACT_BOUND
   }
 
-  /** Equity at a close of `close` (series units), for the current state. */
-  private equityAt(close: number): number {
+  /** Equity at a close of `close` (series units), for the current state. @internal */
+  equityAt(close: number): number {
     // Same expressions, in the same order, as marking every field afresh.
     let e = this.realisedQ
     if (this.open) e += this.openQ + this.held * close * this.lotCloseToQ
     return e
   }
 
-  private capital(bidsTL: number): number {
+  /** Capital at work: the bids' notional, and the position's cost. @internal */
+  capital(bidsTL: number): number {
     const capital = bidsTL * this.dv.tlMoney
     return this.open ? capital + this.cost : capital
   }
@@ -135,7 +129,8 @@ export class EquityTracker {
       this.point(c, e)
   }
 
-  private point(c: number, e: number): void {
+  /** The curve point of candle c, of equity e, closing its bucket. @internal */
+  point(c: number, e: number): void {
     this.curve.push({
       time: (this.candles.openTime[c] as number) + 60_000,
       equity: e,
@@ -144,72 +139,8 @@ export class EquityTracker {
     this.bucketLow = Number.POSITIVE_INFINITY
   }
 
-  /**
-   * Marks the closes of candles [from, to), over which the state does not
-   * change: the figures of {@link mark} at each, from the index's summary
-   * of each stretch between two curve points. `bidsTL` as in
-   * {@link EquityTracker.mark}.
-   */
-  markRange(
-    from: number,
-    to: number,
-    index: CandleRangeIndex,
-    bidsTL: number = this.sim.buyNotionalTL,
-  ): void {
-    if (to <= from) return
-    this.refresh()
-    if (!this.exact || to - from < SHORT_RANGE) {
-      for (let c = from; c < to; c++) this.mark(c, bidsTL)
-      return
-    }
-    const capital = this.capital(bidsTL)
-    if (capital > this.peakCapital) this.peakCapital = capital
-    const last = this.candles.length - 1
-    const bucket = this.bucket
-    let a = from
-    while (a < to) {
-      // The stretch up to the next curve point (or the range's end).
-      const end = Math.min(to, Math.ceil((a + 1) / bucket) * bucket, last + 1)
-      if (this.moves() && end - a < SHORT_RANGE)
-        for (let c = a; c < end; c++) this.mark(c, bidsTL)
-      else {
-        this.stretch(a, end, index)
-        const c = end - 1
-        if ((c + 1) % bucket === 0 || c === last)
-          this.point(c, this.equityAt(this.candles.close[c] as number))
-      }
-      a = end
-    }
-  }
-
-  /** Whether equity moves with the close (lots are held). */
-  private moves(): boolean {
+  /** Whether equity moves with the close (lots are held). @internal */
+  moves(): boolean {
     return this.open && this.held !== 0
-  }
-
-  /** The running figures over [a, b), without the curve point. */
-  private stretch(a: number, b: number, index: CandleRangeIndex): void {
-    let low: number
-    let high: number
-    let drop: number
-    if (!this.moves()) {
-      // Equity does not move with the close.
-      low = this.equityAt(0)
-      high = low
-      drop = 0
-    } else {
-      const s = index.closeSummary(a, b)
-      low = this.equityAt(s.min)
-      high = this.equityAt(s.max)
-      drop = this.held * s.drop * this.lotCloseToQ
-    }
-    // Marking each close in turn: the peak ends at the highest equity; the
-    // deepest fall is from the peak before the range to the lowest equity,
-    // or inside the range (a later close below an earlier one).
-    const before = this.peakEquity
-    if (high > before) this.peakEquity = high
-    const fall = Math.max(before - low, drop)
-    if (fall > this.maxDrawdown) this.maxDrawdown = fall
-    if (low < this.bucketLow) this.bucketLow = low
   }
 }

@@ -5,7 +5,7 @@
  * walking (the reference):  for every candle c >= 1: candle(c), mark(c)
  * event-driven (the default):
  *   from = 1
- *   loop: quiet = sim.quietRange()          (null while waiting for a price)
+ *   loop: quiet = quietRange(sim)           (null while waiting for a price)
  *         to    = first candle whose close time reaches the earliest timer
  *         next  = index.firstOutside(from, to, quiet.lo, quiet.hi)
  *         markRange(from, next)             (state fixed: equity from the closes' summary)
@@ -23,7 +23,16 @@ import type { CandleRangeIndex } from '../candles/rangeIndex.js'
 import type { IndexedSeries } from '../candles/rangeIndexCache.js'
 import { MAX_CYCLE } from '../machine/clientIds.js'
 import type { EquityTracker } from './equity.js'
-import type { QuietRange, Simulator, VirtualLadder } from './simulator.js'
+import { markRange } from './equityRange.js'
+import { type QuietRange, quietRange } from './quiet.js'
+import {
+  bidBound,
+  ladderAt,
+  restartsSkippable,
+  skipRestarts,
+  type VirtualLadder,
+} from './restarts.js'
+import type { Simulator } from './simulator.js'
 
 /** Candles 1 to n - 1, each in turn (the reference path). @internal */
 export function walkCandles(
@@ -49,7 +58,7 @@ export function jumpEvents(
   let from = 1
   while (from < n) {
     let next = from
-    if (sim.restartsSkippable()) {
+    if (restartsSkippable(sim)) {
       next = runRestarts(sim, equity, from, n, openTime, index)
       if (next >= n) return
       sim.candle(next)
@@ -57,7 +66,7 @@ export function jumpEvents(
       from = next + 1
       continue
     }
-    const quiet = sim.quietRange(range)
+    const quiet = quietRange(sim, range)
     if (quiet !== null) {
       const to =
         quiet.until === Number.POSITIVE_INFINITY
@@ -68,7 +77,7 @@ export function jumpEvents(
         quiet.hi === Number.POSITIVE_INFINITY
           ? to
           : index.firstOutside(from, to, quiet.lo, quiet.hi)
-      equity.markRange(from, next, index)
+      markRange(equity, from, next, index)
     }
     if (next >= n) return
     sim.candle(next)
@@ -78,13 +87,13 @@ export function jumpEvents(
 }
 
 /**
- * A run of no-fill restarts (`sim.restartsSkippable()`): each ladder rests
+ * A run of no-fill restarts (`restartsSkippable(sim)`): each ladder rests
  * until its no-fill timer is due, no bid fills, and the restart at that
  * candle's close places the next ladder. Only the ladder each restart would
  * place matters to the candles and the equity (its highest bid and its
- * notional, `sim.ladderAt`), so the run goes from ladder to ladder on those
+ * notional, `ladderAt`), so the run goes from ladder to ladder on those
  * alone and steps the machine once, for the last restart
- * (`sim.skipRestarts`, which adds the counters of the ones before).
+ * (`skipRestarts`, which adds the counters of the ones before).
  *
  * ```
  * ladder = the book's;  loop:
@@ -93,7 +102,7 @@ export function jumpEvents(
  *   markRange(from, fill, ladder.notional)
  *   stop at fill (< due), at the end, or when candle `due` fills a bid
  *        or its restart would do anything but place a ladder
- *   ladder = sim.ladderAt(due); mark(due, ladder.notional); from = due + 1
+ *   ladder = ladderAt(due); mark(due, ladder.notional); from = due + 1
  * ```
  *
  * @returns The candle to run next with `sim.candle` (or n): every candle
@@ -107,10 +116,10 @@ function runRestarts(
   openTime: Float64Array,
   index: CandleRangeIndex,
 ): number {
-  const low = sim.candles.low
-  const noFillMs = sim.noFillMs
+  const low = sim.setup.candles.low
+  const noFillMs = sim.setup.dv.noFillMs
   const room = MAX_CYCLE - sim.state.cycle
-  let bound = sim.bidBound()
+  let bound = bidBound(sim)
   let bidsTL = sim.buyNotionalTL
   let deadline = sim.timers.noFill
   // The last skipped ladder (placed at candle `at` of the run).
@@ -123,13 +132,13 @@ function runRestarts(
     const due = firstDue(openTime, c, n, deadline)
     const fill =
       due > c ? index.firstOutside(c, due, bound, Number.POSITIVE_INFINITY) : c
-    equity.markRange(c, fill, index, bidsTL)
+    markRange(equity, c, fill, index, bidsTL)
     c = fill
     if (fill < due || due >= n) break
     // Candle `due`: its bids first (a fill there is the candle's own), then
     // the restart at its close.
     if ((low[due] as number) <= bound || count >= room) break
-    if (!sim.ladderAt(due, next)) break
+    if (!ladderAt(sim, due, next)) break
     count++
     placedAt = due
     planned.bound = next.bound
@@ -140,7 +149,7 @@ function runRestarts(
     equity.mark(due, bidsTL)
     c = due + 1
   }
-  if (count > 0) sim.skipRestarts(placedAt, count - 1, planned)
+  if (count > 0) skipRestarts(sim, placedAt, count - 1, planned)
   return c
 }
 
