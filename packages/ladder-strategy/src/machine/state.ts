@@ -12,6 +12,7 @@ import type {
   LadderMarket,
   LadderState,
   OrderRecord,
+  OrderStatus,
   PositionRecord,
   QueuedRung,
   StateCommon,
@@ -458,6 +459,32 @@ export function findLiveOrder(
   return i
 }
 
+/**
+ * A copy of an order with another status, as `{ ...o, status }` gives (the
+ * same fields in the same order), written as one literal for the orders the
+ * machine builds (no `takeProfitStep`): the spread, over the order shapes a
+ * run sees, goes megamorphic (a runtime call per order on every cancel).
+ */
+export function withStatus(o: OrderRecord, status: OrderStatus): OrderRecord {
+  if (o.takeProfitStep !== undefined) return { ...o, status }
+  return {
+    clientId: o.clientId,
+    cycle: o.cycle,
+    side: o.side,
+    rung: o.rung,
+    price: o.price,
+    quantity: o.quantity,
+    priceTicks: o.priceTicks,
+    qtyLots: o.qtyLots,
+    filledLots: o.filledLots,
+    filledTickLots: o.filledTickLots,
+    feeUnits: o.feeUnits,
+    baseFeeUnits: o.baseFeeUnits,
+    status,
+    orderId: o.orderId,
+  }
+}
+
 export function isLive(order: OrderRecord): boolean {
   return (
     order.status === 'pending' ||
@@ -508,7 +535,7 @@ export function cancelLive(
       (o.status === 'pending' || o.status === 'open') &&
       (side === undefined || o.side === side)
     ) {
-      w.orders[i] = { ...o, status: 'canceling' }
+      w.orders[i] = withStatus(o, 'canceling')
       ids.push(o.clientId)
     }
   }
