@@ -427,9 +427,38 @@ export function ticksToPrice(dv: Derived, ticks: number): DecimalString {
   return formatUnits(ticks * dv.tickMant, dv.tickDec)
 }
 
+/**
+ * Quantity texts already written, per step grid (`stepMant`, `stepDec`):
+ * a run places a few sizes per rung over and over (a six-month backtest
+ * writes some 17,000 quantities, about 1,300 distinct ones), and every set
+ * of a sweep shares the grid. Bounded: past {@link QUANTITY_TEXTS} entries
+ * a grid's texts are written afresh. A cache of a pure function: the text
+ * is the same either way.
+ */
+const quantityTexts = new Map<string, Map<number, DecimalString>>()
+const QUANTITY_TEXTS = 8192
+// The grid of the last call (most calls come from the same setup).
+let lastGrid: Derived | null = null
+let lastTexts = new Map<number, DecimalString>()
+
 /** Formats lots as a quantity string. @internal */
 export function lotsToQuantity(dv: Derived, lots: number): DecimalString {
-  return formatUnits(lots * dv.stepMant, dv.stepDec)
+  if (dv !== lastGrid) {
+    const key = `${dv.stepMant}e-${dv.stepDec}`
+    let texts = quantityTexts.get(key)
+    if (texts === undefined) {
+      texts = new Map()
+      quantityTexts.set(key, texts)
+    }
+    lastGrid = dv
+    lastTexts = texts
+  }
+  let text = lastTexts.get(lots)
+  if (text === undefined) {
+    text = formatUnits(lots * dv.stepMant, dv.stepDec)
+    if (lastTexts.size < QUANTITY_TEXTS) lastTexts.set(lots, text)
+  }
+  return text
 }
 
 /** Formats money units as a quote amount. @internal */
