@@ -341,6 +341,17 @@ function effectiveMinAmount(config: LadderConfig, market: LadderMarket): Ratio {
   return cmp(mn, m) > 0 ? mn : m
 }
 
+/** `10 ** k` for k = 0..22, computed once (the same numbers). */
+const POWERS_OF_TEN: readonly number[] = Array.from(
+  { length: 23 },
+  (_, k) => 10 ** k,
+)
+
+/** `10 ** k`, from the table when it holds k (a pow call per ladder otherwise). */
+function powerOfTen(k: number): number {
+  return POWERS_OF_TEN[k] ?? 10 ** k
+}
+
 /**
  * Rung prices in ticks for a reference price given as integer units of
  * 10^-priceScale (rounded DOWN to the tick, spec step 1). @internal
@@ -356,8 +367,8 @@ export function rungTicks(
   if (out.length !== n) out.length = n
   // ticks_i = floor(P x F_i / tickSize)
   //         = floor(Pu x num_i x 10^tickDec / (den x 10^priceScale x tickMant))
-  const up = 10 ** dv.tickDec
-  const down = 10 ** priceScale * dv.tickMant
+  const up = powerOfTen(dv.tickDec)
+  const down = powerOfTen(priceScale) * dv.tickMant
   const nums = dv.factorNumN
   const den = dv.factorDenN
   if (
@@ -368,8 +379,9 @@ export function rungTicks(
   ) {
     // factor numerators are decreasing, so nums[0] bounds every product.
     const denom = den * down
+    const pu = priceUnits * up
     for (let i = 0; i < n; i++)
-      out[i] = floorDiv(priceUnits * up * (nums[i] as number), denom)
+      out[i] = floorDiv(pu * (nums[i] as number), denom)
     return
   }
   const pu = BigInt(priceUnits) * pow10(dv.tickDec)
