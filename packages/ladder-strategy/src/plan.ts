@@ -30,6 +30,7 @@ import {
   normalizeDecimal,
   parseUnits,
   pow10,
+  powerOfTen,
   powInt,
   type Ratio,
   ratio,
@@ -39,6 +40,7 @@ import {
   toSafe,
 } from './decimal.js'
 import { type ConfigIssue, LadderConfigError } from './errors.js'
+import { quantityText } from './quantityTexts.js'
 import type {
   DecimalString,
   DroppedRung,
@@ -341,17 +343,6 @@ function effectiveMinAmount(config: LadderConfig, market: LadderMarket): Ratio {
   return cmp(mn, m) > 0 ? mn : m
 }
 
-/** `10 ** k` for k = 0..22, computed once (the same numbers). */
-const POWERS_OF_TEN: readonly number[] = Array.from(
-  { length: 23 },
-  (_, k) => 10 ** k,
-)
-
-/** `10 ** k`, from the table when it holds k (a pow call per ladder otherwise). */
-function powerOfTen(k: number): number {
-  return POWERS_OF_TEN[k] ?? 10 ** k
-}
-
 /**
  * Rung prices in ticks for a reference price given as integer units of
  * 10^-priceScale (rounded DOWN to the tick, spec step 1). @internal
@@ -440,37 +431,11 @@ export function ticksToPrice(dv: Derived, ticks: number): DecimalString {
 }
 
 /**
- * Quantity texts already written, per step grid (`stepMant`, `stepDec`):
- * a run places a few sizes per rung over and over (a six-month backtest
- * writes some 17,000 quantities, about 1,300 distinct ones), and every set
- * of a sweep shares the grid. Bounded: past {@link QUANTITY_TEXTS} entries
- * a grid's texts are written afresh. A cache of a pure function: the text
- * is the same either way.
+ * Formats lots as a quantity string (cached per step grid, see
+ * ./quantityTexts.ts). @internal
  */
-const quantityTexts = new Map<string, Map<number, DecimalString>>()
-const QUANTITY_TEXTS = 8192
-// The grid of the last call (most calls come from the same setup).
-let lastGrid: Derived | null = null
-let lastTexts = new Map<number, DecimalString>()
-
-/** Formats lots as a quantity string. @internal */
 export function lotsToQuantity(dv: Derived, lots: number): DecimalString {
-  if (dv !== lastGrid) {
-    const key = `${dv.stepMant}e-${dv.stepDec}`
-    let texts = quantityTexts.get(key)
-    if (texts === undefined) {
-      texts = new Map()
-      quantityTexts.set(key, texts)
-    }
-    lastGrid = dv
-    lastTexts = texts
-  }
-  let text = lastTexts.get(lots)
-  if (text === undefined) {
-    text = formatUnits(lots * dv.stepMant, dv.stepDec)
-    if (lastTexts.size < QUANTITY_TEXTS) lastTexts.set(lots, text)
-  }
-  return text
+  return quantityText(dv, lots)
 }
 
 /** Formats money units as a quote amount. @internal */
