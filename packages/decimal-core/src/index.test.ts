@@ -138,6 +138,27 @@ describe('formatUnits', () => {
     expect(formatUnits(-1n, 3, 2)).toBe('0.00')
     expect(formatUnits(-0, 2)).toBe('0')
   })
+
+  test('edges: the number path at the ends of the safe integers and scales', () => {
+    expect(formatUnits(Number.MAX_SAFE_INTEGER, 22)).toBe(
+      '0.0000009007199254740991',
+    )
+    expect(formatUnits(-Number.MAX_SAFE_INTEGER, 0)).toBe('-9007199254740991')
+    expect(formatUnits(1200, 2)).toBe('12')
+    expect(formatUnits(1205, 2)).toBe('12.05')
+    expect(formatUnits(-1050, 3)).toBe('-1.05')
+    expect(formatUnits(10, 23)).toBe('0.0000000000000000000001')
+    expect(formatUnits(2 ** 53, 2)).toBe('90071992547409.92')
+  })
+
+  // A safe-integer number takes a number-only path; a bigint the general
+  // one: both must write the same text.
+  propTest.prop([fc.maxSafeInteger(), fc.integer({ min: 0, max: 30 })])(
+    'behavior: a number writes as the same bigint',
+    (n, scale) => {
+      expect(formatUnits(n, scale)).toBe(formatUnits(BigInt(n), scale))
+    },
+  )
 })
 
 describe('add, sub, mul, compare', () => {

@@ -218,6 +218,10 @@ export function formatUnits(
   scale: number,
   places?: number,
 ): string {
+  if (places === undefined && typeof units === 'number') {
+    const text = formatSafeUnits(units, scale)
+    if (text !== null) return text
+  }
   const negative = units < 0
   let digits = (negative ? -units : units).toString()
   if (scale > 0 && digits.length <= scale)
@@ -240,6 +244,41 @@ export function formatUnits(
     if (c !== 48 && c !== DOT) return `-${text}`
   }
   return text
+}
+
+/** 10^k as exact numbers, k = 0..22 (5^22 < 2^53, so each is exact). */
+const POW10_NUMBER: number[] = Array.from({ length: 23 }, (_, k) =>
+  Number(`1e${k}`),
+)
+const ZEROS: string[] = Array.from({ length: 23 }, (_, k) => '0'.repeat(k))
+
+/**
+ * {@link formatUnits} without `places` for a safe-integer number, with
+ * number arithmetic only: the integer and the fraction digits are written
+ * separately (each a shorter integer, whose text the engine often has
+ * cached), the fraction's trailing zeros divided away first. Every step is
+ * exact: `units % 10^scale` and the quotient of the difference are exact
+ * integers below 2^53. `null` when it does not apply (not a safe integer,
+ * a scale outside 0..22): the caller takes the general path.
+ */
+function formatSafeUnits(units: number, scale: number): string | null {
+  if (!Number.isSafeInteger(units) || !Number.isInteger(scale)) return null
+  if (scale < 0 || scale > 22) return null
+  // Also -0: no "-0".
+  if (units === 0) return '0'
+  if (units < 0) return `-${formatSafeUnits(-units, scale) as string}`
+  if (scale === 0) return `${units}`
+  const unit = POW10_NUMBER[scale] as number
+  let fraction = units % unit
+  const whole = (units - fraction) / unit
+  if (fraction === 0) return `${whole}`
+  let digits = scale
+  while (fraction % 10 === 0) {
+    fraction /= 10
+    digits--
+  }
+  const text = `${fraction}`
+  return `${whole}.${ZEROS[digits - text.length] as string}${text}`
 }
 
 /**

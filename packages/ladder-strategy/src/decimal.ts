@@ -81,6 +81,17 @@ export function decimalPlaces(text: string): number {
   return dot < 0 ? 0 : text.length - dot - 1
 }
 
+/** `10 ** k` for k = 0..22, computed once (the same numbers). */
+const POWERS_OF_TEN: readonly number[] = Array.from(
+  { length: 23 },
+  (_, k) => 10 ** k,
+)
+
+/** `10 ** k`, from the table when it holds k (a pow call per ladder otherwise). */
+export function powerOfTen(k: number): number {
+  return POWERS_OF_TEN[k] ?? 10 ** k
+}
+
 /** floor(a / b) for safe integers a >= 0, b > 0, exact (float division corrected). */
 export function floorDiv(a: number, b: number): number {
   let q = Math.floor(a / b)

@@ -30,6 +30,7 @@ import {
   normalizeDecimal,
   parseUnits,
   pow10,
+  powerOfTen,
   powInt,
   type Ratio,
   ratio,
@@ -39,6 +40,7 @@ import {
   toSafe,
 } from './decimal.js'
 import { type ConfigIssue, LadderConfigError } from './errors.js'
+import { quantityText } from './quantityTexts.js'
 import type {
   DecimalString,
   DroppedRung,
@@ -356,8 +358,8 @@ export function rungTicks(
   if (out.length !== n) out.length = n
   // ticks_i = floor(P x F_i / tickSize)
   //         = floor(Pu x num_i x 10^tickDec / (den x 10^priceScale x tickMant))
-  const up = 10 ** dv.tickDec
-  const down = 10 ** priceScale * dv.tickMant
+  const up = powerOfTen(dv.tickDec)
+  const down = powerOfTen(priceScale) * dv.tickMant
   const nums = dv.factorNumN
   const den = dv.factorDenN
   if (
@@ -368,8 +370,9 @@ export function rungTicks(
   ) {
     // factor numerators are decreasing, so nums[0] bounds every product.
     const denom = den * down
+    const pu = priceUnits * up
     for (let i = 0; i < n; i++)
-      out[i] = floorDiv(priceUnits * up * (nums[i] as number), denom)
+      out[i] = floorDiv(pu * (nums[i] as number), denom)
     return
   }
   const pu = BigInt(priceUnits) * pow10(dv.tickDec)
@@ -427,9 +430,12 @@ export function ticksToPrice(dv: Derived, ticks: number): DecimalString {
   return formatUnits(ticks * dv.tickMant, dv.tickDec)
 }
 
-/** Formats lots as a quantity string. @internal */
+/**
+ * Formats lots as a quantity string (cached per step grid, see
+ * ./quantityTexts.ts). @internal
+ */
 export function lotsToQuantity(dv: Derived, lots: number): DecimalString {
-  return formatUnits(lots * dv.stepMant, dv.stepDec)
+  return quantityText(dv, lots)
 }
 
 /** Formats money units as a quote amount. @internal */

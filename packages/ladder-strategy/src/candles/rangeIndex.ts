@@ -205,10 +205,22 @@ function makeIndex(
   const acc = new Float64Array(FIELDS)
   // spans[k]: candles in a block of level k (16^k), as exact doubles.
   const spans = Array.from({ length: depth + 1 }, (_, k) => FANOUT ** k)
+  // Up to 2^26 candles (128 years of minutes) every span and index is a
+  // small integer: alignment and block numbers by bit operations (a double
+  // % is a call into the C library, on every step of every jump).
+  const small = series.length <= 2 ** 26
 
   /** Largest level k (0 = candles) whose aligned block at i fits in [i, to). */
   const widest = (i: number, to: number): number => {
     let k = 0
+    if (small) {
+      while (k < depth) {
+        const bits = (k + 1) * SHIFT
+        if ((i & ((1 << bits) - 1)) !== 0 || i + (1 << bits) > to) break
+        k++
+      }
+      return k
+    }
     while (k < depth) {
       const span = spans[k + 1] as number
       if (i % span !== 0 || i + span > to) break
@@ -216,6 +228,11 @@ function makeIndex(
     }
     return k
   }
+  /** The block of level k >= 1 holding candle i, as an offset into its level. */
+  const blockAt = (i: number, k: number): number =>
+    small
+      ? (i >> (k * SHIFT)) * FIELDS
+      : Math.floor(i / (spans[k] as number)) * FIELDS
 
   const firstOutside = (
     from: number,
@@ -235,7 +252,7 @@ function makeIndex(
           break
         }
         const level = levels[k - 1] as Float64Array
-        const o = Math.floor(i / (spans[k] as number)) * FIELDS
+        const o = blockAt(i, k)
         if (
           (level[o + LOW] as number) > lo &&
           (level[o + HIGH] as number) < hi
@@ -268,12 +285,7 @@ function makeIndex(
         if (cc < (acc[CMIN] as number)) acc[CMIN] = cc
         i++
       } else {
-        combineInto(
-          acc,
-          0,
-          levels[k - 1] as Float64Array,
-          Math.floor(i / (spans[k] as number)) * FIELDS,
-        )
+        combineInto(acc, 0, levels[k - 1] as Float64Array, blockAt(i, k))
         i += spans[k] as number
       }
     }

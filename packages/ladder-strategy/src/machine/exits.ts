@@ -16,12 +16,12 @@ import { cycleLots, holding, holdingToQuantity } from './position.js'
 import {
   baseAsset,
   cancelLive,
+  carriedPosition,
   finish,
   heldLots,
   isLive,
   type Work,
   work,
-  ZERO_POSITION,
 } from './state.js'
 import { inFlightSellLots, placeSell } from './targets.js'
 
@@ -155,12 +155,7 @@ export function settleExit(
       type: 'log',
       message: `cycle ${w.cycle}: ${carriedQuantity} ${baseAsset(w)} left unsold (below the step or the market minimum, or left by base-asset fees), carried into the next cycle at cost ${carriedCost}`,
     })
-  w.position = {
-    ...ZERO_POSITION,
-    carriedLots: rest.lots,
-    carriedFineUnits: rest.fineUnits,
-    carriedCostUnits: rest.costUnits,
-  }
+  w.position = carriedPosition(rest.lots, rest.fineUnits, rest.costUnits)
   w.trailingPeak = null
   w.trailingStopPrice = null
   w.tpStep = 0

@@ -220,19 +220,40 @@ export function applyFill(
 ): void {
   const o = w.orders[i] as OrderRecord
   const filledLots = o.filledLots + lots
-  w.orders[i] = {
-    ...o,
-    filledLots,
-    filledTickLots: o.filledTickLots + tickLots,
-    feeUnits: o.feeUnits + feeUnits,
-    baseFeeUnits: o.baseFeeUnits + baseFeeUnits,
-    status:
-      filledLots >= o.qtyLots
-        ? 'filled'
-        : o.status === 'pending'
-          ? 'open'
-          : o.status,
-  }
+  const status =
+    filledLots >= o.qtyLots
+      ? 'filled'
+      : o.status === 'pending'
+        ? 'open'
+        : o.status
+  // As `{ ...o, filledLots, ..., status }`, one literal for the machine's
+  // own orders (see withStatus).
+  w.orders[i] =
+    o.takeProfitStep !== undefined
+      ? {
+          ...o,
+          filledLots,
+          filledTickLots: o.filledTickLots + tickLots,
+          feeUnits: o.feeUnits + feeUnits,
+          baseFeeUnits: o.baseFeeUnits + baseFeeUnits,
+          status,
+        }
+      : {
+          clientId: o.clientId,
+          cycle: o.cycle,
+          side: o.side,
+          rung: o.rung,
+          price: o.price,
+          quantity: o.quantity,
+          priceTicks: o.priceTicks,
+          qtyLots: o.qtyLots,
+          filledLots,
+          filledTickLots: o.filledTickLots + tickLots,
+          feeUnits: o.feeUnits + feeUnits,
+          baseFeeUnits: o.baseFeeUnits + baseFeeUnits,
+          status,
+          orderId: o.orderId,
+        }
   const p = w.position
   // A base-asset fee's quote value at the fill price, for the fee total
   // (rounded UP); the cycle's profit already reflects it through the

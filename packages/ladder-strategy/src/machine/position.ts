@@ -3,6 +3,8 @@
  * and trailing-stop prices in ticks, what is held and sellable (with the
  * remainder carried from earlier cycles), and base-asset fees.
  */
+
+import type { Ratio } from '../decimal.js'
 import { ceilDiv, divRound, floorDiv, formatUnits, pow10 } from '../decimal.js'
 import type { Derived } from '../plan.js'
 import type { DecimalString, PositionRecord } from '../types.js'
@@ -20,22 +22,57 @@ export function takeProfitTicks(
   mul = dv.tpMul,
 ): number {
   if (dv.config.feeAwareTakeProfit && heldLots > 0) {
-    const num =
-      (BigInt(position.costTickLots) * BigInt(dv.tlMoney) +
-        BigInt(position.buyFeeUnits)) *
-      mul.n
-    const den = BigInt(heldLots) * BigInt(dv.tlMoney) * mul.d
-    return Number(divRound(num, den, 'up'))
+    const cost = position.costTickLots * dv.tlMoney
+    const num = cost + position.buyFeeUnits
+    const den = heldLots * dv.tlMoney
+    if (
+      Number.isSafeInteger(cost) &&
+      Number.isSafeInteger(num) &&
+      Number.isSafeInteger(den)
+    )
+      return scaleByRatio(num, den, mul, 'up')
+    return Number(
+      divRound(
+        (BigInt(position.costTickLots) * BigInt(dv.tlMoney) +
+          BigInt(position.buyFeeUnits)) *
+          mul.n,
+        BigInt(heldLots) * BigInt(dv.tlMoney) * mul.d,
+        'up',
+      ),
+    )
   }
   if (position.boughtLots === 0) return 0
-  return Number(
-    divRound(
-      BigInt(position.costTickLots) * mul.n,
-      BigInt(position.boughtLots) * mul.d,
-      'up',
-    ),
-  )
+  return scaleByRatio(position.costTickLots, position.boughtLots, mul, 'up')
 }
+
+/**
+ * `x x r / y` rounded in the named direction, for integers x >= 0 and
+ * y > 0: number arithmetic when both products are exact safe integers
+ * (a product above 2^53 - 1 rounds to 2^53 or more, so the check is
+ * exact), else bigints. The same integer either way.
+ */
+function scaleByRatio(
+  x: number,
+  y: number,
+  r: Ratio,
+  rounding: 'down' | 'up',
+): number {
+  const a = x * Number(r.n)
+  const b = y * Number(r.d)
+  if (
+    Number.isSafeInteger(a) &&
+    Number.isSafeInteger(b) &&
+    a >= 0 &&
+    b > 0 &&
+    r.n > 0n &&
+    r.n <= MAX_SAFE &&
+    r.d <= MAX_SAFE
+  )
+    return rounding === 'up' ? ceilDiv(a, b) : floorDiv(a, b)
+  return Number(divRound(BigInt(x) * r.n, BigInt(y) * r.d, rounding))
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)
 
 /** Stop-loss price in ticks (rounded DOWN: triggers no earlier than asked), or null. @internal */
 export function stopLossTicks(
@@ -43,21 +80,18 @@ export function stopLossTicks(
   position: PositionRecord,
 ): number | null {
   if (dv.slMul === null || position.boughtLots === 0) return null
-  return Number(
-    divRound(
-      BigInt(position.costTickLots) * dv.slMul.n,
-      BigInt(position.boughtLots) * dv.slMul.d,
-      'down',
-    ),
+  return scaleByRatio(
+    position.costTickLots,
+    position.boughtLots,
+    dv.slMul,
+    'down',
   )
 }
 
 /** Trailing stop for a peak, in ticks (rounded DOWN). @internal */
 export function trailingStopTicks(dv: Derived, peakTicks: number): number {
   if (dv.trailMul === null) return peakTicks
-  return Number(
-    divRound(BigInt(peakTicks) * dv.trailMul.n, dv.trailMul.d, 'down'),
-  )
+  return scaleByRatio(peakTicks, 1, dv.trailMul, 'down')
 }
 
 /** Quote value (money units, rounded UP) of a base-asset fee at a price. @internal */
@@ -172,6 +206,12 @@ export function holding(dv: Derived, position: PositionRecord): Holding {
 
 /** Formats a holding's quantity exactly (not rounded to the step). @internal */
 export function holdingToQuantity(dv: Derived, h: Holding): DecimalString {
+  // Number arithmetic when every step is an exact safe integer (nothing
+  // held, the usual case at a cycle's end), else bigints.
+  const whole = h.lots * fineUnitsPerLot(dv)
+  const units = whole + h.fineUnits
+  if (Number.isSafeInteger(whole) && Number.isSafeInteger(units))
+    return formatUnits(units, dv.stepDec + 8)
   return formatUnits(
     BigInt(h.lots) * BigInt(fineUnitsPerLot(dv)) + BigInt(h.fineUnits),
     dv.stepDec + 8,

@@ -12,6 +12,7 @@ import type {
   LadderMarket,
   LadderState,
   OrderRecord,
+  OrderStatus,
   PositionRecord,
   QueuedRung,
   StateCommon,
@@ -49,11 +50,66 @@ export const ZERO_POSITION: PositionRecord = Object.freeze({
 
 /** A new cycle's position: zero fills, the carried remainder kept. */
 export function freshPosition(p: PositionRecord): PositionRecord {
+  return carriedPosition(
+    p.carriedLots ?? 0,
+    p.carriedFineUnits ?? 0,
+    p.carriedCostUnits ?? 0,
+  )
+}
+
+/**
+ * A position with no fill of its own, carrying a remainder: the fields of
+ * {@link ZERO_POSITION} in its order, as one literal (spreading the frozen
+ * constant costs a runtime call on every cycle).
+ */
+export function carriedPosition(
+  carriedLots: number,
+  carriedFineUnits: number,
+  carriedCostUnits: number,
+): PositionRecord {
   return {
-    ...ZERO_POSITION,
-    carriedLots: p.carriedLots ?? 0,
-    carriedFineUnits: p.carriedFineUnits ?? 0,
-    carriedCostUnits: p.carriedCostUnits ?? 0,
+    boughtLots: 0,
+    costTickLots: 0,
+    buyFeeUnits: 0,
+    baseFeeUnits: 0,
+    soldLots: 0,
+    proceedsTickLots: 0,
+    sellFeeUnits: 0,
+    fills: 0,
+    carriedLots,
+    carriedFineUnits,
+    carriedCostUnits,
+  }
+}
+
+/**
+ * A copy of a position: one literal in the fields' order when every field
+ * is present (the machine's own positions), else a spread (a state from
+ * elsewhere may lack the optional carried fields; the copy keeps that).
+ * The literal matters: `work` copies the position on every transition,
+ * and a spread over the several shapes a position takes goes megamorphic
+ * (a runtime call each time).
+ */
+function copyPosition(p: PositionRecord): PositionRecord {
+  const { carriedLots, carriedFineUnits, carriedCostUnits } = p
+  if (
+    carriedLots === undefined ||
+    carriedFineUnits === undefined ||
+    carriedCostUnits === undefined
+  )
+    return { ...p }
+  return {
+    boughtLots: p.boughtLots,
+    costTickLots: p.costTickLots,
+    buyFeeUnits: p.buyFeeUnits,
+    baseFeeUnits: p.baseFeeUnits,
+    soldLots: p.soldLots,
+    proceedsTickLots: p.proceedsTickLots,
+    sellFeeUnits: p.sellFeeUnits,
+    fills: p.fills,
+    carriedLots,
+    carriedFineUnits,
+    carriedCostUnits,
   }
 }
 
@@ -131,14 +187,24 @@ const NO_RUNGS: readonly QueuedRung[] = Object.freeze([])
 
 export function work(state: LadderState): Work {
   const s = state as Partial<Work> & StateCommon & { status: Work['status'] }
+  // Totals and timers have no optional field: copied as literals (see
+  // copyPosition for why not spreads).
+  const t = state.totals
   return {
     status: state.status,
     setup: state.setup,
     cycle: state.cycle,
     orders: state.orders.slice(),
-    position: { ...state.position },
-    totals: { ...state.totals },
-    timers: { ...state.timers },
+    position: copyPosition(state.position),
+    totals: {
+      cycles: t.cycles,
+      stopLosses: t.stopLosses,
+      noFillRestarts: t.noFillRestarts,
+      fills: t.fills,
+      realisedUnits: t.realisedUnits,
+      feeUnits: t.feeUnits,
+    },
+    timers: { noFill: state.timers.noFill, coolDown: state.timers.coolDown },
     nextSellSlot: state.nextSellSlot,
     placedAt: s.placedAt ?? 0,
     takeProfitPrice: s.takeProfitPrice ?? '0',
@@ -395,6 +461,32 @@ export function findLiveOrder(
   return i
 }
 
+/**
+ * A copy of an order with another status, as `{ ...o, status }` gives (the
+ * same fields in the same order), written as one literal for the orders the
+ * machine builds (no `takeProfitStep`): the spread, over the order shapes a
+ * run sees, goes megamorphic (a runtime call per order on every cancel).
+ */
+export function withStatus(o: OrderRecord, status: OrderStatus): OrderRecord {
+  if (o.takeProfitStep !== undefined) return { ...o, status }
+  return {
+    clientId: o.clientId,
+    cycle: o.cycle,
+    side: o.side,
+    rung: o.rung,
+    price: o.price,
+    quantity: o.quantity,
+    priceTicks: o.priceTicks,
+    qtyLots: o.qtyLots,
+    filledLots: o.filledLots,
+    filledTickLots: o.filledTickLots,
+    feeUnits: o.feeUnits,
+    baseFeeUnits: o.baseFeeUnits,
+    status,
+    orderId: o.orderId,
+  }
+}
+
 export function isLive(order: OrderRecord): boolean {
   return (
     order.status === 'pending' ||
@@ -445,7 +537,7 @@ export function cancelLive(
       (o.status === 'pending' || o.status === 'open') &&
       (side === undefined || o.side === side)
     ) {
-      w.orders[i] = { ...o, status: 'canceling' }
+      w.orders[i] = withStatus(o, 'canceling')
       ids.push(o.clientId)
     }
   }

@@ -55,6 +55,7 @@ import {
   UNCHANGED,
   type Work,
   warning,
+  withStatus,
   work,
 } from './state.js'
 import { triggerSteps } from './steps.js'
@@ -421,7 +422,7 @@ export function common(state: LadderState, event: LadderEvent): Outcome {
           event: 'orderRejected',
         },
       ]
-      w.orders[i] = { ...o, status: o.filledLots > 0 ? 'canceled' : 'rejected' }
+      w.orders[i] = withStatus(o, o.filledLots > 0 ? 'canceled' : 'rejected')
       afterOrderClosed(w, o, event.at, cmds)
       return [finish(w), cmds]
     }
@@ -440,7 +441,7 @@ export function common(state: LadderState, event: LadderEvent): Outcome {
         // path of a no-fill restart, and of every cancel but the last one
         // while exiting): replace one order, keep the rest.
         const orders = state.orders.slice()
-        orders[i] = { ...o, status: 'canceled' }
+        orders[i] = withStatus(o, 'canceled')
         return [{ ...state, orders }, NONE]
       }
       const w = work(state)
@@ -451,7 +452,7 @@ export function common(state: LadderState, event: LadderEvent): Outcome {
           message: `order ${o.clientId} was canceled by the exchange (not asked for)`,
           event: 'orderCanceled',
         })
-      w.orders[i] = { ...o, status: 'canceled' }
+      w.orders[i] = withStatus(o, 'canceled')
       afterOrderClosed(w, o, event.at, cmds)
       return [finish(w), cmds.length === 0 ? NONE : cmds]
     }
@@ -533,7 +534,7 @@ export function onOrdersCanceled(
       (w.status === 'exiting'
         ? otherLiveOrder(w.orders, i)
         : !(w.status === 'inPosition' && o.side === 'sell'))
-    w.orders[i] = { ...o, status: 'canceled' }
+    w.orders[i] = withStatus(o, 'canceled')
     if (quiet) continue
     if (o.status !== 'canceling')
       cmds.push({

@@ -44,6 +44,7 @@ import {
   heldLots,
   isLive,
   type Work,
+  withStatus,
   work,
 } from './state.js'
 import {
@@ -139,7 +140,7 @@ export function syncStepOrders(
     )
     if (j >= 0) used[j] = true
     else {
-      w.orders[i] = { ...o, status: 'canceling' }
+      w.orders[i] = withStatus(o, 'canceling')
       cancel.push(o.clientId)
     }
   }

@@ -8,7 +8,15 @@ import { type Derived, derive, priceToTicks, ticksToPrice } from '../plan.js'
 import type { DecimalString, LadderState, OrderRecord } from '../types.js'
 import type { LadderCommand, StepResult } from './commands.js'
 import { trailingStopTicks } from './position.js'
-import { finish, heldLots, isLive, NONE, type Work, work } from './state.js'
+import {
+  finish,
+  heldLots,
+  isLive,
+  NONE,
+  type Work,
+  withStatus,
+  work,
+} from './state.js'
 import { syncStepOrders } from './steps.js'
 import { placeSell, refreshTargets } from './targets.js'
 
@@ -74,7 +82,7 @@ export function syncTakeProfitOrder(
     const o = w.orders[i] as OrderRecord
     if (o.side !== 'sell' || !isLive(o)) continue
     if (o.status !== 'canceling' && o.priceTicks !== w.takeProfitTicks) {
-      w.orders[i] = { ...o, status: 'canceling' }
+      w.orders[i] = withStatus(o, 'canceling')
       cancel.push(o.clientId)
     }
     // A sell being canceled may still fill: count it until acknowledged.

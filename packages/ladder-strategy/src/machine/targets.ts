@@ -11,9 +11,9 @@ import {
   priceToTicks,
   ticksToPrice,
 } from '../plan.js'
-import type { ExitReason } from '../types.js'
+import type { ExitReason, OrderRecord } from '../types.js'
 import { clientIdFor, SELL_SLOT0, SLOTS } from './clientIds.js'
-import type { LadderCommand } from './commands.js'
+import type { LadderCommand, SellPositionCommand } from './commands.js'
 import {
   cycleLots,
   entryLots,
@@ -81,7 +81,7 @@ export function placeSell(
   const quantity = lotsToQuantity(dv, lots)
   // Written out like rolling.ts's rungRecord on purpose: a sell is no queued
   // rung (rung -1, optional takeProfitStep), and this literal is on the fill path.
-  w.orders.push({
+  const order: OrderRecord = {
     clientId,
     cycle: w.cycle,
     side: 'sell',
@@ -96,9 +96,8 @@ export function placeSell(
     baseFeeUnits: 0,
     status: 'pending',
     orderId: null,
-    ...(step === undefined ? {} : { takeProfitStep: step }),
-  })
-  cmds.push({
+  }
+  const command: SellPositionCommand = {
     type: 'sellPosition',
     symbol: w.setup.market.symbol,
     clientId,
@@ -106,8 +105,15 @@ export function placeSell(
     quantity,
     price,
     reason,
-    ...(step === undefined ? {} : { step }),
-  })
+  }
+  // A step's index is added last (as a conditional spread would place it;
+  // adding a field beats spreading an empty object on the classic path).
+  if (step !== undefined) {
+    order.takeProfitStep = step
+    command.step = step
+  }
+  w.orders.push(order)
+  cmds.push(command)
 }
 
 /** Unfilled lots of the live sells not being canceled (market sells in flight). */
