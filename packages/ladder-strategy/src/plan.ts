@@ -345,17 +345,20 @@ function effectiveMinAmount(config: LadderConfig, market: LadderMarket): Ratio {
 
 /**
  * Rung prices in ticks for a reference price given as integer units of
- * 10^-priceScale (rounded DOWN to the tick, spec step 1). @internal
+ * 10^-priceScale (rounded DOWN to the tick, spec step 1); with `upTo`, only
+ * the first `upTo` rungs are written (the rest of `out` is left). @internal
  */
 export function rungTicks(
   dv: Derived,
   priceUnits: number,
   priceScale: number,
   out: number[],
+  upTo: number = dv.budgetK.length,
 ): void {
-  const n = dv.budgetK.length
+  const n = upTo
+  const all = dv.budgetK.length
   // Setting the length is a runtime call even when it does not change.
-  if (out.length !== n) out.length = n
+  if (out.length !== all) out.length = all
   // ticks_i = floor(P x F_i / tickSize)
   //         = floor(Pu x num_i x 10^tickDec / (den x 10^priceScale x tickMant))
   const up = powerOfTen(dv.tickDec)

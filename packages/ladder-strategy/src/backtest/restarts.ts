@@ -70,15 +70,23 @@ export function ladderAt(
   const { candles, dv } = sim.setup
   const close = candles.close[c] as number
   if (!(close > 0)) return false
-  rungTicks(dv, close, candles.priceScale, sim.scratch)
-  // sizeRungs without its objects: the same per-rung size and drop test.
   const ticks = sim.scratch
   const active = activeRungLimit(dv)
+  const count = dv.budgetK.length
+  // Only the rungs that can be placed are priced (rolling rungs place a few
+  // of many), the rest only if dropped rungs leave fewer than `active`.
+  let priced = Math.min(active, count)
+  rungTicks(dv, close, candles.priceScale, ticks, priced)
+  // sizeRungs without its objects: the same per-rung size and drop test.
   let placed = 0
   let notional = 0
   let top = 0
   let lastPlaced = Number.POSITIVE_INFINITY
-  for (let i = 0; i < ticks.length && placed < active; i++) {
+  for (let i = 0; i < count && placed < active; i++) {
+    if (i === priced) {
+      rungTicks(dv, close, candles.priceScale, ticks)
+      priced = count
+    }
     const p = ticks[i] as number
     const lots = rungLots(dv, i, p)
     if (rungDrop(dv, p, lots, lastPlaced) !== null) continue
