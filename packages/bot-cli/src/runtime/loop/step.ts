@@ -36,14 +36,18 @@ import {
 /**
  * Applies one event: journals it (unless it is an echo or a price tick that
  * changes nothing), steps the strategy, sends its I/O commands, then records
- * what it did (log, event panel, history) while they are on the way, and
- * finally takes the executor's answers. The status is marked due, and the
- * worker publishes it once idle (see `publishIfDue`).
+ * what it did (log, event panel, history) once their answers are in, and
+ * finally takes the answers. The status is marked due, and the worker
+ * publishes it once idle (see `publishIfDue`).
  *
  * The hot path (issue 17) is step → journal (write-ahead, fsynced) → send:
- * the bookkeeping that no order depends on runs after the requests are
- * issued, and always before their answers are taken, so the journal, the
- * log and the status see the same order of facts as before.
+ * the bookkeeping that no order depends on waits until the answers arrive
+ * (on the one thread, work done while the requests are in flight delays
+ * reading their answers: about 0.7 ms of a 4.7 ms tick-to-order on
+ * loopback), and always runs before the answers are taken, so the journal,
+ * the log and the status see the same order of facts as before. A crash
+ * in between loses no record: the journal has the event, and the replay
+ * writes the step's records again.
  *
  * @param loop - The loop.
  * @param received - The event (a batch acknowledgement loses its echoes first).
@@ -76,12 +80,12 @@ export async function apply(loop: Loop, received: LadderEvent): Promise<void> {
   // The log says what is sent before it is sent (a kill right after still
   // leaves the line); the rest waits until the requests are out.
   for (const command of io) describe(loop, command, next)
-  const sent = send(loop, io)
-  // Let the requests leave (the SDK signs and fetches after a microtask)
-  // before the bookkeeping; the answers are taken only after it.
-  await new Promise<void>((resolve) => setImmediate(resolve))
+  // The bookkeeping waits for the answers (and is done before they are
+  // taken): on the bot's one thread, work done while the requests are in
+  // flight delays reading their answers.
+  const sent = await send(loop, io)
   bookkeep(loop, prev, event, commands)
-  taken(loop, await sent)
+  taken(loop, sent)
 }
 
 /** Whether a command is I/O for the executor (the others are handled here). */
