@@ -13,6 +13,7 @@ import { addDecimals, subtractDecimals } from '@rung/backpack-sdk'
 import { generateKeyPair } from '@rung/backpack-sdk/signing'
 import { DEFAULT_MARKETS } from '@rung/backpack-sim'
 import type { LadderState } from '@rung/ladder-strategy'
+import WebSocket from 'ws'
 import type { StartedHandle } from '../../packages/bot-cli/src/commands/trade.js'
 import { mainWithHooks } from '../../packages/bot-cli/src/main.js'
 import { captureIo, tempDir } from '../../packages/bot-cli/test/e2e.js'
@@ -155,7 +156,10 @@ let tracing: { t0: number; trace: Trace } | undefined
 export function mark(label: string): void {
   if (tracing) tracing.trace.marks.push([label, performance.now() - tracing.t0])
 }
-/** Times `fsyncSync`, `appendFileSync` and `renameSync` while a repetition is traced. */
+/**
+ * Times `fsyncSync`, `appendFileSync` and `renameSync` while a repetition is
+ * traced, and marks the end of each fsync and each WebSocket frame received.
+ */
 export function traceFs(): () => void {
   const fs = createRequire(import.meta.url)(
     'node:fs',
@@ -182,6 +186,8 @@ export function traceFs(): () => void {
   fs.fsyncSync = timed(saved.fsyncSync, (t, ms) => {
     t.fsyncMs += ms
     t.fsyncs += 1
+    // When the journal's write-ahead ends, beside the requests' marks.
+    t.marks.push(['fsync done', performance.now() - (tracing?.t0 ?? 0)])
   })
   fs.appendFileSync = timed(saved.appendFileSync, (t, ms) => {
     t.logMs += ms
@@ -192,9 +198,20 @@ export function traceFs(): () => void {
     t.renames += 1
   })
   syncBuiltinESMExports()
+  // Each WebSocket frame the bot's connection receives (the SDK's `ws`).
+  const emit = WebSocket.prototype.emit
+  WebSocket.prototype.emit = function (
+    this: WebSocket,
+    event: string | symbol,
+    ...args: unknown[]
+  ) {
+    if (event === 'message') mark('frame received')
+    return emit.call(this, event, ...args)
+  }
   return () => {
     Object.assign(fs, saved)
     syncBuiltinESMExports()
+    WebSocket.prototype.emit = emit
   }
 }
 /** The traces of the repetitions, when `RUNG_BENCH_BREAKDOWN` is set. */
