@@ -102,6 +102,17 @@ export function pow10(k: number): bigint {
 }
 const POW10: bigint[] = Array.from({ length: 41 }, (_, k) => 10n ** BigInt(k))
 
+/**
+ * 10^k as a number (k an integer >= 0), from a table for k <= 22, where
+ * each is exact (5^22 < 2^53).
+ */
+export function pow10Number(k: number): number {
+  return POW10_NUMBER[k] ?? 10 ** k
+}
+const POW10_NUMBER: number[] = Array.from({ length: 23 }, (_, k) =>
+  Number(`1e${k}`),
+)
+
 /** Greatest common divisor of two bigints (non-negative result). */
 export function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a
@@ -246,10 +257,6 @@ export function formatUnits(
   return text
 }
 
-/** 10^k as exact numbers, k = 0..22 (5^22 < 2^53, so each is exact). */
-const POW10_NUMBER: number[] = Array.from({ length: 23 }, (_, k) =>
-  Number(`1e${k}`),
-)
 const ZEROS: string[] = Array.from({ length: 23 }, (_, k) => '0'.repeat(k))
 
 /**

@@ -35,9 +35,10 @@ import {
   parseDecimal,
   parseUnits,
   pow10,
+  pow10Number,
 } from '@rung/decimal-core'
 
-export { divRound, formatUnits, gcd, parseUnits, pow10 }
+export { divRound, formatUnits, gcd, parseUnits, pow10, pow10Number }
 
 /** Rounding direction; every rounding call names one. */
 export type Rounding = 'down' | 'up'
@@ -79,17 +80,6 @@ export const compareDecimal: (a: string, b: string) => -1 | 0 | 1 =
 export function decimalPlaces(text: string): number {
   const dot = text.indexOf('.')
   return dot < 0 ? 0 : text.length - dot - 1
-}
-
-/** `10 ** k` for k = 0..22, computed once (the same numbers). */
-const POWERS_OF_TEN: readonly number[] = Array.from(
-  { length: 23 },
-  (_, k) => 10 ** k,
-)
-
-/** `10 ** k`, from the table when it holds k (a pow call per ladder otherwise). */
-export function powerOfTen(k: number): number {
-  return POWERS_OF_TEN[k] ?? 10 ** k
 }
 
 /** floor(a / b) for safe integers a >= 0, b > 0, exact (float division corrected). */

@@ -30,7 +30,7 @@ import {
   normalizeDecimal,
   parseUnits,
   pow10,
-  powerOfTen,
+  pow10Number,
   powInt,
   type Ratio,
   ratio,
@@ -361,8 +361,8 @@ export function rungTicks(
   if (out.length !== all) out.length = all
   // ticks_i = floor(P x F_i / tickSize)
   //         = floor(Pu x num_i x 10^tickDec / (den x 10^priceScale x tickMant))
-  const up = powerOfTen(dv.tickDec)
-  const down = powerOfTen(priceScale) * dv.tickMant
+  const up = pow10Number(dv.tickDec)
+  const down = pow10Number(priceScale) * dv.tickMant
   const nums = dv.factorNumN
   const den = dv.factorDenN
   if (

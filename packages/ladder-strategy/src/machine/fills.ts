@@ -37,6 +37,7 @@ import {
   NONE,
   type Work,
   warning,
+  withFills,
   work,
 } from './state.js'
 import { noteStepSells } from './steps.js'
@@ -226,34 +227,14 @@ export function applyFill(
       : o.status === 'pending'
         ? 'open'
         : o.status
-  // As `{ ...o, filledLots, ..., status }`, one literal for the machine's
-  // own orders (see withStatus).
-  w.orders[i] =
-    o.takeProfitStep !== undefined
-      ? {
-          ...o,
-          filledLots,
-          filledTickLots: o.filledTickLots + tickLots,
-          feeUnits: o.feeUnits + feeUnits,
-          baseFeeUnits: o.baseFeeUnits + baseFeeUnits,
-          status,
-        }
-      : {
-          clientId: o.clientId,
-          cycle: o.cycle,
-          side: o.side,
-          rung: o.rung,
-          price: o.price,
-          quantity: o.quantity,
-          priceTicks: o.priceTicks,
-          qtyLots: o.qtyLots,
-          filledLots,
-          filledTickLots: o.filledTickLots + tickLots,
-          feeUnits: o.feeUnits + feeUnits,
-          baseFeeUnits: o.baseFeeUnits + baseFeeUnits,
-          status,
-          orderId: o.orderId,
-        }
+  w.orders[i] = withFills(
+    o,
+    filledLots,
+    o.filledTickLots + tickLots,
+    o.feeUnits + feeUnits,
+    o.baseFeeUnits + baseFeeUnits,
+    status,
+  )
   const p = w.position
   // A base-asset fee's quote value at the fill price, for the fee total
   // (rounded UP); the cycle's profit already reflects it through the

@@ -34,20 +34,6 @@ export const NONE: readonly LadderCommand[] = Object.freeze([])
 export type Outcome = StepResult | null
 export const UNCHANGED: Outcome = null
 
-export const ZERO_POSITION: PositionRecord = Object.freeze({
-  boughtLots: 0,
-  costTickLots: 0,
-  buyFeeUnits: 0,
-  baseFeeUnits: 0,
-  soldLots: 0,
-  proceedsTickLots: 0,
-  sellFeeUnits: 0,
-  fills: 0,
-  carriedLots: 0,
-  carriedFineUnits: 0,
-  carriedCostUnits: 0,
-})
-
 /** A new cycle's position: zero fills, the carried remainder kept. */
 export function freshPosition(p: PositionRecord): PositionRecord {
   return carriedPosition(
@@ -58,9 +44,9 @@ export function freshPosition(p: PositionRecord): PositionRecord {
 }
 
 /**
- * A position with no fill of its own, carrying a remainder: the fields of
- * {@link ZERO_POSITION} in its order, as one literal (spreading the frozen
- * constant costs a runtime call on every cycle).
+ * A position with no fill of its own, carrying a remainder: every field,
+ * in the order of {@link PositionRecord}, as one literal (spreading a
+ * frozen constant costs a runtime call on every cycle).
  */
 export function carriedPosition(
   carriedLots: number,
@@ -81,6 +67,11 @@ export function carriedPosition(
     carriedCostUnits,
   }
 }
+
+/** A position with nothing bought, sold or carried. */
+export const ZERO_POSITION: PositionRecord = Object.freeze(
+  carriedPosition(0, 0, 0),
+)
 
 /**
  * A copy of a position: one literal in the fields' order when every field
@@ -462,13 +453,23 @@ export function findLiveOrder(
 }
 
 /**
- * A copy of an order with another status, as `{ ...o, status }` gives (the
- * same fields in the same order), written as one literal for the orders the
- * machine builds (no `takeProfitStep`): the spread, over the order shapes a
- * run sees, goes megamorphic (a runtime call per order on every cancel).
+ * A copy of an order with new fill figures and status, as
+ * `{ ...o, filledLots, filledTickLots, feeUnits, baseFeeUnits, status }`
+ * gives (the same fields in the same order), written as one literal for the
+ * orders the machine builds (no `takeProfitStep`): the spread, over the
+ * order shapes a run sees, goes megamorphic (a runtime call per order on
+ * every fill and cancel).
  */
-export function withStatus(o: OrderRecord, status: OrderStatus): OrderRecord {
-  if (o.takeProfitStep !== undefined) return { ...o, status }
+export function withFills(
+  o: OrderRecord,
+  filledLots: number,
+  filledTickLots: number,
+  feeUnits: number,
+  baseFeeUnits: number,
+  status: OrderStatus,
+): OrderRecord {
+  if (o.takeProfitStep !== undefined)
+    return { ...o, filledLots, filledTickLots, feeUnits, baseFeeUnits, status }
   return {
     clientId: o.clientId,
     cycle: o.cycle,
@@ -478,13 +479,25 @@ export function withStatus(o: OrderRecord, status: OrderStatus): OrderRecord {
     quantity: o.quantity,
     priceTicks: o.priceTicks,
     qtyLots: o.qtyLots,
-    filledLots: o.filledLots,
-    filledTickLots: o.filledTickLots,
-    feeUnits: o.feeUnits,
-    baseFeeUnits: o.baseFeeUnits,
+    filledLots,
+    filledTickLots,
+    feeUnits,
+    baseFeeUnits,
     status,
     orderId: o.orderId,
   }
+}
+
+/** A copy of an order with another status, as `{ ...o, status }` gives (see {@link withFills}). */
+export function withStatus(o: OrderRecord, status: OrderStatus): OrderRecord {
+  return withFills(
+    o,
+    o.filledLots,
+    o.filledTickLots,
+    o.feeUnits,
+    o.baseFeeUnits,
+    status,
+  )
 }
 
 export function isLive(order: OrderRecord): boolean {
