@@ -2,8 +2,13 @@
  * Quantity texts of the machine (`lotsToQuantity`), cached per step grid.
  */
 import { formatUnits } from './decimal.js'
-import type { Derived } from './plan.js'
 import type { DecimalString } from './types.js'
+
+/** A step grid: quantities are whole multiples of `stepMant` x 10^-`stepDec` (the plan's `Derived` is one). */
+export interface StepGrid {
+  readonly stepMant: number
+  readonly stepDec: number
+}
 
 /**
  * Quantity texts already written, per step grid (`stepMant`, `stepDec`):
@@ -16,11 +21,11 @@ import type { DecimalString } from './types.js'
 const quantityTexts = new Map<string, Map<number, DecimalString>>()
 const QUANTITY_TEXTS = 8192
 // The grid of the last call (most calls come from the same setup).
-let lastGrid: Derived | null = null
+let lastGrid: StepGrid | null = null
 let lastTexts = new Map<number, DecimalString>()
 
 /** `lots` on the setup's step grid as a quantity string, from the cache when written before. */
-export function quantityText(dv: Derived, lots: number): DecimalString {
+export function quantityText(dv: StepGrid, lots: number): DecimalString {
   if (dv !== lastGrid) {
     const key = `${dv.stepMant}e-${dv.stepDec}`
     let texts = quantityTexts.get(key)
