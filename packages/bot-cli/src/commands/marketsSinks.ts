@@ -163,7 +163,6 @@ export function withRunSinks(
   feeds: ReadonlyMap<string, DashboardFeed>,
   marketData: (symbol: string) => MirrorStatus | undefined,
 ): MarketsStatus {
-  const lastSnapshot = new Map<string, StatusSnapshot>()
   /** Each market's last snapshot as its ladder sent it, and the data state shown with it. */
   const lastRaw = new Map<string, { raw: StatusSnapshot; shown?: string }>()
   /** The markets paused or stopped (their page says so until they go on). */
@@ -178,7 +177,6 @@ export function withRunSinks(
             statusText: `${raw.statusText ?? raw.status} (market data stale)`,
           }
         : raw
-    lastSnapshot.set(symbol, snapshot)
     top.update(symbol, snapshot)
     feeds.get(symbol)?.update(snapshot)
   }
@@ -193,7 +191,7 @@ export function withRunSinks(
     update,
     mark(symbol, change) {
       top.mark(symbol, change)
-      const last = lastSnapshot.get(symbol)
+      const last = lastRaw.get(symbol)?.raw
       const words =
         change.paused !== undefined
           ? `paused: ${change.paused}`

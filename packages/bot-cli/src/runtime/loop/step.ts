@@ -80,9 +80,7 @@ export async function apply(loop: Loop, received: LadderEvent): Promise<void> {
   // The log says what is sent before it is sent (a kill right after still
   // leaves the line); the rest waits until the requests are out.
   for (const command of io) describe(loop, command, next)
-  // The bookkeeping waits for the answers (and is done before they are
-  // taken): on the bot's one thread, work done while the requests are in
-  // flight delays reading their answers.
+  // The bookkeeping waits for the answers (see above), then they are taken.
   const sent = await send(loop, io)
   bookkeep(loop, prev, event, commands)
   taken(loop, sent)
