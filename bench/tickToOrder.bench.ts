@@ -44,7 +44,7 @@
  * `setPrice` to each request sent and answered, and the time spent in
  * `fsyncSync`, log-line appends and renames (the breakdown of issue 17).
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createBackpackClient, createStreamClient } from '@rung/backpack-sdk'
@@ -121,9 +121,11 @@ async function floor(
     const samples: number[] = []
     // `writeAhead`: one line appended and fsynced before the requests, as
     // the bot's journal does (in a temp dir on the disk the bot's uses).
-    const journal = writeAhead
-      ? openSync(join(tempDir('rung-bench-wal-'), 'journal.jsonl'), 'a')
-      : undefined
+    const walDir = writeAhead ? tempDir('rung-bench-wal-') : undefined
+    const journal =
+      walDir === undefined
+        ? undefined
+        : openSync(join(walDir, 'journal.jsonl'), 'a')
     const line = `${JSON.stringify({ type: 'event', event: { type: 'priceUpdated', price: market.upPrice } })}\n`
     for (let i = 0; i < REPS + 10; i++) {
       // Resting bids far below the book, as the rungs left after a fill.
@@ -176,6 +178,7 @@ async function floor(
     }
     await stream.close()
     if (journal !== undefined) closeSync(journal)
+    if (walDir !== undefined) rmSync(walDir, { recursive: true, force: true })
     return {
       name:
         cancels === 0
