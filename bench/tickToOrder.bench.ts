@@ -37,8 +37,9 @@
  *   now), so the bot's own cost (queue, step, journal fsync, bookkeeping)
  *   is the ratio to that last row.
  *
- * Both are timed at the same point: `globalThis.fetch` (the SDK's default
- * transport) is wrapped to note when the answer to a market sell arrives.
+ * Both send with the same transport, `createNodeFetch` (what `rung run`
+ * uses), and are timed at the same point: `http.request` is wrapped to
+ * note when the answer to a market sell arrives.
  * `RUNG_BENCH_REPS` sets the repetitions (default 200 per row).
  * `RUNG_BENCH_BREAKDOWN=1` also prints, per bot row, the median time from
  * `setPrice` to each request sent and answered, and the time spent in
@@ -47,7 +48,11 @@
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createBackpackClient, createStreamClient } from '@rung/backpack-sdk'
+import {
+  createBackpackClient,
+  createNodeFetch,
+  createStreamClient,
+} from '@rung/backpack-sdk'
 import { generateKeyPair } from '@rung/backpack-sdk/signing'
 import { tempDir } from '../packages/bot-cli/test/e2e.js'
 import {
@@ -101,6 +106,7 @@ async function floor(
     balances: { USDC: '1000000' },
     markets: [market.config],
   })
+  const transport = createNodeFetch()
   try {
     const symbol = market.config.symbol
     const { publicKey, secretKey } = generateKeyPair()
@@ -109,6 +115,7 @@ async function floor(
       apiKey: publicKey,
       secretKey,
       retry: false,
+      fetch: transport,
     })
     await client.getBalances() // opens the account
     await sim.credit(publicKey, market.config.baseSymbol, '1000')
@@ -191,6 +198,7 @@ async function floor(
       samples,
     }
   } finally {
+    transport.close()
     await sim.close()
   }
 }

@@ -1,11 +1,12 @@
 /**
  * The tick-to-order benchmark's machinery: the markets it lists, the
- * `fetch` wrapper that times market-sell answers, the real `rung run`
+ * `http.request` wrapper that times market-sell answers, the real `rung run`
  * started in-process against backpack-sim (on a worker thread of its own,
  * as an exchange is never on the bot's event loop), and a driver per market
  * that takes its ladder through one take profit.
  */
 import { writeFileSync } from 'node:fs'
+import type { IncomingMessage, RequestOptions } from 'node:http'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -65,45 +66,73 @@ export function percentile(samples: readonly number[], q: number): number {
 }
 
 /**
- * Wraps `globalThis.fetch` (the SDK's default transport) to note when the
- * answer to a market sell arrives, and how many requests are in flight.
+ * Wraps `http.request` of `node:http` (what `createNodeFetch`, the bot's
+ * and the floor's transport, sends with) to note when the answer to a
+ * market sell arrives (its headers, when a `fetch` would resolve), and how
+ * many requests are in flight.
  */
 export function watchMarketSells() {
-  const native = globalThis.fetch
+  const http = createRequire(import.meta.url)(
+    'node:http',
+  ) as typeof import('node:http')
+  const native = http.request
   const waiting = new Map<string, (at: number) => void>()
   let inFlight = 0
   let lastDone = performance.now()
-  globalThis.fetch = async (input, init) => {
-    const url = String(input instanceof Request ? input.url : input)
-    const body = typeof init?.body === 'string' ? init.body : ''
-    const sell =
-      init?.method === 'POST' &&
-      url.endsWith('/api/v1/order') &&
-      body.includes('"Ask"') &&
-      body.includes('"Market"')
-    const kind = sell
-      ? 'sell'
-      : init?.method === 'DELETE' && url.endsWith('/api/v1/order')
-        ? 'cancel'
-        : 'other'
-    mark(`${kind} sent`)
-    inFlight += 1
-    try {
-      const res = await native(input, init)
-      mark(`${kind} answered`)
-      if (sell) {
-        const at = performance.now()
-        const symbol = (JSON.parse(body) as { symbol: string }).symbol
-        const resolve = waiting.get(symbol)
-        waiting.delete(symbol)
-        resolve?.(at)
-      }
-      return res
-    } finally {
-      inFlight -= 1
-      lastDone = performance.now()
-    }
+  const done = () => {
+    inFlight -= 1
+    lastDone = performance.now()
   }
+  http.request = ((
+    url: URL,
+    options: RequestOptions,
+    onResponse: (res: IncomingMessage) => void,
+    ...rest: unknown[]
+  ) => {
+    // Only the transport's calls (URL, options, callback): others, such as
+    // the WebSocket upgrade of `ws`, go through untouched.
+    if (!(url instanceof URL) || typeof onResponse !== 'function')
+      return (native as (...a: unknown[]) => unknown)(
+        url,
+        options,
+        onResponse,
+        ...rest,
+      )
+    const method = options.method ?? 'GET'
+    const order = url.pathname === '/api/v1/order'
+    // The body (and so the side) is known at `end`, which follows at once.
+    let sell: string | undefined
+    let kind = method === 'DELETE' && order ? 'cancel' : 'other'
+    inFlight += 1
+    const request = native(url, options, (res) => {
+      mark(`${kind} answered`)
+      if (sell !== undefined) {
+        const resolve = waiting.get(sell)
+        waiting.delete(sell)
+        resolve?.(performance.now())
+      }
+      res.once('end', done)
+      onResponse(res)
+    })
+    request.once('error', done)
+    request.once('finish', () => mark(`${kind} on the wire`))
+    const end = request.end.bind(request)
+    request.end = ((body?: string) => {
+      if (
+        method === 'POST' &&
+        order &&
+        typeof body === 'string' &&
+        body.includes('"Ask"') &&
+        body.includes('"Market"')
+      ) {
+        kind = 'sell'
+        sell = (JSON.parse(body) as { symbol: string }).symbol
+      }
+      mark(`${kind} sent`)
+      return end(body)
+    }) as typeof request.end
+    return request
+  }) as typeof http.request
   return {
     /** Resolves with the time the next market sell of `symbol` is answered. */
     next(symbol: string): Promise<number> {
@@ -123,7 +152,7 @@ export function watchMarketSells() {
       return inFlight === 0 && performance.now() - lastDone >= quietMs
     },
     restore(): void {
-      globalThis.fetch = native
+      http.request = native
     },
   }
 }
@@ -133,7 +162,7 @@ type Sells = ReturnType<typeof watchMarketSells>
 /**
  * The breakdown of a repetition (`RUNG_BENCH_BREAKDOWN=1`): marks noted
  * between the measured `setPrice` and the sell's answer (requests sent and
- * answered, seen by the `fetch` wrapper; time in `fsyncSync`, in log-line
+ * answered, seen by the `http.request` wrapper; time in `fsyncSync`, in log-line
  * appends and in renames, seen by wrappers of `node:fs`), as ms from
  * `setPrice`.
  */
@@ -297,7 +326,10 @@ async function driver(
         renameMs: 0,
         renames: 0,
       }
-      if (BREAKDOWN) tracing = { t0, trace }
+      if (BREAKDOWN) {
+        tracing = { t0, trace }
+        ;(trace as unknown as { t0: number }).t0 = t0
+      }
       sim.setPrice(symbol, addDecimals(tp, spread))
       const t1 = await sold
       tracing = undefined

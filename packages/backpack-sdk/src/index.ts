@@ -187,6 +187,8 @@ export {
   parseMarketRules,
 } from './markets/marketRules.js'
 export type { Logger } from './rest/logger.js'
+export type { NodeFetch, NodeFetchOptions } from './rest/nodeFetch.js'
+export { createNodeFetch } from './rest/nodeFetch.js'
 export type {
   BackpackRequester,
   HttpMethod,

@@ -12,7 +12,6 @@ import { join } from 'node:path'
 import {
   addDecimals,
   type BackpackClient,
-  createBackpackClient,
   loadMarketRules,
   type MarketRule,
   type MarketRules,
@@ -77,8 +76,8 @@ import {
 } from './marketsSinks.js'
 import {
   createTradeLogger,
+  restClientFor,
   type StartedHandle,
-  sdkLogger,
   startPaperSim,
   streamClientFor,
   type TradeOptions,
@@ -295,12 +294,7 @@ async function connectMarkets(
   options: TradeOptions,
 ): Promise<{ client: BackpackClient; rules: MarketRules }> {
   const { baseUrl, keys, logger } = at
-  const client = createBackpackClient({
-    baseUrl,
-    ...keys,
-    logger: sdkLogger(logger),
-    ...options.clientOptions,
-  })
+  const client = restClientFor(baseUrl, keys, logger, options)
   const rules = await loadMarketRules(client).catch((error: unknown) => {
     throw unreachable(error, baseUrl) ?? error
   })

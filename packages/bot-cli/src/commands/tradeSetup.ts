@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path'
 import {
+  type BackpackClient,
   createBackpackClient,
+  createNodeFetch,
   createStreamClient,
   generateKeyPair,
   loadMarketRules,
@@ -222,12 +224,7 @@ export async function connectExchange(
   options: SetupOptions,
 ): Promise<{ rule: MarketRule; executor: Executor }> {
   const { baseUrl, keys, symbol, logger } = target
-  const client = createBackpackClient({
-    baseUrl,
-    ...(keys.secretKey ? keys : {}),
-    logger: sdkLogger(logger),
-    ...options.clientOptions,
-  })
+  const client = restClientFor(baseUrl, keys, logger, options)
   // The first call: nothing answering there is a setup problem (exit 2).
   const rules = await loadMarketRules(client).catch((error: unknown) => {
     throw unreachable(error, baseUrl) ?? error
@@ -370,6 +367,27 @@ export function watchSignals(
     )
     beforeForcedExit()
     process.exit(130)
+  })
+}
+
+/**
+ * The run's one SDK client. Its transport is `createNodeFetch`: Node's
+ * `fetch` closes a connection after every cancel (a DELETE with a body),
+ * so the sell and cancels of a take profit would open new ones; with it,
+ * every request reuses the open connections.
+ */
+export function restClientFor(
+  baseUrl: string,
+  keys: TradingKeys,
+  logger: Logger,
+  options: Pick<TradeOptions, 'clientOptions'>,
+): BackpackClient {
+  return createBackpackClient({
+    baseUrl,
+    ...(keys.secretKey ? keys : {}),
+    logger: sdkLogger(logger),
+    fetch: createNodeFetch(),
+    ...options.clientOptions,
   })
 }
 
