@@ -149,6 +149,31 @@ describe('live executor: concurrent exit (issue 17)', () => {
     })
   })
 
+  test('behavior: the market sell is handed over a turn before the cancels are built, so it is written to its socket first', async () => {
+    const { state, io } = takeProfitExit()
+    const log: string[] = []
+    const client = stubClient({
+      cancelOrder: vi.fn(async (p: { clientId: number }) => {
+        log.push(`cancel ${p.clientId}`)
+        return order(p.clientId)
+      }),
+      executeOrder: vi.fn(async (p: { clientId: number }) => {
+        log.push('sell')
+        // node:http writes a request on the next tick, as this stands for.
+        process.nextTick(() => log.push('sell written'))
+        await new Promise((r) => setTimeout(r, 5))
+        return order(p.clientId)
+      }),
+    })
+    await live(client).run(io, state)
+    const cancel = io[0] as Extract<LadderCommand, { type: 'cancelOrders' }>
+    expect(log).toEqual([
+      'sell',
+      'sell written',
+      ...(cancel.clientIds as number[]).map((id) => `cancel ${id}`),
+    ])
+  })
+
   test("behavior: a stop loss's cancel of the resting take-profit sell is answered before any market sell starts", async () => {
     const config = {
       ...CONFIG,
