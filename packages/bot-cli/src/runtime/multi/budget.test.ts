@@ -150,6 +150,51 @@ describe('createBudget', () => {
     )
   })
 
+  test('behavior: a batch without bids (a take profit: cancels and a sell) goes through as it is, without reading the other ladders', async () => {
+    const budget = createBudget('500', () => 9)
+    const sol = ladder('SOL_USDC', '400')
+    let reads = 0
+    budget.register('SOL_USDC', () => sol.state)
+    budget.register('ETH_USDC', () => {
+      reads += 1
+      return ladder('ETH_USDC', '400').state
+    })
+    const exit: LadderCommand[] = [
+      {
+        type: 'cancelOrders',
+        symbol: 'SOL_USDC',
+        clientIds: [placed(sol.commands)[1]?.clientId ?? 0],
+      },
+      {
+        type: 'sellPosition',
+        symbol: 'SOL_USDC',
+        clientId: 9,
+        orderType: 'market',
+        quantity: '1',
+        price: '101',
+        reason: 'takeProfit',
+      },
+    ]
+    const seen: (readonly LadderCommand[])[] = []
+    const executor = {
+      async run(commands: readonly LadderCommand[]) {
+        seen.push(commands)
+        return { events: [], reconcile: false }
+      },
+    } as unknown as Executor
+    const result = await budget
+      .guard('SOL_USDC', executor, logger)
+      .run(exit, sol.state)
+    expect(seen).toEqual([exit])
+    expect(result.events).toEqual([])
+    expect(reads).toBe(0)
+    // A batch with bids reads them.
+    await budget
+      .guard('SOL_USDC', executor, logger)
+      .run(sol.commands, sol.state)
+    expect(reads).toBe(1)
+  })
+
   test('default: no cap sends everything', async () => {
     const budget = createBudget(undefined, () => 0)
     const a = ladder('SOL_USDC', '400')

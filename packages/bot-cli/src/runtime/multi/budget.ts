@@ -129,7 +129,13 @@ export function createBudget(
     commands: readonly LadderCommand[],
     state: LadderState,
   ): { commands: LadderCommand[]; rejected: LadderEvent[] } => {
-    if (maxTotalAmount === undefined)
+    // Without bids nothing can go over the cap, and the sums over every
+    // ladder are not needed: a take profit's sell and cancels go straight
+    // through (they are on the latency path, issue 17).
+    if (
+      maxTotalAmount === undefined ||
+      !commands.some((c) => c.type === 'placeOrders')
+    )
       return { commands: [...commands], rejected: [] }
     const placing = new Set<number>()
     const canceling = new Set<number>()
