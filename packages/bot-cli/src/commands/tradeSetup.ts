@@ -24,7 +24,12 @@ import type { ExchangeClient } from '../runtime/exchange/exchange.js'
 import { unreachable } from '../runtime/exchange/exchangeErrors.js'
 import { createLiveExecutor } from '../runtime/exchange/liveExecutor.js'
 import { createStreamFeed } from '../runtime/exchange/streamFeed.js'
-import { type Journal, openJournal, retireJournal } from '../runtime/journal.js'
+import {
+  afterWriteAhead,
+  type Journal,
+  openJournal,
+  retireJournal,
+} from '../runtime/journal.js'
 import { startBot } from '../runtime/loop/bot.js'
 import type { Bot, BotOptions } from '../runtime/loop/botTypes.js'
 import type { Executor, MarketFeed } from '../runtime/ports.js'
@@ -374,7 +379,8 @@ export function watchSignals(
  * The run's one SDK client. Its transport is `createNodeFetch`: Node's
  * `fetch` closes a connection after every cancel (a DELETE with a body),
  * so the sell and cancels of a take profit would open new ones; with it,
- * every request reuses the open connections.
+ * every request reuses the open connections. `afterWriteAhead` holds each
+ * request until the journal lines written so far are on disk.
  */
 export function restClientFor(
   baseUrl: string,
@@ -386,7 +392,7 @@ export function restClientFor(
     baseUrl,
     ...(keys.secretKey ? keys : {}),
     logger: sdkLogger(logger),
-    fetch: createNodeFetch(),
+    fetch: afterWriteAhead(createNodeFetch()),
     ...options.clientOptions,
   })
 }

@@ -10,11 +10,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import {
+  afterWriteAhead,
   archivePath,
   openJournal,
   parseJournal,
   readJournalRecord,
   retireJournal,
+  writeAheadDone,
 } from './journal.js'
 
 const fresh = () =>
@@ -149,5 +151,55 @@ describe('openJournal', () => {
     expect(() => parseJournal(readFileSync(path, 'utf8'), path)).toThrow(
       /corrupt at line 2/,
     )
+  })
+})
+
+describe('write-ahead with the fsync on the thread pool', () => {
+  test('behavior: appendEventAhead writes the line at once and resolves when it is on disk; writeAheadDone holds it meanwhile', async () => {
+    const path = fresh()
+    const journal = openJournal(path)
+    expect(writeAheadDone()).toBeUndefined()
+    const durable = journal.appendEventAhead({ type: 'orderFilled' }, 1)
+    // Written before the fsync ends: a kill now still leaves the line.
+    expect(readFileSync(path, 'utf8')).toContain('"orderFilled"')
+    const done = writeAheadDone()
+    expect(done).toBeInstanceOf(Promise)
+    await durable
+    await done
+    expect(writeAheadDone()).toBeUndefined()
+    // A compaction and a close right after an ahead append lose nothing.
+    void journal.appendEventAhead({ type: 'x' }, 2)
+    journal.compact({ status: 'laddering' }, 3)
+    journal.appendEvent({ type: 'y' }, 4)
+    journal.close()
+    await writeAheadDone()
+    expect(openJournal(path).replay).toMatchObject({
+      snapshot: { status: 'laddering' },
+      events: [{ type: 'y' }],
+    })
+    expect(readFileSync(archivePath(path), 'utf8')).toContain('"x"')
+  })
+
+  test('behavior: afterWriteAhead sends nothing before the fsyncs in flight have ended', async () => {
+    const journal = openJournal(fresh())
+    const order: string[] = []
+    const send = afterWriteAhead(async (input) => {
+      order.push(`sent ${input}`)
+      return { status: 200, headers: { get: () => null }, text: async () => '' }
+    })
+    // Nothing in flight: sent at once, in the same turn.
+    void send('/a', { method: 'GET', headers: {}, signal: AbortSignal.any([]) })
+    expect(order).toEqual(['sent /a'])
+    const durable = journal
+      .appendEventAhead({ type: 'priceUpdated' }, 1)
+      .then(() => order.push('on disk'))
+    await send('/b', {
+      method: 'POST',
+      headers: {},
+      signal: AbortSignal.any([]),
+    })
+    await durable
+    expect(order).toEqual(['sent /a', 'on disk', 'sent /b'])
+    journal.close()
   })
 })

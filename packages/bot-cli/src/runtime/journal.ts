@@ -3,6 +3,10 @@
  *
  *   event arrives ─► append {type:'event'} + fsync ─► step() ─► execute commands
  *
+ * (A step with orders to send appends its event, then builds and signs the
+ * requests while the fsync runs on the thread pool; the transport sends
+ * them once it has ended: `appendEventAhead`, `afterWriteAhead`.)
+ *
  * Because `step` is pure and client ids are derived from the config, replaying
  * the journalled events reproduces the exact state and the exact commands
  * (with the same client ids) that were in flight at a crash. The executor then
@@ -13,9 +17,11 @@
  * the data directory (every event and note since the first start) stays on
  * disk and the trade history can be rebuilt from it.
  */
+
 import {
   closeSync,
   existsSync,
+  fsync,
   fsyncSync,
   openSync,
   readFileSync,
@@ -24,6 +30,7 @@ import {
   writeSync,
 } from 'node:fs'
 import { dirname } from 'node:path'
+import type { FetchFn } from '@rung/backpack-sdk'
 import { ExitError } from '../errors.js'
 import { ensureOwnerOnlyDir, openOwnerOnly } from '../ownerOnly.js'
 
@@ -84,6 +91,14 @@ export interface Journal {
   readonly replay: JournalReplay
   /** Appends an event and fsyncs before returning. */
   appendEvent(event: unknown, at: number): void
+  /**
+   * Appends an event now (a kill after it keeps the line) and fsyncs it on
+   * the thread pool: resolves once it is on disk, rejects if the fsync
+   * fails. Until then {@link writeAheadDone} holds it, so a transport
+   * wrapped by {@link afterWriteAhead} sends nothing before it: the step
+   * builds and signs its requests while the disk works.
+   */
+  appendEventAhead(event: unknown, at: number): Promise<void>
   /** Appends a note (not replayed into the strategy) and fsyncs. */
   appendNote(note: unknown, at: number): void
   /** Atomically replaces the journal by a single snapshot line. */
@@ -165,6 +180,13 @@ export function openJournal(path: string): Journal {
     writeSync(fd, `${JSON.stringify(entry)}\n`)
     fsyncSync(fd)
   }
+  // This journal's fsyncs on the thread pool: its file is closed only once
+  // they have ended (a closed descriptor's number can be reused at once).
+  const pending = new Set<Promise<void>>()
+  const release = (old: number) => {
+    if (pending.size === 0) closeSync(old)
+    else void Promise.allSettled([...pending]).then(() => closeSync(old))
+  }
   return {
     path,
     replay,
@@ -172,12 +194,29 @@ export function openJournal(path: string): Journal {
       seq += 1
       write({ type: 'event', seq, at, event })
     },
+    appendEventAhead(event, at) {
+      seq += 1
+      const entry: JournalEntry = { type: 'event', seq, at, event }
+      writeSync(fd, `${JSON.stringify(entry)}\n`)
+      const on = fd
+      const done = new Promise<void>((resolve, reject) => {
+        fsync(on, (error) => (error ? reject(error) : resolve()))
+      })
+      const settled = () => {
+        pending.delete(done)
+        aheadInFlight.delete(done)
+      }
+      pending.add(done)
+      aheadInFlight.add(done)
+      done.then(settled, settled)
+      return done
+    },
     appendNote(note, at) {
       seq += 1
       write({ type: 'note', seq, at, note })
     },
     compact(state, at) {
-      closeSync(fd)
+      release(fd)
       archive(path)
       seq = 1
       writeAtomic(
@@ -187,8 +226,41 @@ export function openJournal(path: string): Journal {
       fd = openOwnerOnly(path, 'a')
     },
     close() {
-      closeSync(fd)
+      release(fd)
     },
+  }
+}
+
+/** Every journal's fsyncs in flight (`appendEventAhead`), in this process. */
+const aheadInFlight = new Set<Promise<void>>()
+
+/**
+ * The write-ahead rule across every journal of the process: a promise that
+ * resolves once each line appended with `appendEventAhead` so far is on
+ * disk (and rejects if one's fsync failed), or `undefined` when none is in
+ * flight.
+ *
+ * @returns The promise, or `undefined`.
+ */
+export function writeAheadDone(): Promise<void> | undefined {
+  if (aheadInFlight.size === 0) return undefined
+  return Promise.all([...aheadInFlight]).then(() => undefined)
+}
+
+/**
+ * Wraps a transport so that no request leaves before the journal lines
+ * written so far are on disk ({@link writeAheadDone}): the orders of a step
+ * are built and signed while its event is fsynced, and sent after.
+ *
+ * @param send - The transport (e.g. `createNodeFetch()`).
+ * @returns The same transport, held back by the journals' fsyncs.
+ */
+export function afterWriteAhead(send: FetchFn): FetchFn {
+  return (input, init) => {
+    const done = writeAheadDone()
+    return done === undefined
+      ? send(input, init)
+      : done.then(() => send(input, init))
   }
 }
 
