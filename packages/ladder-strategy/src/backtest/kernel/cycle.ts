@@ -24,7 +24,7 @@ export function fillBids(k: KernelState, lowS: number, at: number): void {
   const p = k.position
   const totals = k.totals
   let i = k.top
-  while (i < k.count && (k.bidS[i] as number) >= lowS) {
+  while (i < k.count && (k.bidTicks[i] as number) * k.tickS >= lowS) {
     const ticks = k.bidTicks[i] as number
     const lots = k.bidLots[i] as number
     const tickLots = ticks * lots
@@ -54,6 +54,7 @@ export function fillBids(k: KernelState, lowS: number, at: number): void {
     k.noFillAt = Number.POSITIVE_INFINITY
   }
   refreshTargets(k)
+  k.touch()
 }
 
 /** The take-profit and stop-loss targets from the position (refreshTargets). */
@@ -142,4 +143,5 @@ function settle(k: KernelState, stopLoss: boolean, at: number): void {
     k.status = 'coolingDown'
     k.coolDownAt = at + dv.coolDownMs
   } else k.status = 'starting'
+  k.touch()
 }

@@ -4,9 +4,7 @@
  */
 import { formatUnits } from '../../decimal.js'
 import { MAX_CYCLE } from '../../machine/clientIds.js'
-import { freshPosition } from '../../machine/state.js'
 import { rungDrop, rungLots, rungTicks, sizeRungs } from '../../plan.js'
-import { floorDivExact } from '../quiet.js'
 import { clearBook, type KernelState, stop, warn } from './state.js'
 
 /**
@@ -24,7 +22,6 @@ export function placeLadder(k: KernelState, c: number, at: number): boolean {
   const { close, priceScale } = k.run.candles
   const ticks = k.scratch
   rungTicks(dv, close[c] as number, priceScale, ticks)
-  const toS = k.candleToS
   let placed = 0
   let notional = 0
   let lastPlaced = Number.POSITIVE_INFINITY
@@ -33,12 +30,9 @@ export function placeLadder(k: KernelState, c: number, at: number): boolean {
     const lots = rungLots(dv, i, p)
     if (rungDrop(dv, p, lots, lastPlaced) !== null) continue
     lastPlaced = p
-    const s = p * dv.tickMant * k.tickToS
     k.bidTicks[placed] = p
     k.bidLots[placed] = lots
     k.bidRung[placed] = i
-    k.bidS[placed] = s
-    k.bidBound[placed] = toS === 1 ? s : floorDivExact(s, toS)
     notional += p * lots
     placed++
   }
@@ -50,7 +44,8 @@ export function placeLadder(k: KernelState, c: number, at: number): boolean {
   k.count = placed
   k.buyNotionalTL = notional
   k.cycle++
-  k.position = freshPosition(k.position)
+  // freshPosition: a ladder is placed only after a restart or a settled
+  // exit, whose position has no fill of its own (kept as it is).
   k.status = 'laddering'
   if (k.run.config.autoRestartNoFill) k.noFillAt = at + dv.noFillMs
   return true
@@ -74,5 +69,7 @@ export function noFillRestart(k: KernelState): void {
   clearBook(k)
   k.totals.noFillRestarts++
   k.status = 'starting'
-  k.position = freshPosition(k.position)
+  // freshPosition: nothing filled while laddering, so the position (no
+  // fill, the carried rest) is already the fresh one; what the equity
+  // reads is unchanged (no touch).
 }

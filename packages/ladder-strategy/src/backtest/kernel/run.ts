@@ -24,6 +24,7 @@ import { rangeIndexOf } from '../../candles/rangeIndexCache.js'
 import { EquityTracker } from '../equity.js'
 import { markRange } from '../equityRange.js'
 import { firstDue } from '../paths.js'
+import { floorDivExact } from '../quiet.js'
 import { writeReport } from '../report.js'
 import type { BacktestRun } from '../types.js'
 import { exit, fillBids } from './cycle.js'
@@ -55,7 +56,6 @@ export function runKernel(run: BacktestRun): BacktestReport | null {
   // 1. The first cycle starts at the close of the first candle.
   const at0 = (openTime[0] as number) + 60_000
   if (!placeLadder(k, 0, at0) || k.stopReason !== null) return null
-  k.touch()
   equity.mark(0)
   // 2. Every later candle, from event to event.
   const candleToS = k.candleToS
@@ -65,7 +65,13 @@ export function runKernel(run: BacktestRun): BacktestReport | null {
     let hi = Number.POSITIVE_INFINITY
     let until = Number.POSITIVE_INFINITY
     const status = k.status
-    if (k.count > k.top) lo = k.bidBound[k.top] as number
+    // A bid fills when low x candleToS <= its price in S: low <= bound.
+    const topS =
+      k.count > k.top
+        ? (k.bidTicks[k.top] as number) * k.tickS
+        : Number.NEGATIVE_INFINITY
+    if (topS !== Number.NEGATIVE_INFINITY)
+      lo = candleToS === 1 ? topS : floorDivExact(topS, candleToS)
     if (status === 'inPosition') {
       if (k.slBound > lo) lo = k.slBound
       hi = k.tpBound
@@ -78,11 +84,14 @@ export function runKernel(run: BacktestRun): BacktestReport | null {
         until === Number.POSITIVE_INFINITY
           ? n
           : firstDue(openTime, from, n, until)
-      next =
-        lo === Number.NEGATIVE_INFINITY && hi === Number.POSITIVE_INFINITY
-          ? to
-          : index.firstOutside(from, to, lo, hi)
-      markRange(equity, from, next, index)
+      // A timer due at `from` (a no-fill wait of one minute): no jump.
+      if (to > from) {
+        next =
+          lo === Number.NEGATIVE_INFINITY && hi === Number.POSITIVE_INFINITY
+            ? to
+            : index.firstOutside(from, to, lo, hi)
+        markRange(equity, from, next, index)
+      }
     }
     if (next >= n) break
     // One candle of model v1 (Simulator.candle).
@@ -99,8 +108,7 @@ export function runKernel(run: BacktestRun): BacktestReport | null {
     }
     if (!exited) {
       // b. Buys, then c. the timers due at the close.
-      if (k.count > k.top && (k.bidS[k.top] as number) >= lowS)
-        fillBids(k, lowS, at)
+      if (topS >= lowS) fillBids(k, lowS, at)
       if (k.noFillAt <= at && k.status === 'laddering') noFillRestart(k)
       if (k.coolDownAt <= at && k.status === 'coolingDown') {
         k.coolDownAt = Number.POSITIVE_INFINITY
@@ -108,7 +116,6 @@ export function runKernel(run: BacktestRun): BacktestReport | null {
       }
     }
     if (k.status === 'starting') placeLadder(k, next, at)
-    k.touch()
     equity.mark(next)
     from = next + 1
   }

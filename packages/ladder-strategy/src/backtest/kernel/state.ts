@@ -54,9 +54,6 @@ export class KernelState {
   readonly bidTicks: number[]
   readonly bidLots: number[]
   readonly bidRung: number[]
-  /** Bid price in S, and its fill bound in series units (low <= bound fills). */
-  readonly bidS: number[]
-  readonly bidBound: number[]
   /** Notional of the resting bids, in tick-lots. */
   buyNotionalTL = 0
   /** Timer deadlines (ms), +Infinity when not set. */
@@ -94,6 +91,8 @@ export class KernelState {
   readonly S: number
   readonly candleToS: number
   readonly tickToS: number
+  /** A price in ticks times this is the price in S (tickMant x tickToS). */
+  readonly tickS: number
   readonly scratch: number[] = []
   readonly makerN: number
   readonly takerN: number
@@ -105,11 +104,10 @@ export class KernelState {
     this.bidTicks = new Array(n).fill(0)
     this.bidLots = new Array(n).fill(0)
     this.bidRung = new Array(n).fill(0)
-    this.bidS = new Array(n).fill(0)
-    this.bidBound = new Array(n).fill(0)
     this.S = Math.max(candles.priceScale, dv.tickDec)
     this.candleToS = 10 ** (this.S - candles.priceScale)
     this.tickToS = 10 ** (this.S - dv.tickDec)
+    this.tickS = dv.tickMant * this.tickToS
     this.makerN = Number(run.maker.n)
     this.takerN = Number(run.taker.n)
     this.state = { position: this.position, totals: this.totals }
