@@ -291,7 +291,7 @@ describe('kernel eligibility', () => {
       expect(backtest(options, 'events')).toEqual(backtest(options, 'machine'))
     })
 
-  it('behavior: a series the index cannot serve, or with a close of 0, is left to the machine', () => {
+  it('behavior: a series the index cannot serve, with a close of 0, or a price past the safe integers, is left to the machine', () => {
     const broken = { ...candles, low: candles.low.slice() }
     broken.low[10] = (candles.high[10] as number) + 1
     expect(why({ candles: broken, config: base, market })).toBe(
@@ -307,6 +307,18 @@ describe('kernel eligibility', () => {
     expect(why({ candles: zero, config: base, market })).toBe(
       'candles: a close <= 0',
     )
+    // A high whose integer in the common scale (cents x 10 for a tick of
+    // 0.001) passes 2^53 - 1.
+    const huge = { ...candles, high: candles.high.slice() }
+    huge.high[30] = Math.ceil(Number.MAX_SAFE_INTEGER / 10) + 1
+    expect(
+      why({
+        candles: huge,
+        config: base,
+        market: { ...market, tickSize: '0.001' },
+      }),
+    ).toBe('candles: a price above 2^53 - 1 in the common scale')
+    expect(why({ candles: huge, config: base, market })).toBeNull()
     for (const c of [broken, zero]) {
       const options = { candles: c, config: base, market }
       expect(backtest(options, 'events')).toEqual(backtest(options, 'candles'))
