@@ -45,7 +45,8 @@ export function kernelIneligibility(
   if (!indexed.ordered) return 'candles: not ordered'
   const n = candles.length
   const { index } = indexed
-  if (!(index.closeSummary(0, n).min > 0)) return 'candles: a close <= 0'
+  const closes = index.closeSummary(0, n)
+  if (!(closes.min > 0)) return 'candles: a close <= 0'
   // Every high, in the common scale S, a safe integer (so is every close
   // and every rung price under it); the scale as the simulator sets it.
   const S = Math.max(candles.priceScale, dv.tickDec)
@@ -56,7 +57,7 @@ export function kernelIneligibility(
   const highest = Math.floor(Number.MAX_SAFE_INTEGER / candleToS)
   if (
     index.firstOutside(0, n, Number.NEGATIVE_INFINITY, highest + 1) < n ||
-    !Number.isSafeInteger(index.closeSummary(0, n).max)
+    !Number.isSafeInteger(closes.max)
   )
     return 'candles: a price above 2^53 - 1 in the common scale'
   return null
