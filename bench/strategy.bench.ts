@@ -1,7 +1,9 @@
 /**
  * @rung/ladder-strategy benchmarks (`npm run bench strategy`):
  * - CSV parse time of the six-month file, beside a bare gunzip + line split;
- * - backtest candles/s through `step`, beside a bare loop over the same candles
+ * - backtest candles/s (the kernel where it runs the config, beside the
+ *   machine event to event and walking every candle through `step`), beside
+ *   a bare loop over the same candles
  *   (the classic config, and a no-fill-heavy one: orderCount 12 re-ladders
  *   almost every minute; model v2: the same with rolling rungs, and a
  *   three-step take profit in market and limit mode);
@@ -32,8 +34,9 @@ import {
   sweep,
 } from '@rung/ladder-strategy/node'
 // The internal entry with the path as a switch: the bench shows the
-// event-driven path next to walking every candle (and next to feeding every
-// in-position price to step, what the quiet-price shortcut buys).
+// event-driven path (the kernel) next to the machine event to event, next
+// to walking every candle (and next to feeding every in-position price to
+// step, what the quiet-price shortcut buys).
 import {
   type BacktestPath,
   backtest,
@@ -162,9 +165,10 @@ export default async function strategyBench(): Promise<void> {
     ['calm (take profit 3 %, no-fill 60 min)', calmOptions],
   ] as const) {
     const events = perRun(o, 'events')
+    const machine = perRun(o, 'machine')
     const walking = perRun(o, 'candles')
     console.log(
-      `six months, ${name}: event-driven ${events.toFixed(2)} ms (${(n / events / 1000).toFixed(0)}M candles/s effective), walking ${walking.toFixed(2)} ms (${(n / walking / 1000).toFixed(1)}M/s): ${(walking / events).toFixed(1)}x`,
+      `six months, ${name}: event-driven ${events.toFixed(2)} ms (${(n / events / 1000).toFixed(0)}M candles/s effective), the machine event to event ${machine.toFixed(2)} ms (${(n / machine / 1000).toFixed(1)}M/s): ${(machine / events).toFixed(1)}x; walking ${walking.toFixed(2)} ms (${(n / walking / 1000).toFixed(1)}M/s): ${(walking / events).toFixed(1)}x`,
     )
   }
   await compare({
@@ -177,6 +181,11 @@ export default async function strategyBench(): Promise<void> {
         name: 'runBacktest (classic, event-driven)',
         units: n,
         fn: one(classic, 'events'),
+      },
+      {
+        name: 'same, the machine event to event',
+        units: n,
+        fn: one(classic, 'machine'),
       },
       {
         name: 'same, walking every candle',
@@ -192,6 +201,11 @@ export default async function strategyBench(): Promise<void> {
         name: 'calm config, event-driven',
         units: n,
         fn: one(calmOptions, 'events'),
+      },
+      {
+        name: 'calm config, the machine event to event',
+        units: n,
+        fn: one(calmOptions, 'machine'),
       },
       {
         name: 'calm config, walking every candle',

@@ -35,22 +35,23 @@
  */
 
 import { EquityTracker } from './backtest/equity.js'
+import { runKernel } from './backtest/kernel/run.js'
 import { jumpEvents, walkCandles } from './backtest/paths.js'
+import { writeReport } from './backtest/report.js'
 import { Simulator } from './backtest/simulator.js'
+import type { BacktestRun } from './backtest/types.js'
 import {
   type BacktestOptions,
   type BacktestReport,
   equityPointsOf,
   feeRate,
 } from './backtestOptions.js'
-import { stepReport } from './backtestSteps.js'
 import { candlesFromRows } from './candles/csv.js'
 import { rangeIndexOf } from './candles/rangeIndexCache.js'
 import type { CandleRow, CandleSeries } from './candles/series.js'
-import { formatUnits } from './decimal.js'
 import { LadderConfigError } from './errors.js'
 import { initialState } from './machine/state.js'
-import { type Derived, derive } from './plan.js'
+import { derive } from './plan.js'
 
 /**
  * Runs a backtest of the strategy over 1-minute candles with model v1 of
@@ -86,13 +87,17 @@ export function runBacktest(options: BacktestOptions): BacktestReport {
 
 /**
  * How {@link backtest} goes through the candles: `'events'` jumps from
- * event to event (what {@link runBacktest} does); `'candles'` walks every
- * candle, skipping the in-position prices inside `triggerBand` (the
- * reference of the event-driven path); `'everyPrice'` walks every candle and
- * feeds every in-position price (the reference of that shortcut).
+ * event to event (what {@link runBacktest} does), on the backtest kernel
+ * (./backtest/kernel/) when the config is one it runs
+ * (`kernelIneligibility`), else as `'machine'`; `'machine'` jumps from
+ * event to event driving the {@link step} machine; `'candles'` walks every
+ * candle through the machine, skipping the in-position prices inside
+ * `triggerBand` (the reference of both event-driven paths); `'everyPrice'`
+ * walks every candle and feeds every in-position price (the reference of
+ * that shortcut).
  * @internal
  */
-export type BacktestPath = 'events' | 'candles' | 'everyPrice'
+export type BacktestPath = 'events' | 'machine' | 'candles' | 'everyPrice'
 
 /**
  * {@link runBacktest} along the given path. Internal (not exported from the
@@ -104,6 +109,20 @@ export function backtest(
   options: BacktestOptions,
   path: BacktestPath,
 ): BacktestReport {
+  const run = backtestRun(options)
+  if (path === 'events') {
+    const report = runKernel(run)
+    if (report !== null) return report
+  }
+  return runMachine(run, path === 'events' ? 'machine' : path)
+}
+
+/**
+ * The inputs of a backtest, checked (what every path runs on).
+ * @throws {LadderConfigError} as {@link runBacktest}.
+ * @internal
+ */
+export function backtestRun(options: BacktestOptions): BacktestRun {
   const candles: CandleSeries =
     'openTime' in options.candles && !Array.isArray(options.candles)
       ? (options.candles as CandleSeries)
@@ -113,28 +132,46 @@ export function backtest(
   const maker = feeRate(options.fees?.makerPercentage, 'fees.makerPercentage')
   const taker = feeRate(options.fees?.takerPercentage, 'fees.takerPercentage')
   const maxPoints = equityPointsOf(options.equityPoints, 500)
-  const N = candles.length
-  if (N === 0)
+  if (candles.length === 0)
     throw new LadderConfigError('The backtest has no candles.', [
       { path: 'candles', value: 0, message: 'must hold at least one candle' },
     ])
+  return {
+    candles,
+    config,
+    market,
+    dv,
+    maker,
+    taker,
+    maxPoints,
+    withTrades: options.trades !== false,
+  }
+}
+
+/** The backtest driving the {@link step} machine, along a machine path. */
+function runMachine(
+  run: BacktestRun,
+  path: Exclude<BacktestPath, 'events'>,
+): BacktestReport {
+  const { candles, dv } = run
+  const N = candles.length
   const sim = new Simulator(
     {
       candles,
       dv,
-      maker,
-      taker,
-      withTrades: options.trades !== false,
+      maker: run.maker,
+      taker: run.taker,
+      withTrades: run.withTrades,
       skipQuietPrices: path !== 'everyPrice',
     },
-    initialState(config, market),
+    initialState(run.config, run.market),
   )
-  const indexed = path === 'events' ? rangeIndexOf(candles) : null
+  const indexed = path === 'machine' ? rangeIndexOf(candles) : null
   const equity = new EquityTracker(
     sim,
     candles,
     dv,
-    maxPoints,
+    run.maxPoints,
     indexed?.maxClose ?? 0,
   )
 
@@ -155,60 +192,20 @@ export function backtest(
   // 2. Every later candle.
   if (indexed?.ordered) jumpEvents(sim, equity, N, candles.openTime, indexed)
   else walkCandles(sim, equity, N)
-  return report(sim, equity, candles, dv)
-}
-
-/** 3. The report, with the open position marked at the last close. */
-function report(
-  sim: Simulator,
-  equity: EquityTracker,
-  candles: CandleSeries,
-  dv: Derived,
-): BacktestReport {
-  const { state } = sim
-  const { Q, lotCloseToQ } = equity
-  const M = dv.moneyScale
-  const moneyToQ = 10 ** (Q - M)
-  const N = candles.length
-  const p = state.position
-  // Includes what earlier cycles carried (held, at its cost basis).
-  const carriedLots = p.carriedLots ?? 0
-  const held = p.boughtLots - p.soldLots + carriedLots
-  const valueQ = held * (candles.close[N - 1] as number) * lotCloseToQ
-  const unrealisedQ =
-    p.boughtLots > 0 || carriedLots > 0
-      ? (p.proceedsTickLots * dv.tlMoney -
-          p.costTickLots * dv.tlMoney -
-          (p.carriedCostUnits ?? 0) -
-          p.buyFeeUnits -
-          p.sellFeeUnits) *
-          moneyToQ +
-        valueQ
-      : 0
-  return {
-    candles: N,
-    cycles: state.totals.cycles,
-    stopLosses: state.totals.stopLosses,
-    fills: state.totals.fills,
-    noFillRestarts: state.totals.noFillRestarts,
-    realisedProfit: formatUnits(state.totals.realisedUnits, M),
-    fees: formatUnits(state.totals.feeUnits, M),
-    openPositionQty: formatUnits(held * dv.stepMant, dv.stepDec),
-    openPositionValue: formatUnits(valueQ, Q),
-    unrealisedProfit: formatUnits(unrealisedQ, Q),
-    maxDrawdown: formatUnits(equity.maxDrawdown, Q),
-    peakCapital: formatUnits(equity.peakCapital, M),
-    finalStatus: state.status,
-    stopReason: state.status === 'stopped' ? state.reason : null,
-    equity: equity.curve.map((pt) => ({
-      time: pt.time,
-      equity: formatUnits(pt.equity, Q),
-      low: formatUnits(pt.low, Q),
-    })),
-    trades: sim.trades,
-    warnings: sim.warnings,
-    ...(sim.steps === null
-      ? {}
-      : { takeProfitSteps: stepReport(dv, sim.steps) }),
-  }
+  // 3. The report, with the open position marked at the last close.
+  const end = sim.state
+  return writeReport(
+    {
+      status: end.status,
+      stopReason: end.status === 'stopped' ? end.reason : null,
+      position: end.position,
+      totals: end.totals,
+      trades: sim.trades,
+      warnings: sim.warnings,
+      steps: sim.steps,
+    },
+    equity,
+    candles,
+    dv,
+  )
 }

@@ -145,14 +145,26 @@ export function fill(
 
 function fee(dv: Derived, ticks: number, lots: number, rate: Rate): string {
   if (rate.n === 0n) return '0'
+  return formatUnits(feeUnits(dv, ticks, lots, rate), dv.moneyScale)
+}
+
+/**
+ * The fee of a fill of `lots` at `ticks`, in money units, rounded UP (a
+ * fee is never under-counted); 0 for a rate of 0. The kernel (./kernel/)
+ * books the same integer. @internal
+ */
+export function feeUnits(
+  dv: Derived,
+  ticks: number,
+  lots: number,
+  rate: Rate,
+): number {
+  if (rate.n === 0n) return 0
   const notional = ticks * lots * dv.tlMoney
   const num = notional * Number(rate.n)
-  // Rounded UP to the money unit (a fee is never under-counted).
-  const units =
-    Number.isSafeInteger(num) && Number.isSafeInteger(Number(rate.d))
-      ? ceilDiv(num, Number(rate.d))
-      : Number(divRound(BigInt(notional) * rate.n, rate.d, 'up'))
-  return formatUnits(units, dv.moneyScale)
+  return Number.isSafeInteger(num) && Number.isSafeInteger(Number(rate.d))
+    ? ceilDiv(num, Number(rate.d))
+    : Number(divRound(BigInt(notional) * rate.n, rate.d, 'up'))
 }
 
 /**

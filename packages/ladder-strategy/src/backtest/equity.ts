@@ -11,8 +11,21 @@
  */
 import type { CandleSeries } from '../candles/series.js'
 import type { Derived } from '../plan.js'
-import type { LadderState } from '../types.js'
-import type { Simulator } from './simulator.js'
+import type { PositionRecord, RunTotals } from '../types.js'
+
+/**
+ * What the equity is marked from: the run's position and totals (`state`,
+ * read again whenever it is another object) and the resting bids'
+ * notional. The simulator (./simulator.ts) is one, with its machine state;
+ * the kernel (./kernel/) another. @internal
+ */
+export interface EquitySource {
+  readonly state: {
+    readonly position: PositionRecord
+    readonly totals: Pick<RunTotals, 'realisedUnits'>
+  }
+  readonly buyNotionalTL: number
+}
 
 /** A curve point in Q units (formatted by the report). @internal */
 export interface CurvePoint {
@@ -41,7 +54,7 @@ export class EquityTracker {
   readonly lotCloseToQ: number
   // What the equity at a close needs from the state, read once per state
   // object (most candles leave the state as it was).
-  private marked: LadderState | null = null
+  private marked: EquitySource['state'] | null = null
   private open = false
   private realisedQ = 0
   private openQ = 0
@@ -53,7 +66,7 @@ export class EquityTracker {
 
   constructor(
     /** @internal */
-    readonly sim: Simulator,
+    readonly sim: EquitySource,
     /** @internal */
     readonly candles: CandleSeries,
     private readonly dv: Derived,

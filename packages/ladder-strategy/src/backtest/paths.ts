@@ -156,9 +156,9 @@ function runRestarts(
 /**
  * The first candle c in [from, to) whose close time (open + 1 minute, as
  * the candle sets it) is at or after `at`, else `to`: a binary search over
- * the strictly increasing open times.
+ * the strictly increasing open times. @internal
  */
-function firstDue(
+export function firstDue(
   openTime: Float64Array,
   from: number,
   to: number,

@@ -110,8 +110,11 @@ export function boundOf(sim: SimState, priceS: number): number {
   return k === 1 ? priceS : floorDivExact(priceS, k)
 }
 
-/** floor(a / k) for integers a and k > 0, exact (no rounding of a / k). */
-function floorDivExact(a: number, k: number): number {
+/**
+ * floor(a / k) for integers a and k > 0, exact (no rounding of a / k).
+ * @internal
+ */
+export function floorDivExact(a: number, k: number): number {
   let q = Math.floor(a / k)
   while (q * k > a) q--
   while ((q + 1) * k <= a) q++

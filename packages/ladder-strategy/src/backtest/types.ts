@@ -13,7 +13,7 @@ import type {
   TimerName,
 } from '../machine/events.js'
 import type { Derived } from '../plan.js'
-import type { LadderState } from '../types.js'
+import type { LadderConfig, LadderMarket, LadderState } from '../types.js'
 
 /** A resting order of the simulated book. @internal */
 export interface Resting {
@@ -73,4 +73,20 @@ export interface SimState {
   drain(): void
   feedPrice(price: string): void
   closePrice(c: number): string
+}
+
+/**
+ * The checked inputs of one backtest (../backtest.ts), what every path
+ * (the machine's, ./simulator.ts, and the kernel's, ./kernel/) runs on.
+ * @internal
+ */
+export interface BacktestRun {
+  candles: CandleSeries
+  config: LadderConfig
+  market: LadderMarket
+  dv: Derived
+  maker: Rate
+  taker: Rate
+  maxPoints: number
+  withTrades: boolean
 }
