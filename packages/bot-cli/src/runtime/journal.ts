@@ -94,8 +94,8 @@ export interface Journal {
   /**
    * Appends an event now (a kill after it keeps the line) and fsyncs it on
    * the thread pool: resolves once it is on disk, rejects if the fsync
-   * fails. Until then {@link writeAheadDone} holds it, so a transport
-   * wrapped by {@link afterWriteAhead} sends nothing before it: the step
+   * fails. Until then `writeAheadDone()` holds it, so a transport
+   * wrapped by `afterWriteAhead` sends nothing before it: the step
    * builds and signs its requests while the disk works.
    */
   appendEventAhead(event: unknown, at: number): Promise<void>
