@@ -42,8 +42,11 @@
  * note when the answer to a market sell arrives.
  * `RUNG_BENCH_REPS` sets the repetitions (default 200 per row).
  * `RUNG_BENCH_BREAKDOWN=1` also prints, per bot row, the median time from
- * `setPrice` to each request sent and answered, and the time spent in
- * `fsyncSync`, log-line appends and renames (the breakdown of issue 17).
+ * `setPrice` to each request sent (handed to the transport), handed to
+ * the OS and answered, and the time spent in fsyncs (`fsyncSync`, or
+ * `fsync` on the thread pool to its callback: the journal's write-ahead
+ * of a step with requests), log-line appends and renames (the breakdown
+ * of issue 17).
  */
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
@@ -254,7 +257,7 @@ function printBreakdown(name: string, all: readonly Trace[]): void {
   const med = (f: (t: Trace) => number) =>
     percentile(all.map(f), 0.5).toFixed(3)
   console.log(
-    `fsyncSync: ${med((t) => t.fsyncMs)} ms in ${med((t) => t.fsyncs)} calls; log lines (appendFileSync): ${med((t) => t.logMs)} ms in ${med((t) => t.logs)}; renameSync: ${med((t) => t.renameMs)} ms in ${med((t) => t.renames)}`,
+    `fsync (sync, or on the thread pool to its callback): ${med((t) => t.fsyncMs)} ms in ${med((t) => t.fsyncs)} calls; log lines (appendFileSync): ${med((t) => t.logMs)} ms in ${med((t) => t.logs)}; renameSync: ${med((t) => t.renameMs)} ms in ${med((t) => t.renames)}`,
   )
 }
 

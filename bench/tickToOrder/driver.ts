@@ -115,7 +115,7 @@ export function watchMarketSells() {
       onResponse(res)
     })
     request.once('error', done)
-    request.once('finish', () => mark(`${kind} on the wire`))
+    request.once('finish', () => mark(`${kind} handed to the OS`))
     const end = request.end.bind(request)
     request.end = ((body?: string) => {
       if (
@@ -162,14 +162,14 @@ type Sells = ReturnType<typeof watchMarketSells>
 /**
  * The breakdown of a repetition (`RUNG_BENCH_BREAKDOWN=1`): marks noted
  * between the measured `setPrice` and the sell's answer (requests sent and
- * answered, seen by the `http.request` wrapper; time in `fsyncSync`, in log-line
+ * answered, seen by the `http.request` wrapper; time in fsyncs, in log-line
  * appends and in renames, seen by wrappers of `node:fs`), as ms from
  * `setPrice`.
  */
 export interface Trace {
   /** Each mark and its time (ms from the measured `setPrice`). */
   marks: [string, number][]
-  /** Time spent inside `fsyncSync` calls (ms) and their count. */
+  /** Time in fsyncs (`fsyncSync`, or `fsync` to its callback), ms, and their count. */
   fsyncMs: number
   fsyncs: number
   /** Time spent inside `appendFileSync` calls (the log file's lines) and their count. */
@@ -186,8 +186,9 @@ export function mark(label: string): void {
   if (tracing) tracing.trace.marks.push([label, performance.now() - tracing.t0])
 }
 /**
- * Times `fsyncSync`, `appendFileSync` and `renameSync` while a repetition is
- * traced, and marks the end of each fsync and each WebSocket frame received.
+ * Times `fsyncSync`, `fsync` (to its callback), `appendFileSync` and
+ * `renameSync` while a repetition is traced, and marks the end of each
+ * fsync and each WebSocket frame received.
  */
 export function traceFs(): () => void {
   const fs = createRequire(import.meta.url)(
@@ -195,6 +196,7 @@ export function traceFs(): () => void {
   ) as typeof import('node:fs')
   const saved = {
     fsyncSync: fs.fsyncSync,
+    fsync: fs.fsync,
     appendFileSync: fs.appendFileSync,
     renameSync: fs.renameSync,
   }
@@ -218,6 +220,20 @@ export function traceFs(): () => void {
     // When the journal's write-ahead ends, beside the requests' marks.
     t.marks.push(['fsync done', performance.now() - (tracing?.t0 ?? 0)])
   })
+  // The journal's write-ahead of a step with requests: fsync on the thread
+  // pool, timed from the call to its callback (the requests wait for it).
+  fs.fsync = ((fd: number, callback: (error: Error | null) => void) => {
+    const trace = tracing?.trace
+    const start = performance.now()
+    saved.fsync(fd, (error) => {
+      if (trace !== undefined && tracing?.trace === trace) {
+        trace.fsyncMs += performance.now() - start
+        trace.fsyncs += 1
+        trace.marks.push(['fsync done', performance.now() - tracing.t0])
+      }
+      callback(error)
+    })
+  }) as typeof fs.fsync
   fs.appendFileSync = timed(saved.appendFileSync, (t, ms) => {
     t.logMs += ms
     t.logs += 1
@@ -326,10 +342,7 @@ async function driver(
         renameMs: 0,
         renames: 0,
       }
-      if (BREAKDOWN) {
-        tracing = { t0, trace }
-        ;(trace as unknown as { t0: number }).t0 = t0
-      }
+      if (BREAKDOWN) tracing = { t0, trace }
       sim.setPrice(symbol, addDecimals(tp, spread))
       const t1 = await sold
       tracing = undefined
