@@ -46,7 +46,9 @@
  * the OS and answered, and the time spent in fsyncs (`fsyncSync`, or
  * `fsync` on the thread pool to its callback: the journal's write-ahead
  * of a step with requests), log-line appends and renames (the breakdown
- * of issue 17).
+ * of issue 17), and the simulator's own marks (each request got and
+ * answered, each WebSocket frame sent, on its thread, lined up by absolute
+ * time).
  */
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'

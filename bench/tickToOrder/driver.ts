@@ -342,11 +342,20 @@ async function driver(
         renameMs: 0,
         renames: 0,
       }
-      if (BREAKDOWN) tracing = { t0, trace }
+      if (BREAKDOWN) {
+        await sim.marks() // what the sim did before the measured move
+        tracing = { t0, trace }
+      }
       sim.setPrice(symbol, addDecimals(tp, spread))
       const t1 = await sold
       tracing = undefined
-      if (BREAKDOWN) traces.push(trace)
+      if (BREAKDOWN) {
+        // The sim's marks, on this thread's clock (both count from their
+        // thread's timeOrigin; absolute times line them up).
+        for (const [label, at] of await sim.marks())
+          trace.marks.push([label, at - performance.timeOrigin - t0])
+        traces.push(trace)
+      }
       return t1 - t0
     },
   }

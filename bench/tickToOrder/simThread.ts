@@ -24,6 +24,12 @@ export interface SimThread {
   /** Moves the price to the sim's fair price (nudges a ladder waiting for one). */
   nudge(symbol: string): void
   credit(account: string, asset: string, amount: string): Promise<void>
+  /**
+   * With `RUNG_BENCH_BREAKDOWN=1`: the sim's marks since the last call
+   * (each request got and answered, each WebSocket frame sent), as
+   * absolute times in ms (`performance.timeOrigin + performance.now()`).
+   */
+  marks(): Promise<[string, number][]>
   /** The best ask and bid of a market. */
   top(symbol: string): Promise<{ ask: string; bid: string }>
   close(): Promise<void>
@@ -31,7 +37,7 @@ export interface SimThread {
 
 interface Call {
   id: number
-  method: 'setPrice' | 'nudge' | 'credit' | 'top' | 'close'
+  method: 'setPrice' | 'nudge' | 'credit' | 'top' | 'marks' | 'close'
   args: string[]
 }
 
@@ -76,6 +82,7 @@ export async function startSimThread(options: SimOptions): Promise<SimThread> {
     credit: async (account, asset, amount) => {
       await call('credit', account, asset, amount)
     },
+    marks: async () => (await call('marks')) as [string, number][],
     top: async (symbol) =>
       (await call('top', symbol)) as { ask: string; bid: string },
     close: async () => {
@@ -85,8 +92,39 @@ export async function startSimThread(options: SimOptions): Promise<SimThread> {
   }
 }
 
+/** The sim's marks (`RUNG_BENCH_BREAKDOWN=1`), taken by `marks()`. */
+const simMarks: [string, number][] = []
+
+/** Marks each request got and answered, and each frame sent, in this thread. */
+async function traceSim(): Promise<void> {
+  const http = await import('node:http')
+  const { WebSocket } = await import('ws')
+  const at = () => performance.timeOrigin + performance.now()
+  const emit = http.Server.prototype.emit
+  http.Server.prototype.emit = function (
+    this: import('node:http').Server,
+    event: string | symbol,
+    ...args: unknown[]
+  ) {
+    if (event === 'request') {
+      const req = args[0] as import('node:http').IncomingMessage
+      const res = args[1] as import('node:http').ServerResponse
+      const what = `${req.method} ${req.url?.split('?')[0]}`
+      simMarks.push([`sim got ${what}`, at()])
+      res.once('finish', () => simMarks.push([`sim answered ${what}`, at()]))
+    }
+    return (emit as (...a: unknown[]) => boolean).call(this, event, ...args)
+  } as typeof emit
+  const send = WebSocket.prototype.send
+  WebSocket.prototype.send = function (this: WebSocket, ...args: unknown[]) {
+    simMarks.push(['sim sent a frame', at()])
+    return (send as (...a: unknown[]) => void).apply(this, args)
+  } as typeof send
+}
+
 /** The worker's side: start the sim, answer calls. */
 async function serve(): Promise<void> {
+  if (process.env.RUNG_BENCH_BREAKDOWN === '1') await traceSim()
   const { startSim } = await import('@rung/backpack-sim')
   const sim: Sim = await startSim(workerData as SimOptions)
   const port = parentPort
@@ -113,6 +151,9 @@ async function serve(): Promise<void> {
         }
         break
       }
+      case 'marks':
+        result = simMarks.splice(0)
+        break
       case 'close':
         await sim.close()
         break
