@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { fc, test } from '@fast-check/vitest'
 import { beforeAll, describe, expect } from 'vitest'
+import { build, optionsArb, outcome } from '../test/backtestArbitraries.js'
 import { backtest, runBacktest } from './backtest.js'
 import type { BacktestOptions } from './backtestOptions.js'
 import {
@@ -121,51 +122,6 @@ const configArb: fc.Arbitrary<LadderConfig> = fc
         ? (false as const)
         : Math.min(o.activeOrderCount, o.orderCount),
   }))
-
-const optionsArb = fc.record({
-  tickSize: fc.constantFrom('0.1', '0.01', '0.001'),
-  stepSize: fc.constantFrom('0.001', '0.01'),
-  maker: fc.constantFrom(undefined, '0', '0.08'),
-  taker: fc.constantFrom(undefined, '0.1'),
-  equityPoints: fc.constantFrom(undefined, 1, 3, 7, 50),
-  trades: fc.boolean(),
-})
-
-/** The outcome of a path: its report, or the message it threw. */
-function outcome(options: BacktestOptions, path: 'events' | 'candles') {
-  try {
-    return backtest(options, path)
-  } catch (error) {
-    return { error: (error as Error).message }
-  }
-}
-
-function build(
-  o: {
-    tickSize: string
-    stepSize: string
-    maker: string | undefined
-    taker: string | undefined
-    equityPoints: number | undefined
-    trades: boolean
-  },
-  candles: CandleSeries,
-  config: LadderConfig,
-): BacktestOptions {
-  return {
-    candles,
-    config,
-    market: {
-      symbol: 'BTC_USDC',
-      tickSize: o.tickSize,
-      stepSize: o.stepSize,
-      minQuantity: o.stepSize,
-    },
-    fees: { makerPercentage: o.maker, takerPercentage: o.taker },
-    equityPoints: o.equityPoints,
-    trades: o.trades,
-  }
-}
 
 describe('runBacktest (event-driven against walking)', () => {
   test.prop([seriesArb, configArb, optionsArb], { numRuns: 200 })(

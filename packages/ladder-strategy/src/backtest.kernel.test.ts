@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { fc, test } from '@fast-check/vitest'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { build, optionsArb, outcome } from '../test/backtestArbitraries.js'
 import { kernelIneligibility } from './backtest/kernel/eligible.js'
 import { runKernel } from './backtest/kernel/run.js'
 import { backtest, backtestRun } from './backtest.js'
@@ -108,51 +109,6 @@ const eligibleArb: fc.Arbitrary<LadderConfig> = fc
   })
   .map((o) => ({ ...DEFAULT_LADDER_CONFIG, ...o }))
 
-const optionsArb = fc.record({
-  tickSize: fc.constantFrom('0.1', '0.01', '0.001'),
-  stepSize: fc.constantFrom('0.001', '0.01'),
-  maker: fc.constantFrom(undefined, '0', '0.08'),
-  taker: fc.constantFrom(undefined, '0.1'),
-  equityPoints: fc.constantFrom(undefined, 1, 3, 7, 50),
-  trades: fc.boolean(),
-})
-
-function build(
-  o: {
-    tickSize: string
-    stepSize: string
-    maker: string | undefined
-    taker: string | undefined
-    equityPoints: number | undefined
-    trades: boolean
-  },
-  candles: CandleSeries,
-  config: LadderConfig,
-): BacktestOptions {
-  return {
-    candles,
-    config,
-    market: {
-      symbol: 'BTC_USDC',
-      tickSize: o.tickSize,
-      stepSize: o.stepSize,
-      minQuantity: o.stepSize,
-    },
-    fees: { makerPercentage: o.maker, takerPercentage: o.taker },
-    equityPoints: o.equityPoints,
-    trades: o.trades,
-  }
-}
-
-/** The walking report, or the message it threw. */
-function walking(options: BacktestOptions) {
-  try {
-    return backtest(options, 'candles')
-  } catch (error) {
-    return { error: (error as Error).message }
-  }
-}
-
 /**
  * The kernel's own report (not the fallback): null when the kernel gives
  * the run up (no rung at the first candle: the walking path throws then).
@@ -168,7 +124,7 @@ describe('the backtest kernel against the machine', () => {
     'behavior: for every option it runs, its report equals the walking one',
     (candles, config, o) => {
       const options = build(o, candles, config)
-      const expected = walking(options)
+      const expected = outcome(options, 'candles')
       const report = kernel(options)
       if (report !== null) expect(report).toEqual(expected)
       else {
@@ -211,7 +167,7 @@ describe('the backtest kernel against the machine', () => {
     const report = kernel(options)
     expect(report?.stopReason).toBe('noRungFits')
     expect(report?.warnings[0]).toMatch(/^no rung can be placed at price /)
-    expect(report).toEqual(walking(options))
+    expect(report).toEqual(outcome(options, 'candles'))
   })
 
   it('behavior: no rung at the first candle throws the machine error', () => {
@@ -376,7 +332,7 @@ describe.skipIf(!existsSync(DATA))('the backtest kernel, real data', () => {
       }
       const report = kernel(options)
       expect(report).not.toBeNull()
-      expect(report).toEqual(walking(options))
+      expect(report).toEqual(outcome(options, 'candles'))
     },
   )
 })

@@ -176,7 +176,7 @@ describe('createNodeFetch', () => {
     await expect(refused.getStatus()).rejects.toBeInstanceOf(NetworkError)
   })
 
-  test('behavior: an aborted signal rejects the request and the server sees no answer read', async () => {
+  test('behavior: an aborted signal rejects the request with an AbortError', async () => {
     const server = await serve(() => {
       // never answers
     })

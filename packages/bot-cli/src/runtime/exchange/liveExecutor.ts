@@ -181,10 +181,12 @@ async function runBatch(
       (a, b) => Number(isMarketSell(b)) - Number(isMarketSell(a)),
     )
     if (head !== undefined) started.set(head, attempt(head))
-    // The rest wait one turn of the event loop, so a market sell is written
-    // to its socket (node:http writes on the next tick) before their
-    // signing and requests are built: about 0.3 ms each, which the sell
-    // waited for when all were started in one go.
+    // The rest wait one turn of the event loop, so a market sell is handed
+    // to the transport first and, unless the journal's fsync holds it
+    // (then they are built while it runs, and leave after it), written to
+    // its socket (node:http writes on the next tick) before their signing
+    // and requests are built: about 0.3 ms each, which the sell waited for
+    // when all were started in one go.
     if (head !== undefined && rest.length > 0 && isMarketSell(head))
       await nextTurn()
     for (const request of rest) started.set(request, attempt(request))
