@@ -7,57 +7,21 @@
  * between curve points are both exercised), on hand-made series the index
  * cannot serve, and on slices of the real six-month file when it is there.
  */
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { fc, test } from '@fast-check/vitest'
 import { beforeAll, describe, expect } from 'vitest'
-import { build, optionsArb, outcome } from '../test/backtestArbitraries.js'
+import {
+  build,
+  optionsArb,
+  outcome,
+  series,
+} from '../test/backtestArbitraries.js'
+import { HAS_REAL_DATA, REAL_DATA } from '../test/fixtures.js'
 import { backtest, runBacktest } from './backtest.js'
 import type { BacktestOptions } from './backtestOptions.js'
-import {
-  allocateSeries,
-  type CandleSeries,
-  sliceCandles,
-} from './candles/series.js'
+import { type CandleSeries, sliceCandles } from './candles/series.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
 import { readCandlesCsv } from './node/readCandlesCsv.js'
 import type { LadderConfig } from './types.js'
-
-/** Series in cents (priceScale 2) from a walk of calm and wild stretches. */
-function walkSeries(
-  stretches: readonly { length: number; step: number; wick: number }[],
-  seed: number,
-): CandleSeries {
-  const n = stretches.reduce((a, s) => a + s.length, 0)
-  const out = allocateSeries(n, false)
-  let cents = 10_000
-  let c = 0
-  // A small deterministic generator inside a stretch (fast-check picks the
-  // stretches and the seed): long series without a huge arbitrary.
-  let x = seed >>> 0 || 1
-  const next = () => {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    return (x >>> 0) / 2 ** 32
-  }
-  for (const s of stretches)
-    for (let k = 0; k < s.length; k++, c++) {
-      const open = cents
-      const move = Math.round((next() * 2 - 1) * s.step)
-      cents = Math.max(1_000, cents + move)
-      out.openTime[c] = 1_700_000_000_000 + c * 60_000
-      out.open[c] = open
-      out.close[c] = cents
-      out.high[c] = Math.max(open, cents) + Math.round(next() * s.wick)
-      out.low[c] = Math.max(
-        1,
-        Math.min(open, cents) - Math.round(next() * s.wick),
-      )
-      out.volume[c] = 1
-    }
-  return { ...out, priceScale: 2, volumeScale: 0 }
-}
 
 const seriesArb = fc
   .tuple(
@@ -71,7 +35,7 @@ const seriesArb = fc
     ),
     fc.integer(),
   )
-  .map(([stretches, seed]) => walkSeries(stretches, seed))
+  .map(([stretches, seed]) => series(stretches, seed))
 
 /** Every option of LadderConfig around the walks' start at 100 (an option added to the config belongs here). */
 /** Multi-step take profits (model v2) the configs may carry. */
@@ -206,7 +170,7 @@ describe('runBacktest (event-driven against walking, no-fill restarts)', () => {
   test('behavior: a quiet series with a ladder far below restarts every minute, the same on both paths', () => {
     // Flat at 100.00 with 0.05 wicks: the first rung of a 12-rung ladder on
     // 500 is dropped, the next rests below every low.
-    const candles = walkSeries([{ length: 3000, step: 0, wick: 5 }], 7)
+    const candles = series([{ length: 3000, step: 0, wick: 5 }], 7)
     const options = build(
       {
         tickSize: '0.01',
@@ -231,16 +195,12 @@ describe('runBacktest (event-driven against walking, no-fill restarts)', () => {
   })
 })
 
-const DATA = fileURLToPath(
-  new URL('../../../../shared/data/btcusdt-1m-2024H1.csv.gz', import.meta.url),
-)
-
-describe.skipIf(!existsSync(DATA))(
+describe.skipIf(!HAS_REAL_DATA)(
   'runBacktest (event-driven against walking, real data)',
   () => {
     let real: CandleSeries
     beforeAll(async () => {
-      real = await readCandlesCsv(DATA)
+      real = await readCandlesCsv(REAL_DATA)
     })
     /** Every option, scaled to BTC at 38k-73k USDT. */
     const realConfigArb = fc

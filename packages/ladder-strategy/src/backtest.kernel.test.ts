@@ -7,69 +7,24 @@
  * every config it does not run, the event-driven backtest is the machine's
  * (`'machine'`), and the eligibility names the option.
  */
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { fc, test } from '@fast-check/vitest'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { build, optionsArb, outcome } from '../test/backtestArbitraries.js'
+import {
+  build,
+  optionsArb,
+  outcome,
+  series,
+} from '../test/backtestArbitraries.js'
+import { HAS_REAL_DATA, REAL_DATA } from '../test/fixtures.js'
 import { kernelIneligibility } from './backtest/kernel/eligible.js'
 import { runKernel } from './backtest/kernel/run.js'
 import { backtest, backtestRun } from './backtest.js'
 import type { BacktestOptions } from './backtestOptions.js'
 import { rangeIndexOf } from './candles/rangeIndexCache.js'
-import {
-  allocateSeries,
-  type CandleSeries,
-  sliceCandles,
-} from './candles/series.js'
+import { type CandleSeries, sliceCandles } from './candles/series.js'
 import { DEFAULT_LADDER_CONFIG } from './config.js'
 import { readCandlesCsv } from './node/readCandlesCsv.js'
 import type { LadderConfig } from './types.js'
-
-interface Stretch {
-  length: number
-  /** Largest move of a close, in cents. */
-  step: number
-  /** Largest wick beyond open and close, in cents. */
-  wick: number
-  /** Every `spike`-th candle's low falls by a tenth (0: none). */
-  spike: number
-  /** Minutes missing before the stretch (a gap in the open times). */
-  gap: number
-}
-
-/** Series in cents (priceScale 2) around 100.00 from calm, wild and spiky stretches. */
-function series(stretches: readonly Stretch[], seed: number): CandleSeries {
-  const n = stretches.reduce((a, s) => a + s.length, 0)
-  const out = allocateSeries(n, false)
-  let cents = 10_000
-  let time = 1_700_000_000_000
-  let c = 0
-  let x = seed >>> 0 || 1
-  const next = () => {
-    x ^= x << 13
-    x ^= x >>> 17
-    x ^= x << 5
-    return (x >>> 0) / 2 ** 32
-  }
-  for (const s of stretches) {
-    time += s.gap * 60_000
-    for (let k = 0; k < s.length; k++, c++) {
-      const open = cents
-      cents = Math.max(1_000, cents + Math.round((next() * 2 - 1) * s.step))
-      out.openTime[c] = time
-      time += 60_000
-      out.open[c] = open
-      out.close[c] = cents
-      out.high[c] = Math.max(open, cents) + Math.round(next() * s.wick)
-      let lo = Math.min(open, cents) - Math.round(next() * s.wick)
-      if (s.spike > 0 && k % s.spike === s.spike - 1) lo = Math.round(lo * 0.9)
-      out.low[c] = Math.max(1, lo)
-      out.volume[c] = 1
-    }
-  }
-  return { ...out, priceScale: 2, volumeScale: 0 }
-}
 
 const seriesArb = fc
   .tuple(
@@ -282,14 +237,10 @@ describe('kernel eligibility', () => {
   })
 })
 
-const DATA = fileURLToPath(
-  new URL('../../../../shared/data/btcusdt-1m-2024H1.csv.gz', import.meta.url),
-)
-
-describe.skipIf(!existsSync(DATA))('the backtest kernel, real data', () => {
+describe.skipIf(!HAS_REAL_DATA)('the backtest kernel, real data', () => {
   let real: CandleSeries
   beforeAll(async () => {
-    real = await readCandlesCsv(DATA)
+    real = await readCandlesCsv(REAL_DATA)
   })
   /** The sweep grid's options and those around them, scaled to BTC. */
   const realArb = fc

@@ -12,7 +12,12 @@ import type {
   StopReason,
 } from '../types.js'
 import type { LadderCommand, StepResult } from './commands.js'
-import { cycleLots, holding, holdingToQuantity } from './position.js'
+import {
+  cycleLots,
+  holding,
+  holdingToQuantity,
+  settlement,
+} from './position.js'
 import {
   baseAsset,
   cancelLive,
@@ -127,15 +132,8 @@ export function settleExit(
     )
     return
   }
-  const p = w.position
-  const fees = p.buyFeeUnits + p.sellFeeUnits
-  // What could not be sold (below the step or the market minimum, or left by
-  // base-asset fees) is still on the exchange: its cost moves to the next
-  // cycle with it instead of being booked as a loss.
-  const rest = holding(dv, p)
-  const costSold =
-    (p.carriedCostUnits ?? 0) + p.costTickLots * dv.tlMoney - rest.costUnits
-  const profit = p.proceedsTickLots * dv.tlMoney - costSold - fees
+  // What could not be sold is still on the exchange (see `settlement`).
+  const { rest, fees, profit } = settlement(dv, w.position)
   w.totals.cycles++
   if (w.reason === 'stopLoss') w.totals.stopLosses++
   w.totals.realisedUnits += profit

@@ -204,6 +204,27 @@ export function holding(dv: Derived, position: PositionRecord): Holding {
   }
 }
 
+/**
+ * A cycle's settlement at its end: what stays held (below the step or the
+ * market minimum, or left by base-asset fees: its cost moves to the next
+ * cycle with it instead of being booked as a loss), the cycle's fees, and
+ * the realised profit of what was sold, in money units. @internal
+ */
+export function settlement(
+  dv: Derived,
+  p: PositionRecord,
+): { rest: Holding; fees: number; profit: number } {
+  const fees = p.buyFeeUnits + p.sellFeeUnits
+  const rest = holding(dv, p)
+  const costSold =
+    (p.carriedCostUnits ?? 0) + p.costTickLots * dv.tlMoney - rest.costUnits
+  return {
+    rest,
+    fees,
+    profit: p.proceedsTickLots * dv.tlMoney - costSold - fees,
+  }
+}
+
 /** Formats a holding's quantity exactly (not rounded to the step). @internal */
 export function holdingToQuantity(dv: Derived, h: Holding): DecimalString {
   // Number arithmetic when every step is an exact safe integer (nothing

@@ -15,6 +15,7 @@ import type {
   OrderStatus,
   PositionRecord,
   QueuedRung,
+  RunTotals,
   StateCommon,
   StopReason,
 } from '../types.js'
@@ -104,6 +105,18 @@ function copyPosition(p: PositionRecord): PositionRecord {
   }
 }
 
+/** A run's totals before anything happened (a new object each call). @internal */
+export function zeroTotals(): RunTotals {
+  return {
+    cycles: 0,
+    stopLosses: 0,
+    noFillRestarts: 0,
+    fills: 0,
+    realisedUnits: 0,
+    feeUnits: 0,
+  }
+}
+
 /**
  * Creates the machine's first state (`idle`) for a config and a market.
  * All checks that can fail happen here, so `step` never throws.
@@ -132,14 +145,7 @@ export function initialState(
     cycle: 0,
     orders: [],
     position: ZERO_POSITION,
-    totals: {
-      cycles: 0,
-      stopLosses: 0,
-      noFillRestarts: 0,
-      fills: 0,
-      realisedUnits: 0,
-      feeUnits: 0,
-    },
+    totals: zeroTotals(),
     timers: { noFill: false, coolDown: false },
     nextSellSlot: SELL_SLOT0,
   }

@@ -5,8 +5,8 @@
 import { clientIdFor, SELL_SLOT0 } from '../../machine/clientIds.js'
 import {
   cycleLots,
-  holding,
   sellableLots,
+  settlement,
   stopLossTicks,
   takeProfitTicks,
 } from '../../machine/position.js'
@@ -116,11 +116,7 @@ function settle(k: KernelState, stopLoss: boolean, at: number): void {
   const dv = k.dv
   const p = k.position
   const totals = k.totals
-  const fees = p.buyFeeUnits + p.sellFeeUnits
-  const rest = holding(dv, p)
-  const costSold =
-    (p.carriedCostUnits ?? 0) + p.costTickLots * dv.tlMoney - rest.costUnits
-  const profit = p.proceedsTickLots * dv.tlMoney - costSold - fees
+  const { rest, profit } = settlement(dv, p)
   totals.cycles++
   if (stopLoss) totals.stopLosses++
   totals.realisedUnits += profit

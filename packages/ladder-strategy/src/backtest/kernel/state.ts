@@ -29,7 +29,7 @@
  */
 import type { Trade } from '../../backtestOptions.js'
 import { formatUnits } from '../../decimal.js'
-import { carriedPosition } from '../../machine/state.js'
+import { carriedPosition, zeroTotals } from '../../machine/state.js'
 import { type Derived, lotsToQuantity, ticksToPrice } from '../../plan.js'
 import type { PositionRecord, RunTotals, StopReason } from '../../types.js'
 import { feeUnits } from '../book.js'
@@ -60,14 +60,7 @@ export class KernelState {
   noFillAt = Number.POSITIVE_INFINITY
   coolDownAt = Number.POSITIVE_INFINITY
   position: PositionRecord = carriedPosition(0, 0, 0)
-  readonly totals: RunTotals = {
-    cycles: 0,
-    stopLosses: 0,
-    noFillRestarts: 0,
-    fills: 0,
-    realisedUnits: 0,
-    feeUnits: 0,
-  }
+  readonly totals: RunTotals = zeroTotals()
   /** In position: the targets in ticks, in S and as series-unit bounds. */
   tpTicks = 0
   tpS = Number.POSITIVE_INFINITY
